@@ -1,0 +1,6 @@
+import type { Command } from '../command.js';
+import { demoCommand } from './demo.js';
+import { serveCommand } from './serve.js';
+
+/** The one table of CLI commands. Add a command here and nowhere else. */
+export const commands: readonly Command[] = [serveCommand, demoCommand];

@@ -1,0 +1,45 @@
+import path from 'node:path';
+import fs from 'node:fs';
+import { openDatabase } from '../../db/open.js';
+import { createHandlers } from '../../api/handlers.js';
+import { startServer } from '../../http/server.js';
+import { packageRoot, resolveDbPath } from '../../paths.js';
+import { UsageError, dbOption, type Command } from '../command.js';
+
+/** `assay serve`: browser mode. */
+export const serveCommand: Command = {
+  words: ['serve'],
+  summary: 'Serve the UI and API in a browser (browser mode)',
+  usage: '[--db PATH] [--port N] [--host ADDR]',
+  options: { ...dbOption, port: { type: 'string' }, host: { type: 'string' } },
+  async run({ values }, io) {
+    const port = values['port'] === undefined ? 4173 : Number(values['port']);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: not a port number: ${String(values['port'])}`);
+    const host = (values['host'] as string | undefined) ?? '127.0.0.1';
+    const staticDir = path.join(packageRoot(), 'dist', 'renderer');
+    if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
+      io.stderr(`The UI is not built (${staticDir} is missing). Run: npm run build\n`);
+      return 1;
+    }
+    const dbPath = resolveDbPath(values['db'] as string | undefined, io.env);
+    const db = openDatabase(dbPath);
+    if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
+      io.stderr(
+        `WARNING: serving on ${host}: anyone who can reach this address can read and change the database ${dbPath}. Assay has no login.\n`,
+      );
+    }
+    const server = await startServer({ handlers: createHandlers({ db, dbPath, host: 'browser' }), staticDir, host, port });
+    io.stdout(`Assay is serving ${dbPath}\n  ${server.url}\nPress Ctrl+C to stop.\n`);
+    const stop = (): void => {
+      void server.close().then(() => {
+        db.close();
+        process.exit(0);
+      });
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    return new Promise<number>(() => {
+      // runs until a signal stops it
+    });
+  },
+};

@@ -1,0 +1,69 @@
+// The desktop shell: one window, a privileged app:// scheme for the built UI, IPC from the contract.
+// Everything else lives in electron/backend (plain Node) so that it can be tested without Electron.
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BrowserWindow, app, ipcMain, net, protocol, session } from 'electron';
+import { createHandlers } from './backend/api/handlers.js';
+import { openDatabase } from './backend/db/open.js';
+import type { WritableDb } from './backend/db/types.js';
+import { packageRoot, resolveDbPath } from './backend/paths.js';
+import { contentSecurityPolicy } from '../shared/csp.js';
+import { registerIpcHandlers } from './shell/ipc.js';
+import { installNavigationGuards, mainWindowOptions } from './shell/security.js';
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: 'assay', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
+]);
+
+/**
+ * The better-sqlite3 addon built for Electron's ABI: shipped in resources/ by electron-builder, or
+ * named by ASSAY_SQLITE_BINDING in development. See README, "Desktop builds".
+ */
+function electronSqliteBinding(): string | undefined {
+  if (process.env['ASSAY_SQLITE_BINDING']) return process.env['ASSAY_SQLITE_BINDING'];
+  if (app.isPackaged) return path.join(process.resourcesPath, 'native', 'better_sqlite3.node');
+  return undefined;
+}
+
+function serveRenderer(): void {
+  const root = path.join(packageRoot(), 'dist', 'renderer');
+  protocol.handle('assay', (request) => {
+    const url = new URL(request.url);
+    const file = path.resolve(root, `.${decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)}`);
+    // SECURITY: serve only files of the built renderer.
+    if (url.host !== 'app' || !file.startsWith(root + path.sep)) return new Response('Not found', { status: 404 });
+    return net.fetch(pathToFileURL(file).toString());
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow(mainWindowOptions(path.join(__dirname, 'preload.cjs')));
+  installNavigationGuards(win.webContents);
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL('assay://app/index.html');
+  return win;
+}
+
+let db: WritableDb | undefined;
+
+void app.whenReady().then(() => {
+  // SECURITY: the same CSP as browser mode, on every response; no permission is ever granted.
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  const dbPath = resolveDbPath(undefined);
+  const binding = electronSqliteBinding();
+  db = openDatabase(dbPath, binding ? { nativeBinding: binding } : {});
+  registerIpcHandlers(ipcMain, createHandlers({ db, dbPath, host: 'desktop' }));
+  serveRenderer();
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  db?.close();
+  if (process.platform !== 'darwin') app.quit();
+});

@@ -1,0 +1,24 @@
+import { defineConfig, type Plugin } from 'vite';
+import react from '@vitejs/plugin-react';
+import { metaContentSecurityPolicy } from '../shared/csp.js';
+
+/** Writes the same CSP the servers send into index.html, for the desktop window's file loads. */
+function cspMeta(): Plugin {
+  return {
+    name: 'assay-csp-meta',
+    transformIndexHtml: (html) => html.replace('__CSP__', metaContentSecurityPolicy),
+  };
+}
+
+export default defineConfig({
+  root: import.meta.dirname,
+  base: './',
+  plugins: [react(), cspMeta()],
+  build: {
+    outDir: '../dist/renderer',
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 8000,
+    sourcemap: false,
+  },
+  worker: { format: 'es' },
+});

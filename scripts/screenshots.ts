@@ -1,0 +1,48 @@
+// Takes the README's screenshots from browser mode on a fresh demo database, in light and dark.
+// Run: npm run screenshots   (builds first; needs Chromium like the e2e tests)
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { launchChromium } from '../test/helpers/chromium.js';
+import { repoRoot, startServe } from '../test/helpers/server.js';
+
+/** One screenshot: a name and how to get the page there. */
+export interface Shot {
+  readonly name: string;
+  readonly prepare: (page: Page, baseUrl: string) => Promise<void>;
+}
+
+const shots: Shot[] = [
+  {
+    name: 'tasks',
+    prepare: async (page, url) => {
+      await page.goto(url);
+      await page.getByRole('heading', { name: /Tasks/ }).waitFor();
+    },
+  },
+];
+
+const out = path.join(repoRoot, 'docs', 'screenshots');
+fs.mkdirSync(out, { recursive: true });
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-shots-'));
+const server = await startServe(path.join(dir, 'demo.db'));
+const browser = await launchChromium();
+try {
+  await fetch(`${server.url}api/demo:load`, { method: 'POST', body: '{}' });
+  for (const scheme of ['light', 'dark'] as const) {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: scheme });
+    for (const shot of shots) {
+      await shot.prepare(page, server.url);
+      await page.waitForTimeout(300);
+      const file = path.join(out, `${shot.name}-${scheme}.png`);
+      await page.screenshot({ path: file });
+      console.log(`wrote ${path.relative(repoRoot, file)}`);
+    }
+    await page.close();
+  }
+} finally {
+  await browser.close();
+  await server.stop();
+  fs.rmSync(dir, { recursive: true, force: true });
+}

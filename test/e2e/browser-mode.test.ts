@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from '../helpers/chromium.js';
+import { startServe, type ServerProcess } from '../helpers/server.js';
+import { tempDbPath } from '../helpers/temp.js';
+
+describe('browser mode', () => {
+  let server: ServerProcess;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServe(tempDbPath());
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('offers the demo on an empty database, lists the demo tasks, and stays on 127.0.0.1 without console errors', async () => {
+    const page = await browser.newPage();
+    const requests: string[] = [];
+    const problems: string[] = [];
+    page.on('request', (r) => requests.push(r.url()));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Welcome to Assay' }).waitFor();
+    await page.getByRole('button', { name: 'Load demo tasks' }).click();
+    await page.getByRole('heading', { name: /Tasks/ }).waitFor();
+    const rows = page.getByRole('row');
+    expect(await rows.count()).toBe(1 + 4); // header + 4 demo tasks
+    await expect.poll(() => page.getByRole('button', { name: 'Footbridge closure (local news)' }).isVisible()).toBe(true);
+
+    // A code task opens in the bundled Monaco diff editor.
+    await page.getByRole('button', { name: 'Refactor of stats helpers (code diff)' }).click();
+    await page.locator('.monaco-diff-editor').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('.monaco-diff-editor .view-line').count()).toBeGreaterThan(5);
+
+    const origin = new URL(server.url).origin;
+    const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    expect(foreign).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('refuses API calls with a foreign Host or Origin (DNS rebinding)', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    const status = await page.evaluate(async () => {
+      const r = await fetch('./api/app:info', { method: 'POST', body: '{}' });
+      return r.status;
+    });
+    expect(status).toBe(200);
+    const res = await fetch(`${server.url}api/app:info`, { method: 'POST', body: '{}', headers: { Origin: 'http://evil.example' } });
+    expect(res.status).toBe(403);
+    await page.close();
+  });
+});

@@ -1,0 +1,90 @@
+import { afterAll, describe, expect, it, vi } from 'vitest';
+import { ipcChannel, opNames } from '../../shared/contract/index.js';
+import { contentSecurityPolicy } from '../../shared/csp.js';
+import { tempDbPath } from '../helpers/temp.js';
+
+// A fake `electron` module: enough of the API for main.ts and preload.ts to run in Node.
+const fake = vi.hoisted(() => {
+  const state = {
+    windows: [] as { options: unknown; url?: string; contents: { on: unknown; setWindowOpenHandler: unknown } }[],
+    handled: [] as string[],
+    privileged: [] as unknown[],
+    headerHook: undefined as undefined | ((d: unknown, cb: (r: unknown) => void) => void),
+    permissionHook: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
+    exposed: new Map<string, unknown>(),
+    invoked: [] as unknown[][],
+  };
+  class BrowserWindow {
+    static getAllWindows = () => state.windows;
+    webContents = { on: () => undefined, setWindowOpenHandler: () => undefined };
+    constructor(public options: unknown) {
+      state.windows.push(this as never);
+    }
+    once(): void {}
+    loadURL(url: string): Promise<void> {
+      (this as unknown as { url: string }).url = url;
+      return Promise.resolve();
+    }
+  }
+  const electron = {
+    app: { whenReady: () => Promise.resolve(), on: () => undefined, isPackaged: false, quit: () => undefined },
+    BrowserWindow,
+    ipcMain: { handle: (channel: string) => state.handled.push(channel) },
+    protocol: { registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s), handle: () => undefined },
+    net: { fetch: () => undefined },
+    session: {
+      defaultSession: {
+        webRequest: { onHeadersReceived: (fn: never) => (state.headerHook = fn) },
+        setPermissionRequestHandler: (fn: never) => (state.permissionHook = fn),
+      },
+    },
+    contextBridge: { exposeInMainWorld: (key: string, api: unknown) => state.exposed.set(key, api) },
+    ipcRenderer: {
+      invoke: (...args: unknown[]) => {
+        state.invoked.push(args);
+        return Promise.resolve({ ok: true, value: null });
+      },
+    },
+  };
+  return { state, electron };
+});
+
+vi.mock('electron', () => ({ ...fake.electron, default: fake.electron }));
+
+const previousDb = process.env['ASSAY_DB'];
+afterAll(() => {
+  if (previousDb === undefined) delete process.env['ASSAY_DB'];
+  else process.env['ASSAY_DB'] = previousDb;
+});
+
+describe('electron main (with a fake electron module)', () => {
+  it('opens one hardened window on the app scheme, sets the CSP, denies permissions and registers every operation', async () => {
+    process.env['ASSAY_DB'] = tempDbPath();
+    await import('../../electron/main.js');
+    await vi.waitFor(() => expect(fake.state.windows).toHaveLength(1));
+    const win = fake.state.windows[0]!;
+    expect(win.url).toBe('assay://app/index.html');
+    expect(win.options).toMatchObject({ webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false } });
+    expect(fake.state.privileged).toEqual([expect.objectContaining({ scheme: 'assay' })]);
+    expect(fake.state.handled.sort()).toEqual(opNames.map(ipcChannel).sort());
+
+    let headers: unknown;
+    fake.state.headerHook!({ responseHeaders: { 'X-A': ['1'] } }, (r) => (headers = r));
+    expect(headers).toEqual({ responseHeaders: { 'X-A': ['1'], 'Content-Security-Policy': [contentSecurityPolicy] } });
+    let granted: boolean | undefined;
+    fake.state.permissionHook!({}, 'media', (ok) => (granted = ok));
+    expect(granted).toBe(false);
+  });
+});
+
+describe('preload', () => {
+  it('exposes only invoke, and forwards only contract operations', async () => {
+    await import('../../electron/preload.js');
+    const api = fake.state.exposed.get('assay') as { invoke: (n: unknown, i: unknown) => Promise<unknown> };
+    expect(Object.keys(api)).toEqual(['invoke']);
+    expect(await api.invoke('shell:exec', { cmd: 'rm -rf /' })).toMatchObject({ ok: false, error: { code: 'unknown-operation' } });
+    expect(fake.state.invoked).toEqual([]);
+    await api.invoke('tasks:list', {});
+    expect(fake.state.invoked).toEqual([[ipcChannel('tasks:list'), {}]]);
+  });
+});
