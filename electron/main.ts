@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, app, ipcMain, net, protocol, session } from 'electron';
-import { createHandlers } from './backend/api/handlers.js';
+import { createHandlers } from './backend/api/handlers/index.js';
 import { openDatabase } from './backend/db/open.js';
 import type { WritableDb } from './backend/db/types.js';
 import { packageRoot, resolveDbPath } from './backend/paths.js';

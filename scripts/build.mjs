@@ -7,10 +7,16 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const only = process.argv[2];
+// ASSAY_DIST builds elsewhere (parallel work in one checkout); `assay` reads the same variable.
+const dist = path.resolve(root, process.env.ASSAY_DIST || 'dist');
 const started = Date.now();
 
 async function buildRenderer() {
-  await viteBuild({ configFile: path.join(root, 'renderer', 'vite.config.ts'), logLevel: 'warn' });
+  await viteBuild({
+    configFile: path.join(root, 'renderer', 'vite.config.ts'),
+    logLevel: 'warn',
+    build: { outDir: path.join(dist, 'renderer') },
+  });
 }
 
 async function buildNode() {
@@ -26,7 +32,7 @@ async function buildNode() {
   await esbuild({
     ...common,
     entryPoints: ['electron/backend/cli/entry.ts'],
-    outfile: 'dist/cli.mjs',
+    outfile: path.join(dist, 'cli.mjs'),
     format: 'esm',
     banner: { js: "import { createRequire as __assayCreateRequire } from 'node:module'; const require = __assayCreateRequire(import.meta.url);" },
   });
@@ -34,8 +40,8 @@ async function buildNode() {
     define: { 'import.meta.url': '__assayImportMetaUrl' },
     banner: { js: "const __assayImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
-  await esbuild({ ...common, ...cjsImportMeta, entryPoints: ['electron/main.ts'], outfile: 'dist/electron/main.cjs', format: 'cjs' });
-  await esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: 'dist/electron/preload.cjs', format: 'cjs', sourcemap: false });
+  await esbuild({ ...common, ...cjsImportMeta, entryPoints: ['electron/main.ts'], outfile: path.join(dist, 'electron', 'main.cjs'), format: 'cjs' });
+  await esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: path.join(dist, 'electron', 'preload.cjs'), format: 'cjs', sourcemap: false });
 }
 
 if (only === 'node') await buildNode();

@@ -54,3 +54,8 @@ export function packageRoot(): string {
 export function appVersion(): string {
   return (JSON.parse(fs.readFileSync(path.join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }
+
+/** The build folder: `dist/`, or ASSAY_DIST (a separate build for parallel work in one checkout). */
+export function distDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(packageRoot(), env['ASSAY_DIST'] || 'dist');
+}

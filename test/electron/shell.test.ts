@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { ipcChannel, opNames } from '../../shared/contract/index.js';
 import { isTrustedSender, registerIpcHandlers } from '../../electron/shell/ipc.js';
 import { installNavigationGuards, isAppUrl, mainWindowOptions } from '../../electron/shell/security.js';
-import { createHandlers } from '../../electron/backend/api/handlers.js';
+import { createHandlers } from '../../electron/backend/api/handlers/index.js';
 import { tempDb } from '../helpers/db.js';
 
 // The Electron binary cannot run here; these tests exercise the shell's logic with fakes.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { dispatch, type Handlers } from '../../../electron/backend/api/dispatch.js';
-import { createHandlers } from '../../../electron/backend/api/handlers.js';
+import { createHandlers } from '../../../electron/backend/api/handlers/index.js';
 import { opNames } from '../../../shared/contract/index.js';
 import { AppError } from '../../../shared/result.js';
 import { tempDb } from '../../helpers/db.js';

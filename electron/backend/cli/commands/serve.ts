@@ -1,9 +1,9 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { openDatabase } from '../../db/open.js';
-import { createHandlers } from '../../api/handlers.js';
+import { createHandlers } from '../../api/handlers/index.js';
 import { startServer } from '../../http/server.js';
-import { packageRoot, resolveDbPath } from '../../paths.js';
+import { distDir, resolveDbPath } from '../../paths.js';
 import { UsageError, dbOption, type Command } from '../command.js';
 
 /** `assay serve`: browser mode. */
@@ -16,7 +16,7 @@ export const serveCommand: Command = {
     const port = values['port'] === undefined ? 4173 : Number(values['port']);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: not a port number: ${String(values['port'])}`);
     const host = (values['host'] as string | undefined) ?? '127.0.0.1';
-    const staticDir = path.join(packageRoot(), 'dist', 'renderer');
+    const staticDir = path.join(distDir(io.env), 'renderer');
     if (!fs.existsSync(path.join(staticDir, 'index.html'))) {
       io.stderr(`The UI is not built (${staticDir} is missing). Run: npm run build\n`);
       return 1;
