@@ -17,7 +17,7 @@ const shots: Shot[] = [
   {
     name: 'tasks',
     prepare: async (page, url) => {
-      await page.goto(url);
+      await page.goto(`${url}#/tasks`);
       await page.getByRole('heading', { name: /Tasks/ }).waitFor();
     },
   },

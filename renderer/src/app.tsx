@@ -1,15 +1,20 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { OpOutput } from '../../shared/contract/index.js';
 import { call } from './api/client.js';
-import { TaskList } from './screens/task-list.js';
+import { navigate, routes, useLocation } from './router.js';
+import { AnalysisScreen } from './screens/analysis/index.js';
+import { ReviewScreen } from './screens/review/index.js';
+import { StudiesScreen } from './screens/studies/index.js';
+import { TaskList } from './screens/tasks/task-list.js';
 
 type Info = OpOutput<'app:info'>;
 
-/** The application frame: header, status and the current screen. */
+/** The application frame: header with navigation, and the current screen. */
 export function App(): React.JSX.Element {
   const [info, setInfo] = useState<Info | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [revision, setRevision] = useState(0);
+  const location = useLocation();
 
   const refresh = useCallback(() => {
     call('app:info', {})
@@ -23,11 +28,29 @@ export function App(): React.JSX.Element {
 
   useEffect(refresh, [refresh]);
 
+  // An empty database starts on the task screen, which offers the demo.
+  const route = info && info.taskCount === 0 && location.route === 'review' ? 'tasks' : location.route;
+
   return (
     <div className="app">
       <header className="app-header">
         <span className="brand">Assay</span>
-        <span className="muted">AI-assisted critique review</span>
+        <nav aria-label="Main" className="main-nav">
+          {routes.map((r) => (
+            <a
+              key={r.id}
+              href={`#/${r.id}`}
+              aria-current={route === r.id ? 'page' : undefined}
+              className={route === r.id ? 'active' : undefined}
+              onClick={(e) => {
+                e.preventDefault();
+                navigate(r.id);
+              }}
+            >
+              {r.label}
+            </a>
+          ))}
+        </nav>
         <span className="spacer" />
         {info && (
           <span className="muted small" title={info.dbPath}>
@@ -41,7 +64,10 @@ export function App(): React.JSX.Element {
             {error}
           </div>
         )}
-        {info && <TaskList key={revision} info={info} onChanged={refresh} />}
+        {info && route === 'tasks' && <TaskList key={revision} info={info} onChanged={refresh} />}
+        {info && route === 'review' && <ReviewScreen location={location} />}
+        {info && route === 'studies' && <StudiesScreen location={location} />}
+        {info && route === 'analysis' && <AnalysisScreen location={location} />}
       </main>
     </div>
   );

@@ -30,6 +30,7 @@ describe('browser mode', () => {
     await page.goto(server.url);
     await page.getByRole('heading', { name: 'Welcome to Assay' }).waitFor();
     await page.getByRole('button', { name: 'Load demo tasks' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
     await page.getByRole('heading', { name: /Tasks/ }).waitFor();
     const rows = page.getByRole('row');
     expect(await rows.count()).toBe(1 + 4); // header + 4 demo tasks

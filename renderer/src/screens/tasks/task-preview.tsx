@@ -1,9 +1,9 @@
 import { Suspense, lazy, useEffect, useState } from 'react';
-import type { TaskView } from '../../../shared/contract/tasks.js';
-import { call } from '../api/client.js';
-import { useDarkMode } from '../use-dark.js';
+import type { TaskView } from '../../../../shared/contract/tasks.js';
+import { call } from '../../api/client.js';
+import { useDarkMode } from '../../use-dark.js';
 
-const CodeView = lazy(() => import('../components/code-view.js'));
+const CodeView = lazy(() => import('../../components/code-view.js'));
 
 interface Props {
   readonly id: string;

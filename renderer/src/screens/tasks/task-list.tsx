@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
-import type { OpOutput } from '../../../shared/contract/index.js';
-import type { TaskSummary } from '../../../shared/contract/tasks.js';
-import { call } from '../api/client.js';
+import type { OpOutput } from '../../../../shared/contract/index.js';
+import type { TaskSummary } from '../../../../shared/contract/tasks.js';
+import { call } from '../../api/client.js';
 import { TaskPreview } from './task-preview.js';
 
 interface Props {
