@@ -1,0 +1,43 @@
+// `npm run bench`: runs every section, prints one table and writes bench/results.json.
+// `npm run bench -- NAME...` runs only the sections whose name contains one of the words.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BenchFigure } from './section.js';
+import { sections } from './sections/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const filters = process.argv.slice(2).map((s) => s.toLowerCase());
+const chosen = sections.filter((s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)));
+
+const machine = {
+  cpu: os.cpus()[0]?.model ?? 'unknown',
+  cores: os.cpus().length,
+  memoryGB: Math.round(os.totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${os.platform()} ${os.release()}`,
+};
+
+const results: { section: string; figures: readonly BenchFigure[] }[] = [];
+for (const section of chosen) {
+  process.stderr.write(`bench: ${section.name}…\n`);
+  const started = Date.now();
+  const figures = await section.run();
+  process.stderr.write(`bench: ${section.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  results.push({ section: section.name, figures });
+}
+
+const format = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
+const rows = results.flatMap((r) =>
+  r.figures.map((f) => [r.section, f.name, `${format(f.value)} ${f.unit}`, f.goal ?? '', f.pass === undefined ? '' : f.pass ? 'ok' : 'MISSED']),
+);
+const header = ['section', 'figure', 'value', 'goal', ''];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
+console.log(`Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGB} GB, Node ${machine.node}, ${machine.platform}`);
+console.log(line(header));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+for (const r of rows) console.log(line(r));
+
+fs.writeFileSync(path.join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`);
