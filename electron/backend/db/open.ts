@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { migrate } from './migrate.js';
+import { databaseError } from './errors.js';
+import { latestVersion, migrate, schemaVersion } from './migrate.js';
 import type { ReadonlyDb, WritableDb } from './types.js';
 import { AppError } from '../../../shared/result.js';
 
@@ -14,6 +15,8 @@ export interface OpenOptions {
   readonly nativeBinding?: string;
   /** Skip migrations (tests of the migration runner). */
   readonly migrate?: boolean;
+  /** Copy the database aside before migrating an existing one (default true). */
+  readonly backupBeforeMigrate?: boolean;
 }
 
 function nativeBindingFromEnv(options: OpenOptions): string | undefined {
@@ -30,24 +33,36 @@ function configure(db: Database.Database): void {
 /** Opens (creating if needed) and migrates the database at `file`. */
 export function openDatabase(file: string, options: OpenOptions = {}): WritableDb {
   fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  let db: Database.Database;
+  let db: Database.Database | undefined;
   try {
     const binding = nativeBindingFromEnv(options);
     db = new Database(file, binding ? { nativeBinding: binding } : {});
     configure(db);
-  } catch (err) {
-    throw new AppError('database', `Cannot open the database ${file}: ${(err as Error).message}`);
-  }
-  const writable = db as WritableDb;
-  if (options.migrate !== false) {
-    try {
+    // Reading the schema fails early on a file that is not a database.
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    const writable = db as WritableDb;
+    if (options.migrate !== false) {
+      const from = schemaVersion(writable);
+      if (from > 0 && from < latestVersion() && options.backupBeforeMigrate !== false) backupBeforeMigration(writable, file, from);
       migrate(writable);
-    } catch (err) {
-      db.close();
-      throw err;
     }
+    return writable;
+  } catch (err) {
+    db?.close();
+    if (err instanceof AppError) throw err;
+    throw databaseError(err, file) ?? new AppError('database', `Cannot open the database ${file}: ${(err as Error).message}`);
   }
-  return writable;
+}
+
+/**
+ * Copies a database that is about to be migrated to `<file>.before-v<N>-<time>.db` beside it, so
+ * a failed or unwanted upgrade can be undone. `VACUUM INTO` makes a consistent copy synchronously.
+ */
+export function backupBeforeMigration(db: WritableDb, file: string, fromVersion: number): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const target = `${file}.before-v${fromVersion + 1}-${stamp}.db`;
+  db.prepare('VACUUM INTO $target').run({ target });
+  return target;
 }
 
 /** Opens an existing database for reading only. */

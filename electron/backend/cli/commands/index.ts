@@ -1,6 +1,11 @@
 import type { Command } from '../command.js';
+import { backupCommand } from './backup.js';
 import { demoCommand } from './demo.js';
 import { serveCommand } from './serve.js';
 
 /** The one table of CLI commands. Add a command here and nowhere else. */
-export const commands: readonly Command[] = [serveCommand, demoCommand];
+export const commands: readonly Command[] = [
+  serveCommand,
+  demoCommand,
+  backupCommand,
+];
