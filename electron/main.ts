@@ -2,7 +2,7 @@
 // Everything else lives in electron/backend (plain Node) so that it can be tested without Electron.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BrowserWindow, app, ipcMain, net, protocol, session } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, net, protocol, session } from 'electron';
 import { createHandlers } from './backend/api/handlers/index.js';
 import { openDatabase } from './backend/db/open.js';
 import type { WritableDb } from './backend/db/types.js';
@@ -54,8 +54,15 @@ void app.whenReady().then(() => {
   session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
   const dbPath = resolveDbPath(undefined);
   const binding = electronSqliteBinding();
-  db = openDatabase(dbPath, binding ? { nativeBinding: binding } : {});
-  registerIpcHandlers(ipcMain, createHandlers({ db, dbPath, host: 'desktop' }));
+  try {
+    db = openDatabase(dbPath, binding ? { nativeBinding: binding } : {});
+  } catch (err) {
+    // A corrupt, read-only or newer database: say so instead of showing a blank window.
+    dialog.showErrorBox('Assay cannot open its database', (err as Error).message);
+    app.quit();
+    return;
+  }
+  registerIpcHandlers(ipcMain, createHandlers({ db, dbPath, host: 'desktop' }), dbPath);
   serveRenderer();
   createWindow();
   app.on('activate', () => {

@@ -15,7 +15,7 @@ export function isTrustedSender(event: Pick<IpcMainInvokeEvent, 'senderFrame'>):
  * validates the payload with the contract's schema. Returns the channels registered.
  */
 // SECURITY: the IPC trust boundary.
-export function registerIpcHandlers(ipcMain: Pick<IpcMain, 'handle'>, handlers: Handlers): string[] {
+export function registerIpcHandlers(ipcMain: Pick<IpcMain, 'handle'>, handlers: Handlers, dbPath?: string): string[] {
   const channels: string[] = [];
   for (const name of opNames) {
     const channel = ipcChannel(name);
@@ -23,7 +23,7 @@ export function registerIpcHandlers(ipcMain: Pick<IpcMain, 'handle'>, handlers: 
       if (!isTrustedSender(event)) {
         return { ok: false, error: { code: 'bad-request', message: 'IPC from an untrusted sender was refused' } };
       }
-      return dispatch(handlers, name, input);
+      return dispatch(handlers, name, input, { dbPath });
     });
     channels.push(channel);
   }

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ipcChannel, opNames } from '../../shared/contract/index.js';
 import { contentSecurityPolicy } from '../../shared/csp.js';
@@ -12,6 +13,8 @@ const fake = vi.hoisted(() => {
     headerHook: undefined as undefined | ((d: unknown, cb: (r: unknown) => void) => void),
     permissionHook: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
     exposed: new Map<string, unknown>(),
+    errorBoxes: [] as string[][],
+    quits: 0,
     invoked: [] as unknown[][],
   };
   class BrowserWindow {
@@ -27,7 +30,8 @@ const fake = vi.hoisted(() => {
     }
   }
   const electron = {
-    app: { whenReady: () => Promise.resolve(), on: () => undefined, isPackaged: false, quit: () => undefined },
+    app: { whenReady: () => Promise.resolve(), on: () => undefined, isPackaged: false, quit: () => (state.quits += 1) },
+    dialog: { showErrorBox: (title: string, text: string) => state.errorBoxes.push([title, text]) },
     BrowserWindow,
     ipcMain: { handle: (channel: string) => state.handled.push(channel) },
     protocol: { registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s), handle: () => undefined },
@@ -74,6 +78,20 @@ describe('electron main (with a fake electron module)', () => {
     let granted: boolean | undefined;
     fake.state.permissionHook!({}, 'media', (ok) => (granted = ok));
     expect(granted).toBe(false);
+  });
+});
+
+describe('electron main on a broken database', () => {
+  it('shows a clear error box and quits instead of opening a blank window', async () => {
+    const file = tempDbPath();
+    fs.writeFileSync(file, Buffer.alloc(4096, 1));
+    process.env['ASSAY_DB'] = file;
+    const windowsBefore = fake.state.windows.length;
+    vi.resetModules();
+    await import('../../electron/main.js');
+    await vi.waitFor(() => expect(fake.state.quits).toBe(1));
+    expect(fake.state.errorBoxes).toEqual([['Assay cannot open its database', expect.stringMatching(/corrupt/)]]);
+    expect(fake.state.windows).toHaveLength(windowsBefore);
   });
 });
 

@@ -9,6 +9,8 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export interface ServerProcess {
   readonly url: string;
   readonly child: ChildProcess;
+  /** Everything the server printed so far. */
+  output(): string;
   /** Stops it (SIGTERM, or SIGKILL for crash tests) and waits for the exit. */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -24,15 +26,23 @@ export function startServe(dbPath: string, extraArgs: readonly string[] = []): P
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`assay serve did not start in 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+      reject(new Error(`assay serve did not start in 20 s:\n${output}`));
+    }, 20_000);
     const onData = (chunk: Buffer): void => {
       output += chunk.toString();
-      const m = /(http:\/\/127\.0\.0\.1:\d+\/)/.exec(output);
+      const m = /(http:\/\/[^\s/]+:\d+\/)/.exec(output);
       if (m) {
         clearTimeout(timer);
         resolve({
           url: m[1]!,
           child,
+          output: () => output,
           stop: async (signal: NodeJS.Signals = 'SIGTERM') => {
             if (child.exitCode === null && child.signalCode === null) {
               try {

@@ -13,6 +13,8 @@ export interface ServeOptions {
   readonly staticDir: string;
   readonly host?: string;
   readonly port?: number;
+  /** The database file, named in error messages. */
+  readonly dbPath?: string;
   /** Largest request body accepted, in bytes. */
   readonly maxBodyBytes?: number;
 }
@@ -54,8 +56,8 @@ function sendJson(res: http.ServerResponse, status: number, body: ApiResult<unkn
   res.end(text);
 }
 
-function isLoopback(host: string): boolean {
-  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
+function hostForUrl(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
 }
 
 /**
@@ -64,7 +66,7 @@ function isLoopback(host: string): boolean {
  */
 function allowedHosts(bindHost: string, port: number): Set<string> {
   const names = new Set([`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`]);
-  if (!isLoopback(bindHost)) names.add(`${bindHost.includes(':') ? `[${bindHost}]` : bindHost}:${port}`);
+  names.add(`${hostForUrl(bindHost)}:${port}`);
   return names;
 }
 
@@ -149,7 +151,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
             sendJson(res, 400, { ok: false, error: { code: 'bad-request', message: 'Request body is not valid JSON' } });
             return;
           }
-          const result = await dispatch(options.handlers, name, input);
+          const result = await dispatch(options.handlers, name, input, { dbPath: options.dbPath });
           sendJson(res, 200, result);
         })
         .catch((err: Error) => sendJson(res, 413, { ok: false, error: { code: 'bad-request', message: err.message } }));
@@ -167,9 +169,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   });
   const port = (server.address() as AddressInfo).port;
   hosts = allowedHosts(bindHost, port);
-  const shownHost = isLoopback(bindHost) ? '127.0.0.1' : bindHost;
   return {
-    url: `http://${shownHost}:${port}/`,
+    url: `http://${bindHost === 'localhost' ? '127.0.0.1' : hostForUrl(bindHost)}:${port}/`,
     port,
     server,
     close: () =>
