@@ -1,0 +1,32 @@
+import { resolveAnchor, TextIndex } from '../anchors.js';
+import type { Anchor, TaskInput } from '../task-format.js';
+import type { MetricAnchor, MetricTask } from './types.js';
+
+/**
+ * Resolves an anchor for matching against a task's output (or `base`); null when there is none or
+ * it does not resolve (an unresolvable anchor can only be matched by adjudication).
+ */
+export function metricAnchor(anchor: Anchor | null | undefined, output: string, base: string | null | undefined, index?: TextIndex): MetricAnchor | null {
+  if (!anchor) return null;
+  const r = resolveAnchor(anchor, output, { base: base ?? null, ...(index ? { index } : {}) });
+  if (!r.ok) return null;
+  const { start, end, lines, side } = r.value;
+  return { start, end, lines, side };
+}
+
+/** The metrics' view of a task from the task package format. */
+export function metricTaskFromInput(task: TaskInput): MetricTask {
+  const index = new TextIndex(task.output);
+  return {
+    id: task.id,
+    kind: task.kind,
+    critiques: (task.critiques ?? []).map((c) => ({ id: c.id, valid: c.valid ?? null, severity: c.severity ?? null, category: c.category ?? null })),
+    flaws: (task.flaws ?? []).map((f) => ({
+      id: f.id,
+      anchor: metricAnchor(f.anchor, task.output, task.base, index),
+      severity: f.severity ?? null,
+      category: f.category ?? null,
+      critiques: f.critiques ?? [],
+    })),
+  };
+}
