@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appOps } from './app.js';
+import { reviewOps } from './review.js';
 import { taskOps } from './tasks.js';
 
 export { op, type Operation } from './op.js';
@@ -11,6 +12,7 @@ export { op, type Operation } from './op.js';
 export const contract = {
   ...appOps,
   ...taskOps,
+  ...reviewOps,
 } as const;
 
 /** The contract's type. */

@@ -1,6 +1,7 @@
 import type { Handlers } from '../dispatch.js';
 import { appHandlers } from './app.js';
 import type { HandlerContext } from './context.js';
+import { reviewHandlers } from './review.js';
 import { taskHandlers } from './tasks.js';
 
 export type { HandlerContext } from './context.js';
@@ -10,5 +11,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
   return {
     ...appHandlers(ctx),
     ...taskHandlers(ctx),
+    ...reviewHandlers(ctx),
   };
 }

@@ -1,0 +1,372 @@
+import type { Evaluator, QueueEntry, ReviewView, ShownCritique, TextRange } from '../../../shared/contract/review.js';
+import { resolveAnchor, TextIndex } from '../../../shared/anchors.js';
+import { parsePolicy, selectShownCritiques } from '../../../shared/policy.js';
+import { AppError } from '../../../shared/result.js';
+import { eventFromRow, eventPayload, type ReviewEvent } from '../../../shared/review/events.js';
+import { checkReviewEvent, replayReview } from '../../../shared/review/state.js';
+import { AnchorSchema, type Anchor } from '../../../shared/task-format.js';
+import type { AnyDb, WritableDb } from '../db/types.js';
+import { getTaskView } from '../tasks/repository.js';
+
+interface EvaluatorRow {
+  id: string;
+  display_name: string;
+  created_at: number;
+}
+
+/** Every local evaluator profile, oldest first. */
+export function listEvaluators(db: AnyDb): Evaluator[] {
+  const rows = db.prepare('SELECT id, display_name, created_at FROM evaluators ORDER BY created_at, id').all() as EvaluatorRow[];
+  return rows.map((r) => ({ id: r.id, displayName: r.display_name, createdAt: r.created_at }));
+}
+
+/** A readable id from a display name: lower-case ASCII words joined by hyphens. */
+export function slugify(name: string): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 40);
+  return slug || 'evaluator';
+}
+
+/** Creates a profile; the id is the name's slug, with `-2`, `-3`… when taken. */
+export function createEvaluator(db: WritableDb, displayName: string, now = Date.now()): Evaluator {
+  const name = displayName.trim();
+  if (!name) throw new AppError('invalid-input', 'displayName: enter a name');
+  return db.transaction(() => {
+    const base = slugify(name);
+    const taken = db.prepare('SELECT 1 FROM evaluators WHERE id = $id');
+    let id = base;
+    for (let n = 2; taken.get({ id }); n++) id = `${base}-${n}`;
+    db.prepare('INSERT INTO evaluators (id, display_name, created_at) VALUES ($id, $name, $now)').run({ id, name, now });
+    return { id, displayName: name, createdAt: now };
+  })();
+}
+
+/** Creates an evaluator with a given id if there is none (used by tests and by study imports). */
+export function ensureEvaluator(db: WritableDb, id: string, displayName = id, now = Date.now()): void {
+  db.prepare('INSERT OR IGNORE INTO evaluators (id, display_name, created_at) VALUES ($id, $name, $now)').run({ id, name: displayName, now });
+}
+
+function requireEvaluator(db: AnyDb, evaluator: string): void {
+  if (!db.prepare('SELECT 1 FROM evaluators WHERE id = $id').get({ id: evaluator })) {
+    throw new AppError('not-found', `No evaluator profile "${evaluator}". Choose or create a profile.`);
+  }
+}
+
+/**
+ * Puts every task not yet in the evaluator's practice queue into it (study '', condition
+ * 'practice', label 'Practice', policy 'all'). Tasks imported later join on the next call.
+ */
+export function ensurePracticeQueue(db: WritableDb, evaluator: string, now = Date.now()): number {
+  requireEvaluator(db, evaluator);
+  return db
+    .prepare(
+      `INSERT OR IGNORE INTO queue_items (evaluator_id, task_id, study, condition, label, policy, position, created_at)
+       SELECT $evaluator, t.id, '', 'practice', 'Practice', 'all', t.seq, $now
+         FROM tasks t
+        WHERE t.seq > (SELECT coalesce(max(position), 0) FROM queue_items WHERE evaluator_id = $evaluator AND study = '')
+        ORDER BY t.seq`,
+    )
+    .run({ evaluator, now }).changes;
+}
+
+interface QueueRow {
+  id: number;
+  task_id: string;
+  title: string | null;
+  kind: 'summary' | 'code';
+  study: string;
+  label: string;
+  status: 'open' | 'submitted' | 'skipped' | null;
+}
+
+// Study assignments first (by study, then position), the practice queue last.
+const queueOrder = `ORDER BY q.study = '', q.study, q.position, q.id`;
+
+/** An evaluator's queue in working order. Only this evaluator's items; never condition names. */
+export function getQueue(db: AnyDb, evaluator: string): QueueEntry[] {
+  requireEvaluator(db, evaluator);
+  const rows = db
+    .prepare(
+      `SELECT q.id, q.task_id, t.title, t.kind, q.study, q.label, r.status
+         FROM queue_items q JOIN tasks t ON t.id = q.task_id LEFT JOIN reviews r ON r.queue_item_id = q.id
+        WHERE q.evaluator_id = $evaluator ${queueOrder}`,
+    )
+    .all({ evaluator }) as QueueRow[];
+  return rows.map((r) => ({ id: r.id, taskId: r.task_id, title: r.title, kind: r.kind, study: r.study, label: r.label, status: r.status ?? 'new' }));
+}
+
+interface ItemRow {
+  id: number;
+  evaluator_id: string;
+  task_id: string;
+  study: string;
+  condition: string;
+  label: string;
+  policy: string;
+}
+
+function getItem(db: AnyDb, evaluator: string, item: number): ItemRow {
+  const row = db
+    .prepare('SELECT id, evaluator_id, task_id, study, condition, label, policy FROM queue_items WHERE id = $item AND evaluator_id = $evaluator')
+    .get({ item, evaluator }) as ItemRow | undefined;
+  // SECURITY: another evaluator's item is reported as missing, not as forbidden: no existence leak.
+  if (!row) throw new AppError('not-found', `No item ${item} in the queue of "${evaluator}". Go back to the queue.`);
+  return row;
+}
+
+interface ReviewRow {
+  id: number;
+  queue_item_id: number;
+  status: 'open' | 'submitted' | 'skipped';
+  shown_json: string;
+  started_at: number;
+  updated_at: number;
+  submitted_at: number | null;
+  active_ms: number;
+  active_updated_at: number;
+  last_seq: number;
+}
+
+function getReviewByItem(db: AnyDb, item: number): ReviewRow | undefined {
+  return db.prepare('SELECT * FROM reviews WHERE queue_item_id = $item').get({ item }) as ReviewRow | undefined;
+}
+
+interface EventRow {
+  seq: number;
+  type: string;
+  payload_json: string;
+}
+
+/** A review's events in order. */
+export function loadEvents(db: AnyDb, review: number): { seq: number; event: ReviewEvent }[] {
+  const rows = db.prepare('SELECT seq, type, payload_json FROM review_events WHERE review_id = $review ORDER BY seq').all({ review }) as EventRow[];
+  return rows.map((r) => ({ seq: r.seq, event: eventFromRow(r.type, JSON.parse(r.payload_json)) }));
+}
+
+interface CritiqueRow {
+  id: string;
+  text: string;
+  anchor_json: string | null;
+  severity: 'minor' | 'major' | 'critical' | null;
+  category: string | null;
+  score: number | null;
+  evidence_json: string | null;
+  valid: number | null;
+}
+
+function toRange(anchor: Anchor | null, text: string, base: string | null, index?: TextIndex): TextRange | null {
+  if (!anchor) return null;
+  const r = resolveAnchor(anchor, text, { base, ...(index ? { index } : {}) });
+  if (!r.ok) return null;
+  return { start16: r.value.start16, end16: r.value.end16, lines: [r.value.lines[0], r.value.lines[1]], side: r.value.side };
+}
+
+function parseAnchor(json: string | null): Anchor | null {
+  if (!json) return null;
+  const r = AnchorSchema.safeParse(JSON.parse(json));
+  return r.success ? r.data : null;
+}
+
+/** The critiques a queue item's policy shows, in task order; ids only when `frozen` is given. */
+function shownCritiques(db: AnyDb, item: ItemRow, frozen: readonly string[] | null): CritiqueRow[] {
+  const all = db
+    .prepare(
+      'SELECT id, text, anchor_json, severity, category, score, evidence_json, valid FROM critiques WHERE task_id = $task ORDER BY position',
+    )
+    .all({ task: item.task_id }) as CritiqueRow[];
+  if (frozen) {
+    const byId = new Map(all.map((c) => [c.id, c]));
+    return frozen.flatMap((id) => byId.get(id) ?? []);
+  }
+  return selectShownCritiques(
+    all.map((c) => ({ ...c, valid: c.valid === null ? null : c.valid === 1 })),
+    parsePolicy(item.policy),
+  ).map((c) => ({ ...c, valid: c.valid === null ? null : c.valid ? 1 : 0 }));
+}
+
+function itemPosition(db: AnyDb, evaluator: string, item: number): { position: number; total: number } {
+  const ids = (db.prepare(`SELECT q.id FROM queue_items q WHERE q.evaluator_id = $evaluator ${queueOrder}`).all({ evaluator }) as { id: number }[]).map(
+    (r) => r.id,
+  );
+  return { position: ids.indexOf(item) + 1, total: ids.length };
+}
+
+/**
+ * One queue item as its evaluator may see it. Reads only.
+ */
+// SECURITY: the blinding boundary. Never add flaws, `valid`, `score`, `model`, the condition's name
+// or other evaluators' reviews here; with policy `none` no critique leaves the back end.
+export function getReviewView(db: AnyDb, evaluator: string, itemId: number): ReviewView {
+  requireEvaluator(db, evaluator);
+  const item = getItem(db, evaluator, itemId);
+  const task = getTaskView(db, item.task_id);
+  const review = getReviewByItem(db, item.id);
+  const policy = parsePolicy(item.policy);
+  const frozen = review ? (JSON.parse(review.shown_json) as string[]) : null;
+  let critiques: ShownCritique[] | null = null;
+  if (policy.kind !== 'none') {
+    const outputIndex = new TextIndex(task.output);
+    const document = task.context?.document ?? null;
+    const docIndex = document !== null ? new TextIndex(document) : null;
+    critiques = shownCritiques(db, item, frozen).map((c) => {
+      const anchor = parseAnchor(c.anchor_json);
+      const evidence = c.evidence_json ? (JSON.parse(c.evidence_json) as { anchor: unknown; note?: unknown }[]) : [];
+      return {
+        id: c.id,
+        text: c.text,
+        anchor,
+        range: toRange(anchor, task.output, task.base, outputIndex),
+        severity: c.severity,
+        category: c.category,
+        evidence: evidence.flatMap((e) => {
+          const a = AnchorSchema.safeParse(e.anchor);
+          if (!a.success) return [];
+          return [
+            {
+              anchor: a.data,
+              note: typeof e.note === 'string' ? e.note : null,
+              range: document !== null && docIndex ? toRange(a.data, document, null, docIndex) : null,
+            },
+          ];
+        }),
+      };
+    });
+  }
+  const { position, total } = itemPosition(db, evaluator, item.id);
+  return {
+    item: { id: item.id, label: item.label, study: item.study, position, total },
+    task,
+    critiques,
+    review: review
+      ? {
+          id: review.id,
+          status: review.status,
+          startedAt: review.started_at,
+          submittedAt: review.submitted_at,
+          activeMs: review.active_ms,
+          events: loadEvents(db, review.id),
+        }
+      : null,
+  };
+}
+
+/** Starts the review of a queue item (idempotent) and returns its view. Freezes the critiques shown. */
+export function startReview(db: WritableDb, evaluator: string, itemId: number, now = Date.now()): ReviewView {
+  return db.transaction(() => {
+    requireEvaluator(db, evaluator);
+    const item = getItem(db, evaluator, itemId);
+    if (!getReviewByItem(db, item.id)) {
+      const shown = parsePolicy(item.policy).kind === 'none' ? [] : shownCritiques(db, item, null).map((c) => c.id);
+      db.prepare(
+        `INSERT INTO reviews (queue_item_id, status, shown_json, started_at, updated_at, active_ms, active_updated_at, last_seq)
+         VALUES ($item, 'open', $shown, $now, $now, 0, $now, 0)`,
+      ).run({ item: item.id, shown: JSON.stringify(shown), now });
+    }
+    return getReviewView(db, evaluator, itemId);
+  })();
+}
+
+interface ReviewWithItem extends ReviewRow {
+  evaluator_id: string;
+  task_id: string;
+}
+
+function getOwnReview(db: AnyDb, evaluator: string, review: number): ReviewWithItem {
+  const row = db
+    .prepare(
+      `SELECT r.*, q.evaluator_id, q.task_id FROM reviews r JOIN queue_items q ON q.id = r.queue_item_id
+        WHERE r.id = $review AND q.evaluator_id = $evaluator`,
+    )
+    .get({ review, evaluator }) as ReviewWithItem | undefined;
+  if (!row) throw new AppError('not-found', `No review ${review} for "${evaluator}".`);
+  return row;
+}
+
+/** Slack allowed between client and server clocks when accepting active time. */
+const activeSlackMs = 2_000;
+
+/**
+ * The active time to store: the client's running total, but never less than what is stored and
+ * never more than the wall-clock time since the last update allows (a retried or forged call
+ * cannot inflate it).
+ */
+export function nextActiveMs(stored: number, storedAt: number, sent: number | undefined, now: number): number {
+  if (sent === undefined) return stored;
+  const ceiling = stored + Math.max(0, now - storedAt) + activeSlackMs;
+  return Math.max(stored, Math.min(sent, ceiling));
+}
+
+/** Input of {@link recordEvent}. */
+export interface RecordInput {
+  readonly evaluator: string;
+  readonly review: number;
+  readonly expectedSeq: number;
+  readonly clientEventId: string;
+  readonly clientTime: number;
+  readonly activeMs?: number | undefined;
+  readonly event: ReviewEvent;
+}
+
+/**
+ * Appends one event in a transaction: seq = last + 1. A call whose clientEventId is already in the
+ * log (a retry) returns the logged seq; a call whose expectedSeq is stale (another window wrote
+ * first) is refused with `conflict`, so the client reloads instead of interleaving silently.
+ */
+export function recordEvent(
+  db: WritableDb,
+  input: RecordInput,
+  now = Date.now(),
+): { seq: number; serverTime: number; status: 'open' | 'submitted' | 'skipped'; activeMs: number } {
+  return db.transaction(() => {
+    const review = getOwnReview(db, input.evaluator, input.review);
+    const retried = db
+      .prepare('SELECT seq, server_time FROM review_events WHERE review_id = $review AND client_event_id = $cid')
+      .get({ review: review.id, cid: input.clientEventId }) as { seq: number; server_time: number } | undefined;
+    if (retried) return { seq: retried.seq, serverTime: retried.server_time, status: review.status, activeMs: review.active_ms };
+    if (review.last_seq !== input.expectedSeq) {
+      throw new AppError(
+        'conflict',
+        `This review changed in another window (at step ${review.last_seq}, this window expected ${input.expectedSeq}). The latest state was loaded; repeat your last action if it is missing.`,
+      );
+    }
+    const state = replayReview(loadEvents(db, review.id).map((e) => e.event));
+    const problem = checkReviewEvent(state, input.event, { shownCritiques: new Set(JSON.parse(review.shown_json) as string[]) });
+    if (problem) throw new AppError('invalid-input', problem);
+    const event = input.event;
+    if ((event.type === 'flaw-added' || event.type === 'flaw-edited') && event.flaw.anchor) {
+      const task = getTaskView(db, review.task_id);
+      const r = resolveAnchor(event.flaw.anchor, task.output, { base: task.base });
+      if (!r.ok) throw new AppError('invalid-input', `flaw.anchor.${r.error.path}: ${r.error.message}`);
+    }
+    const seq = review.last_seq + 1;
+    const { type, payload } = eventPayload(event);
+    db.prepare(
+      `INSERT INTO review_events (review_id, seq, type, payload_json, client_time, server_time, client_event_id)
+       VALUES ($review, $seq, $type, $payload, $clientTime, $now, $cid)`,
+    ).run({ review: review.id, seq, type, payload: JSON.stringify(payload), clientTime: input.clientTime, now, cid: input.clientEventId });
+    const status = event.type === 'submitted' ? 'submitted' : event.type === 'skipped' ? 'skipped' : review.status;
+    const activeMs = nextActiveMs(review.active_ms, review.active_updated_at, input.activeMs, now);
+    db.prepare(
+      `UPDATE reviews SET last_seq = $seq, status = $status, updated_at = $now, active_ms = $activeMs, active_updated_at = $now,
+              submitted_at = CASE WHEN $status = 'open' THEN submitted_at ELSE $now END
+        WHERE id = $review`,
+    ).run({ seq, status, now, activeMs, review: review.id });
+    return { seq, serverTime: now, status, activeMs };
+  })();
+}
+
+/** Saves a review's active time; a finished review keeps the time it had. */
+export function recordHeartbeat(db: WritableDb, evaluator: string, reviewId: number, activeMs: number, now = Date.now()): number {
+  return db.transaction(() => {
+    const review = getOwnReview(db, evaluator, reviewId);
+    if (review.status !== 'open') return review.active_ms;
+    const next = nextActiveMs(review.active_ms, review.active_updated_at, activeMs, now);
+    db.prepare('UPDATE reviews SET active_ms = $next, active_updated_at = $now WHERE id = $review').run({ next, now, review: review.id });
+    return next;
+  })();
+}

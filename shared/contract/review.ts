@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { ReviewEventSchema } from '../review/events.js';
+import { AnchorSchema, SeveritySchema } from '../task-format.js';
+import { op } from './op.js';
+import { TaskViewSchema } from './tasks.js';
+
+/** A local evaluator profile. */
+export const EvaluatorSchema = z.object({ id: z.string(), displayName: z.string(), createdAt: z.number().int() });
+/** A local evaluator profile. */
+export type Evaluator = z.infer<typeof EvaluatorSchema>;
+
+/** Where a queue item stands for its evaluator. */
+export const QueueStatusSchema = z.enum(['new', 'open', 'submitted', 'skipped']);
+/** Where a queue item stands for its evaluator. */
+export type QueueStatus = z.infer<typeof QueueStatusSchema>;
+
+/** A row of an evaluator's queue. Never carries the condition's name, only its neutral label. */
+export const QueueEntrySchema = z.object({
+  id: z.number().int(),
+  taskId: z.string(),
+  title: z.string().nullable(),
+  kind: z.enum(['summary', 'code']),
+  study: z.string(),
+  label: z.string(),
+  status: QueueStatusSchema,
+});
+/** A row of an evaluator's queue. */
+export type QueueEntry = z.infer<typeof QueueEntrySchema>;
+
+/** A resolved place in a text: UTF-16 offsets (what the DOM and Monaco use) and 1-based lines. */
+export const TextRangeSchema = z.object({
+  start16: z.number().int().nonnegative(),
+  end16: z.number().int().nonnegative(),
+  lines: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
+  side: z.enum(['output', 'base']),
+});
+/** A resolved place in a text. */
+export type TextRange = z.infer<typeof TextRangeSchema>;
+
+/**
+ * A model critique as the evaluator may see it: no `valid`, no `score`, no model name. `range` is
+ * the anchor resolved in the output (or base), null when it has none or it does not resolve.
+ */
+export const ShownCritiqueSchema = z.object({
+  id: z.string(),
+  text: z.string(),
+  anchor: AnchorSchema.nullable(),
+  range: TextRangeSchema.nullable(),
+  severity: SeveritySchema.nullable(),
+  category: z.string().nullable(),
+  evidence: z.array(z.object({ anchor: AnchorSchema, note: z.string().nullable(), range: TextRangeSchema.nullable() })),
+});
+/** A model critique as the evaluator may see it. */
+export type ShownCritique = z.infer<typeof ShownCritiqueSchema>;
+
+/** The logged part of a review the evaluator already started. */
+export const ReviewRecordStateSchema = z.object({
+  id: z.number().int(),
+  status: z.enum(['open', 'submitted', 'skipped']),
+  startedAt: z.number().int(),
+  submittedAt: z.number().int().nullable(),
+  activeMs: z.number().int().nonnegative(),
+  events: z.array(z.object({ seq: z.number().int().min(1), event: ReviewEventSchema })),
+});
+
+/**
+ * Everything the workspace shows for one queue item. `critiques` is null in an unassisted
+ * condition (policy `none`): then not even their count is sent.
+ */
+export const ReviewViewSchema = z.object({
+  item: z.object({
+    id: z.number().int(),
+    label: z.string(),
+    study: z.string(),
+    position: z.number().int().min(1),
+    total: z.number().int().min(1),
+  }),
+  task: TaskViewSchema,
+  critiques: z.array(ShownCritiqueSchema).nullable(),
+  review: ReviewRecordStateSchema.nullable(),
+});
+/** Everything the workspace shows for one queue item. */
+export type ReviewView = z.infer<typeof ReviewViewSchema>;
+
+const evaluatorId = z.string().min(1).max(100);
+const itemId = z.number().int().min(1);
+
+/** Operations of the evaluator's side: profiles, queue, review workspace. */
+export const reviewOps = {
+  'evaluators:list': op('The local evaluator profiles.', z.object({}).strict(), z.object({ items: z.array(EvaluatorSchema) })),
+  'evaluators:create': op(
+    'Creates a local evaluator profile; its id is derived from the name.',
+    z.object({ displayName: z.string().trim().min(1, 'enter a name').max(100) }).strict(),
+    EvaluatorSchema,
+  ),
+  'review:queue': op(
+    "An evaluator's queue: study assignments first, then the practice queue (every task).",
+    z.object({ evaluator: evaluatorId }).strict(),
+    z.object({ items: z.array(QueueEntrySchema) }),
+  ),
+  'review:view': op(
+    'One queue item as its evaluator may see it; reads only (safe for prefetching).',
+    z.object({ evaluator: evaluatorId, item: itemId }).strict(),
+    ReviewViewSchema,
+  ),
+  'review:start': op(
+    'Starts (or resumes) the review of a queue item and returns its view.',
+    z.object({ evaluator: evaluatorId, item: itemId }).strict(),
+    ReviewViewSchema,
+  ),
+  'review:record': op(
+    'Appends one event to a review in a transaction. `expectedSeq` is the seq the client last saw; a retried call with the same clientEventId is answered from the log.',
+    z
+      .object({
+        evaluator: evaluatorId,
+        review: z.number().int().min(1),
+        expectedSeq: z.number().int().nonnegative(),
+        clientEventId: z.string().min(8).max(100),
+        clientTime: z.number().int().nonnegative(),
+        activeMs: z.number().int().nonnegative().optional(),
+        event: ReviewEventSchema,
+      })
+      .strict(),
+    z.object({ seq: z.number().int().min(1), serverTime: z.number().int(), status: z.enum(['open', 'submitted', 'skipped']), activeMs: z.number().int() }),
+  ),
+  'review:heartbeat': op(
+    "Saves a review's active time (milliseconds the window was visible with input in the last 60 s).",
+    z.object({ evaluator: evaluatorId, review: z.number().int().min(1), activeMs: z.number().int().nonnegative() }).strict(),
+    z.object({ activeMs: z.number().int().nonnegative() }),
+  ),
+} as const;
