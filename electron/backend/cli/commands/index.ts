@@ -1,6 +1,7 @@
 import type { Command } from '../command.js';
 import { backupCommand } from './backup.js';
 import { demoCommand } from './demo.js';
+import { exportReviewsCommand } from './export-reviews.js';
 import { serveCommand } from './serve.js';
 
 /** The one table of CLI commands. Add a command here and nowhere else. */
@@ -8,4 +9,5 @@ export const commands: readonly Command[] = [
   serveCommand,
   demoCommand,
   backupCommand,
+  exportReviewsCommand,
 ];
