@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TextIndex, resolveAnchor, type ResolvedAnchor } from './anchors.js';
 
 /** Severity of a critique or flaw. */
 export const SeveritySchema = z.enum(['minor', 'major', 'critical']);
@@ -36,7 +37,8 @@ export const EvidenceSchema = z.object({ anchor: AnchorSchema, note: z.string().
 export const CritiqueSchema = z
   .object({
     id: z.string().min(1),
-    text: z.string().min(1),
+    // required, but may be empty: real released data has empty critiques (one in Saunders et al.'s test split)
+    text: z.string(),
     anchor: AnchorSchema.optional(),
     severity: SeveritySchema.optional(),
     category: z.string().optional(),
@@ -95,3 +97,187 @@ export const TaskSchema = z
   .passthrough();
 /** A task as written in a task package. */
 export type TaskInput = z.infer<typeof TaskSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Validation beyond the shape: unique ids, cross-references and anchors that resolve.
+
+/** The version of the task package format this build reads and writes. */
+export const TASK_FORMAT_VERSION = 1;
+
+/** One problem with one task: `path` names the field (`critiques[2].anchor.end`), `(task)` the whole line. */
+export interface TaskIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A critique's evidence with its anchor resolved against `context.document`. */
+export interface ResolvedEvidence {
+  readonly anchor: Anchor;
+  readonly note?: string;
+  readonly resolved: ResolvedAnchor;
+}
+
+/** A task that passed every check, with every anchor resolved (same order as the input lists). */
+export interface ValidTask {
+  readonly task: TaskInput;
+  /** `critiques[i].anchor` resolved, or null when it has none. */
+  readonly critiqueAnchors: readonly (ResolvedAnchor | null)[];
+  /** `critiques[i].evidence` resolved, or null when it has none. */
+  readonly critiqueEvidence: readonly (readonly ResolvedEvidence[] | null)[];
+  /** `flaws[i].anchor` resolved, or null when it has none. */
+  readonly flawAnchors: readonly (ResolvedAnchor | null)[];
+}
+
+/** The outcome of {@link validateTask}. */
+export type TaskValidation = { readonly ok: true; readonly value: ValidTask } | { readonly ok: false; readonly issues: readonly TaskIssue[] };
+
+/** Formats a path as `critiques[0].anchor.end`; the empty path is `(task)`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out === '' ? String(part) : `.${String(part)}`;
+  }
+  return out === '' ? '(task)' : out;
+}
+
+function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let v = root;
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<PropertyKey, unknown>)[p as string];
+  }
+  return v;
+}
+
+const anchorForms = 'an anchor is exactly one of {"start", "end"}, {"quote", "prefix"?, "suffix"?} or {"lines": [first, last], "side"?}';
+
+function typeName(v: unknown): string {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  return typeof v;
+}
+
+/** Turns zod issues into `path: message` pairs a researcher can act on. */
+function describeIssues(raw: unknown, issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): TaskIssue[] {
+  const out: TaskIssue[] = [];
+  for (const issue of issues) {
+    const path = [...prefix, ...issue.path];
+    if (issue.code === 'invalid_union') {
+      // Anchors are the only unions: pick the form the writer meant by its keys.
+      const value = valueAt(raw, path);
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        out.push({ path: formatPath(path), message: `expected an object, got ${typeName(value)}: ${anchorForms}` });
+        continue;
+      }
+      const keys = Object.keys(value);
+      const branch = keys.includes('lines') ? 2 : keys.includes('quote') ? 1 : keys.includes('start') || keys.includes('end') ? 0 : -1;
+      const chosen = branch >= 0 ? issue.errors[branch] : undefined;
+      if (!chosen) {
+        out.push({ path: formatPath(path), message: anchorForms });
+        continue;
+      }
+      out.push(...describeIssues(raw, chosen, path));
+      continue;
+    }
+    let message = issue.message;
+    if (issue.code === 'invalid_type') {
+      const got = valueAt(raw, path);
+      message = got === undefined ? `required (${issue.expected})` : `expected ${issue.expected}, got ${typeName(got)}`;
+    } else if (issue.code === 'unrecognized_keys') {
+      message = `unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}${path.some((p) => p === 'anchor') ? `: ${anchorForms}` : ''}`;
+    }
+    out.push({ path: formatPath(path), message });
+  }
+  return out;
+}
+
+/**
+ * Checks one parsed JSON value as a task: its shape (the zod schema), unique critique and flaw ids,
+ * `flaws[].critiques` naming critiques of this task, and every anchor resolving (critique and flaw
+ * anchors into `output`, or `base` for `side: "base"`; evidence anchors into `context.document`).
+ */
+export function validateTask(raw: unknown): TaskValidation {
+  const parsed = TaskSchema.safeParse(raw);
+  if (!parsed.success) return { ok: false, issues: describeIssues(raw, parsed.error.issues) };
+  const task = parsed.data;
+  const issues: TaskIssue[] = [];
+  const index = new TextIndex(task.output);
+  const base = task.base ?? null;
+  const document = task.context?.document;
+  let docIndex: TextIndex | undefined;
+
+  const resolveInOutput = (anchor: Anchor, path: string): ResolvedAnchor | null => {
+    if ('lines' in anchor && anchor.side === 'base' && base === null) {
+      issues.push({ path: `${path}.side`, message: 'side "base" needs a task with "base" (the original code)' });
+      return null;
+    }
+    const r = resolveAnchor(anchor, task.output, { base, index });
+    if (r.ok) return r.value;
+    issues.push({ path: `${path}.${r.error.path}`, message: r.error.message });
+    return null;
+  };
+
+  const critiqueIds = new Map<string, number>();
+  const critiques = task.critiques ?? [];
+  const critiqueAnchors: (ResolvedAnchor | null)[] = [];
+  const critiqueEvidence: (ResolvedEvidence[] | null)[] = [];
+  critiques.forEach((c, i) => {
+    const at = `critiques[${i}]`;
+    const seen = critiqueIds.get(c.id);
+    if (seen !== undefined) issues.push({ path: `${at}.id`, message: `duplicate critique id "${c.id}" (also critiques[${seen}])` });
+    else critiqueIds.set(c.id, i);
+    critiqueAnchors.push(c.anchor ? resolveInOutput(c.anchor, `${at}.anchor`) : null);
+    if (!c.evidence) {
+      critiqueEvidence.push(null);
+      return;
+    }
+    const evidence: ResolvedEvidence[] = [];
+    c.evidence.forEach((e, j) => {
+      const ep = `${at}.evidence[${j}].anchor`;
+      if (document === undefined) {
+        issues.push({ path: ep, message: 'evidence points into context.document, but the task has no context.document' });
+        return;
+      }
+      if ('lines' in e.anchor && e.anchor.side === 'base') {
+        issues.push({ path: `${ep}.side`, message: 'evidence anchors point into context.document; "side" must be "output" or absent' });
+        return;
+      }
+      docIndex ??= new TextIndex(document);
+      const r = resolveAnchor(e.anchor, document, { index: docIndex });
+      if (r.ok) evidence.push({ ...e, resolved: r.value });
+      else issues.push({ path: `${ep}.${r.error.path}`, message: `${r.error.message} (in context.document)` });
+    });
+    critiqueEvidence.push(evidence);
+  });
+
+  const flawIds = new Map<string, number>();
+  const flawAnchors: (ResolvedAnchor | null)[] = [];
+  (task.flaws ?? []).forEach((f, i) => {
+    const at = `flaws[${i}]`;
+    const seen = flawIds.get(f.id);
+    if (seen !== undefined) issues.push({ path: `${at}.id`, message: `duplicate flaw id "${f.id}" (also flaws[${seen}])` });
+    else flawIds.set(f.id, i);
+    flawAnchors.push(f.anchor ? resolveInOutput(f.anchor, `${at}.anchor`) : null);
+    (f.critiques ?? []).forEach((id, j) => {
+      if (!critiqueIds.has(id)) issues.push({ path: `${at}.critiques[${j}]`, message: `unknown critique id "${id}" (not in this task's critiques)` });
+    });
+  });
+
+  if (issues.length > 0) return { ok: false, issues };
+  return { ok: true, value: { task, critiqueAnchors, critiqueEvidence, flawAnchors } };
+}
+
+/** The JSON Schema (draft 2020-12) of one task line, generated from {@link TaskSchema}. */
+export function taskJsonSchema(): Record<string, unknown> {
+  const generated = z.toJSONSchema(TaskSchema, { io: 'input' }) as Record<string, unknown>;
+  const { $schema, ...rest } = generated;
+  return {
+    $schema,
+    $id: 'https://assay.invalid/schema/task-v1.schema.json',
+    title: `Assay task package format v${TASK_FORMAT_VERSION}: one task (one line of a JSON Lines file)`,
+    description:
+      'Generated from shared/task-format.ts (do not edit by hand). Checks the shape only: unique ids, flaws[].critiques references and anchor resolution are checked by the importer. See docs/task-format.md.',
+    ...rest,
+  };
+}

@@ -1,7 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { AppError } from '../../shared/result.js';
 import { packageRoot } from './paths.js';
-import { importTasks, type ImportSummary } from './tasks/import.js';
+import { formatErrors, importFile, type ImportSummary } from './tasks/import.js';
 import type { WritableDb } from './db/types.js';
 
 /** The demo task package shipped in assets/ (authored for Assay, not third-party data). */
@@ -9,10 +9,10 @@ export function demoPackagePath(): string {
   return path.join(packageRoot(), 'assets', 'demo', 'demo-tasks.jsonl');
 }
 
-/** Loads the demo tasks; loading twice changes nothing. */
+/** Loads the demo tasks with the real importer; loading twice changes nothing. */
 export function loadDemo(db: WritableDb): ImportSummary {
   const file = demoPackagePath();
-  const lines = fs.readFileSync(file, 'utf8').split('\n');
-  const tasks = lines.filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as unknown);
-  return importTasks(db, tasks, path.basename(file));
+  const report = importFile(db, file, { label: path.basename(file) });
+  if (report.errorCount > 0) throw new AppError('internal', `The demo package is invalid:\n${formatErrors(report)}`);
+  return { tasks: report.tasks, critiques: report.critiques, flaws: report.flaws, unchanged: report.unchanged };
 }

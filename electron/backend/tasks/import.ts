@@ -1,7 +1,9 @@
 import crypto from 'node:crypto';
-import { TaskSchema, type TaskInput } from '../../../shared/task-format.js';
+import fs from 'node:fs';
+import { validateTask, type ValidTask } from '../../../shared/task-format.js';
 import { AppError } from '../../../shared/result.js';
 import type { WritableDb } from '../db/types.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type LineEvent } from './lines.js';
 
 /** Counts reported after an import. */
 export interface ImportSummary {
@@ -9,6 +11,36 @@ export interface ImportSummary {
   critiques: number;
   flaws: number;
   unchanged: number;
+}
+
+/** The outcome of importing one file: counts, or the errors that stopped it (then nothing was written). */
+export interface ImportReport extends ImportSummary {
+  /** The name used in error messages. */
+  readonly file: string;
+  /** Tasks that replaced a different task with the same id (`--replace`); included in `tasks`. */
+  replaced: number;
+  /** Lines read, blank lines included. */
+  lines: number;
+  /** Bytes read. */
+  bytes: number;
+  /** The first {@link ImportOptions.maxErrors} errors, each `FILE:LINE: field.path: message`. */
+  readonly errors: string[];
+  /** All errors, including those not listed. */
+  errorCount: number;
+}
+
+/** How an import behaves. */
+export interface ImportOptions {
+  /** Overwrite a task whose id exists with other content (refused when it has reviews). */
+  readonly replace?: boolean;
+  /** Validate (against the database too) but write nothing. */
+  readonly dryRun?: boolean;
+  /** The longest line accepted, in bytes. */
+  readonly maxLineBytes?: number;
+  /** How many errors to list; the rest are only counted. */
+  readonly maxErrors?: number;
+  /** Called after each chunk read from a file: bytes done and the file's size. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 /** A stable hash of a task's content: key order does not matter. */
@@ -28,93 +60,310 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** Formats the errors of a report for a terminal or the UI: the listed ones, then how many more. */
+export function formatErrors(report: Pick<ImportReport, 'errors' | 'errorCount'>): string {
+  const more = report.errorCount - report.errors.length;
+  return [...report.errors, ...(more > 0 ? [`… and ${more} more error${more === 1 ? '' : 's'}`] : [])].join('\n');
+}
+
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
 
-/**
- * Imports already-parsed tasks in one transaction (all or nothing). An identical task is a no-op;
- * the same id with other content is an error.
- */
-export function importTasks(db: WritableDb, tasks: readonly unknown[], source = 'input'): ImportSummary {
-  const parsed: TaskInput[] = tasks.map((raw, i) => {
-    const r = TaskSchema.safeParse(raw);
-    if (!r.success) {
-      const issue = r.error.issues[0]!;
-      throw new AppError('invalid-input', `${source}:${i + 1}: ${issue.path.join('.') || '(task)'}: ${issue.message}`);
-    }
-    return r.data;
-  });
-  const existing = db.prepare('SELECT content_hash FROM tasks WHERE id = $id');
-  const nextSeq = db.prepare('SELECT coalesce(max(seq), 0) + 1 AS seq FROM tasks');
-  const insertTask = db.prepare(
-    `INSERT INTO tasks (id, seq, kind, title, output, language, base, context_json, meta_json, source_json, content_hash, imported_at)
-     VALUES ($id, $seq, $kind, $title, $output, $language, $base, $context, $meta, $source, $hash, $now)`,
-  );
-  const insertCritique = db.prepare(
-    `INSERT INTO critiques (task_id, id, position, text, anchor_json, severity, category, score, model, evidence_json, valid)
-     VALUES ($task, $id, $position, $text, $anchor, $severity, $category, $score, $model, $evidence, $valid)`,
-  );
-  const insertFlaw = db.prepare(
-    `INSERT INTO flaws (task_id, id, position, description, anchor_json, severity, category, critiques_json)
-     VALUES ($task, $id, $position, $description, $anchor, $severity, $category, $critiques)`,
-  );
-  const summary: ImportSummary = { tasks: 0, critiques: 0, flaws: 0, unchanged: 0 };
-  db.transaction(() => {
-    parsed.forEach((task, i) => {
-      const hash = contentHash(tasks[i]);
-      const found = existing.get({ id: task.id }) as { content_hash: string } | undefined;
-      if (found) {
-        if (found.content_hash === hash) {
-          summary.unchanged++;
-          return;
-        }
-        throw new AppError('conflict', `${source}:${i + 1}: id: a different task with id "${task.id}" already exists`);
-      }
-      const { seq } = nextSeq.get() as { seq: number };
-      insertTask.run({
-        id: task.id,
-        seq,
-        kind: task.kind,
-        title: task.title ?? null,
-        output: task.output,
-        language: task.language ?? null,
-        base: task.base ?? null,
-        context: json(task.context),
-        meta: json(task.meta),
-        source: JSON.stringify(tasks[i]),
-        hash,
-        now: Date.now(),
-      });
-      (task.critiques ?? []).forEach((c, position) => {
-        insertCritique.run({
-          task: task.id,
-          id: c.id,
-          position,
-          text: c.text,
-          anchor: json(c.anchor),
-          severity: c.severity ?? null,
-          category: c.category ?? null,
-          score: c.score ?? null,
-          model: c.model ?? null,
-          evidence: json(c.evidence),
-          valid: c.valid === undefined ? null : c.valid ? 1 : 0,
-        });
-        summary.critiques++;
-      });
-      (task.flaws ?? []).forEach((f, position) => {
-        insertFlaw.run({
-          task: task.id,
-          id: f.id,
-          position,
-          description: f.description,
-          anchor: json(f.anchor),
-          severity: f.severity ?? null,
-          category: f.category ?? null,
-          critiques: json(f.critiques),
-        });
-        summary.flaws++;
-      });
-      summary.tasks++;
-    });
-  })();
-  return summary;
+/** How to count the reviews of a task, if the reviews tables exist in this database (issue #4). */
+function reviewCounter(db: WritableDb): ((taskId: string) => number) | null {
+  const has = (table: string): boolean => db.prepare('SELECT 1 FROM sqlite_schema WHERE type = $t AND name = $n').get({ t: 'table', n: table }) !== undefined;
+  if (!has('reviews')) return null;
+  const columns = (table: string): string[] => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+  const reviewColumns = columns('reviews');
+  if (reviewColumns.includes('task_id')) {
+    const stmt = db.prepare('SELECT count(*) AS n FROM reviews WHERE task_id = $id');
+    return (id) => (stmt.get({ id }) as { n: number }).n;
+  }
+  if (reviewColumns.includes('queue_item_id') && has('queue_items') && columns('queue_items').includes('task_id')) {
+    const stmt = db.prepare('SELECT count(*) AS n FROM reviews r JOIN queue_items q ON q.id = r.queue_item_id WHERE q.task_id = $id');
+    return (id) => (stmt.get({ id }) as { n: number }).n;
+  }
+  // Unknown shape: refuse every replacement rather than risk orphaning someone's work.
+  return () => 1;
 }
+
+/**
+ * Imports the lines of one task package as they arrive (`push`, then `end`). Validates every line and
+ * writes valid tasks while no error has been seen; the caller runs it inside a transaction and rolls
+ * back when `end()` reports errors (see {@link importFile}), so a file is imported whole or not at all.
+ */
+export class ImportSession {
+  private readonly report: ImportReport;
+  private readonly splitter: LineSplitter;
+  private readonly maxErrors: number;
+  private readonly idsInFile = new Map<string, number>();
+  private seq: number;
+  private readonly now = Date.now();
+  private readonly reviews: ((taskId: string) => number) | null;
+  private readonly stmts;
+
+  constructor(
+    private readonly db: WritableDb,
+    file: string,
+    private readonly options: ImportOptions = {},
+  ) {
+    this.report = { file, tasks: 0, critiques: 0, flaws: 0, unchanged: 0, replaced: 0, lines: 0, bytes: 0, errors: [], errorCount: 0 };
+    this.maxErrors = options.maxErrors ?? 50;
+    this.splitter = new LineSplitter((e) => this.onLine(e), options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
+    this.seq = (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM tasks').get() as { seq: number }).seq;
+    this.reviews = reviewCounter(db);
+    this.stmts = {
+      existing: db.prepare('SELECT content_hash FROM tasks WHERE id = $id'),
+      insertTask: db.prepare(
+        `INSERT INTO tasks (id, seq, kind, title, output, language, base, context_json, meta_json, source_json, content_hash, imported_at)
+         VALUES ($id, $seq, $kind, $title, $output, $language, $base, $context, $meta, $source, $hash, $now)`,
+      ),
+      updateTask: db.prepare(
+        `UPDATE tasks SET kind = $kind, title = $title, output = $output, language = $language, base = $base, context_json = $context,
+                meta_json = $meta, source_json = $source, content_hash = $hash, imported_at = $now
+          WHERE id = $id`,
+      ),
+      deleteCritiques: db.prepare('DELETE FROM critiques WHERE task_id = $id'),
+      deleteFlaws: db.prepare('DELETE FROM flaws WHERE task_id = $id'),
+      insertCritique: db.prepare(
+        `INSERT INTO critiques (task_id, id, position, text, anchor_json, resolved_json, severity, category, score, model, evidence_json, valid)
+         VALUES ($task, $id, $position, $text, $anchor, $resolved, $severity, $category, $score, $model, $evidence, $valid)`,
+      ),
+      insertFlaw: db.prepare(
+        `INSERT INTO flaws (task_id, id, position, description, anchor_json, resolved_json, severity, category, critiques_json)
+         VALUES ($task, $id, $position, $description, $anchor, $resolved, $severity, $category, $critiques)`,
+      ),
+    };
+  }
+
+  /** Errors so far. */
+  get errorCount(): number {
+    return this.report.errorCount;
+  }
+
+  /** Bytes seen so far. */
+  get bytes(): number {
+    return this.splitter.bytes;
+  }
+
+  /** Lines seen so far. */
+  get lines(): number {
+    return this.splitter.lines;
+  }
+
+  /** Feeds the next chunk of the file. */
+  push(chunk: Uint8Array): void {
+    this.splitter.push(chunk);
+  }
+
+  /** Ends the file and returns the report; `errorCount > 0` means the caller must roll back. */
+  end(): ImportReport {
+    this.splitter.end();
+    this.report.lines = this.splitter.lines;
+    this.report.bytes = this.splitter.bytes;
+    if (this.report.lines === 0 || (this.report.tasks === 0 && this.report.unchanged === 0 && this.report.errorCount === 0)) {
+      this.error(Math.max(1, this.report.lines), '(file)', 'no tasks: the file is empty or has only blank lines');
+    }
+    return this.report;
+  }
+
+  private error(line: number, field: string, message: string): void {
+    this.report.errorCount++;
+    if (this.report.errors.length < this.maxErrors) this.report.errors.push(`${this.report.file}:${line}: ${field}: ${message}`);
+  }
+
+  private onLine(event: LineEvent): void {
+    if ('error' in event) {
+      this.error(event.line, '(line)', event.error);
+      return;
+    }
+    const { line, text } = event;
+    if (text.trim() === '') return;
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (err) {
+      this.error(line, '(json)', `not valid JSON: ${(err as Error).message}`);
+      return;
+    }
+    const result = validateTask(raw);
+    if (!result.ok) {
+      for (const issue of result.issues) this.error(line, issue.path, issue.message);
+      return;
+    }
+    const task = result.value.task;
+    const seen = this.idsInFile.get(task.id);
+    if (seen !== undefined) {
+      this.error(line, 'id', `duplicate task id "${task.id}" (also on line ${seen})`);
+      return;
+    }
+    this.idsInFile.set(task.id, line);
+    const hash = contentHash(raw);
+    const found = this.stmts.existing.get({ id: task.id }) as { content_hash: string } | undefined;
+    let replace = false;
+    if (found) {
+      if (found.content_hash === hash) {
+        this.report.unchanged++;
+        return;
+      }
+      if (!this.options.replace) {
+        this.error(line, 'id', `a different task with id "${task.id}" is already in the database (import with --replace to overwrite it)`);
+        return;
+      }
+      const reviews = this.reviews?.(task.id) ?? 0;
+      if (reviews > 0) {
+        this.error(line, 'id', `task "${task.id}" already has ${reviews} review${reviews === 1 ? '' : 's'}: --replace is refused for reviewed tasks; import it under a new id`);
+        return;
+      }
+      replace = true;
+    }
+    if (this.report.errorCount > 0 || this.options.dryRun) {
+      this.count(result.value, replace);
+      return; // nothing is written once the file is known to be rejected
+    }
+    try {
+      this.write(result.value, raw, hash, replace);
+    } catch (err) {
+      this.error(line, '(task)', `database: ${(err as Error).message}`);
+      return;
+    }
+    this.count(result.value, replace);
+  }
+
+  private count(valid: ValidTask, replace: boolean): void {
+    this.report.tasks++;
+    if (replace) this.report.replaced++;
+    this.report.critiques += valid.task.critiques?.length ?? 0;
+    this.report.flaws += valid.task.flaws?.length ?? 0;
+  }
+
+  private write(valid: ValidTask, raw: unknown, hash: string, replace: boolean): void {
+    const { task } = valid;
+    const row = {
+      id: task.id,
+      kind: task.kind,
+      title: task.title ?? null,
+      output: task.output,
+      language: task.language ?? null,
+      base: task.base ?? null,
+      context: json(task.context),
+      meta: json(task.meta),
+      source: JSON.stringify(raw),
+      hash,
+      now: this.now,
+    };
+    if (replace) {
+      this.stmts.updateTask.run(row);
+      this.stmts.deleteCritiques.run({ id: task.id });
+      this.stmts.deleteFlaws.run({ id: task.id });
+    } else {
+      this.stmts.insertTask.run({ ...row, seq: ++this.seq });
+    }
+    const critiques = task.critiques ?? [];
+    for (let i = 0; i < critiques.length; i++) {
+      const c = critiques[i]!;
+      const resolved = valid.critiqueAnchors[i];
+      const evidence = valid.critiqueEvidence[i];
+      this.stmts.insertCritique.run({
+        task: task.id,
+        id: c.id,
+        position: i,
+        text: c.text,
+        anchor: json(c.anchor),
+        resolved: resolved ? JSON.stringify(resolved) : null,
+        severity: c.severity ?? null,
+        category: c.category ?? null,
+        score: c.score ?? null,
+        model: c.model ?? null,
+        evidence: evidence ? JSON.stringify(evidence) : null,
+        valid: c.valid === undefined ? null : c.valid ? 1 : 0,
+      });
+    }
+    const flaws = task.flaws ?? [];
+    for (let i = 0; i < flaws.length; i++) {
+      const f = flaws[i]!;
+      const resolved = valid.flawAnchors[i];
+      this.stmts.insertFlaw.run({
+        task: task.id,
+        id: f.id,
+        position: i,
+        description: f.description,
+        anchor: json(f.anchor),
+        resolved: resolved ? JSON.stringify(resolved) : null,
+        severity: f.severity ?? null,
+        category: f.category ?? null,
+        critiques: json(f.critiques),
+      });
+    }
+  }
+}
+
+class Rollback extends Error {}
+
+/**
+ * Runs an import session inside one transaction: the file is imported whole, or — on any error,
+ * including an exception from `feed` — not at all, leaving the database exactly as before.
+ */
+export function runImport(db: WritableDb, file: string, options: ImportOptions, feed: (session: ImportSession) => void): ImportReport {
+  let report: ImportReport | undefined;
+  const run = (): void => {
+    const session = new ImportSession(db, file, options);
+    feed(session);
+    report = session.end();
+    if (report.errorCount > 0 && !options.dryRun) throw new Rollback();
+  };
+  if (options.dryRun) {
+    run();
+  } else {
+    try {
+      db.transaction(run).immediate();
+    } catch (err) {
+      if (!(err instanceof Rollback)) throw err;
+    }
+  }
+  return report!;
+}
+
+/**
+ * Imports one task package file, streaming it in chunks (memory stays bounded by the longest line),
+ * in one transaction. Errors name the file as `label` (default: the path as given).
+ */
+export function importFile(db: WritableDb, filePath: string, options: ImportOptions & { readonly label?: string } = {}): ImportReport {
+  const label = options.label ?? filePath;
+  let fd: number;
+  try {
+    fd = fs.openSync(filePath, 'r');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new AppError('invalid-input', `${label}: cannot read the file${code === 'ENOENT' ? ': no such file' : `: ${(err as Error).message}`}`);
+  }
+  try {
+    const stat = fs.fstatSync(fd);
+    if (stat.isDirectory()) throw new AppError('invalid-input', `${label}: is a folder, not a task package file`);
+    const buffer = Buffer.allocUnsafe(1024 * 1024);
+    return runImport(db, label, options, (session) => {
+      let done = 0;
+      for (;;) {
+        const n = fs.readSync(fd, buffer, 0, buffer.length, null);
+        if (n === 0) break;
+        session.push(buffer.subarray(0, n));
+        done += n;
+        options.onProgress?.(done, stat.size);
+      }
+    });
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * Imports already-parsed tasks in one transaction (all or nothing), as if they were the lines of a
+ * file called `source`. Throws `invalid-input` listing the errors when any task is rejected.
+ */
+export function importTasks(db: WritableDb, tasks: readonly unknown[], source = 'input', options: ImportOptions = {}): ImportReport {
+  const report = runImport(db, source, options, (session) => {
+    for (const task of tasks) session.push(Buffer.from(`${JSON.stringify(task)}\n`, 'utf8'));
+  });
+  if (report.errorCount > 0) throw new AppError('invalid-input', formatErrors(report));
+  return report;
+}
+

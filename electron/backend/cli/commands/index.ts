@@ -2,6 +2,8 @@ import type { Command } from '../command.js';
 import { backupCommand } from './backup.js';
 import { demoCommand } from './demo.js';
 import { exportReviewsCommand } from './export-reviews.js';
+import { exportTasksCommand } from './export-tasks.js';
+import { importCommand } from './import.js';
 import { serveCommand } from './serve.js';
 
 /** The one table of CLI commands. Add a command here and nowhere else. */
@@ -9,5 +11,7 @@ export const commands: readonly Command[] = [
   serveCommand,
   demoCommand,
   backupCommand,
+  importCommand,
+  exportTasksCommand,
   exportReviewsCommand,
 ];
