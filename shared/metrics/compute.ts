@@ -126,7 +126,8 @@ const S_RATING_N = 14;
 const S_RATING_OBS = 15;
 const S_RATING_S1 = 16;
 const S_RATING_S2 = 17;
-const K = 18;
+const S_ACTIVE_N = 18;
+const K = 19;
 
 // Figures per condition, in this order in the bootstrap buffers.
 const FIGURES = [
@@ -206,8 +207,10 @@ export function defaultBaseline(data: Pick<StudyData, 'conditions'>): string | n
 interface Prepared {
   readonly conditionNames: readonly string[];
   readonly taskIds: readonly string[];
-  /** [condition][task][stat] */
+  /** [condition][stat][task] */
   readonly stats: Float64Array;
+  /** Per condition: the stats that are not zero for every task (the others need no sums). */
+  readonly nonzero: readonly (readonly number[])[];
   /** Per condition: active seconds ascending, and the task index of each. */
   readonly active: readonly { readonly seconds: Float64Array; readonly task: Int32Array }[];
 }
@@ -221,6 +224,7 @@ function prepare(data: StudyData, tasks: Map<string, MetricTask>, matchings: Map
   const C = conditionNames.length;
   const T = taskIds.length;
   const stats = new Float64Array(C * T * K);
+  const at = (c: number, k: number, t: number): number => (c * K + k) * T + t;
   const groups = new Map<string, MetricReview[]>(); // condition × task
   const activeLists: { s: number; t: number }[][] = conditionNames.map(() => []);
 
@@ -228,29 +232,31 @@ function prepare(data: StudyData, tasks: Map<string, MetricTask>, matchings: Map
     const c = cIndex.get(r.condition)!;
     const t = tIndex.get(r.task)!;
     const task = tasks.get(r.task)!;
-    const base = (c * T + t) * K;
     const valid = new Map(task.critiques.map((x) => [x.id, x.valid]));
     const accepted = new Set(r.decisions.filter((d) => d.verdict === 'accept').map((d) => d.critique));
     const m = matchings.get(r.id)!;
-    stats[base + S_REVIEWS]! += 1;
-    stats[base + S_REPORTED]! += accepted.size + r.added.length;
-    stats[base + S_CAUGHT]! += m.caught.length;
-    stats[base + S_FLAWS]! += task.flaws.length;
-    stats[base + S_ADDED]! += r.added.length;
+    stats[at(c, S_REVIEWS, t)]! += 1;
+    stats[at(c, S_REPORTED, t)]! += accepted.size + r.added.length;
+    stats[at(c, S_CAUGHT, t)]! += m.caught.length;
+    stats[at(c, S_FLAWS, t)]! += task.flaws.length;
+    stats[at(c, S_ADDED, t)]! += r.added.length;
     for (const id of new Set(r.shown)) {
       const acc = accepted.has(id);
-      stats[base + S_SHOWN]! += 1;
-      if (acc) stats[base + S_ACCEPTED_SHOWN]! += 1;
+      stats[at(c, S_SHOWN, t)]! += 1;
+      if (acc) stats[at(c, S_ACCEPTED_SHOWN, t)]! += 1;
       const v = valid.get(id);
       if (v === false) {
-        stats[base + S_INVALID_SHOWN]! += 1;
-        if (acc) stats[base + S_INVALID_ACCEPTED]! += 1;
+        stats[at(c, S_INVALID_SHOWN, t)]! += 1;
+        if (acc) stats[at(c, S_INVALID_ACCEPTED, t)]! += 1;
       } else if (v === true) {
-        stats[base + S_VALID_SHOWN]! += 1;
-        if (!acc) stats[base + S_VALID_NOT_ACCEPTED]! += 1;
+        stats[at(c, S_VALID_SHOWN, t)]! += 1;
+        if (!acc) stats[at(c, S_VALID_NOT_ACCEPTED, t)]! += 1;
       }
     }
-    if (r.activeSeconds !== null && Number.isFinite(r.activeSeconds)) activeLists[c]!.push({ s: r.activeSeconds, t });
+    if (r.activeSeconds !== null && Number.isFinite(r.activeSeconds)) {
+      activeLists[c]!.push({ s: r.activeSeconds, t });
+      stats[at(c, S_ACTIVE_N, t)]! += 1;
+    }
     const key = `${c}\u0000${t}`;
     const list = groups.get(key) ?? [];
     list.push(r);
@@ -260,7 +266,6 @@ function prepare(data: StudyData, tasks: Map<string, MetricTask>, matchings: Map
   // Agreement sums per (condition, task): verdict units are task × critique shown to ≥ 2 evaluators.
   for (const [key, list] of groups) {
     const [c, t] = key.split('\u0000').map(Number) as [number, number];
-    const base = (c * T + t) * K;
     const byCritique = new Map<string, number[]>();
     for (const r of list) {
       const accepted = new Set(r.decisions.filter((d) => d.verdict === 'accept').map((d) => d.critique));
@@ -272,38 +277,42 @@ function prepare(data: StudyData, tasks: Map<string, MetricTask>, matchings: Map
     }
     const verdict = emptyAlphaSums();
     for (const values of byCritique.values()) addAlphaUnit(verdict, values, 'nominal');
-    stats[base + S_VERDICT_N] = verdict.n;
-    stats[base + S_VERDICT_OBS] = verdict.observed;
-    stats[base + S_VERDICT_S1] = verdict.s1;
+    stats[at(c, S_VERDICT_N, t)] = verdict.n;
+    stats[at(c, S_VERDICT_OBS, t)] = verdict.observed;
+    stats[at(c, S_VERDICT_S1, t)] = verdict.s1;
     const rating = emptyAlphaSums();
     addAlphaUnit(
       rating,
       list.map((r) => r.rating).filter((v): v is number => v !== null),
       'interval',
     );
-    stats[base + S_RATING_N] = rating.n;
-    stats[base + S_RATING_OBS] = rating.observed;
-    stats[base + S_RATING_S1] = rating.s1;
-    stats[base + S_RATING_S2] = rating.s2;
+    stats[at(c, S_RATING_N, t)] = rating.n;
+    stats[at(c, S_RATING_OBS, t)] = rating.observed;
+    stats[at(c, S_RATING_S1, t)] = rating.s1;
+    stats[at(c, S_RATING_S2, t)] = rating.s2;
   }
 
   const active = activeLists.map((list) => {
     list.sort((a, b) => a.s - b.s || a.t - b.t);
     return { seconds: Float64Array.from(list, (x) => x.s), task: Int32Array.from(list, (x) => x.t) };
   });
-  return { conditionNames, taskIds, stats, active };
+  const nonzero = conditionNames.map((_name, c) =>
+    Array.from({ length: K }, (_v, k) => k).filter((k) => stats.subarray(at(c, k, 0), at(c, k, 0) + T).some((x) => x !== 0)),
+  );
+  return { conditionNames, taskIds, stats, nonzero, active };
 }
 
 /**
  * Median of ascending `seconds` where value i occurs w[task[i]] times (a bootstrap resample):
- * the mean of the two middle values of the expanded list when its length is even. O(n), no sort.
+ * the mean of the two middle values of the expanded list when its length is even. `total` is the
+ * expanded length (Σ weights), when the caller knows it. O(n), no sort, stops at the middle.
  */
-export function weightedMedian(seconds: Float64Array, task: Int32Array, w: Float64Array): number | null {
-  let total = 0;
-  for (let i = 0; i < task.length; i++) total += w[task[i]!]!;
-  if (total === 0) return null;
-  const lo = Math.floor((total - 1) / 2);
-  const hi = Math.floor(total / 2);
+export function weightedMedian(seconds: Float64Array, task: Int32Array, w: Float64Array, total?: number): number | null {
+  let n = total ?? 0;
+  if (total === undefined) for (let i = 0; i < task.length; i++) n += w[task[i]!]!;
+  if (n === 0) return null;
+  const lo = Math.floor((n - 1) / 2);
+  const hi = Math.floor(n / 2);
   let cum = 0;
   let loValue = NaN;
   for (let i = 0; i < seconds.length; i++) {
@@ -317,35 +326,60 @@ export function weightedMedian(seconds: Float64Array, task: Int32Array, w: Float
   return loValue;
 }
 
-/** Computes every condition's figures for task weights `w` into `out[c * F + f]` (NaN = null). */
+/** Resamples evaluated together: each pass over a stat row serves this many weight vectors. */
+const LANES = 4;
+
+/**
+ * Computes every condition's figures for LANES weight vectors at once (`w` is [lane][task]) into
+ * `out[(lane * C + c) * F + f]` (NaN = null). Batching keeps the stat rows in cache.
+ */
 function evaluate(p: Prepared, w: Float64Array, sums: Float64Array, out: Float64Array): void {
   const C = p.conditionNames.length;
   const T = p.taskIds.length;
   const { stats } = p;
+  const w1 = T;
+  const w2 = 2 * T;
+  const w3 = 3 * T;
   for (let c = 0; c < C; c++) {
     sums.fill(0);
-    let base = c * T * K;
-    for (let t = 0; t < T; t++, base += K) {
-      const wt = w[t]!;
-      if (wt === 0 || stats[base]! === 0) continue;
-      for (let k = 0; k < K; k++) sums[k]! += wt * stats[base + k]!;
+    // stats are [condition][stat][task]: each sum is a dot product with a weight vector
+    for (const k of p.nonzero[c]!) {
+      const row = (c * K + k) * T;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (let t = 0; t < T; t++) {
+        const x = stats[row + t]!;
+        if (x === 0) continue;
+        a0 += w[t]! * x;
+        a1 += w[w1 + t]! * x;
+        a2 += w[w2 + t]! * x;
+        a3 += w[w3 + t]! * x;
+      }
+      sums[k] = a0;
+      sums[K + k] = a1;
+      sums[2 * K + k] = a2;
+      sums[3 * K + k] = a3;
     }
-    const n = sums[S_REVIEWS]!;
-    const div = (a: number, b: number): number => (b === 0 ? NaN : a / b);
-    const o = c * F;
-    out[o + 0] = div(sums[S_REPORTED]!, n);
-    out[o + 1] = div(sums[S_CAUGHT]!, n);
-    out[o + 2] = div(sums[S_CAUGHT]!, sums[S_FLAWS]!);
-    out[o + 3] = div(sums[S_ACCEPTED_SHOWN]!, sums[S_SHOWN]!);
-    out[o + 4] = div(sums[S_INVALID_ACCEPTED]!, sums[S_INVALID_SHOWN]!);
-    out[o + 5] = div(sums[S_VALID_NOT_ACCEPTED]!, sums[S_VALID_SHOWN]!);
-    out[o + 6] = div(sums[S_ADDED]!, n);
-    const a = p.active[c]!;
-    out[o + 7] = weightedMedian(a.seconds, a.task, w) ?? NaN;
-    const vs1 = sums[S_VERDICT_S1]!;
-    out[o + 8] = alphaFromSums({ n: sums[S_VERDICT_N]!, observed: sums[S_VERDICT_OBS]!, s1: vs1, s2: vs1 }, 'nominal') ?? NaN;
-    out[o + 9] =
-      alphaFromSums({ n: sums[S_RATING_N]!, observed: sums[S_RATING_OBS]!, s1: sums[S_RATING_S1]!, s2: sums[S_RATING_S2]! }, 'interval') ?? NaN;
+    for (let lane = 0; lane < LANES; lane++) {
+      const s = sums.subarray(lane * K, (lane + 1) * K);
+      const n = s[S_REVIEWS]!;
+      const div = (x: number, y: number): number => (y === 0 ? NaN : x / y);
+      const o = (lane * C + c) * F;
+      out[o + 0] = div(s[S_REPORTED]!, n);
+      out[o + 1] = div(s[S_CAUGHT]!, n);
+      out[o + 2] = div(s[S_CAUGHT]!, s[S_FLAWS]!);
+      out[o + 3] = div(s[S_ACCEPTED_SHOWN]!, s[S_SHOWN]!);
+      out[o + 4] = div(s[S_INVALID_ACCEPTED]!, s[S_INVALID_SHOWN]!);
+      out[o + 5] = div(s[S_VALID_NOT_ACCEPTED]!, s[S_VALID_SHOWN]!);
+      out[o + 6] = div(s[S_ADDED]!, n);
+      const a = p.active[c]!;
+      out[o + 7] = weightedMedian(a.seconds, a.task, w.subarray(lane * T, (lane + 1) * T), s[S_ACTIVE_N]!) ?? NaN;
+      const vs1 = s[S_VERDICT_S1]!;
+      out[o + 8] = alphaFromSums({ n: s[S_VERDICT_N]!, observed: s[S_VERDICT_OBS]!, s1: vs1, s2: vs1 }, 'nominal') ?? NaN;
+      out[o + 9] = alphaFromSums({ n: s[S_RATING_N]!, observed: s[S_RATING_OBS]!, s1: s[S_RATING_S1]!, s2: s[S_RATING_S2]! }, 'interval') ?? NaN;
+    }
   }
 }
 
@@ -495,28 +529,37 @@ export function computeMetrics(data: StudyData, options: MetricsOptions = {}): S
   const C = p.conditionNames.length;
   const T = p.taskIds.length;
   const bIndex = baseline === null ? -1 : p.conditionNames.indexOf(baseline);
-  const sums = new Float64Array(K);
-  const point = new Float64Array(C * F);
-  const ones = new Float64Array(T).fill(1);
-  evaluate(p, ones, sums, point);
+  const sums = new Float64Array(LANES * K);
+  const out = new Float64Array(LANES * C * F);
+  const w = new Float64Array(LANES * T);
+  w.fill(1, 0, T);
+  evaluate(p, w, sums, out);
+  const point = out.slice(0, C * F);
 
   // Bootstrap: samples[(c * (F + 2) + f) * B + b]; the last two figures of a condition are uplifts.
   const G = F + 2;
   const samples = new Float64Array(C * G * Math.max(B, 1));
-  const out = new Float64Array(C * F);
-  const w = new Float64Array(T);
   const random = seededRandom(seed);
-  const step = Math.max(1, Math.floor(B / 50));
-  for (let b = 0; b < B && T > 0; b++) {
+  const step = Math.max(LANES, Math.floor(B / 50));
+  for (let b0 = 0; b0 < B && T > 0; b0 += LANES) {
+    const lanes = Math.min(LANES, B - b0);
     w.fill(0);
-    for (let i = 0; i < T; i++) w[Math.floor(random() * T)]! += 1;
-    evaluate(p, w, sums, out);
-    for (let c = 0; c < C; c++) {
-      for (let f = 0; f < F; f++) samples[(c * G + f) * B + b] = out[c * F + f]!;
-      samples[(c * G + F) * B + b] = bIndex < 0 ? NaN : upliftOf(out[c * F]!, out[bIndex * F]!);
-      samples[(c * G + F + 1) * B + b] = bIndex < 0 ? NaN : upliftOf(out[c * F + 1]!, out[bIndex * F + 1]!);
+    for (let lane = 0; lane < lanes; lane++) {
+      const offset = lane * T;
+      for (let i = 0; i < T; i++) w[offset + Math.floor(random() * T)]! += 1;
     }
-    if (options.onProgress && ((b + 1) % step === 0 || b + 1 === B)) options.onProgress(b + 1, B);
+    evaluate(p, w, sums, out);
+    for (let lane = 0; lane < lanes; lane++) {
+      const b = b0 + lane;
+      const o = lane * C * F;
+      for (let c = 0; c < C; c++) {
+        for (let f = 0; f < F; f++) samples[(c * G + f) * B + b] = out[o + c * F + f]!;
+        samples[(c * G + F) * B + b] = bIndex < 0 ? NaN : upliftOf(out[o + c * F]!, out[o + bIndex * F]!);
+        samples[(c * G + F + 1) * B + b] = bIndex < 0 ? NaN : upliftOf(out[o + c * F + 1]!, out[o + bIndex * F + 1]!);
+      }
+    }
+    const done = b0 + lanes;
+    if (options.onProgress && (done % step < LANES || done === B)) options.onProgress(done, B);
   }
   const effectiveB = T > 0 ? B : 0;
   const figure = (c: number, g: number, value: number): Figure => ({
@@ -530,7 +573,7 @@ export function computeMetrics(data: StudyData, options: MetricsOptions = {}): S
   data.conditions.forEach((cond, c) => {
     const f = (i: number): Figure => figure(c, i, point[c * F + i]!);
     let reviews = 0;
-    for (let t = 0; t < T; t++) reviews += p.stats[(c * T + t) * K + S_REVIEWS]!;
+    for (let t = 0; t < T; t++) reviews += p.stats[(c * K + S_REVIEWS) * T + t]!;
     conditions[cond.name] = {
       policy: cond.policy,
       reviews,
