@@ -1,0 +1,192 @@
+// The crash test: drive reviews through the same HTTP API the UI uses, SIGKILL the server at random
+// moments, restart it, and check that every acknowledged action survived exactly once and that
+// SQLite's integrity check passes. Used by `npm run stress` (100 cycles) and by the test suite (10).
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ApiResult } from '../../shared/result.js';
+import { startServe, type ServerProcess } from '../helpers/server.js';
+
+/** The outcome of a crash run. */
+export interface CrashReport {
+  readonly cycles: number;
+  /** Acknowledged actions missing (or different) after restart. */
+  readonly lost: number;
+  /** Actions found more than once in the log. */
+  readonly duplicated: number;
+  /** Acknowledged actions in all. */
+  readonly acknowledged: number;
+  /** Failed integrity checks. */
+  readonly corrupt: number;
+}
+
+interface Pending {
+  readonly review: number;
+  readonly clientEventId: string;
+  readonly expectedSeq: number;
+  readonly event: Record<string, unknown>;
+}
+
+/** A tiny seeded PRNG (mulberry32), so a failing run can be repeated with its seed. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function api<T>(server: ServerProcess, name: string, input: unknown): Promise<T> {
+  const res = await fetch(`${server.url}api/${name}`, { method: 'POST', body: JSON.stringify(input) });
+  const body = (await res.json()) as ApiResult<T>;
+  if (!body.ok) throw new Error(`${name}: ${body.error.code}: ${body.error.message}`);
+  return body.value;
+}
+
+interface View {
+  readonly item: { readonly id: number };
+  readonly critiques: readonly { readonly id: string }[] | null;
+  readonly review: { readonly id: number; readonly status: string; readonly events: readonly { seq: number; event: Record<string, unknown> }[] } | null;
+}
+
+/** Runs `cycles` kill-and-restart cycles on a fresh database; `log` receives one line per cycle. */
+export async function runCrashTest(options: { cycles: number; seed?: number; log?: (line: string) => void }): Promise<CrashReport> {
+  const random = rng(options.seed ?? 20261126);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-crash-'));
+  const dbPath = path.join(dir, 'crash.db');
+  /** Every acknowledged event: review → seq → event. */
+  const acked = new Map<number, Map<number, Record<string, unknown>>>();
+  let acknowledged = 0;
+  let corrupt = 0;
+  let counter = 0;
+  let server = await startServe(dbPath);
+  try {
+    await api(server, 'demo:load', {});
+    const evaluator = (await api<{ id: string }>(server, 'evaluators:create', { displayName: 'Crash Tester' })).id;
+    const queue = (await api<{ items: { id: number }[] }>(server, 'review:queue', { evaluator })).items;
+    let itemIndex = 0;
+    let pending: Pending | undefined;
+
+    for (let cycle = 1; cycle <= options.cycles; cycle++) {
+      // Open (or resume) the current item's review.
+      let view = await api<View>(server, 'review:start', { evaluator, item: queue[itemIndex % queue.length]!.id });
+      if (view.review!.status !== 'open') {
+        itemIndex++;
+        view = await api<View>(server, 'review:start', { evaluator, item: queue[itemIndex % queue.length]!.id });
+      }
+      const review = view.review!;
+      let lastSeq = review.events.length === 0 ? 0 : review.events[review.events.length - 1]!.seq;
+      // A request that was in flight at the last kill is retried, as the UI does after reconnecting.
+      if (pending) {
+        if (pending.review === review.id) {
+          const r = await api<{ seq: number }>(server, 'review:record', { evaluator, ...pending, clientTime: Date.now() });
+          const ok = acked.get(review.id) ?? new Map();
+          ok.set(r.seq, pending.event);
+          acked.set(review.id, ok);
+          acknowledged++;
+          lastSeq = Math.max(lastSeq, r.seq);
+        }
+        pending = undefined;
+      }
+      // Kill the server after a random delay while actions stream in.
+      const killAfter = 5 + Math.floor(random() * 120);
+      const killer = new Promise<void>((resolve) => setTimeout(() => void server.stop('SIGKILL').then(resolve), killAfter));
+      let alive = true;
+      void killer.then(() => (alive = false));
+      const critiques = view.critiques ?? [];
+      while (alive) {
+        counter++;
+        const roll = random();
+        let event: Record<string, unknown>;
+        if (roll < 0.4 && critiques.length > 0) {
+          const c = critiques[Math.floor(random() * critiques.length)]!;
+          event = random() < 0.5 ? { type: 'decision-recorded', critique: c.id, verdict: 'accept' } : { type: 'decision-recorded', critique: c.id, verdict: 'reject', reason: 'nitpick' };
+        } else if (roll < 0.8) {
+          event = { type: 'flaw-added', flaw: { id: `crash-${counter}`, description: `flaw number ${counter}`, severity: 'minor' } };
+        } else if (roll < 0.97) {
+          event = { type: 'rating-set', rating: 1 + Math.floor(random() * 7) };
+        } else {
+          event = { type: 'submitted' };
+        }
+        const request: Pending = { review: review.id, clientEventId: `crash-event-${counter}`, expectedSeq: lastSeq, event };
+        pending = request;
+        try {
+          const r = await api<{ seq: number }>(server, 'review:record', { evaluator, ...request, clientTime: Date.now() });
+          pending = undefined;
+          const ok = acked.get(review.id) ?? new Map();
+          ok.set(r.seq, event);
+          acked.set(review.id, ok);
+          acknowledged++;
+          lastSeq = r.seq;
+          if (event['type'] === 'submitted') {
+            itemIndex++;
+            break;
+          }
+        } catch {
+          break; // the server died mid-request: the action is unacknowledged
+        }
+      }
+      await killer;
+      // While it is down: the file must be a sound database.
+      const check = new Database(dbPath, { readonly: true });
+      const integrity = check.pragma('integrity_check', { simple: true });
+      check.close();
+      if (integrity !== 'ok') corrupt++;
+      server = await startServe(dbPath);
+      options.log?.(`cycle ${cycle}: killed after ${killAfter} ms, ${acknowledged} acknowledged so far, integrity ${String(integrity)}`);
+    }
+
+    // Verify: every acknowledged event is in the log at its seq; no action appears twice.
+    let lost = 0;
+    let duplicated = 0;
+    const db = new Database(dbPath, { readonly: true });
+    const rows = db.prepare('SELECT review_id AS review, seq, type, payload_json AS payload, client_event_id AS cid FROM review_events').all() as {
+      review: number;
+      seq: number;
+      type: string;
+      payload: string;
+      cid: string | null;
+    }[];
+    db.close();
+    const stored = new Map(rows.map((r) => [`${r.review}:${r.seq}`, { type: r.type, ...(JSON.parse(r.payload) as object) }]));
+    for (const [review, events] of acked) {
+      for (const [seq, event] of events) {
+        const got = stored.get(`${review}:${seq}`);
+        if (!got || JSON.stringify(sortKeys(got)) !== JSON.stringify(sortKeys(event))) lost++;
+      }
+    }
+    const seenCid = new Set<string>();
+    const seenFlaw = new Set<string>();
+    for (const r of rows) {
+      if (r.cid !== null) {
+        if (seenCid.has(r.cid)) duplicated++;
+        seenCid.add(r.cid);
+      }
+      if (r.type === 'flaw-added') {
+        const id = (JSON.parse(r.payload) as { flaw: { id: string } }).flaw.id;
+        if (seenFlaw.has(id)) duplicated++;
+        seenFlaw.add(id);
+      }
+    }
+    return { cycles: options.cycles, lost, duplicated, acknowledged, corrupt };
+  } finally {
+    await server.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
+  }
+  return value;
+}
