@@ -2,6 +2,7 @@ import type { Migration } from '../migration.js';
 import { migration0001 } from './0001-tasks.js';
 import { migration0002 } from './0002-reviews.js';
 import { migration0003 } from './0003-studies.js';
+import { migration0004 } from './0004-adjudications.js';
 
 /** Every migration in order; the last one's version is the schema version this build writes. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004];
