@@ -39,6 +39,6 @@ export function migrate(
       else m.up(db);
       db.pragma(`user_version = ${m.version}`);
     }
-  })();
+  }).immediate();
   return { from, to: schemaVersion(db) };
 }

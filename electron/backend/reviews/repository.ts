@@ -43,7 +43,7 @@ export function createEvaluator(db: WritableDb, displayName: string, now = Date.
     for (let n = 2; taken.get({ id }); n++) id = `${base}-${n}`;
     db.prepare('INSERT INTO evaluators (id, display_name, created_at) VALUES ($id, $name, $now)').run({ id, name, now });
     return { id, displayName: name, createdAt: now };
-  })();
+  }).immediate();
 }
 
 /** Creates an evaluator with a given id if there is none (used by tests and by study imports). */
@@ -268,7 +268,7 @@ export function startReview(db: WritableDb, evaluator: string, itemId: number, n
       ).run({ item: item.id, shown: JSON.stringify(shown), now });
     }
     return getReviewView(db, evaluator, itemId);
-  })();
+  }).immediate();
 }
 
 interface ReviewWithItem extends ReviewRow {
@@ -357,7 +357,7 @@ export function recordEvent(
         WHERE id = $review`,
     ).run({ seq, status, now, activeMs, review: review.id });
     return { seq, serverTime: now, status, activeMs };
-  })();
+  }).immediate();
 }
 
 /** Saves a review's active time; a finished review keeps the time it had. */
@@ -368,5 +368,5 @@ export function recordHeartbeat(db: WritableDb, evaluator: string, reviewId: num
     const next = nextActiveMs(review.active_ms, review.active_updated_at, activeMs, now);
     db.prepare('UPDATE reviews SET active_ms = $next, active_updated_at = $now WHERE id = $review').run({ next, now, review: review.id });
     return next;
-  })();
+  }).immediate();
 }
