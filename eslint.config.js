@@ -31,6 +31,12 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: "JSXAttribute[name.name='dangerouslySetInnerHTML']", message: 'Model text is untrusted: never render HTML.' },
+        {
+          // A deferred transaction that reads, then writes, fails at once with SQLITE_BUSY when another
+          // connection (the CLI, a second window) writes meanwhile; IMMEDIATE waits for the lock instead.
+          selector: "CallExpression[callee.type='CallExpression'][callee.callee.property.name='transaction']",
+          message: 'Run write transactions with db.transaction(fn).immediate(), not db.transaction(fn)().',
+        },
       ],
     },
   },
