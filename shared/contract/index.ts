@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appOps } from './app.js';
 import { reviewOps } from './review.js';
+import { studyOps } from './studies.js';
 import { taskOps } from './tasks.js';
 
 export { op, type Operation } from './op.js';
@@ -13,6 +14,7 @@ export const contract = {
   ...appOps,
   ...taskOps,
   ...reviewOps,
+  ...studyOps,
 } as const;
 
 /** The contract's type. */

@@ -2,6 +2,7 @@ import type { Handlers } from '../dispatch.js';
 import { appHandlers } from './app.js';
 import type { HandlerContext } from './context.js';
 import { reviewHandlers } from './review.js';
+import { studyHandlers } from './studies.js';
 import { taskHandlers } from './tasks.js';
 
 export type { HandlerContext } from './context.js';
@@ -12,5 +13,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...appHandlers(ctx),
     ...taskHandlers(ctx),
     ...reviewHandlers(ctx),
+    ...studyHandlers(ctx),
   };
 }

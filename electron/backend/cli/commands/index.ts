@@ -1,10 +1,15 @@
 import type { Command } from '../command.js';
 import { backupCommand } from './backup.js';
 import { demoCommand } from './demo.js';
+import { exportAnalysisCommands } from './export-analysis.js';
 import { exportReviewsCommand } from './export-reviews.js';
 import { exportTasksCommand } from './export-tasks.js';
 import { importCommand } from './import.js';
+import { metricsCommand } from './metrics.js';
+import { packExportCommand, packImportCommand } from './pack.js';
+import { resultsExportCommand, resultsImportCommand } from './results.js';
 import { serveCommand } from './serve.js';
+import { studyCreateCommand, studyListCommand, studyShowCommand } from './study.js';
 
 /** The one table of CLI commands. Add a command here and nowhere else. */
 export const commands: readonly Command[] = [
@@ -14,4 +19,13 @@ export const commands: readonly Command[] = [
   importCommand,
   exportTasksCommand,
   exportReviewsCommand,
+  studyCreateCommand,
+  studyListCommand,
+  studyShowCommand,
+  packExportCommand,
+  packImportCommand,
+  resultsExportCommand,
+  resultsImportCommand,
+  metricsCommand,
+  ...exportAnalysisCommands,
 ];

@@ -1,0 +1,198 @@
+import crypto from 'node:crypto';
+import type { StudyAssignment, StudyDetail, StudySummary } from '../../../shared/contract/studies.js';
+import { AppError } from '../../../shared/result.js';
+import { AssignmentError, assignStudy } from '../../../shared/study/assign.js';
+import { StudySpecSchema, type StudySpecInput } from '../../../shared/study/spec.js';
+import type { AnyDb, WritableDb } from '../db/types.js';
+import { ensureEvaluator } from '../reviews/repository.js';
+
+/** A study row. */
+export interface StudyRow {
+  readonly id: string;
+  readonly name: string;
+  readonly seed: number;
+  readonly overlap: number;
+  readonly time_limit_seconds: number | null;
+  readonly created_at: number;
+}
+
+/** The study called `name`, or undefined. */
+export function findStudy(db: AnyDb, name: string): StudyRow | undefined {
+  return db.prepare('SELECT * FROM studies WHERE name = $name').get({ name }) as StudyRow | undefined;
+}
+
+/** The study with id `id`, or undefined. */
+export function findStudyById(db: AnyDb, id: string): StudyRow | undefined {
+  return db.prepare('SELECT * FROM studies WHERE id = $id').get({ id }) as StudyRow | undefined;
+}
+
+/** The study called `name`; throws not-found listing the studies there are. */
+export function requireStudy(db: AnyDb, name: string): StudyRow {
+  const row = findStudy(db, name);
+  if (row) return row;
+  const names = (db.prepare('SELECT name FROM studies ORDER BY created_at, name').all() as { name: string }[]).map((r) => r.name);
+  throw new AppError(
+    'not-found',
+    `No study "${name}" in this database. ${names.length ? `Studies: ${names.join(', ')}.` : 'There are no studies yet: create one with assay study create.'}`,
+  );
+}
+
+/** A study's conditions in order. */
+export function studyConditions(db: AnyDb, studyId: string): { name: string; policy: string }[] {
+  return db.prepare('SELECT name, policy FROM study_conditions WHERE study_id = $studyId ORDER BY position').all({ studyId }) as {
+    name: string;
+    policy: string;
+  }[];
+}
+
+function taskIds(db: AnyDb, requested: readonly string[] | undefined): string[] {
+  if (!requested) {
+    const all = (db.prepare('SELECT id FROM tasks ORDER BY seq').all() as { id: string }[]).map((r) => r.id);
+    if (all.length === 0) throw new AppError('invalid-input', 'This database has no tasks. Import tasks first (assay import FILE), then create the study.');
+    return all;
+  }
+  const exists = db.prepare('SELECT 1 FROM tasks WHERE id = $id');
+  const missing = requested.filter((id) => !exists.get({ id }));
+  if (missing.length > 0) {
+    throw new AppError(
+      'invalid-input',
+      `tasks: ${missing.length} task id(s) not in this database: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`,
+    );
+  }
+  return [...requested];
+}
+
+/**
+ * Creates a study: validates the specification, computes the seeded balanced assignment and writes
+ * the study and every evaluator's queue items in one transaction.
+ */
+export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.now()): StudyDetail {
+  const parsed = StudySpecSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError('invalid-input', `${issue.path.join('.') || '(study)'}: ${issue.message}`);
+  }
+  const spec = parsed.data;
+  return db.transaction(() => {
+    if (findStudy(db, spec.name)) throw new AppError('conflict', `A study named "${spec.name}" already exists. Choose another name.`);
+    if (db.prepare('SELECT 1 FROM queue_items WHERE study = $name LIMIT 1').get({ name: spec.name })) {
+      throw new AppError('conflict', `Queue items for a study "${spec.name}" already exist here (from an opened pack). Choose another name.`);
+    }
+    const tasks = taskIds(db, spec.tasks);
+    let assignments;
+    try {
+      assignments = assignStudy({
+        tasks,
+        evaluators: spec.evaluators.map((e) => e.id),
+        conditions: spec.conditions.map((c) => c.name),
+        overlap: spec.overlap,
+        seed: spec.seed,
+      });
+    } catch (err) {
+      if (err instanceof AssignmentError) throw new AppError('invalid-input', err.message);
+      throw err;
+    }
+    const id = crypto.randomUUID();
+    db.prepare(
+      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at)
+       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now)`,
+    ).run({ id, name: spec.name, seed: spec.seed, overlap: spec.overlap, timeLimit: spec.timeLimitSeconds ?? null, now });
+    const addCondition = db.prepare('INSERT INTO study_conditions (study_id, position, name, policy) VALUES ($id, $position, $name, $policy)');
+    spec.conditions.forEach((c, position) => addCondition.run({ id, position, name: c.name, policy: c.policy }));
+    const addEvaluator = db.prepare('INSERT INTO study_evaluators (study_id, position, evaluator_id) VALUES ($id, $position, $evaluator)');
+    spec.evaluators.forEach((e, position) => {
+      ensureEvaluator(db, e.id, e.displayName ?? e.id, now);
+      addEvaluator.run({ id, position, evaluator: e.id });
+    });
+    const addTask = db.prepare('INSERT INTO study_tasks (study_id, position, task_id) VALUES ($id, $position, $task)');
+    tasks.forEach((task, position) => addTask.run({ id, position, task }));
+    const policyOf = new Map(spec.conditions.map((c) => [c.name, c.policy]));
+    const addItem = db.prepare(
+      `INSERT INTO queue_items (evaluator_id, task_id, study, condition, label, policy, position, created_at)
+       VALUES ($evaluator, $task, $study, $condition, $label, $policy, $position, $now)`,
+    );
+    for (const a of assignments) {
+      addItem.run({ evaluator: a.evaluator, task: a.task, study: spec.name, condition: a.condition, label: a.label, policy: policyOf.get(a.condition)!, position: a.position, now });
+    }
+    return getStudy(db, spec.name);
+  }).immediate();
+}
+
+interface AssignmentRow {
+  evaluator_id: string;
+  task_id: string;
+  condition: string;
+  label: string;
+  position: number;
+  status: StudyAssignment['status'] | null;
+}
+
+/** A study with its assignment and each item's review status. */
+export function getStudy(db: AnyDb, name: string): StudyDetail {
+  const study = requireStudy(db, name);
+  const evaluators = db
+    .prepare(
+      `SELECT e.id, e.display_name FROM study_evaluators se JOIN evaluators e ON e.id = se.evaluator_id
+        WHERE se.study_id = $id ORDER BY se.position`,
+    )
+    .all({ id: study.id }) as { id: string; display_name: string }[];
+  const tasks = db
+    .prepare('SELECT t.id, t.title FROM study_tasks st JOIN tasks t ON t.id = st.task_id WHERE st.study_id = $id ORDER BY st.position')
+    .all({ id: study.id }) as { id: string; title: string | null }[];
+  const rows = db
+    .prepare(
+      `SELECT q.evaluator_id, q.task_id, q.condition, q.label, q.position, r.status
+         FROM queue_items q
+         JOIN study_evaluators se ON se.study_id = $id AND se.evaluator_id = q.evaluator_id
+         LEFT JOIN reviews r ON r.queue_item_id = q.id
+        WHERE q.study = $name
+        ORDER BY se.position, q.position`,
+    )
+    .all({ id: study.id, name: study.name }) as AssignmentRow[];
+  return {
+    id: study.id,
+    name: study.name,
+    seed: study.seed,
+    overlap: study.overlap,
+    timeLimitSeconds: study.time_limit_seconds,
+    createdAt: study.created_at,
+    conditions: studyConditions(db, study.id),
+    evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
+    tasks,
+    assignments: rows.map((r) => ({
+      evaluator: r.evaluator_id,
+      task: r.task_id,
+      condition: r.condition,
+      label: r.label,
+      position: r.position,
+      status: r.status ?? 'new',
+    })),
+  };
+}
+
+/** Every study, oldest first, with its progress (finished = submitted or skipped). */
+export function listStudies(db: AnyDb): StudySummary[] {
+  const studies = db.prepare('SELECT * FROM studies ORDER BY created_at, name').all() as StudyRow[];
+  const counts = db.prepare(
+    `SELECT (SELECT count(*) FROM study_evaluators WHERE study_id = $id) AS evaluators,
+            (SELECT count(*) FROM study_tasks WHERE study_id = $id) AS tasks,
+            (SELECT count(*) FROM queue_items WHERE study = $name) AS total,
+            (SELECT count(*) FROM queue_items q JOIN reviews r ON r.queue_item_id = q.id
+              WHERE q.study = $name AND r.status IN ('submitted', 'skipped')) AS done`,
+  );
+  return studies.map((s) => {
+    const c = counts.get({ id: s.id, name: s.name }) as { evaluators: number; tasks: number; total: number; done: number };
+    return {
+      id: s.id,
+      name: s.name,
+      seed: s.seed,
+      overlap: s.overlap,
+      conditions: studyConditions(db, s.id),
+      evaluatorCount: c.evaluators,
+      taskCount: c.tasks,
+      done: c.done,
+      total: c.total,
+      createdAt: s.created_at,
+    };
+  });
+}

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+import { StudySpecSchema } from '../study/spec.js';
+import { op } from './op.js';
+
+/** A study in the researcher's list. */
+export const StudySummarySchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  seed: z.number().int(),
+  overlap: z.number().int(),
+  conditions: z.array(z.object({ name: z.string(), policy: z.string() })),
+  evaluatorCount: z.number().int().nonnegative(),
+  taskCount: z.number().int().nonnegative(),
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  createdAt: z.number().int(),
+});
+/** A study in the researcher's list. */
+export type StudySummary = z.infer<typeof StudySummarySchema>;
+
+/** A review's state as the researcher's progress views show it. */
+export const AssignmentStatusSchema = z.enum(['new', 'open', 'submitted', 'skipped']);
+
+/** One assignment: who reviews which task under which condition, where in their queue. */
+export const StudyAssignmentSchema = z.object({
+  evaluator: z.string(),
+  task: z.string(),
+  condition: z.string(),
+  label: z.string(),
+  position: z.number().int(),
+  status: AssignmentStatusSchema,
+});
+/** One assignment. */
+export type StudyAssignment = z.infer<typeof StudyAssignmentSchema>;
+
+/** A study with its whole assignment: the researcher's view (holds condition names). */
+export const StudyDetailSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  seed: z.number().int(),
+  overlap: z.number().int(),
+  timeLimitSeconds: z.number().int().nullable(),
+  createdAt: z.number().int(),
+  conditions: z.array(z.object({ name: z.string(), policy: z.string() })),
+  evaluators: z.array(z.object({ id: z.string(), displayName: z.string() })),
+  tasks: z.array(z.object({ id: z.string(), title: z.string().nullable() })),
+  assignments: z.array(StudyAssignmentSchema),
+});
+/** A study with its whole assignment. */
+export type StudyDetail = z.infer<typeof StudyDetailSchema>;
+
+/** A file handed to or from the UI (browser upload/download, desktop open/save). */
+export const FileContentSchema = z.object({ fileName: z.string().min(1).max(500), content: z.string() });
+
+/** What importing one results file did. */
+export const ResultsFileReportSchema = z.object({
+  file: z.string(),
+  /** `refused`: nothing of this file was stored; `error` says why. */
+  status: z.enum(['merged', 'refused']),
+  error: z.string().nullable(),
+  study: z.string().nullable(),
+  evaluator: z.string().nullable(),
+  added: z.number().int().nonnegative(),
+  unchanged: z.number().int().nonnegative(),
+  conflicts: z.array(z.object({ task: z.string(), evaluator: z.string(), message: z.string() })),
+});
+/** What importing one results file did. */
+export type ResultsFileReport = z.infer<typeof ResultsFileReportSchema>;
+
+/** A pack opened in this database (the evaluator's side). */
+export const ImportedPackSchema = z.object({
+  id: z.string(),
+  study: z.string(),
+  evaluator: z.string(),
+  items: z.number().int().nonnegative(),
+  finished: z.number().int().nonnegative(),
+  importedAt: z.number().int(),
+});
+/** A pack opened in this database. */
+export type ImportedPack = z.infer<typeof ImportedPackSchema>;
+
+/** Operations on studies, offline packs and results. */
+export const studyOps = {
+  'studies:list': op('Every study in this database with its progress.', z.object({}).strict(), z.array(StudySummarySchema)),
+  'studies:get': op('One study with its assignment and progress.', z.object({ name: z.string().min(1) }).strict(), StudyDetailSchema),
+  'studies:create': op('Creates a study and its balanced assignment, and fills the evaluators\u2019 queues.', StudySpecSchema, StudyDetailSchema),
+  'packs:export': op(
+    'Writes one evaluator\u2019s offline pack (only what they may see).',
+    z.object({ study: z.string().min(1), evaluator: z.string().min(1) }).strict(),
+    FileContentSchema,
+  ),
+  'packs:import': op(
+    'Opens an offline pack in this database: tasks, evaluator profile and queue.',
+    FileContentSchema.strict(),
+    z.object({ pack: z.string(), study: z.string(), evaluator: z.string(), items: z.number().int(), unchanged: z.boolean() }),
+  ),
+  'packs:list': op('The packs opened in this database.', z.object({}).strict(), z.array(ImportedPackSchema)),
+  'results:export': op(
+    'Writes the finished reviews of an opened pack, with their event logs and a content hash.',
+    z.object({ pack: z.string().min(1).optional() }).strict(),
+    FileContentSchema.extend({ reviews: z.number().int().nonnegative() }),
+  ),
+  'results:import': op(
+    'Merges results files (or plain review-record JSONL) into their study.',
+    z.object({ files: z.array(FileContentSchema.strict()).min(1).max(200), study: z.string().min(1).optional() }).strict(),
+    z.array(ResultsFileReportSchema),
+  ),
+} as const;
