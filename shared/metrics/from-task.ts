@@ -14,19 +14,36 @@ export function metricAnchor(anchor: Anchor | null | undefined, output: string, 
   return { start, end, lines, side };
 }
 
+/** The text an anchor covers (for display), at most `max` UTF-16 units; null without an anchor. */
+export function anchorQuote(anchor: MetricAnchor | null, output: string, base: string | null | undefined, max = 300): string | null {
+  if (!anchor) return null;
+  const text = anchor.side === 'base' ? (base ?? '') : output;
+  const index = new TextIndex(text);
+  const s16 = index.toUtf16(anchor.start);
+  const e16 = index.toUtf16(anchor.end);
+  const quote = text.slice(s16, e16);
+  return quote.length > max ? `${quote.slice(0, max)}…` : quote;
+}
+
 /** The metrics' view of a task from the task package format. */
 export function metricTaskFromInput(task: TaskInput): MetricTask {
   const index = new TextIndex(task.output);
   return {
     id: task.id,
     kind: task.kind,
-    critiques: (task.critiques ?? []).map((c) => ({ id: c.id, valid: c.valid ?? null, severity: c.severity ?? null, category: c.category ?? null })),
-    flaws: (task.flaws ?? []).map((f) => ({
-      id: f.id,
-      anchor: metricAnchor(f.anchor, task.output, task.base, index),
-      severity: f.severity ?? null,
-      category: f.category ?? null,
-      critiques: f.critiques ?? [],
-    })),
+    title: task.title ?? null,
+    critiques: (task.critiques ?? []).map((c) => ({ id: c.id, valid: c.valid ?? null, severity: c.severity ?? null, category: c.category ?? null, text: c.text })),
+    flaws: (task.flaws ?? []).map((f) => {
+      const anchor = metricAnchor(f.anchor, task.output, task.base, index);
+      return {
+        id: f.id,
+        anchor,
+        severity: f.severity ?? null,
+        category: f.category ?? null,
+        critiques: f.critiques ?? [],
+        description: f.description,
+        quote: anchorQuote(anchor, task.output, task.base),
+      };
+    }),
   };
 }

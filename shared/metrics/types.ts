@@ -10,6 +10,8 @@ export interface MetricCritique {
   readonly valid: boolean | null;
   readonly severity?: string | null;
   readonly category?: string | null;
+  /** The critique's text, for the matching screen. */
+  readonly text?: string;
 }
 
 /** A ground-truth flaw of a task. */
@@ -20,12 +22,16 @@ export interface MetricFlaw {
   readonly category: string | null;
   /** Ids of the critiques that describe this flaw (`flaws[].critiques`). */
   readonly critiques: readonly string[];
+  /** For display: the flaw's description and the output text its anchor covers. */
+  readonly description?: string;
+  readonly quote?: string | null;
 }
 
 /** A task: its critiques and its ground-truth flaws. */
 export interface MetricTask {
   readonly id: string;
   readonly kind: 'summary' | 'code';
+  readonly title?: string | null;
   readonly critiques: readonly MetricCritique[];
   readonly flaws: readonly MetricFlaw[];
 }
@@ -46,6 +52,8 @@ export interface MetricAddedFlaw {
   readonly description?: string;
   readonly severity?: string | null;
   readonly category?: string | null;
+  /** For display: the output text the anchor covers. */
+  readonly quote?: string | null;
 }
 
 /** One review: a task seen by an evaluator under a condition. */

@@ -1,9 +1,11 @@
 import type { Command } from '../command.js';
 import { backupCommand } from './backup.js';
 import { demoCommand } from './demo.js';
+import { exportAnalysisCommands } from './export-analysis.js';
 import { exportReviewsCommand } from './export-reviews.js';
 import { exportTasksCommand } from './export-tasks.js';
 import { importCommand } from './import.js';
+import { metricsCommand } from './metrics.js';
 import { packExportCommand, packImportCommand } from './pack.js';
 import { resultsExportCommand, resultsImportCommand } from './results.js';
 import { serveCommand } from './serve.js';
@@ -24,4 +26,6 @@ export const commands: readonly Command[] = [
   packImportCommand,
   resultsExportCommand,
   resultsImportCommand,
+  metricsCommand,
+  ...exportAnalysisCommands,
 ];

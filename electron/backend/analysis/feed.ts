@@ -1,0 +1,214 @@
+import { anchorQuote, metricAnchor } from '../../../shared/metrics/from-task.js';
+import { latestAdjudications, type AdjudicationEvent } from '../../../shared/metrics/matching.js';
+import type { MetricAnchor, MetricCritique, MetricFlaw, MetricReview, MetricTask, StudyData } from '../../../shared/metrics/types.js';
+import { buildReviewRecord } from '../../../shared/review/record.js';
+import type { Anchor } from '../../../shared/task-format.js';
+import type { AnyDb } from '../db/types.js';
+import { loadEvents } from '../reviews/repository.js';
+import { requireStudy, studyConditions } from '../studies/repository.js';
+
+interface TaskRow {
+  id: string;
+  kind: 'summary' | 'code';
+  title: string | null;
+  output: string;
+  base: string | null;
+}
+
+interface CritiqueRow {
+  task_id: string;
+  id: string;
+  text: string;
+  valid: number | null;
+  severity: string | null;
+  category: string | null;
+}
+
+interface FlawRow {
+  task_id: string;
+  id: string;
+  description: string;
+  anchor_json: string | null;
+  resolved_json: string | null;
+  severity: string | null;
+  category: string | null;
+  critiques_json: string | null;
+}
+
+interface ReviewRow {
+  id: number;
+  status: 'submitted' | 'skipped';
+  shown_json: string;
+  started_at: number;
+  submitted_at: number | null;
+  active_ms: number;
+  task_id: string;
+  evaluator_id: string;
+  condition: string;
+  position: number;
+}
+
+interface AdjudicationRow {
+  id: number;
+  review_id: number;
+  flaw_id: string;
+  report_kind: 'critique' | 'added';
+  report_id: string;
+  verdict: 'match' | 'no-match' | 'clear';
+  note: string | null;
+  created_at: number;
+}
+
+/** A stored adjudication event with its place in the log. */
+export interface StoredAdjudicationEvent extends AdjudicationEvent {
+  readonly seq: number;
+  readonly note: string | null;
+  readonly createdAt: number;
+}
+
+/** A study's rows for the metrics, plus the study's id. */
+export interface LoadedStudy {
+  readonly studyId: string;
+  readonly data: StudyData;
+}
+
+function parseJson<T>(text: string | null, where: string): T | null {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new Error(`${where}: stored JSON is not readable`);
+  }
+}
+
+function resolvedAnchor(row: FlawRow, task: TaskRow): MetricAnchor | null {
+  const resolved = parseJson<MetricAnchor>(row.resolved_json, `flaw ${row.task_id}/${row.id}`);
+  if (resolved) return { start: resolved.start, end: resolved.end, lines: resolved.lines, side: resolved.side ?? 'output' };
+  return metricAnchor(parseJson<Anchor>(row.anchor_json, `flaw ${row.task_id}/${row.id}`), task.output, task.base);
+}
+
+/** The adjudication log of a study, oldest first. */
+export function loadAdjudicationEvents(db: AnyDb, studyId: string): StoredAdjudicationEvent[] {
+  const rows = db
+    .prepare(
+      `SELECT id, review_id, flaw_id, report_kind, report_id, verdict, note, created_at
+         FROM adjudication_events WHERE study_id = $studyId ORDER BY id`,
+    )
+    .all({ studyId }) as AdjudicationRow[];
+  return rows.map((r) => ({
+    seq: r.id,
+    review: String(r.review_id),
+    flaw: r.flaw_id,
+    report: { kind: r.report_kind, id: r.report_id },
+    verdict: r.verdict,
+    note: r.note,
+    createdAt: r.created_at,
+  }));
+}
+
+/**
+ * Reads everything the metrics need about study `name`: its conditions, tasks (critiques with
+ * `valid`, flaws with resolved anchors), its finished reviews (submitted or skipped; an open review
+ * is not data yet) rebuilt from their event logs, and the adjudications in force.
+ */
+export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
+  const study = requireStudy(db, name);
+  const conditions = studyConditions(db, study.id);
+  const reviewRows = db
+    .prepare(
+      `SELECT r.id, r.status, r.shown_json, r.started_at, r.submitted_at, r.active_ms,
+              q.task_id, q.evaluator_id, q.condition, q.position
+         FROM reviews r JOIN queue_items q ON q.id = r.queue_item_id
+        WHERE q.study = $name AND r.status IN ('submitted', 'skipped')
+        ORDER BY r.id`,
+    )
+    .all({ name }) as ReviewRow[];
+  const taskRows = db
+    .prepare(
+      `SELECT t.id, t.kind, t.title, t.output, t.base FROM tasks t
+        WHERE t.id IN (SELECT task_id FROM study_tasks WHERE study_id = $id)
+           OR t.id IN (SELECT task_id FROM queue_items WHERE study = $name)
+        ORDER BY t.seq`,
+    )
+    .all({ id: study.id, name }) as TaskRow[];
+  const critiquesOf = db.prepare('SELECT task_id, id, text, valid, severity, category FROM critiques WHERE task_id = $task ORDER BY position');
+  const flawsOf = db.prepare(
+    'SELECT task_id, id, description, anchor_json, resolved_json, severity, category, critiques_json FROM flaws WHERE task_id = $task ORDER BY position',
+  );
+  const taskById = new Map(taskRows.map((t) => [t.id, t]));
+  const tasks: MetricTask[] = taskRows.map((t) => {
+    const critiques: MetricCritique[] = (critiquesOf.all({ task: t.id }) as CritiqueRow[]).map((c) => ({
+      id: c.id,
+      valid: c.valid === null ? null : c.valid === 1,
+      severity: c.severity,
+      category: c.category,
+      text: c.text,
+    }));
+    const flaws: MetricFlaw[] = (flawsOf.all({ task: t.id }) as FlawRow[]).map((f) => {
+      const anchor = resolvedAnchor(f, t);
+      return {
+        id: f.id,
+        anchor,
+        severity: f.severity,
+        category: f.category,
+        critiques: parseJson<string[]>(f.critiques_json, `flaw ${f.task_id}/${f.id}`) ?? [],
+        description: f.description,
+        quote: anchorQuote(anchor, t.output, t.base),
+      };
+    });
+    return { id: t.id, kind: t.kind, title: t.title, critiques, flaws };
+  });
+
+  const reviews: MetricReview[] = reviewRows.map((r) => {
+    const shown = parseJson<string[]>(r.shown_json, `review ${r.id}`) ?? [];
+    const record = buildReviewRecord(
+      {
+        task: r.task_id,
+        evaluator: r.evaluator_id,
+        study: name,
+        condition: r.condition,
+        startedAt: r.started_at,
+        submittedAt: r.submitted_at ?? r.started_at,
+        activeMs: r.active_ms,
+        shown,
+      },
+      loadEvents(db, r.id).map((e) => e.event),
+    );
+    const task = taskById.get(r.task_id)!;
+    return {
+      id: String(r.id),
+      task: r.task_id,
+      evaluator: r.evaluator_id,
+      condition: r.condition,
+      shown,
+      decisions: record.decisions.map((d) => ({ critique: d.critique, verdict: d.verdict, reason: d.reason ?? null, edited: d.edited_text !== undefined })),
+      added: record.added.map((a) => {
+        const anchor = metricAnchor(a.anchor, task.output, task.base);
+        return {
+          id: a.id,
+          anchor,
+          description: a.description,
+          severity: a.severity ?? null,
+          category: a.category ?? null,
+          quote: anchorQuote(anchor, task.output, task.base),
+        };
+      }),
+      rating: record.rating,
+      activeSeconds: r.active_ms / 1000,
+      position: r.position,
+      skipped: r.status === 'skipped',
+      submitted: true,
+    };
+  });
+
+  return {
+    studyId: study.id,
+    data: {
+      study: name,
+      conditions,
+      tasks,
+      reviews,
+      adjudications: latestAdjudications(loadAdjudicationEvents(db, study.id)),
+    },
+  };
+}
