@@ -1,36 +1,188 @@
-import { DiffEditor, Editor } from '@monaco-editor/react';
-import '../monaco/setup.js';
+import { useEffect, useRef } from 'react';
+import { monaco } from '../monaco/setup.js';
+import './code-view.css';
+
+/** A highlighted line range with a glyph and a hover (a critique or an own flaw). */
+export interface CodeMark {
+  readonly id: string;
+  readonly lines: readonly [number, number];
+  readonly side: 'output' | 'base';
+  /** Extra CSS class for the line and glyph, e.g. `cq-accepted cq-selected`. */
+  readonly className: string;
+  /** Plain text shown on hover (escaped: never interpreted as Markdown or HTML). */
+  readonly hover: string;
+}
+
+/** Lines selected by the user in one of the editors. */
+export interface LineSelection {
+  readonly lines: readonly [number, number];
+  readonly side: 'output' | 'base';
+}
 
 interface Props {
   readonly output: string;
   readonly base: string | null;
   readonly language: string;
   readonly dark: boolean;
+  readonly marks?: readonly CodeMark[];
+  /** Lines to bring into view when they change (the selected critique's). */
+  readonly reveal?: LineSelection | null;
+  readonly onMarkClick?: (id: string) => void;
+  readonly onSelectLines?: (selection: LineSelection | null) => void;
 }
 
-const options = {
+const editorOptions: monaco.editor.IEditorOptions = {
   readOnly: true,
   domReadOnly: true,
   minimap: { enabled: false },
   scrollBeyondLastLine: false,
-  renderValidationDecorations: 'off' as const,
+  renderValidationDecorations: 'off',
   fontSize: 13,
   automaticLayout: true,
+  glyphMargin: true,
+  lineNumbersMinChars: 4,
+  renderLineHighlight: 'none',
+  contextmenu: false,
+  links: false,
 };
 
-/** Read-only code, or a diff from `base` to `output` when there is a base. Loaded lazily. */
-export default function CodeView({ output, base, language, dark }: Props): React.JSX.Element {
-  const theme = dark ? 'vs-dark' : 'vs';
-  if (base !== null) {
-    return (
-      <DiffEditor
-        original={base}
-        modified={output}
-        language={language}
-        theme={theme}
-        options={{ ...options, renderSideBySide: true, originalEditable: false }}
-      />
-    );
-  }
-  return <Editor value={output} language={language} theme={theme} options={options} />;
+/** Escapes Markdown so a hover shows model text literally. */
+// SECURITY: Monaco renders hover messages as Markdown; model text must not become links or markup.
+export function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&');
+}
+
+type Editors =
+  | { kind: 'single'; editor: monaco.editor.IStandaloneCodeEditor; model: monaco.editor.ITextModel }
+  | {
+      kind: 'diff';
+      diff: monaco.editor.IStandaloneDiffEditor;
+      original: monaco.editor.ITextModel;
+      modified: monaco.editor.ITextModel;
+    };
+
+function sideEditors(e: Editors): { side: 'output' | 'base'; editor: monaco.editor.ICodeEditor }[] {
+  return e.kind === 'single'
+    ? [{ side: 'output', editor: e.editor }]
+    : [
+        { side: 'base', editor: e.diff.getOriginalEditor() },
+        { side: 'output', editor: e.diff.getModifiedEditor() },
+      ];
+}
+
+/**
+ * Read-only code, or Monaco's diff editor from `base` to `output` when there is a base, with line
+ * marks (glyph, line highlight, hover). Loaded lazily. Default export for `React.lazy`.
+ */
+export default function CodeView({ output, base, language, dark, marks = [], reveal = null, onMarkClick, onSelectLines }: Props): React.JSX.Element {
+  const host = useRef<HTMLDivElement>(null);
+  const editors = useRef<Editors | null>(null);
+  const collections = useRef<Map<string, monaco.editor.IEditorDecorationsCollection>>(new Map());
+  const marksRef = useRef(marks);
+  const onMarkClickRef = useRef(onMarkClick);
+  const onSelectRef = useRef(onSelectLines);
+  marksRef.current = marks;
+  onMarkClickRef.current = onMarkClick;
+  onSelectRef.current = onSelectLines;
+
+  useEffect(() => {
+    monaco.editor.setTheme(dark ? 'vs-dark' : 'vs');
+  }, [dark]);
+
+  useEffect(() => {
+    const el = host.current!;
+    let e: Editors;
+    if (base !== null) {
+      const diff = monaco.editor.createDiffEditor(el, { ...editorOptions, originalEditable: false, renderSideBySide: true, ignoreTrimWhitespace: false });
+      const original = monaco.editor.createModel(base, language);
+      const modified = monaco.editor.createModel(output, language);
+      diff.setModel({ original, modified });
+      e = { kind: 'diff', diff, original, modified };
+    } else {
+      const model = monaco.editor.createModel(output, language);
+      const editor = monaco.editor.create(el, { ...editorOptions, model });
+      e = { kind: 'single', editor, model };
+    }
+    editors.current = e;
+    const disposables: monaco.IDisposable[] = [];
+    let lastSide: 'output' | 'base' | null = null;
+    for (const { side, editor } of sideEditors(e)) {
+      collections.current.set(side, editor.createDecorationsCollection());
+      disposables.push(
+        editor.onMouseDown((ev) => {
+          const t = ev.target;
+          const line = t.position?.lineNumber;
+          if (!line) return;
+          const T = monaco.editor.MouseTargetType;
+          if (t.type !== T.GUTTER_GLYPH_MARGIN && t.type !== T.GUTTER_LINE_NUMBERS && t.type !== T.CONTENT_TEXT) return;
+          const hit = marksRef.current
+            .filter((m) => m.side === side && m.lines[0] <= line && line <= m.lines[1])
+            .sort((a, b) => a.lines[1] - a.lines[0] - (b.lines[1] - b.lines[0]))[0];
+          if (hit) onMarkClickRef.current?.(hit.id);
+        }),
+        editor.onDidChangeCursorSelection((ev) => {
+          const s = ev.selection;
+          if (s.isEmpty()) {
+            if (lastSide === side) {
+              lastSide = null;
+              onSelectRef.current?.(null);
+            }
+            return;
+          }
+          const last = s.endColumn === 1 && s.endLineNumber > s.startLineNumber ? s.endLineNumber - 1 : s.endLineNumber;
+          lastSide = side;
+          onSelectRef.current?.({ lines: [s.startLineNumber, last], side });
+        }),
+      );
+    }
+    el.dataset['codeReady'] = 'true';
+    return () => {
+      delete el.dataset['codeReady'];
+      for (const d of disposables) d.dispose();
+      for (const c of collections.current.values()) c.clear();
+      collections.current.clear();
+      editors.current = null;
+      // Order matters (monaco-react #647): detach the models, dispose the editor, then the models.
+      if (e.kind === 'diff') {
+        e.diff.setModel(null);
+        e.diff.dispose();
+        e.original.dispose();
+        e.modified.dispose();
+      } else {
+        e.editor.setModel(null);
+        e.editor.dispose();
+        e.model.dispose();
+      }
+    };
+  }, [output, base, language]);
+
+  useEffect(() => {
+    const e = editors.current;
+    if (!e) return;
+    for (const { side } of sideEditors(e)) {
+      const decorations = marks
+        .filter((m) => m.side === side)
+        .map((m) => ({
+          range: new monaco.Range(m.lines[0], 1, m.lines[1], 1),
+          options: {
+            isWholeLine: true,
+            className: `cq-line ${m.className}`,
+            glyphMarginClassName: `cq-glyph ${m.className}`,
+            hoverMessage: { value: escapeMarkdown(m.hover), isTrusted: false, supportHtml: false },
+            glyphMarginHoverMessage: { value: escapeMarkdown(m.hover), isTrusted: false, supportHtml: false },
+            overviewRuler: { color: 'rgba(214, 160, 0, 0.8)', position: monaco.editor.OverviewRulerLane.Left },
+          },
+        }));
+      collections.current.get(side)?.set(decorations);
+    }
+  }, [marks, output, base, language]);
+
+  useEffect(() => {
+    const e = editors.current;
+    if (!e || !reveal) return;
+    const target = sideEditors(e).find((s) => s.side === reveal.side);
+    target?.editor.revealLinesInCenterIfOutsideViewport(reveal.lines[0], reveal.lines[1]);
+  }, [reveal]);
+
+  return <div ref={host} className="code-view" />;
 }

@@ -1,0 +1,141 @@
+import { memo, useMemo } from 'react';
+
+/** A highlighted range of a text, in UTF-16 offsets. */
+export interface Mark {
+  readonly start: number;
+  readonly end: number;
+  /** CSS classes of the highlight. */
+  readonly className: string;
+  /** Identifies the mark for scrolling and clicks (`data-mark`). */
+  readonly id: string;
+  readonly title?: string;
+}
+
+/** Splits a long text into chunks of about `target` UTF-16 units, at line breaks where possible. */
+export function chunkText(text: string, target = 1500): readonly { start: number; end: number }[] {
+  const chunks: { start: number; end: number }[] = [];
+  let start = 0;
+  while (start < text.length) {
+    let end = Math.min(text.length, start + target);
+    if (end < text.length) {
+      const newline = text.indexOf('\n', end);
+      if (newline !== -1 && newline - start < target * 2) end = newline + 1;
+      else {
+        const space = text.lastIndexOf(' ', end);
+        end = space > start ? space + 1 : end;
+      }
+    }
+    chunks.push({ start, end });
+    start = end;
+  }
+  return chunks;
+}
+
+interface Segment {
+  readonly start: number;
+  readonly end: number;
+  readonly marks: readonly Mark[];
+}
+
+/** Cuts [from, to) into segments with the set of marks covering each (marks may overlap). */
+export function segmentRange(from: number, to: number, marks: readonly Mark[]): Segment[] {
+  const cuts = new Set([from, to]);
+  for (const m of marks) {
+    if (m.start > from && m.start < to) cuts.add(m.start);
+    if (m.end > from && m.end < to) cuts.add(m.end);
+  }
+  const points = [...cuts].sort((a, b) => a - b);
+  const out: Segment[] = [];
+  for (let i = 0; i + 1 < points.length; i++) {
+    const s = points[i]!;
+    const e = points[i + 1]!;
+    out.push({ start: s, end: e, marks: marks.filter((m) => m.start < e && m.end > s) });
+  }
+  return out;
+}
+
+interface ChunkProps {
+  readonly text: string;
+  readonly start: number;
+  readonly end: number;
+  readonly marks: readonly Mark[];
+  readonly marksKey: string;
+  readonly onMarkClick?: ((id: string) => void) | undefined;
+}
+
+const Chunk = memo(
+  function Chunk({ text, start, end, marks, onMarkClick }: ChunkProps): React.JSX.Element {
+    return (
+      <div className="chunk">
+        {segmentRange(start, end, marks).map((seg) => {
+          const content = text.slice(seg.start, seg.end);
+          if (seg.marks.length === 0) {
+            return (
+              <span key={seg.start} data-start={seg.start}>
+                {content}
+              </span>
+            );
+          }
+          const top = seg.marks[seg.marks.length - 1]!;
+          return (
+            <mark
+              key={seg.start}
+              data-start={seg.start}
+              data-mark={seg.marks.map((m) => m.id).join(' ')}
+              className={seg.marks.map((m) => m.className).join(' ')}
+              title={seg.marks.map((m) => m.title).filter(Boolean).join('\n') || undefined}
+              onClick={onMarkClick ? () => onMarkClick(top.id) : undefined}
+            >
+              {content}
+            </mark>
+          );
+        })}
+      </div>
+    );
+  },
+  (a, b) => a.text === b.text && a.start === b.start && a.end === b.end && a.marksKey === b.marksKey && a.onMarkClick === b.onMarkClick,
+);
+
+interface Props {
+  readonly text: string;
+  readonly marks: readonly Mark[];
+  readonly className?: string;
+  readonly label?: string;
+  readonly onMarkClick?: (id: string) => void;
+}
+
+/**
+ * A long text as chunks that the browser lays out only near the viewport (`content-visibility`),
+ * with highlights. A change of highlights re-renders only the chunks they touch. Always text
+ * nodes: model text is never parsed as HTML.
+ */
+export function ChunkedText({ text, marks, className, label, onMarkClick }: Props): React.JSX.Element {
+  const chunks = useMemo(() => chunkText(text), [text]);
+  return (
+    <div className={`chunked-text ${className ?? ''}`} aria-label={label} role={label ? 'region' : undefined}>
+      {chunks.map((c) => {
+        const inside = marks.filter((m) => m.start < c.end && m.end > c.start);
+        const marksKey = inside.map((m) => `${m.id}:${m.start}:${m.end}:${m.className}`).join('|');
+        return <Chunk key={c.start} text={text} start={c.start} end={c.end} marks={inside} marksKey={marksKey} onMarkClick={onMarkClick} />;
+      })}
+    </div>
+  );
+}
+
+/** The UTF-16 range of the current text selection inside `container`, or null. */
+export function selectionIn(container: HTMLElement | null): { start: number; end: number } | null {
+  const sel = window.getSelection();
+  if (!container || !sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
+  const range = sel.getRangeAt(0);
+  const offsetOf = (node: Node, offset: number): number | null => {
+    const el = node.nodeType === Node.TEXT_NODE ? node.parentElement : (node as Element);
+    const seg = el?.closest('[data-start]');
+    if (!seg || !container.contains(seg)) return null;
+    const base = Number(seg.getAttribute('data-start'));
+    return node.nodeType === Node.TEXT_NODE ? base + offset : base;
+  };
+  const start = offsetOf(range.startContainer, range.startOffset);
+  const end = offsetOf(range.endContainer, range.endOffset);
+  if (start === null || end === null || end <= start) return null;
+  return { start, end };
+}

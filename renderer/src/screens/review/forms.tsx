@@ -1,0 +1,236 @@
+import { useEffect, useRef, useState } from 'react';
+import { rejectReasons, flawCategories, type OwnFlaw, type RejectReason } from '../../../../shared/review/events.js';
+import type { Severity } from '../../../../shared/task-format.js';
+
+const reasonKeys: Readonly<Record<RejectReason, string>> = { incorrect: 'i', nitpick: 'n', unclear: 'u', duplicate: 'd', other: 'o' };
+const reasonLabels: Readonly<Record<RejectReason, string>> = {
+  incorrect: 'Incorrect',
+  nitpick: 'Nitpick',
+  unclear: 'Unclear',
+  duplicate: 'Duplicate',
+  other: 'Other',
+};
+
+/** Picks a reject reason: click, or its first letter; Esc cancels. */
+export function ReasonPicker({ onPick, onCancel }: { readonly onPick: (r: RejectReason) => void; readonly onCancel: () => void }): React.JSX.Element {
+  const first = useRef<HTMLButtonElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  return (
+    <div
+      role="group"
+      aria-label="Reject reason"
+      className="reason-picker"
+      onKeyDown={(e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          e.stopPropagation();
+          onCancel();
+          return;
+        }
+        const hit = rejectReasons.find((r) => reasonKeys[r] === e.key.toLowerCase());
+        if (hit && !e.ctrlKey && !e.metaKey && !e.altKey) {
+          e.preventDefault();
+          e.stopPropagation();
+          onPick(hit);
+        }
+      }}
+    >
+      <span className="muted small">Why reject?</span>
+      {rejectReasons.map((r, i) => (
+        <button key={r} ref={i === 0 ? first : undefined} type="button" aria-keyshortcuts={reasonKeys[r]} onClick={() => onPick(r)}>
+          <u>{reasonLabels[r][0]}</u>
+          {reasonLabels[r].slice(1)}
+        </button>
+      ))}
+      <button type="button" className="quiet" onClick={onCancel}>
+        Cancel
+      </button>
+    </div>
+  );
+}
+
+/** The label of a reject reason. */
+export function reasonLabel(r: RejectReason): string {
+  return reasonLabels[r];
+}
+
+/** A text area that saves with Ctrl+Enter and cancels with Esc. */
+function useFormKeys(onSave: () => void, onCancel: () => void): (e: React.KeyboardEvent) => void {
+  return (e) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      onCancel();
+    } else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      e.stopPropagation();
+      onSave();
+    }
+  };
+}
+
+/** Edits a critique's text; saving records an accept-with-edit. */
+export function CritiqueEditor({ initial, onSave, onCancel }: { readonly initial: string; readonly onSave: (text: string) => void; readonly onCancel: () => void }): React.JSX.Element {
+  const [text, setText] = useState(initial);
+  const save = (): void => {
+    if (text.trim()) onSave(text.trim());
+  };
+  const onKeyDown = useFormKeys(save, onCancel);
+  return (
+    <div className="inline-form" onKeyDown={onKeyDown}>
+      <label className="field">
+        <span>Critique text (saved as accepted with your edit)</span>
+        <textarea autoFocus rows={4} value={text} onChange={(e) => setText(e.target.value)} />
+      </label>
+      <div className="form-actions">
+        <button type="button" className="primary" onClick={save} disabled={!text.trim()}>
+          Save edit
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <span className="muted small">Ctrl+Enter saves · Esc cancels</span>
+      </div>
+    </div>
+  );
+}
+
+/** What the flaw form produces; the anchor text is turned into an anchor by the caller. */
+export interface FlawDraft {
+  readonly description: string;
+  readonly severity: Severity | '';
+  readonly category: string;
+  /** Summary: a quote from the output. Code: `12` or `12-14`. Empty: the whole output. */
+  readonly where: string;
+  readonly side: 'output' | 'base';
+}
+
+interface FlawFormProps {
+  readonly kind: 'summary' | 'code';
+  readonly hasBase: boolean;
+  readonly initial: FlawDraft;
+  readonly editing: OwnFlaw | null;
+  /** Returns an error message when the draft cannot be saved. */
+  readonly onSave: (draft: FlawDraft) => string | null;
+  readonly onCancel: () => void;
+}
+
+/** Adds or changes an own flaw: description, severity, category and where it is. */
+export function FlawForm({ kind, hasBase, initial, editing, onSave, onCancel }: FlawFormProps): React.JSX.Element {
+  const [draft, setDraft] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const save = (): void => {
+    if (!draft.description.trim()) {
+      setError('Describe the flaw.');
+      return;
+    }
+    setError(onSave(draft));
+  };
+  const onKeyDown = useFormKeys(save, onCancel);
+  return (
+    <div className="inline-form flaw-form" role="group" aria-label={editing ? `Change flaw ${editing.id}` : 'New flaw'} onKeyDown={onKeyDown}>
+      <label className="field">
+        <span>Description</span>
+        <textarea autoFocus rows={3} value={draft.description} onChange={(e) => setDraft({ ...draft, description: e.target.value })} />
+      </label>
+      <div className="field-row">
+        <label className="field">
+          <span>Severity</span>
+          <select value={draft.severity} onChange={(e) => setDraft({ ...draft, severity: e.target.value as Severity | '' })}>
+            <option value="">—</option>
+            <option value="minor">minor</option>
+            <option value="major">major</option>
+            <option value="critical">critical</option>
+          </select>
+        </label>
+        <label className="field">
+          <span>Category</span>
+          <select value={draft.category} onChange={(e) => setDraft({ ...draft, category: e.target.value })}>
+            <option value="">—</option>
+            {flawCategories.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {kind === 'summary' ? (
+        <label className="field">
+          <span>Quote from the output (empty: the whole output)</span>
+          <input type="text" value={draft.where} onChange={(e) => setDraft({ ...draft, where: e.target.value })} />
+        </label>
+      ) : (
+        <div className="field-row">
+          <label className="field">
+            <span>Lines, e.g. 12 or 12-14 (empty: the whole output)</span>
+            <input type="text" inputMode="numeric" value={draft.where} onChange={(e) => setDraft({ ...draft, where: e.target.value })} />
+          </label>
+          {hasBase && (
+            <label className="field">
+              <span>Side</span>
+              <select value={draft.side} onChange={(e) => setDraft({ ...draft, side: e.target.value as 'output' | 'base' })}>
+                <option value="output">new (output)</option>
+                <option value="base">old (base)</option>
+              </select>
+            </label>
+          )}
+        </div>
+      )}
+      {error && (
+        <p role="alert" className="form-error">
+          {error}
+        </p>
+      )}
+      <div className="form-actions">
+        <button type="button" className="primary" onClick={save}>
+          Save flaw
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <span className="muted small">Ctrl+Enter saves · Esc cancels</span>
+      </div>
+    </div>
+  );
+}
+
+const skipReasons = ['I cannot judge this topic', 'The task is broken or unreadable', 'Conflict of interest', 'Other'] as const;
+
+/** Skips the item with a reason. */
+export function SkipForm({ onSkip, onCancel }: { readonly onSkip: (reason: string) => void; readonly onCancel: () => void }): React.JSX.Element {
+  const [choice, setChoice] = useState<string>(skipReasons[0]);
+  const [other, setOther] = useState('');
+  const reason = choice === 'Other' ? other.trim() : choice;
+  const confirm = (): void => {
+    if (reason) onSkip(reason);
+  };
+  const onKeyDown = useFormKeys(confirm, onCancel);
+  const first = useRef<HTMLInputElement>(null);
+  useEffect(() => first.current?.focus(), []);
+  return (
+    <div className="inline-form skip-form" role="group" aria-label="Skip reason" onKeyDown={onKeyDown}>
+      <fieldset>
+        <legend>Why skip this item?</legend>
+        {skipReasons.map((r, i) => (
+          <label key={r} className="radio-line">
+            <input ref={i === 0 ? first : undefined} type="radio" name="skip-reason" checked={choice === r} onChange={() => setChoice(r)} />
+            {r}
+          </label>
+        ))}
+        {choice === 'Other' && (
+          <input type="text" aria-label="Other reason" autoFocus value={other} onChange={(e) => setOther(e.target.value)} />
+        )}
+      </fieldset>
+      <div className="form-actions">
+        <button type="button" className="primary" onClick={confirm} disabled={!reason}>
+          Confirm
+        </button>
+        <button type="button" onClick={onCancel}>
+          Cancel
+        </button>
+        <span className="muted small">Ctrl+Enter confirms · Esc cancels</span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,106 @@
+import { useCallback, useRef, useState } from 'react';
+
+const storageKey = 'assay.review.panes';
+const minFraction = 0.12;
+
+function loadWidths(count: number): number[] {
+  try {
+    const raw = JSON.parse(window.localStorage.getItem(`${storageKey}.${count}`) ?? 'null') as unknown;
+    if (Array.isArray(raw) && raw.length === count && raw.every((x) => typeof x === 'number' && x > 0)) return raw as number[];
+  } catch {
+    // fall through to the default
+  }
+  return defaultWidths(count);
+}
+
+function defaultWidths(count: number): number[] {
+  return count === 3 ? [0.34, 0.36, 0.3] : Array.from({ length: count }, () => 1 / count);
+}
+
+/** Moves the boundary after pane `i` by `delta` (a fraction of the width), keeping minimum sizes. */
+export function resize(widths: readonly number[], i: number, delta: number): number[] {
+  const next = [...widths];
+  const a = next[i]!;
+  const b = next[i + 1]!;
+  const d = Math.max(minFraction - a, Math.min(b - minFraction, delta));
+  next[i] = a + d;
+  next[i + 1] = b - d;
+  return next;
+}
+
+interface Props {
+  readonly children: readonly React.ReactNode[];
+  readonly labels: readonly string[];
+}
+
+/**
+ * Side-by-side panes with drag handles between them (CSS grid). Handles are separators: drag them,
+ * or focus one and use ←/→. Widths are remembered.
+ */
+export function ResizablePanes({ children, labels }: Props): React.JSX.Element {
+  const count = children.length;
+  const [widths, setWidths] = useState(() => loadWidths(count));
+  const grid = useRef<HTMLDivElement>(null);
+  const store = useCallback(
+    (w: number[]) => {
+      setWidths(w);
+      try {
+        window.localStorage.setItem(`${storageKey}.${count}`, JSON.stringify(w));
+      } catch {
+        // not remembered
+      }
+    },
+    [count],
+  );
+  const columns = widths.map((w) => `minmax(0, ${w}fr)`).join(' 5px ');
+  const startDrag = (i: number, e: React.PointerEvent): void => {
+    e.preventDefault();
+    const el = grid.current!;
+    const total = el.getBoundingClientRect().width;
+    const startX = e.clientX;
+    const start = widths;
+    const onMove = (ev: PointerEvent): void => store(resize(start, i, (ev.clientX - startX) / total));
+    const onUp = (): void => {
+      window.removeEventListener('pointermove', onMove);
+      window.removeEventListener('pointerup', onUp);
+      document.body.classList.remove('resizing');
+    };
+    document.body.classList.add('resizing');
+    window.addEventListener('pointermove', onMove);
+    window.addEventListener('pointerup', onUp);
+  };
+  const items: React.ReactNode[] = [];
+  children.forEach((child, i) => {
+    items.push(
+      <div key={`p${i}`} className="ws-pane" aria-label={labels[i]} role="region">
+        {child}
+      </div>,
+    );
+    if (i < count - 1) {
+      items.push(
+        <div
+          key={`h${i}`}
+          className="pane-handle"
+          role="separator"
+          aria-orientation="vertical"
+          aria-label={`Resize ${labels[i]} and ${labels[i + 1]}`}
+          aria-valuenow={Math.round(widths[i]! * 100)}
+          tabIndex={0}
+          onPointerDown={(e) => startDrag(i, e)}
+          onDoubleClick={() => store(defaultWidths(count))}
+          onKeyDown={(e) => {
+            if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+              e.preventDefault();
+              store(resize(widths, i, e.key === 'ArrowLeft' ? -0.02 : 0.02));
+            }
+          }}
+        />,
+      );
+    }
+  });
+  return (
+    <div ref={grid} className="ws-panes" style={{ gridTemplateColumns: columns }}>
+      {items}
+    </div>
+  );
+}

@@ -1,0 +1,217 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ReviewView } from '../../../../shared/contract/review.js';
+import type { ReviewEvent } from '../../../../shared/review/events.js';
+import { checkReviewEvent, initialReviewState, reduceReview, replayReview, type ReviewState } from '../../../../shared/review/state.js';
+import { ApiCallError, call } from '../../api/client.js';
+import { useActiveTime } from './active-time.js';
+import { takePrefetched } from './prefetch.js';
+
+/** Whether everything the evaluator did is in the database. */
+export type SaveStatus =
+  | { readonly kind: 'saved' }
+  | { readonly kind: 'saving' }
+  | { readonly kind: 'retrying'; readonly message: string };
+
+interface Pending {
+  readonly event: ReviewEvent;
+  readonly clientEventId: string;
+  readonly expectedSeq: number;
+  readonly clientTime: number;
+}
+
+/** What the workspace works with. */
+export interface ReviewSession {
+  readonly view: ReviewView | null;
+  readonly state: ReviewState;
+  readonly loadError: string | null;
+  readonly save: SaveStatus;
+  /** The last refused action or resync, in words. */
+  readonly notice: string | null;
+  readonly activeMs: React.RefObject<number>;
+  /** Applies an action locally at once and queues it for the log; returns false when refused. */
+  record(event: ReviewEvent): boolean;
+  dismissNotice(): void;
+}
+
+function newClientEventId(): string {
+  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * One review's client side: shows the (possibly prefetched) view at once, starts the review, and
+ * sends every action to the event log in order. An action is applied locally immediately but only
+ * counts as saved when the server has committed it; network failures are retried with the same
+ * client event id (idempotent), and a conflict (another window wrote first) reloads the log.
+ */
+export function useReviewSession(evaluator: string, item: number): ReviewSession {
+  const [view, setView] = useState<ReviewView | null>(null);
+  const [state, setState] = useState<ReviewState>(initialReviewState);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [save, setSave] = useState<SaveStatus>({ kind: 'saved' });
+  const [notice, setNotice] = useState<string | null>(null);
+  const [initialActive, setInitialActive] = useState(0);
+  const stateRef = useRef(state);
+  const viewRef = useRef<ReviewView | null>(null);
+  const pending = useRef<Pending[]>([]);
+  const pumping = useRef(false);
+  const started = useRef<Promise<number> | null>(null);
+  const alive = useRef(true);
+  const open = view?.review ? view.review.status === 'open' : view !== null;
+  const activeMs = useActiveTime(initialActive, open);
+
+  const show = useCallback((v: ReviewView) => {
+    viewRef.current = v;
+    const s = replayReview((v.review?.events ?? []).map((e) => e.event));
+    stateRef.current = s;
+    setView(v);
+    setState(s);
+    setInitialActive(v.review?.activeMs ?? 0);
+  }, []);
+
+  const resync = useCallback(
+    async (message: string) => {
+      pending.current = [];
+      setNotice(message);
+      try {
+        show(await call('review:view', { evaluator, item }));
+        setSave({ kind: 'saved' });
+      } catch (e) {
+        setSave({ kind: 'retrying', message: (e as Error).message });
+      }
+    },
+    [evaluator, item, show],
+  );
+
+  const pump = useCallback(async () => {
+    if (pumping.current) return;
+    pumping.current = true;
+    try {
+      let failures = 0;
+      while (alive.current && pending.current.length > 0) {
+        setSave({ kind: 'saving' });
+        const next = pending.current[0]!;
+        try {
+          const review = await started.current!;
+          await call('review:record', {
+            evaluator,
+            review,
+            expectedSeq: next.expectedSeq,
+            clientEventId: next.clientEventId,
+            clientTime: next.clientTime,
+            activeMs: Math.round(activeMs.current),
+            event: next.event,
+          });
+          pending.current.shift();
+          failures = 0;
+        } catch (e) {
+          if (e instanceof ApiCallError && (e.code === 'conflict' || e.code === 'invalid-input' || e.code === 'not-found' || e.code === 'bad-request')) {
+            await resync(e.message);
+            return;
+          }
+          failures++;
+          setSave({ kind: 'retrying', message: (e as Error).message });
+          await sleep(Math.min(8_000, 500 * 2 ** Math.min(failures, 4)));
+        }
+      }
+      if (alive.current && pending.current.length === 0) setSave({ kind: 'saved' });
+    } finally {
+      pumping.current = false;
+    }
+  }, [evaluator, activeMs, resync]);
+
+  useEffect(() => {
+    alive.current = true;
+    pending.current = [];
+    viewRef.current = null;
+    setView(null);
+    setLoadError(null);
+    setNotice(null);
+    setSave({ kind: 'saved' });
+    let cancelled = false;
+    const prefetched = takePrefetched(evaluator, item);
+    prefetched?.then((v) => {
+      if (!cancelled && viewRef.current === null) show(v);
+    }, () => undefined);
+    const start = call('review:start', { evaluator, item });
+    started.current = start.then((v) => v.review!.id);
+    started.current.catch(() => undefined);
+    start.then(
+      (v) => {
+        if (cancelled) return;
+        // Actions taken on the prefetched view are on their way; keep them rather than the older log.
+        if (pending.current.length === 0) show(v);
+        else {
+          viewRef.current = v;
+          setView(v);
+        }
+      },
+      (e: Error) => {
+        if (!cancelled) setLoadError(e.message);
+      },
+    );
+    return () => {
+      cancelled = true;
+      alive.current = false;
+    };
+  }, [evaluator, item, show]);
+
+  // Heartbeat: save active time every 15 s and when the window is hidden.
+  useEffect(() => {
+    if (!open) return;
+    let sent = -1;
+    const beat = (): void => {
+      const ms = Math.round(activeMs.current);
+      if (ms === sent || !started.current) return;
+      sent = ms;
+      void started.current.then((review) => call('review:heartbeat', { evaluator, review, activeMs: ms })).catch(() => undefined);
+    };
+    const timer = window.setInterval(beat, 15_000);
+    const onHide = (): void => {
+      if (document.visibilityState === 'hidden') beat();
+    };
+    document.addEventListener('visibilitychange', onHide);
+    window.addEventListener('pagehide', beat);
+    return () => {
+      beat();
+      window.clearInterval(timer);
+      document.removeEventListener('visibilitychange', onHide);
+      window.removeEventListener('pagehide', beat);
+    };
+  }, [open, evaluator, activeMs]);
+
+  // Warn before closing the window with unsaved actions.
+  useEffect(() => {
+    const onBeforeUnload = (e: BeforeUnloadEvent): void => {
+      if (pending.current.length > 0) e.preventDefault();
+    };
+    window.addEventListener('beforeunload', onBeforeUnload);
+    return () => window.removeEventListener('beforeunload', onBeforeUnload);
+  }, []);
+
+  const record = useCallback(
+    (event: ReviewEvent): boolean => {
+      const v = viewRef.current;
+      if (!v) return false;
+      const s = stateRef.current;
+      const problem = checkReviewEvent(s, event, { shownCritiques: new Set((v.critiques ?? []).map((c) => c.id)) });
+      if (problem) {
+        setNotice(problem);
+        return false;
+      }
+      const next = reduceReview(s, event);
+      stateRef.current = next;
+      setState(next);
+      setNotice(null);
+      pending.current.push({ event, clientEventId: newClientEventId(), expectedSeq: s.seq, clientTime: Date.now() });
+      void pump();
+      return true;
+    },
+    [pump],
+  );
+
+  const dismissNotice = useCallback(() => setNotice(null), []);
+  return { view, state, loadError, save, notice, activeMs, record, dismissNotice };
+}
