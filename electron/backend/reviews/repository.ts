@@ -84,6 +84,11 @@ interface QueueRow {
   status: 'open' | 'submitted' | 'skipped' | null;
 }
 
+// SECURITY: a practice item (policy 'all') for a task the same evaluator has in a study would show
+// critiques their study condition hides (or any, for an unassisted condition): such items are hidden
+// from the queue and refused by id.
+const notShadowed = `NOT (q.study = '' AND EXISTS (SELECT 1 FROM queue_items s WHERE s.evaluator_id = q.evaluator_id AND s.task_id = q.task_id AND s.study <> ''))`;
+
 // Study assignments first (by study, then position), the practice queue last.
 const queueOrder = `ORDER BY q.study = '', q.study, q.position, q.id`;
 
@@ -94,7 +99,7 @@ export function getQueue(db: AnyDb, evaluator: string): QueueEntry[] {
     .prepare(
       `SELECT q.id, q.task_id, t.title, t.kind, q.study, q.label, r.status
          FROM queue_items q JOIN tasks t ON t.id = q.task_id LEFT JOIN reviews r ON r.queue_item_id = q.id
-        WHERE q.evaluator_id = $evaluator ${queueOrder}`,
+        WHERE q.evaluator_id = $evaluator AND ${notShadowed} ${queueOrder}`,
     )
     .all({ evaluator }) as QueueRow[];
   return rows.map((r) => ({ id: r.id, taskId: r.task_id, title: r.title, kind: r.kind, study: r.study, label: r.label, status: r.status ?? 'new' }));
@@ -112,7 +117,10 @@ interface ItemRow {
 
 function getItem(db: AnyDb, evaluator: string, item: number): ItemRow {
   const row = db
-    .prepare('SELECT id, evaluator_id, task_id, study, condition, label, policy FROM queue_items WHERE id = $item AND evaluator_id = $evaluator')
+    .prepare(
+      `SELECT q.id, q.evaluator_id, q.task_id, q.study, q.condition, q.label, q.policy FROM queue_items q
+        WHERE q.id = $item AND q.evaluator_id = $evaluator AND ${notShadowed}`,
+    )
     .get({ item, evaluator }) as ItemRow | undefined;
   // SECURITY: another evaluator's item is reported as missing, not as forbidden: no existence leak.
   if (!row) throw new AppError('not-found', `No item ${item} in the queue of "${evaluator}". Go back to the queue.`);
@@ -190,7 +198,7 @@ function shownCritiques(db: AnyDb, item: ItemRow, frozen: readonly string[] | nu
 }
 
 function itemPosition(db: AnyDb, evaluator: string, item: number): { position: number; total: number } {
-  const ids = (db.prepare(`SELECT q.id FROM queue_items q WHERE q.evaluator_id = $evaluator ${queueOrder}`).all({ evaluator }) as { id: number }[]).map(
+  const ids = (db.prepare(`SELECT q.id FROM queue_items q WHERE q.evaluator_id = $evaluator AND ${notShadowed} ${queueOrder}`).all({ evaluator }) as { id: number }[]).map(
     (r) => r.id,
   );
   return { position: ids.indexOf(item) + 1, total: ids.length };
