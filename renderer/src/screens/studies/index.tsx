@@ -1,11 +1,13 @@
 import type { Location } from '../../router.js';
+import { CreateStudy } from './create-study.js';
+import { StudiesOverview } from './overview.js';
+import { StudyDetailView } from './study-detail.js';
+import './studies.css';
 
-/** The researcher's studies (issue #5). */
-export function StudiesScreen(_props: { readonly location: Location }): React.JSX.Element {
-  return (
-    <section className="placeholder-screen">
-      <h1>Studies</h1>
-      <p className="muted">Studies are not built yet.</p>
-    </section>
-  );
+/** Studies: the researcher's studies (create, assignment matrix, progress) and offline packs. */
+export function StudiesScreen({ location }: { readonly location: Location }): React.JSX.Element {
+  const [first] = location.params;
+  if (first === 'new') return <CreateStudy />;
+  if (first !== undefined) return <StudyDetailView key={first} name={first} />;
+  return <StudiesOverview />;
 }

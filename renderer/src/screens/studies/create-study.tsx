@@ -1,0 +1,180 @@
+import { useEffect, useState } from 'react';
+import { call } from '../../api/client.js';
+import { navigate } from '../../router.js';
+
+type PolicyKind = 'none' | 'all' | 'top' | 'valid-only';
+
+interface ConditionRow {
+  readonly key: number;
+  readonly name: string;
+  readonly kind: PolicyKind;
+  readonly k: number;
+}
+
+const policyText = (c: ConditionRow): string => (c.kind === 'top' ? `top-${c.k}` : c.kind);
+
+/** Parses the evaluator box: one per line (or comma), `id` or `id = Display name`. */
+export function parseEvaluatorLines(text: string): { id: string; displayName?: string }[] {
+  return text
+    .split(/[\n,]/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((l) => {
+      const eq = l.indexOf('=');
+      if (eq < 0) return { id: l };
+      const displayName = l.slice(eq + 1).trim();
+      return { id: l.slice(0, eq).trim(), ...(displayName ? { displayName } : {}) };
+    });
+}
+
+let nextKey = 3;
+
+/** The researcher's form for a new study, with a live check of the sizes. */
+export function CreateStudy(): React.JSX.Element {
+  const [name, setName] = useState('');
+  const [conditions, setConditions] = useState<readonly ConditionRow[]>([
+    { key: 1, name: 'unassisted', kind: 'none', k: 3 },
+    { key: 2, name: 'assisted', kind: 'all', k: 3 },
+  ]);
+  const [evaluators, setEvaluators] = useState('');
+  const [overlap, setOverlap] = useState(2);
+  const [seed, setSeed] = useState(() => Math.floor(Math.random() * 1_000_000));
+  const [taskIds, setTaskIds] = useState('');
+  const [minutes, setMinutes] = useState('');
+  const [taskCount, setTaskCount] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    call('app:info', {})
+      .then((i) => setTaskCount(i.taskCount))
+      .catch(() => setTaskCount(null));
+  }, []);
+
+  const evs = parseEvaluatorLines(evaluators);
+  const ids = taskIds
+    .split(/\s+/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const T = ids.length > 0 ? ids.length : (taskCount ?? 0);
+  const E = evs.length;
+  const reviews = T * overlap;
+  const problem =
+    E === 0
+      ? 'Add at least one evaluator.'
+      : overlap > E
+        ? `Overlap ${overlap} needs at least ${overlap} evaluators (each task goes to ${overlap} different people); there are ${E}.`
+        : T === 0
+          ? 'This database has no tasks: import tasks first.'
+          : null;
+
+  const update = (key: number, change: Partial<ConditionRow>): void => setConditions((cs) => cs.map((c) => (c.key === key ? { ...c, ...change } : c)));
+
+  const submit = (e: React.FormEvent): void => {
+    e.preventDefault();
+    setError(null);
+    setBusy(true);
+    const timeLimit = minutes.trim() === '' ? null : Math.round(Number(minutes) * 60);
+    call('studies:create', {
+      name: name.trim(),
+      conditions: conditions.map((c) => ({ name: c.name.trim(), policy: policyText(c) })),
+      evaluators: evs,
+      overlap,
+      seed,
+      ...(ids.length > 0 ? { tasks: ids } : {}),
+      ...(timeLimit !== null ? { timeLimitSeconds: timeLimit } : {}),
+    })
+      .then((s) => navigate('studies', s.name))
+      .catch((err: Error) => setError(err.message))
+      .finally(() => setBusy(false));
+  };
+
+  return (
+    <section className="studies" aria-labelledby="new-study-title">
+      <div className="studies-bar">
+        <button type="button" className="link" onClick={() => navigate('studies')}>
+          ← Studies
+        </button>
+        <h1 id="new-study-title">New study</h1>
+      </div>
+      <form className="study-form" onSubmit={submit}>
+        <label>
+          <span>Name</span>
+          <input value={name} onChange={(e) => setName(e.target.value)} placeholder="uplift-pilot" required autoFocus pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*" />
+          <span className="hint">Letters, digits, “_”, “.” or “-”. Evaluators see it.</span>
+        </label>
+
+        <fieldset>
+          <legend>Conditions</legend>
+          <span className="hint">Names are never shown to evaluators; they see a neutral label such as “Set A”.</span>
+          {conditions.map((c, i) => (
+            <div key={c.key} className="condition-row">
+              <input aria-label={`Condition ${i + 1} name`} value={c.name} onChange={(e) => update(c.key, { name: e.target.value })} required />
+              <select aria-label={`Condition ${i + 1} policy`} value={c.kind} onChange={(e) => update(c.key, { kind: e.target.value as PolicyKind })}>
+                <option value="none">none — unassisted</option>
+                <option value="all">all critiques</option>
+                <option value="top">top-K by score</option>
+                <option value="valid-only">valid-only — no decoys</option>
+              </select>
+              {c.kind === 'top' && (
+                <input aria-label={`Condition ${i + 1} K`} type="number" min={1} value={c.k} onChange={(e) => update(c.key, { k: Math.max(1, Number(e.target.value) || 1) })} className="narrow" />
+              )}
+              <button type="button" aria-label={`Remove condition ${i + 1}`} disabled={conditions.length === 1} onClick={() => setConditions((cs) => cs.filter((x) => x.key !== c.key))}>
+                ×
+              </button>
+            </div>
+          ))}
+          <button type="button" onClick={() => setConditions((cs) => [...cs, { key: nextKey++, name: `condition${cs.length + 1}`, kind: 'top', k: 3 }])}>
+            Add condition
+          </button>
+        </fieldset>
+
+        <label>
+          <span>Evaluators</span>
+          <textarea value={evaluators} onChange={(e) => setEvaluators(e.target.value)} rows={4} placeholder={'ann = Ann Lee\nbob = Bo Brown\ncyd'} />
+          <span className="hint">One per line: an id, optionally “= display name”.</span>
+        </label>
+
+        <div className="form-row">
+          <label>
+            <span>Overlap</span>
+            <input type="number" min={1} value={overlap} onChange={(e) => setOverlap(Math.max(1, Number(e.target.value) || 1))} className="narrow" />
+            <span className="hint">Distinct evaluators per task.</span>
+          </label>
+          <label>
+            <span>Seed</span>
+            <input type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} className="medium" />
+            <span className="hint">The same seed gives the same assignment.</span>
+          </label>
+          <label>
+            <span>Time limit per item (minutes)</span>
+            <input type="number" min={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} placeholder="none" className="narrow" />
+          </label>
+        </div>
+
+        <label>
+          <span>Tasks</span>
+          <textarea value={taskIds} onChange={(e) => setTaskIds(e.target.value)} rows={2} placeholder={`empty: all ${taskCount ?? ''} tasks in this database`} />
+          <span className="hint">Task ids separated by spaces or lines; empty for every task.</span>
+        </label>
+
+        <p className={problem && E > 0 ? 'form-check bad' : 'form-check'} role="status">
+          {problem ?? `${T} task${T === 1 ? '' : 's'} × overlap ${overlap} = ${reviews} reviews; each evaluator gets ${Math.floor(reviews / E)}${reviews % E ? `–${Math.ceil(reviews / E)}` : ''} items, balanced over ${conditions.length} condition${conditions.length === 1 ? '' : 's'}.`}
+        </p>
+        {error && (
+          <div role="alert" className="error-banner">
+            {error}
+          </div>
+        )}
+        <div className="form-actions">
+          <button type="submit" className="primary" disabled={busy || problem !== null}>
+            {busy ? 'Creating…' : 'Create study'}
+          </button>
+          <button type="button" onClick={() => navigate('studies')}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

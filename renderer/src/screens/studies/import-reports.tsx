@@ -1,0 +1,41 @@
+import type { ResultsFileReport } from '../../../../shared/contract/studies.js';
+
+/** What importing results files did, file by file: merged, unchanged, conflicts, refusals. */
+export function ImportReports({ reports, onClose }: { readonly reports: readonly ResultsFileReport[]; readonly onClose: () => void }): React.JSX.Element {
+  return (
+    <section className="import-reports" aria-labelledby="import-reports-title">
+      <div className="studies-bar">
+        <h2 id="import-reports-title">Results import</h2>
+        <span className="spacer" />
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
+      </div>
+      <ul>
+        {reports.map((r, i) => (
+          <li key={`${r.file}-${i}`} className={r.status === 'refused' || r.conflicts.length > 0 ? 'bad' : 'good'}>
+            <span className="mono">{r.file}</span>:{' '}
+            {r.status === 'refused' ? (
+              <span>refused — {r.error}. Nothing from this file was stored.</span>
+            ) : (
+              <span>
+                {r.added} review{r.added === 1 ? '' : 's'} added, {r.unchanged} already here
+                {r.study ? ` (study ${r.study}${r.evaluator ? `, ${r.evaluator}` : ''})` : ''}
+                {r.conflicts.length > 0 ? `, ${r.conflicts.length} conflict${r.conflicts.length === 1 ? '' : 's'}:` : '.'}
+              </span>
+            )}
+            {r.conflicts.length > 0 && (
+              <ul>
+                {r.conflicts.map((c) => (
+                  <li key={`${c.evaluator}-${c.task}`}>
+                    task <span className="mono">{c.task}</span> by <span className="mono">{c.evaluator}</span>: {c.message}
+                  </li>
+                ))}
+              </ul>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

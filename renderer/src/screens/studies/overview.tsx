@@ -1,0 +1,214 @@
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { ImportedPack, ResultsFileReport, StudySummary } from '../../../../shared/contract/studies.js';
+import { call } from '../../api/client.js';
+import { navigate } from '../../router.js';
+import { downloadText, readFiles } from './files.js';
+import { ImportReports } from './import-reports.js';
+import { Progress } from './progress.js';
+
+/** The Studies place: the researcher's studies, and the packs an evaluator opened here. */
+export function StudiesOverview(): React.JSX.Element {
+  const [studies, setStudies] = useState<readonly StudySummary[] | null>(null);
+  const [packs, setPacks] = useState<readonly ImportedPack[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [reports, setReports] = useState<readonly ResultsFileReport[] | null>(null);
+  const packInput = useRef<HTMLInputElement>(null);
+  const resultsInput = useRef<HTMLInputElement>(null);
+
+  const load = useCallback(() => {
+    Promise.all([call('studies:list', {}), call('packs:list', {})])
+      .then(([s, p]) => {
+        setStudies(s);
+        setPacks(p);
+      })
+      .catch((e: Error) => setError(e.message));
+  }, []);
+  useEffect(load, [load]);
+
+  const openPack = async (list: FileList | null): Promise<void> => {
+    setError(null);
+    setNotice(null);
+    const [file] = await readFiles(list);
+    if (!file) return;
+    try {
+      const r = await call('packs:import', file);
+      setNotice(
+        r.unchanged
+          ? `This pack was already open: ${r.items} items for ${r.evaluator} in study ${r.study}. Nothing changed.`
+          : `Opened the pack: ${r.items} items for ${r.evaluator} in study ${r.study}. Choose the profile "${r.evaluator}" in Review to start.`,
+      );
+      load();
+    } catch (e) {
+      setError(`Could not open ${file.fileName}: ${(e as Error).message}`);
+    }
+  };
+
+  const importResults = async (list: FileList | null): Promise<void> => {
+    setError(null);
+    setNotice(null);
+    const files = await readFiles(list);
+    if (files.length === 0) return;
+    try {
+      setReports(await call('results:import', { files }));
+      load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const exportResults = async (pack: ImportedPack): Promise<void> => {
+    setError(null);
+    try {
+      const r = await call('results:export', { pack: pack.id });
+      downloadText(r.fileName, r.content);
+      setNotice(`Exported ${r.reviews} finished review${r.reviews === 1 ? '' : 's'} to ${r.fileName}. Send this file to the researcher.`);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  return (
+    <section className="studies" aria-labelledby="studies-title">
+      <div className="studies-bar">
+        <h1 id="studies-title">Studies</h1>
+        <span className="spacer" />
+        <button type="button" onClick={() => packInput.current?.click()}>
+          Open pack…
+        </button>
+        <button type="button" onClick={() => resultsInput.current?.click()}>
+          Import results…
+        </button>
+        <button type="button" className="primary" onClick={() => navigate('studies', 'new')}>
+          New study
+        </button>
+        <input
+          ref={packInput}
+          type="file"
+          accept=".json,application/json"
+          hidden
+          aria-label="Pack file"
+          onChange={(e) => {
+            void openPack(e.currentTarget.files);
+            e.currentTarget.value = '';
+          }}
+        />
+        <input
+          ref={resultsInput}
+          type="file"
+          accept=".json,.jsonl,application/json"
+          multiple
+          hidden
+          aria-label="Results files"
+          onChange={(e) => {
+            void importResults(e.currentTarget.files);
+            e.currentTarget.value = '';
+          }}
+        />
+      </div>
+      {error && (
+        <div role="alert" className="error-banner">
+          {error}
+        </div>
+      )}
+      {notice && (
+        <div role="status" className="notice">
+          {notice}
+        </div>
+      )}
+      {reports && <ImportReports reports={reports} onClose={() => setReports(null)} />}
+
+      {packs && packs.length > 0 && (
+        <section aria-labelledby="packs-title" className="studies-section">
+          <h2 id="packs-title">Packs opened here</h2>
+          <table className="studies-table">
+            <thead>
+              <tr>
+                <th scope="col">Study</th>
+                <th scope="col">Evaluator</th>
+                <th scope="col">Progress</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {packs.map((p) => (
+                <tr key={p.id}>
+                  <td>{p.study}</td>
+                  <td className="mono">{p.evaluator}</td>
+                  <td>
+                    <Progress done={p.finished} total={p.items} label={`Progress of ${p.evaluator} in ${p.study}`} />
+                  </td>
+                  <td className="actions">
+                    <button type="button" onClick={() => navigate('review')}>
+                      Review
+                    </button>
+                    <button type="button" onClick={() => void exportResults(p)}>
+                      Export results…
+                    </button>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
+      <section aria-labelledby="own-studies-title" className="studies-section">
+        <h2 id="own-studies-title">Your studies</h2>
+        {studies === null ? (
+          <div className="placeholder" aria-busy="true" />
+        ) : studies.length === 0 ? (
+          <p className="muted">
+            No studies in this database. <strong>New study</strong> assigns tasks to evaluators under conditions; evaluators who work
+            offline receive a pack and send back their results. An evaluator who was sent a pack uses <strong>Open pack…</strong>.
+          </p>
+        ) : (
+          <table className="studies-table">
+            <thead>
+              <tr>
+                <th scope="col">Study</th>
+                <th scope="col">Conditions</th>
+                <th scope="col" className="num">
+                  Tasks
+                </th>
+                <th scope="col" className="num">
+                  Evaluators
+                </th>
+                <th scope="col" className="num">
+                  Overlap
+                </th>
+                <th scope="col">Progress</th>
+              </tr>
+            </thead>
+            <tbody>
+              {studies.map((s) => (
+                <tr key={s.id}>
+                  <td>
+                    <button type="button" className="link" onClick={() => navigate('studies', s.name)}>
+                      {s.name}
+                    </button>
+                  </td>
+                  <td className="small">
+                    {s.conditions.map((c, i) => (
+                      <span key={c.name} className={`cond-chip cond-${i % 6}`}>
+                        {c.name} <span className="muted">{c.policy}</span>
+                      </span>
+                    ))}
+                  </td>
+                  <td className="num">{s.taskCount}</td>
+                  <td className="num">{s.evaluatorCount}</td>
+                  <td className="num">{s.overlap}</td>
+                  <td>
+                    <Progress done={s.done} total={s.total} label={`Progress of ${s.name}`} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </section>
+    </section>
+  );
+}

@@ -1,0 +1,225 @@
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { ResultsFileReport, StudyDetail } from '../../../../shared/contract/studies.js';
+import { call } from '../../api/client.js';
+import { navigate } from '../../router.js';
+import { downloadText, readFiles } from './files.js';
+import { ImportReports } from './import-reports.js';
+import { Progress } from './progress.js';
+
+const statusGlyph = { new: '', open: '◐', submitted: '✓', skipped: '–' } as const;
+const matrixPage = 300;
+
+/** One study: its settings, progress per evaluator (with their packs) and the assignment matrix. */
+export function StudyDetailView({ name }: { readonly name: string }): React.JSX.Element {
+  const [study, setStudy] = useState<StudyDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [reports, setReports] = useState<readonly ResultsFileReport[] | null>(null);
+  const [rows, setRows] = useState(matrixPage);
+  const resultsInput = useRef<HTMLInputElement>(null);
+
+  const load = useCallback(() => {
+    call('studies:get', { name })
+      .then(setStudy)
+      .catch((e: Error) => setError(e.message));
+  }, [name]);
+  useEffect(load, [load]);
+
+  const cells = useMemo(() => {
+    const m = new Map<string, StudyDetail['assignments'][number]>();
+    for (const a of study?.assignments ?? []) m.set(`${a.task}\u0000${a.evaluator}`, a);
+    return m;
+  }, [study]);
+
+  if (error && !study)
+    return (
+      <section className="studies">
+        <div role="alert" className="error-banner">
+          {error}
+        </div>
+        <button type="button" onClick={() => navigate('studies')}>
+          Back to studies
+        </button>
+      </section>
+    );
+  if (!study) return <div className="placeholder" aria-busy="true" />;
+
+  const conditionIndex = new Map(study.conditions.map((c, i) => [c.name, i]));
+  const finished = (s: string): boolean => s === 'submitted' || s === 'skipped';
+
+  const exportPack = async (evaluator: string): Promise<void> => {
+    setError(null);
+    try {
+      const r = await call('packs:export', { study: study.name, evaluator });
+      downloadText(r.fileName, r.content);
+      setNotice(`Wrote ${r.fileName}: give it to ${evaluator}, who opens it with “Open pack…” in their own Assay.`);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const importResults = async (list: FileList | null): Promise<void> => {
+    setError(null);
+    const files = await readFiles(list);
+    if (files.length === 0) return;
+    try {
+      setReports(await call('results:import', { files, study: study.name }));
+      load();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+
+  const done = study.assignments.filter((a) => finished(a.status)).length;
+
+  return (
+    <section className="studies" aria-labelledby="study-title">
+      <div className="studies-bar">
+        <button type="button" className="link" onClick={() => navigate('studies')}>
+          ← Studies
+        </button>
+        <h1 id="study-title">{study.name}</h1>
+        <Progress done={done} total={study.assignments.length} label={`Progress of ${study.name}`} />
+        <span className="spacer" />
+        <button type="button" onClick={() => resultsInput.current?.click()}>
+          Import results…
+        </button>
+        <input
+          ref={resultsInput}
+          type="file"
+          accept=".json,.jsonl,application/json"
+          multiple
+          hidden
+          aria-label="Results files"
+          onChange={(e) => {
+            void importResults(e.currentTarget.files);
+            e.currentTarget.value = '';
+          }}
+        />
+      </div>
+      <p className="study-meta small">
+        <span>seed {study.seed}</span>
+        <span>overlap {study.overlap}</span>
+        <span>{study.tasks.length} tasks</span>
+        <span>{study.evaluators.length} evaluators</span>
+        {study.timeLimitSeconds !== null && <span>time limit {Math.round(study.timeLimitSeconds / 60)} min per item</span>}
+        {study.conditions.map((c, i) => (
+          <span key={c.name} className={`cond-chip cond-${i % 6}`}>
+            {c.name} <span className="muted">{c.policy}</span>
+          </span>
+        ))}
+      </p>
+      {error && (
+        <div role="alert" className="error-banner">
+          {error}
+        </div>
+      )}
+      {notice && (
+        <div role="status" className="notice">
+          {notice}
+        </div>
+      )}
+      {reports && <ImportReports reports={reports} onClose={() => setReports(null)} />}
+
+      <section aria-labelledby="progress-title" className="studies-section">
+        <h2 id="progress-title">Progress per evaluator</h2>
+        <table className="studies-table">
+          <thead>
+            <tr>
+              <th scope="col">Evaluator</th>
+              <th scope="col">Progress</th>
+              {study.conditions.map((c) => (
+                <th key={c.name} scope="col" className="num">
+                  {c.name}
+                </th>
+              ))}
+              <th scope="col">
+                <span className="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {study.evaluators.map((e) => {
+              const mine = study.assignments.filter((a) => a.evaluator === e.id);
+              return (
+                <tr key={e.id}>
+                  <td>
+                    {e.displayName} {e.displayName !== e.id && <span className="muted mono small">{e.id}</span>}
+                  </td>
+                  <td>
+                    <Progress done={mine.filter((a) => finished(a.status)).length} total={mine.length} label={`Progress of ${e.id}`} />
+                  </td>
+                  {study.conditions.map((c) => {
+                    const inC = mine.filter((a) => a.condition === c.name);
+                    return (
+                      <td key={c.name} className="num small">
+                        {inC.filter((a) => finished(a.status)).length} / {inC.length}
+                      </td>
+                    );
+                  })}
+                  <td className="actions">
+                    <button type="button" onClick={() => void exportPack(e.id)} aria-label={`Export pack for ${e.id}`}>
+                      Export pack
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>
+
+      <section aria-labelledby="matrix-title" className="studies-section">
+        <h2 id="matrix-title">Assignment</h2>
+        <p className="muted small">
+          Each cell: the condition, the item’s place in that evaluator’s queue, and its state (◐ open, ✓ submitted, – skipped).
+        </p>
+        <div className="matrix-scroll">
+          <table className="assignment-matrix" aria-label="Assignment matrix">
+            <thead>
+              <tr>
+                <th scope="col">Task</th>
+                {study.evaluators.map((e) => (
+                  <th key={e.id} scope="col" className="mono">
+                    {e.id}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {study.tasks.slice(0, rows).map((t) => (
+                <tr key={t.id}>
+                  <th scope="row" className="task-cell">
+                    <span className="mono">{t.id}</span>
+                    {t.title && <span className="muted small"> {t.title}</span>}
+                  </th>
+                  {study.evaluators.map((e) => {
+                    const a = cells.get(`${t.id}\u0000${e.id}`);
+                    return (
+                      <td key={e.id} className={a ? `cell cond-${(conditionIndex.get(a.condition) ?? 0) % 6}` : 'cell empty'}>
+                        {a && (
+                          <>
+                            <span className="cell-cond">{a.condition}</span>
+                            <span className="cell-pos muted">#{a.position}</span>
+                            <span className={`cell-status ${a.status}`} title={a.status}>
+                              {statusGlyph[a.status]}
+                            </span>
+                          </>
+                        )}
+                      </td>
+                    );
+                  })}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {study.tasks.length > rows && (
+          <button type="button" onClick={() => setRows((r) => r + matrixPage * 4)}>
+            Show more tasks ({study.tasks.length - rows} not shown)
+          </button>
+        )}
+      </section>
+    </section>
+  );
+}
