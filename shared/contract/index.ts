@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { analysisOps } from './analysis.js';
 import { appOps } from './app.js';
 import { reviewOps } from './review.js';
 import { studyOps } from './studies.js';
@@ -15,6 +16,7 @@ export const contract = {
   ...taskOps,
   ...reviewOps,
   ...studyOps,
+  ...analysisOps,
 } as const;
 
 /** The contract's type. */

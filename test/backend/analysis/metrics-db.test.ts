@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordAdjudication } from '../../../electron/backend/analysis/adjudicate.js';
+import { dispatch } from '../../../electron/backend/api/dispatch.js';
+import { createHandlers } from '../../../electron/backend/api/handlers/index.js';
 import { loadStudyData } from '../../../electron/backend/analysis/feed.js';
 import { runCli } from '../../../electron/backend/cli/main.js';
 import { openDatabase } from '../../../electron/backend/db/open.js';
@@ -221,6 +223,30 @@ describe('analysis over the database', () => {
 
     const bad = await cli(['export', 'matches', '--study', 'pilot', '--format', 'xml', '--db', dbPath]);
     expect(bad.code).toBe(2);
+  });
+});
+
+describe('analysis API', () => {
+  it('serves a study\u2019s rows and records adjudications through dispatch', async () => {
+    const { db, dbPath } = setUp();
+    const handlers = createHandlers({ db, dbPath, host: 'browser' });
+    const data = await dispatch(handlers, 'analysis:data', { study: 'pilot' });
+    expect(data.ok).toBe(true);
+    const value = (data as { value: { reviews: { id: string; added: unknown[] }[] } }).value;
+    expect(value.reviews).toHaveLength(8);
+    const own = value.reviews.find((r) => r.added.length > 0)!;
+    const ok = await dispatch(handlers, 'analysis:adjudicate', { study: 'pilot', review: own.id, flaw: 'f1', report: { kind: 'added', id: 'own1' }, verdict: 'no-match' });
+    expect(ok).toMatchObject({ ok: true, value: { seq: 1 } });
+    const after = (await dispatch(handlers, 'analysis:data', { study: 'pilot' })) as { value: { adjudications: unknown[] } };
+    expect(after.value.adjudications).toEqual([{ review: own.id, flaw: 'f1', report: { kind: 'added', id: 'own1' }, verdict: 'no-match' }]);
+    const cleared = await dispatch(handlers, 'analysis:adjudicate', { study: 'pilot', review: own.id, flaw: 'f1', report: { kind: 'added', id: 'own1' }, verdict: 'clear' });
+    expect(cleared.ok).toBe(true);
+    expect(((await dispatch(handlers, 'analysis:data', { study: 'pilot' })) as { value: { adjudications: unknown[] } }).value.adjudications).toEqual([]);
+    expect(await dispatch(handlers, 'analysis:adjudicate', { study: 'pilot', review: own.id, flaw: 'f1', report: { kind: 'added', id: 'own1' }, verdict: 'perhaps' })).toMatchObject({
+      ok: false,
+      error: { code: 'bad-request' },
+    });
+    expect(await dispatch(handlers, 'analysis:data', { study: 'nope' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
   });
 });
 

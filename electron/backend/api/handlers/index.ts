@@ -1,4 +1,5 @@
 import type { Handlers } from '../dispatch.js';
+import { analysisHandlers } from './analysis.js';
 import { appHandlers } from './app.js';
 import type { HandlerContext } from './context.js';
 import { reviewHandlers } from './review.js';
@@ -14,5 +15,6 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...taskHandlers(ctx),
     ...reviewHandlers(ctx),
     ...studyHandlers(ctx),
+    ...analysisHandlers(ctx),
   };
 }

@@ -1,0 +1,14 @@
+import type { OpOutput } from '../../../../shared/contract/index.js';
+import { recordAdjudication } from '../../analysis/adjudicate.js';
+import { loadStudyData } from '../../analysis/feed.js';
+import type { Handlers } from '../dispatch.js';
+import type { HandlerContext } from './context.js';
+
+/** Handlers of `analysis:*`. */
+export function analysisHandlers({ db }: HandlerContext): Pick<Handlers, 'analysis:data' | 'analysis:adjudicate'> {
+  return {
+    // StudyData is the same shape with readonly arrays; dispatch checks the result against the schema.
+    'analysis:data': ({ study }) => loadStudyData(db, study).data as OpOutput<'analysis:data'>,
+    'analysis:adjudicate': (input) => recordAdjudication(db, input),
+  };
+}
