@@ -7,7 +7,7 @@ import { ImportReports } from './import-reports.js';
 import { Progress } from './progress.js';
 
 /** The Studies place: the researcher's studies, and the packs an evaluator opened here. */
-export function StudiesOverview(): React.JSX.Element {
+export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => void) | undefined }): React.JSX.Element {
   const [studies, setStudies] = useState<readonly StudySummary[] | null>(null);
   const [packs, setPacks] = useState<readonly ImportedPack[] | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -39,6 +39,7 @@ export function StudiesOverview(): React.JSX.Element {
           : `Opened the pack: ${r.items} items for ${r.evaluator} in study ${r.study}. Choose the profile "${r.evaluator}" in Review to start.`,
       );
       load();
+      onChanged?.();
     } catch (e) {
       setError(`Could not open ${file.fileName}: ${(e as Error).message}`);
     }
