@@ -1,7 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 
 /** One line of a JSON Lines file: its text, or why it could not be read. Lines count from 1. */
-export type LineEvent = { readonly line: number; readonly text: string } | { readonly line: number; readonly error: string };
+export type LineEvent =
+  | { readonly line: number; readonly text: string; /** The line's UTF-8 bytes (valid only during the callback). */ readonly bytes: Buffer }
+  | { readonly line: number; readonly error: string };
 
 /** The longest line accepted unless a caller says otherwise (64 MiB). */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -86,7 +88,7 @@ export class LineSplitter {
       this.onLine({ line, error: `not valid UTF-8 (byte ${firstInvalidUtf8(b) + 1} of the line)` });
       return;
     }
-    this.onLine({ line, text: b.toString('utf8') });
+    this.onLine({ line, text: b.toString('utf8'), bytes: b });
   }
 }
 
@@ -103,6 +105,13 @@ function firstInvalidUtf8(b: Buffer): number {
     } catch {
       hi = mid - 1;
     }
+  }
+  // if that prefix ends inside a character, the bad sequence starts at the character's first byte
+  let j = lo - 1;
+  while (j >= 0 && (b[j]! & 0xc0) === 0x80) j--;
+  if (j >= 0 && b[j]! >= 0xc0) {
+    const length = b[j]! >= 0xf0 ? 4 : b[j]! >= 0xe0 ? 3 : 2;
+    if (j + length > lo) return j;
   }
   return lo;
 }
