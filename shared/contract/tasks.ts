@@ -33,6 +33,28 @@ export const TaskViewSchema = z.object({
 /** A task as the evaluator may see it. */
 export type TaskView = z.infer<typeof TaskViewSchema>;
 
+/** Bytes per upload chunk the UI sends (before base64). */
+export const IMPORT_CHUNK_BYTES = 1024 * 1024;
+
+const uploadId = z.string().min(1).max(100);
+
+/** The outcome of importing one task package: counts, or the errors that stopped it (nothing written). */
+export const ImportResultSchema = z.object({
+  file: z.string(),
+  status: z.enum(['imported', 'rejected']),
+  tasks: z.number().int().nonnegative(),
+  critiques: z.number().int().nonnegative(),
+  flaws: z.number().int().nonnegative(),
+  unchanged: z.number().int().nonnegative(),
+  replaced: z.number().int().nonnegative(),
+  /** The first 50 errors, each `FILE:LINE: field.path: message`. */
+  errors: z.array(z.string()),
+  /** All errors, listed or not. */
+  errorCount: z.number().int().nonnegative(),
+});
+/** The outcome of importing one task package. */
+export type ImportResult = z.infer<typeof ImportResultSchema>;
+
 /** Operations on tasks. */
 export const taskOps = {
   'tasks:list': op(
@@ -46,4 +68,32 @@ export const taskOps = {
     z.object({ total: z.number().int().nonnegative(), items: z.array(TaskSummarySchema) }),
   ),
   'tasks:get': op('One task as the evaluator may see it.', z.object({ id: z.string().min(1) }).strict(), TaskViewSchema),
+  'tasks:importBegin': op(
+    'Starts an upload of a task package to import (the UI sends the file in chunks, over HTTP or IPC alike).',
+    z
+      .object({
+        name: z.string().min(1).max(1000),
+        size: z.number().int().nonnegative(),
+        replace: z.boolean().default(false),
+      })
+      .strict(),
+    z.object({ uploadId: z.string(), chunkBytes: z.number().int().positive() }),
+  ),
+  'tasks:importChunk': op(
+    'Appends the next chunk (base64) of an upload; its lines are validated as they arrive.',
+    z
+      .object({
+        uploadId,
+        offset: z.number().int().nonnegative(),
+        data: z.string().max(4 * IMPORT_CHUNK_BYTES).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64'),
+      })
+      .strict(),
+    z.object({ received: z.number().int().nonnegative(), lines: z.number().int().nonnegative(), errorCount: z.number().int().nonnegative() }),
+  ),
+  'tasks:importFinish': op(
+    'Imports a completed upload in one transaction: the whole file, or nothing and its errors.',
+    z.object({ uploadId }).strict(),
+    ImportResultSchema,
+  ),
+  'tasks:importCancel': op('Abandons an upload and deletes what was received.', z.object({ uploadId }).strict(), z.object({ cancelled: z.boolean() })),
 } as const;
