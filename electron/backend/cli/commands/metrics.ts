@@ -13,7 +13,8 @@ function wholeNumber(value: unknown, flag: string, min: number): number | undefi
 
 const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
 const num = (x: number | null): string => (x === null ? '—' : x.toFixed(2));
-const ci = (f: Figure, fmt: (x: number | null) => string): string => `${fmt(f.value)} [${fmt(f.ci[0])}, ${fmt(f.ci[1])}]`;
+const ci = (f: Figure, fmt: (x: number | null) => string): string =>
+  f.ci[0] === null || f.ci[1] === null ? fmt(f.value) : `${fmt(f.value)} [${fmt(f.ci[0])}, ${fmt(f.ci[1])}]`;
 
 /** A short human-readable table of the main figures. */
 export function metricsText(m: StudyMetrics): string {

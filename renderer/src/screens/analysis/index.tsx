@@ -1,11 +1,165 @@
-import type { Location } from '../../router.js';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { OpOutput } from '../../../../shared/contract/index.js';
+import type { StudyData } from '../../../../shared/metrics/types.js';
+import { call } from '../../api/client.js';
+import { navigate, type Location } from '../../router.js';
+import './analysis.css';
+import { Dashboard } from './dashboard.js';
+import { Matching, type Ruling } from './matching.js';
+import { useMetrics } from './use-metrics.js';
 
-/** Metrics and the dashboard (issue #6). */
-export function AnalysisScreen(_props: { readonly location: Location }): React.JSX.Element {
+type Studies = OpOutput<'studies:list'>;
+
+function Progress({ done, total }: { done: number; total: number }): React.JSX.Element {
   return (
-    <section className="placeholder-screen">
-      <h1>Analysis</h1>
-      <p className="muted">The dashboard is not built yet.</p>
+    <span className="bootstrap-progress">
+      <progress aria-label="Bootstrap progress" max={Math.max(1, total)} value={done} />
+      <span className="muted small">
+        bootstrap {done}/{total}
+      </span>
+    </span>
+  );
+}
+
+/** Metrics dashboard and flaw matching for a study (issue #6). URL: #/analysis/STUDY[/matching]. */
+export function AnalysisScreen({ location }: { readonly location: Location }): React.JSX.Element {
+  const [studies, setStudies] = useState<Studies | null>(null);
+  const [data, setData] = useState<StudyData | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [resamples, setResamples] = useState(2000);
+  const [seed, setSeed] = useState(1);
+  const [baseline, setBaseline] = useState('');
+  const [study, view] = location.params;
+  const tab = view === 'matching' ? 'matching' : 'dashboard';
+
+  useEffect(() => {
+    call('studies:list', {})
+      .then(setStudies)
+      .catch((e: Error) => setError(e.message));
+  }, []);
+
+  useEffect(() => {
+    if (!study && studies && studies.length > 0) navigate('analysis', studies[0]!.name);
+  }, [study, studies]);
+
+  const load = useCallback(() => {
+    if (!study) return;
+    setBusy(true);
+    call('analysis:data', { study })
+      .then((d) => {
+        setData(d);
+        setError(null);
+      })
+      .catch((e: Error) => setError(e.message))
+      .finally(() => setBusy(false));
+  }, [study]);
+  useEffect(() => {
+    setData(null);
+    setBaseline('');
+    load();
+  }, [load]);
+
+  const options = useMemo(() => ({ bootstrap: resamples, seed, ...(baseline ? { baseline } : {}) }), [resamples, seed, baseline]);
+  const metrics = useMetrics(tab === 'dashboard' ? data : null, options);
+  const shown = metrics.status === 'done' ? metrics.metrics : metrics.status === 'running' ? metrics.previous : null;
+
+  const rule = (r: Ruling): void => {
+    if (!study) return;
+    setBusy(true);
+    call('analysis:adjudicate', { study, ...r })
+      .then(load)
+      .catch((e: Error) => {
+        setError(e.message);
+        setBusy(false);
+      });
+  };
+
+  if (studies && studies.length === 0) {
+    return (
+      <section className="empty-state">
+        <h1>Analysis</h1>
+        <p>There are no studies yet. Create one under Studies, let evaluators review, and import their results: the metrics appear here.</p>
+        <p className="muted">From the command line: assay study create …, assay results import FILE…, then assay metrics --study NAME.</p>
+      </section>
+    );
+  }
+
+  return (
+    <section className="analysis">
+      <div className="analysis-bar">
+        <h1>Analysis</h1>
+        <label>
+          Study{' '}
+          <select aria-label="Study" value={study ?? ''} onChange={(e) => navigate('analysis', e.target.value, ...(tab === 'matching' ? ['matching'] : []))}>
+            {(studies ?? []).map((s) => (
+              <option key={s.id} value={s.name}>
+                {s.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <div role="tablist" aria-label="Analysis views" className="tabs">
+          <button type="button" role="tab" aria-selected={tab === 'dashboard'} onClick={() => study && navigate('analysis', study)}>
+            Dashboard
+          </button>
+          <button type="button" role="tab" aria-selected={tab === 'matching'} onClick={() => study && navigate('analysis', study, 'matching')}>
+            Matching
+          </button>
+        </div>
+        <span className="spacer" />
+        {tab === 'dashboard' && (
+          <>
+            <label className="small">
+              Baseline{' '}
+              <select aria-label="Baseline" value={baseline} onChange={(e) => setBaseline(e.target.value)}>
+                <option value="">first “none”</option>
+                {(data?.conditions ?? []).map((c) => (
+                  <option key={c.name} value={c.name}>
+                    {c.name}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="small">
+              Resamples{' '}
+              <select aria-label="Resamples" value={resamples} onChange={(e) => setResamples(Number(e.target.value))}>
+                {[200, 1000, 2000, 5000, 10000].map((b) => (
+                  <option key={b} value={b}>
+                    {b}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label className="small">
+              Seed{' '}
+              <input
+                aria-label="Seed"
+                className="seed-input"
+                type="number"
+                value={seed}
+                onChange={(e) => Number.isInteger(Number(e.target.value)) && e.target.value !== '' && setSeed(Number(e.target.value))}
+              />
+            </label>
+            <span className="progress-slot" aria-live="polite">
+              {metrics.status === 'running' && <Progress done={metrics.done} total={metrics.total} />}
+              {metrics.status === 'done' && <span className="muted small">95% CIs · {metrics.metrics.bootstrap.tasks} tasks</span>}
+            </span>
+          </>
+        )}
+      </div>
+      {error && (
+        <div role="alert" className="error-banner">
+          {error}
+        </div>
+      )}
+      {metrics.status === 'error' && tab === 'dashboard' && (
+        <div role="alert" className="error-banner">
+          The metrics could not be computed: {metrics.message}
+        </div>
+      )}
+      {tab === 'dashboard' && (shown ? <Dashboard metrics={shown} /> : <div className="dashboard-placeholder" aria-busy="true" />)}
+      {tab === 'matching' && (data ? <Matching data={data} busy={busy} onRule={rule} /> : <div className="dashboard-placeholder" aria-busy="true" />)}
     </section>
   );
 }
