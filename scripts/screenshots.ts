@@ -21,6 +21,36 @@ const shots: Shot[] = [
       await page.getByRole('heading', { name: /Tasks/ }).waitFor();
     },
   },
+  {
+    name: 'study',
+    prepare: async (page, url) => {
+      // Idempotent enough: the second colour scheme's create is refused (the study exists) and ignored.
+      const study = {
+        name: 'uplift-pilot',
+        conditions: [
+          { name: 'unassisted', policy: 'none' },
+          { name: 'assisted', policy: 'all' },
+          { name: 'top2', policy: 'top-2' },
+        ],
+        evaluators: [{ id: 'ann', displayName: 'Ann Lee' }, { id: 'bob', displayName: 'Bo Brown' }, { id: 'cyd' }, { id: 'dee' }],
+        overlap: 3,
+        seed: 7,
+        timeLimitSeconds: 900,
+      };
+      await fetch(`${url}api/studies:create`, { method: 'POST', body: JSON.stringify(study) });
+      await page.goto(`${url}#/studies/uplift-pilot`);
+      await page.getByRole('table', { name: 'Assignment matrix' }).waitFor();
+    },
+  },
+  {
+    name: 'study-new',
+    prepare: async (page, url) => {
+      await page.goto(`${url}#/studies/new`);
+      await page.getByRole('heading', { name: 'New study' }).waitFor();
+      await page.getByLabel('Name', { exact: true }).fill('uplift-main');
+      await page.getByLabel('Evaluators', { exact: true }).fill('ann = Ann Lee\nbob = Bo Brown\ncyd\ndee');
+    },
+  },
 ];
 
 const out = path.join(repoRoot, 'docs', 'screenshots');

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { cloneElement, useEffect, useState } from 'react';
 import { call } from '../../api/client.js';
 import { navigate } from '../../router.js';
 
@@ -28,6 +28,21 @@ export function parseEvaluatorLines(text: string): { id: string; displayName?: s
 }
 
 let nextKey = 3;
+
+/** A labelled form field; the hint describes the control (aria-describedby) without naming it. */
+function Field({ id, label, hint, children }: { readonly id: string; readonly label: string; readonly hint?: string; readonly children: React.ReactElement<Record<string, unknown>> }): React.JSX.Element {
+  return (
+    <div className="study-field">
+      <label htmlFor={id}>{label}</label>
+      {cloneElement(children, { id, ...(hint ? { 'aria-describedby': `${id}-hint` } : {}) })}
+      {hint && (
+        <span id={`${id}-hint`} className="study-hint">
+          {hint}
+        </span>
+      )}
+    </div>
+  );
+}
 
 /** The researcher's form for a new study, with a live check of the sizes. */
 export function CreateStudy(): React.JSX.Element {
@@ -98,15 +113,13 @@ export function CreateStudy(): React.JSX.Element {
         <h1 id="new-study-title">New study</h1>
       </div>
       <form className="study-form" onSubmit={submit}>
-        <label>
-          <span>Name</span>
+        <Field id="study-name" label="Name" hint="Letters, digits, “_”, “.” or “-”. Evaluators see it.">
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder="uplift-pilot" required autoFocus pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*" />
-          <span className="hint">Letters, digits, “_”, “.” or “-”. Evaluators see it.</span>
-        </label>
+        </Field>
 
         <fieldset>
           <legend>Conditions</legend>
-          <span className="hint">Names are never shown to evaluators; they see a neutral label such as “Set A”.</span>
+          <span className="study-hint">Names are never shown to evaluators; they see a neutral label such as “Set A”.</span>
           {conditions.map((c, i) => (
             <div key={c.key} className="condition-row">
               <input aria-label={`Condition ${i + 1} name`} value={c.name} onChange={(e) => update(c.key, { name: e.target.value })} required />
@@ -129,34 +142,25 @@ export function CreateStudy(): React.JSX.Element {
           </button>
         </fieldset>
 
-        <label>
-          <span>Evaluators</span>
+        <Field id="study-evaluators" label="Evaluators" hint="One per line: an id, optionally “= display name”.">
           <textarea value={evaluators} onChange={(e) => setEvaluators(e.target.value)} rows={4} placeholder={'ann = Ann Lee\nbob = Bo Brown\ncyd'} />
-          <span className="hint">One per line: an id, optionally “= display name”.</span>
-        </label>
+        </Field>
 
         <div className="form-row">
-          <label>
-            <span>Overlap</span>
+          <Field id="study-overlap" label="Overlap" hint="Distinct evaluators per task.">
             <input type="number" min={1} value={overlap} onChange={(e) => setOverlap(Math.max(1, Number(e.target.value) || 1))} className="narrow" />
-            <span className="hint">Distinct evaluators per task.</span>
-          </label>
-          <label>
-            <span>Seed</span>
+          </Field>
+          <Field id="study-seed" label="Seed" hint="The same seed gives the same assignment.">
             <input type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} className="medium" />
-            <span className="hint">The same seed gives the same assignment.</span>
-          </label>
-          <label>
-            <span>Time limit per item (minutes)</span>
+          </Field>
+          <Field id="study-time-limit" label="Time limit per item (minutes)" hint="Optional.">
             <input type="number" min={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} placeholder="none" className="narrow" />
-          </label>
+          </Field>
         </div>
 
-        <label>
-          <span>Tasks</span>
+        <Field id="study-tasks" label="Tasks" hint="Task ids separated by spaces or lines; empty for every task.">
           <textarea value={taskIds} onChange={(e) => setTaskIds(e.target.value)} rows={2} placeholder={`empty: all ${taskCount ?? ''} tasks in this database`} />
-          <span className="hint">Task ids separated by spaces or lines; empty for every task.</span>
-        </label>
+        </Field>
 
         <p className={problem && E > 0 ? 'form-check bad' : 'form-check'} role="status">
           {problem ?? `${T} task${T === 1 ? '' : 's'} × overlap ${overlap} = ${reviews} reviews; each evaluator gets ${Math.floor(reviews / E)}${reviews % E ? `–${Math.ceil(reviews / E)}` : ''} items, balanced over ${conditions.length} condition${conditions.length === 1 ? '' : 's'}.`}
