@@ -9,20 +9,11 @@ const verbs = ['raised its budget', 'cut staff', 'opened a new site', 'reported 
 const severities = ['minor', 'major', 'critical'] as const;
 const categories = ['accuracy', 'coverage', 'coherence'] as const;
 
-/**
- * A synthetic study written for Assay's tests and screenshots: `taskCount` summary tasks, each with
- * a planted flaw described by a valid critique, a second planted flaw no critique mentions, another
- * valid critique and a decoy; three conditions; six evaluators, overlap 6 by default (two reviews per
- * task and condition, so agreement is defined); review records simulated
- * with a seeded PRNG (assisted evaluators accept most valid critiques and some decoys, and everyone
- * sometimes finds the planted flaws themselves).
- */
-export function seedAnalysisStudy(db: WritableDb, options: { name?: string; taskCount?: number; seed?: number; overlap?: number } = {}): { study: string } {
-  const name = options.name ?? 'uplift-demo';
-  const n = options.taskCount ?? 24;
-  const random = seededRandom(options.seed ?? 11);
+/** The synthetic study's tasks (see {@link seedAnalysisStudy}). */
+export function syntheticTasks(n: number, seed = 11) {
+  const random = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
-  const tasks = Array.from({ length: n }, (_, i) => {
+  return Array.from({ length: n }, (_, i) => {
     const a = `${pick(subjects)} ${pick(verbs)} in ${2000 + i}.`;
     const wrong = `It says the figure was ${10 + i} percent.`;
     const b = `Critics said the plan was rushed.`;
@@ -30,7 +21,7 @@ export function seedAnalysisStudy(db: WritableDb, options: { name?: string; task
     const output = `${a} ${wrong} ${b} ${missing}`;
     return {
       id: `syn-${String(i + 1).padStart(2, '0')}`,
-      kind: 'summary',
+      kind: 'summary' as const,
       title: `Synthetic summary ${i + 1}`,
       output,
       context: { document: `Source text for task ${i + 1}. The figure was ${5 + i} percent. The plan passed a vote.`, query: 'What happened?' },
@@ -45,49 +36,70 @@ export function seedAnalysisStudy(db: WritableDb, options: { name?: string; task
       ],
     };
   });
-  importTasks(db, tasks);
+}
+
+/** The synthetic study's conditions, as `assay study create --conditions` takes them. */
+export const syntheticConditions = 'unassisted:none,assisted:all,valid-only:valid-only';
+/** The synthetic study's evaluators. */
+export const syntheticEvaluators = ['ann', 'bob', 'cyd', 'dee', 'eve', 'fay'] as const;
+
+/**
+ * Review records (JSONL) for every assignment, simulated with a seeded PRNG: assisted evaluators
+ * accept most valid critiques and some decoys, and everyone sometimes finds the planted flaws.
+ */
+export function syntheticRecords(study: string, assignments: readonly { evaluator: string; task: string; condition: string }[], seed = 12): string {
+  const random = seededRandom(seed);
+  const skill = new Map(syntheticEvaluators.map((e, i) => [e as string, 0.2 + 0.1 * i]));
+  return assignments
+    .map((a, i) => {
+      const shown = a.condition === 'unassisted' ? [] : a.condition === 'assisted' ? ['c1', 'c2', 'c3'] : ['c1', 'c2'];
+      const decisions = shown.map((c) => {
+        const valid = c !== 'c3';
+        const accept = random() < (valid ? 0.8 : 0.3);
+        return accept ? { critique: c, verdict: 'accept' as const } : { critique: c, verdict: 'reject' as const, reason: valid ? 'unclear' : 'incorrect' };
+      });
+      const s = skill.get(a.evaluator) ?? 0.4;
+      const added: { id: string; description: string; anchor?: { quote: string }; severity?: string }[] = [];
+      if (a.condition === 'unassisted' && random() < s + 0.1) added.push({ id: 'own1', description: 'The figure looks wrong', anchor: { quote: 'percent' } });
+      if (random() < s * 0.8) added.push({ id: `own${added.length + 1}`, description: 'Unsupported claim about critics', anchor: { quote: 'Critics said' } });
+      if (random() < 0.25) added.push({ id: `own${added.length + 1}`, description: 'Style: short sentences', severity: 'minor' });
+      const active = Math.round(40 + random() * 80 + (a.condition === 'unassisted' ? 30 : 0) + random() * random() * 200);
+      const start = Date.UTC(2026, 0, 5, 9, 0, 0) + i * 240_000;
+      return JSON.stringify({
+        task: a.task,
+        evaluator: a.evaluator,
+        study,
+        condition: a.condition,
+        started_at: new Date(start).toISOString(),
+        submitted_at: new Date(start + active * 1000).toISOString(),
+        active_seconds: active,
+        rating: Math.max(1, Math.min(7, Math.round(4 + (random() - 0.5) * 3 - decisions.filter((d) => d.verdict === 'accept').length * 0.5))),
+        skipped: null,
+        decisions,
+        added,
+      });
+    })
+    .join('\n');
+}
+
+/**
+ * A synthetic study written for Assay's tests and screenshots: `taskCount` summary tasks, each with
+ * a planted flaw described by a valid critique, a second planted flaw no critique mentions, another
+ * valid critique and a decoy; three conditions; six evaluators, overlap 6 by default (two reviews per
+ * task and condition, so agreement is defined); simulated review records merged as results.
+ */
+export function seedAnalysisStudy(db: WritableDb, options: { name?: string; taskCount?: number; overlap?: number } = {}): { study: string } {
+  const name = options.name ?? 'uplift-demo';
+  importTasks(db, syntheticTasks(options.taskCount ?? 24));
   createStudy(db, {
     name,
-    conditions: [
-      { name: 'unassisted', policy: 'none' },
-      { name: 'assisted', policy: 'all' },
-      { name: 'valid-only', policy: 'valid-only' },
-    ],
-    evaluators: ['ann', 'bob', 'cyd', 'dee', 'eve', 'fay'].map((id) => ({ id })),
+    conditions: syntheticConditions.split(',').map((c) => ({ name: c.split(':')[0]!, policy: c.split(':')[1]! })),
+    evaluators: syntheticEvaluators.map((id) => ({ id })),
     overlap: options.overlap ?? 6,
     seed: 7,
   });
-  const skill = new Map(['ann', 'bob', 'cyd', 'dee', 'eve', 'fay'].map((e, i) => [e, 0.2 + 0.1 * i]));
-  const lines = getStudy(db, name).assignments.map((a, i) => {
-    const task = tasks.find((t) => t.id === a.task)!;
-    const shown = a.condition === 'unassisted' ? [] : a.condition === 'assisted' ? ['c1', 'c2', 'c3'] : ['c1', 'c2'];
-    const decisions = shown.map((c) => {
-      const valid = c !== 'c3';
-      const accept = random() < (valid ? 0.8 : 0.3);
-      return accept ? { critique: c, verdict: 'accept' as const } : { critique: c, verdict: 'reject' as const, reason: valid ? 'unclear' : 'incorrect' };
-    });
-    const s = skill.get(a.evaluator)!;
-    const added: { id: string; description: string; anchor?: { quote: string }; severity?: string }[] = [];
-    if (a.condition === 'unassisted' && random() < s + 0.1) added.push({ id: 'own1', description: 'The figure looks wrong', anchor: { quote: 'percent' } });
-    if (random() < s * 0.8) added.push({ id: `own${added.length + 1}`, description: 'Unsupported claim about critics', anchor: { quote: 'Critics said' } });
-    if (random() < 0.25) added.push({ id: `own${added.length + 1}`, description: 'Style: short sentences', severity: 'minor' });
-    const active = Math.round(40 + random() * 80 + (a.condition === 'unassisted' ? 30 : 0) + random() * random() * 200);
-    const start = Date.UTC(2026, 0, 5, 9, 0, 0) + i * 240_000;
-    return JSON.stringify({
-      task: task.id,
-      evaluator: a.evaluator,
-      study: name,
-      condition: a.condition,
-      started_at: new Date(start).toISOString(),
-      submitted_at: new Date(start + active * 1000).toISOString(),
-      active_seconds: active,
-      rating: Math.max(1, Math.min(7, Math.round(4 + (random() - 0.5) * 3 - decisions.filter((d) => d.verdict === 'accept').length * 0.5))),
-      skipped: null,
-      decisions,
-      added,
-    });
-  });
-  const [report] = importResults(db, [{ fileName: `${name}-records.jsonl`, content: lines.join('\n') }]);
+  const content = syntheticRecords(name, getStudy(db, name).assignments);
+  const [report] = importResults(db, [{ fileName: `${name}-records.jsonl`, content }]);
   if (report?.status !== 'merged') throw new Error(`seedAnalysisStudy: ${report?.error ?? 'no report'}`);
   return { study: name };
 }

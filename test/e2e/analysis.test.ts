@@ -1,0 +1,136 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../electron/backend/cli/main.js';
+import type { StudyMetrics } from '../../shared/metrics/compute.js';
+import { syntheticConditions, syntheticEvaluators, syntheticRecords, syntheticTasks } from '../backend/analysis/study-fixture.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { startServe, type ServerProcess } from '../helpers/server.js';
+import { tempDir } from '../helpers/temp.js';
+
+// The researcher's path end to end: import tasks → create a study → merge review records →
+// `assay metrics`; then the dashboard and the matching screen in Chromium, and an adjudication
+// made there showing up in the metrics and the exports.
+
+async function cli(...args: string[]): Promise<string> {
+  let out = '';
+  let err = '';
+  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { ASSAY_DB: '' } });
+  expect(code, err).toBe(0);
+  return out;
+}
+
+describe('analysis end to end (CLI and Chromium)', () => {
+  const dir = tempDir();
+  const db = path.join(dir, 'researcher.db');
+  let browser: Browser;
+  let server: ServerProcess | undefined;
+  const problems: string[] = [];
+  let before: StudyMetrics;
+
+  function watch(page: Page): void {
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
+  }
+
+  beforeAll(async () => {
+    const tasksFile = path.join(dir, 'tasks.jsonl');
+    fs.writeFileSync(tasksFile, `${syntheticTasks(12).map((t) => JSON.stringify(t)).join('\n')}\n`);
+    await cli('import', tasksFile, '--db', db);
+    await cli('study', 'create', '--name', 'e2e', '--conditions', syntheticConditions, '--evaluators', syntheticEvaluators.join(','), '--overlap', '6', '--seed', '3', '--db', db);
+    const shown = JSON.parse(await cli('study', 'show', 'e2e', '--json', '--db', db)) as { assignments: { evaluator: string; task: string; condition: string }[] };
+    const recordsFile = path.join(dir, 'records.jsonl');
+    fs.writeFileSync(recordsFile, syntheticRecords('e2e', shown.assignments));
+    await cli('results', 'import', recordsFile, '--db', db);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('assay metrics --json reports every condition, uplift over the unassisted baseline, and CIs', async () => {
+    before = JSON.parse(await cli('metrics', '--study', 'e2e', '--json', '--bootstrap', '300', '--seed', '2', '--db', db)) as StudyMetrics;
+    expect(before.baseline).toBe('unassisted');
+    expect(Object.keys(before.conditions)).toEqual(['unassisted', 'assisted', 'valid-only']);
+    for (const c of Object.values(before.conditions)) expect(c.reviews).toBe(24); // 12 tasks × 6 evaluators / 3 conditions
+    expect(Object.keys(before.uplift)).toEqual(['assisted', 'valid-only']);
+    const a = before.conditions['assisted']!;
+    expect(a.critique_accept_rate.value).toBeGreaterThan(0);
+    expect(a.reported_per_review.ci[0]!).toBeLessThanOrEqual(a.reported_per_review.value!);
+    expect(a.reported_per_review.ci[1]!).toBeGreaterThanOrEqual(a.reported_per_review.value!);
+    expect(before.conditions['valid-only']!.invalid_accept_rate.value).toBeNull(); // no decoys shown
+    const again = JSON.parse(await cli('metrics', '--study', 'e2e', '--json', '--bootstrap', '300', '--seed', '2', '--db', db)) as StudyMetrics;
+    expect(again).toEqual(before);
+  });
+
+  it('the dashboard shows condition cards with CIs, a bootstrap progress bar, and exports plots as SVG', async () => {
+    server = await startServe(db);
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    watch(page);
+    // Record whether the progress bar was ever on screen (the bootstrap can be quick).
+    await page.addInitScript(() => {
+      const seen = (): void => {
+        if (document.querySelector('progress[aria-label="Bootstrap progress"]')) (window as unknown as { sawProgress: boolean }).sawProgress = true;
+      };
+      new MutationObserver(seen).observe(document, { subtree: true, childList: true, attributes: true });
+    });
+    await page.goto(`${server.url}#/analysis`);
+    await expect.poll(() => page.url()).toContain('#/analysis/e2e');
+    const assisted = page.getByRole('region', { name: 'Condition assisted' });
+    await assisted.waitFor();
+    await page.getByText('95% CIs · 12 tasks').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { sawProgress?: boolean }).sawProgress)).toBe(true);
+    await expect.poll(() => assisted.getByRole('row', { name: /Uplift reported/ }).textContent()).toMatch(/\+\d+%.*–/);
+    expect(await page.getByRole('region', { name: 'Condition unassisted' }).textContent()).toMatch(/baseline/);
+    for (const title of ['Flaws reported and caught per review', 'Over-reliance', 'Catch rate by severity', 'Critique fate', 'Active time per review', 'Per-evaluator uplift', 'Detection by queue position']) {
+      await page.getByRole('figure', { name: title }).locator('svg').first().waitFor();
+    }
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export Flaws reported and caught per review as SVG' }).click();
+    const file = await (await download).path();
+    const svg = fs.readFileSync(file, 'utf8');
+    expect(svg).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg).toContain('assisted');
+    const png = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export Critique fate as PNG' }).click();
+    const pngBytes = fs.readFileSync(await (await png).path());
+    expect(pngBytes.subarray(1, 4).toString()).toBe('PNG');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('the matching screen adjudicates a match, and the metrics and exports follow', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    watch(page);
+    await page.goto(`${server!.url}#/analysis/e2e`);
+    await page.getByRole('tab', { name: 'Matching' }).click();
+    await page.getByRole('region', { name: 'Ground-truth flaws' }).waitFor();
+    await page.getByRole('navigation', { name: 'Tasks' }).getByRole('button', { name: 'Synthetic summary 1', exact: true }).click();
+    // an accepted critique c1 is auto-matched to f1; reject that match
+    const report = page.getByRole('group', { name: /^Accepted critique c1 by / }).first();
+    await report.getByText('✓ f1').waitFor();
+    const who = (await report.getAttribute('aria-label'))!.replace(/^Accepted critique c1 by /, '');
+    await report.getByRole('button', { name: 'Reject f1' }).click();
+    await report.getByRole('button', { name: 'Clear f1' }).waitFor();
+    expect(await report.textContent()).toMatch(/✗ f1 \(rejected\)/);
+    // the report now matches nothing and is listed as unmatched
+    expect(await page.getByRole('region', { name: 'Unmatched reports' }).textContent()).toContain(`${who}`);
+    expect(problems).toEqual([]);
+    await page.close();
+
+    const matches = await cli('export', 'matches', '--study', 'e2e', '--format', 'jsonl', '--db', db);
+    const rows = matches.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const ruled = rows.filter((r) => r['adjudication'] === 'no-match');
+    expect(ruled).toHaveLength(1);
+    expect(ruled[0]).toMatchObject({ task: 'syn-01', evaluator: who, report_kind: 'critique', report: 'c1', flaw: 'f1', auto: true, counted: false });
+    const after = JSON.parse(await cli('metrics', '--study', 'e2e', '--json', '--bootstrap', '0', '--db', db)) as StudyMetrics;
+    const condition = ruled[0]!['condition'] as string;
+    expect(after.conditions[condition]!.caught_per_review.value).toBeCloseTo(before.conditions[condition]!.caught_per_review.value! - 1 / 24, 12);
+    const events = await cli('export', 'events', '--study', 'e2e', '--db', db);
+    expect(events).toMatch(/adjudication,\d+,syn-01,/);
+  });
+});
