@@ -5,6 +5,7 @@ import { navigate } from '../../router.js';
 import { downloadText, readFiles } from './files.js';
 import { ImportReports } from './import-reports.js';
 import { Progress } from './progress.js';
+import { useKeys } from './use-keys.js';
 
 /** The Studies place: the researcher's studies, and the packs an evaluator opened here. */
 export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => void) | undefined }): React.JSX.Element {
@@ -25,6 +26,11 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
       .catch((e: Error) => setError(e.message));
   }, []);
   useEffect(load, [load]);
+  useKeys({
+    n: () => navigate('studies', 'new'),
+    o: () => packInput.current?.click(),
+    i: () => resultsInput.current?.click(),
+  });
 
   const openPack = async (list: FileList | null): Promise<void> => {
     setError(null);
@@ -74,13 +80,13 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
       <div className="studies-bar">
         <h1 id="studies-title">Studies</h1>
         <span className="spacer" />
-        <button type="button" onClick={() => packInput.current?.click()}>
+        <button type="button" onClick={() => packInput.current?.click()} aria-keyshortcuts="o" title="Open pack (o)">
           Open pack…
         </button>
-        <button type="button" onClick={() => resultsInput.current?.click()}>
+        <button type="button" onClick={() => resultsInput.current?.click()} aria-keyshortcuts="i" title="Import results (i)">
           Import results…
         </button>
-        <button type="button" className="primary" onClick={() => navigate('studies', 'new')}>
+        <button type="button" className="primary" onClick={() => navigate('studies', 'new')} aria-keyshortcuts="n" title="New study (n)">
           New study
         </button>
         <input

@@ -5,6 +5,7 @@ import { navigate } from '../../router.js';
 import { downloadText, readFiles } from './files.js';
 import { ImportReports } from './import-reports.js';
 import { Progress } from './progress.js';
+import { useKeys } from './use-keys.js';
 
 const statusGlyph = { new: '', open: '◐', submitted: '✓', skipped: '–' } as const;
 const matrixPage = 300;
@@ -24,6 +25,10 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
       .catch((e: Error) => setError(e.message));
   }, [name]);
   useEffect(load, [load]);
+  useKeys({
+    i: () => resultsInput.current?.click(),
+    Escape: () => navigate('studies'),
+  });
 
   const cells = useMemo(() => {
     const m = new Map<string, StudyDetail['assignments'][number]>();
@@ -75,13 +80,13 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
   return (
     <section className="studies" aria-labelledby="study-title">
       <div className="studies-bar">
-        <button type="button" className="link" onClick={() => navigate('studies')}>
+        <button type="button" className="link" onClick={() => navigate('studies')} aria-keyshortcuts="Escape" title="Back to studies (Esc)">
           ← Studies
         </button>
         <h1 id="study-title">{study.name}</h1>
         <Progress done={done} total={study.assignments.length} label={`Progress of ${study.name}`} />
         <span className="spacer" />
-        <button type="button" onClick={() => resultsInput.current?.click()}>
+        <button type="button" onClick={() => resultsInput.current?.click()} aria-keyshortcuts="i" title="Import results (i)">
           Import results…
         </button>
         <input

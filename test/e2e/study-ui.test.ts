@@ -1,0 +1,94 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { openDatabase } from '../../electron/backend/db/open.js';
+import { importTasks } from '../../electron/backend/tasks/import.js';
+import { PackFileSchema } from '../../shared/study/formats.js';
+import { studyTasks } from '../backend/studies/fixtures.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { startServe, type ServerProcess } from '../helpers/server.js';
+import { tempDbPath, tempDir } from '../helpers/temp.js';
+
+// The researcher's side in the UI: create a study from the form (keyboard to get there), read the
+// assignment matrix and progress, export a pack.
+
+describe('studies screen (Chromium)', () => {
+  let browser: Browser;
+  let server: ServerProcess;
+
+  beforeAll(async () => {
+    const dbPath = tempDbPath();
+    const db = openDatabase(dbPath);
+    importTasks(db, studyTasks(6));
+    db.close();
+    server = await startServe(dbPath);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('creates a study from the form, shows the balanced matrix and exports a pack', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    await page.goto(`${server.url}#/studies`);
+    await page.getByText('No studies in this database.').waitFor();
+    await page.keyboard.press('n');
+    await page.getByRole('heading', { name: 'New study' }).waitFor();
+
+    await page.getByLabel('Name', { exact: true }).fill('ui-study');
+    await page.getByRole('button', { name: 'Add condition' }).click();
+    await page.getByLabel('Condition 3 name').fill('toptwo');
+    await page.getByLabel('Condition 3 K').fill('2');
+    await page.getByLabel('Evaluators', { exact: true }).fill('ann = Ann Lee\nbob\ncyd');
+    await page.getByLabel('Overlap', { exact: true }).fill('4');
+    await page.getByText('Overlap 4 needs at least 4 evaluators').waitFor();
+    expect(await page.getByRole('button', { name: 'Create study' }).isDisabled()).toBe(true);
+    await page.getByLabel('Overlap', { exact: true }).fill('3');
+    await page.getByLabel('Seed', { exact: true }).fill('11');
+    await page.getByText('6 tasks × overlap 3 = 18 reviews; each evaluator gets 6 items, balanced over 3 conditions.').waitFor();
+    await page.getByRole('button', { name: 'Create study' }).click();
+
+    const matrix = page.getByRole('table', { name: 'Assignment matrix' });
+    await matrix.waitFor();
+    await page.getByRole('heading', { name: 'ui-study' }).waitFor();
+    expect(page.url()).toContain('#/studies/ui-study');
+    // 6 task rows; every task in 3 cells, one per condition (3 conditions, overlap 3).
+    const rows = matrix.locator('tbody tr');
+    expect(await rows.count()).toBe(6);
+    for (let i = 0; i < 6; i++) {
+      const names = await rows.nth(i).locator('.cell-cond').allInnerTexts();
+      expect(names.sort()).toEqual(['assisted', 'toptwo', 'unassisted']);
+    }
+    const annRow = page.getByRole('row').filter({ hasText: 'Ann Lee' });
+    await annRow.getByText('0 / 6').waitFor();
+    expect(await annRow.getByRole('cell').filter({ hasText: /^0 \/ 2$/ }).count()).toBe(3);
+
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export pack for ann' }).click();
+    const file = path.join(tempDir(), 'ann.json');
+    await (await download).saveAs(file);
+    const pack = PackFileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    expect(pack.evaluator).toEqual({ id: 'ann', display_name: 'Ann Lee' });
+    expect(pack.items).toHaveLength(6);
+    await page.getByRole('status').filter({ hasText: 'give it to ann' }).waitFor();
+
+    // Back (Esc), and the list shows the study with its progress; a second study of that name is refused.
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'ui-study' }).waitFor();
+    await page.keyboard.press('n');
+    await page.getByLabel('Name', { exact: true }).fill('ui-study');
+    await page.getByLabel('Evaluators', { exact: true }).fill('ann');
+    await page.getByLabel('Overlap', { exact: true }).fill('1');
+    await page.getByRole('button', { name: 'Create study' }).click();
+    await page.getByRole('alert').filter({ hasText: 'A study named "ui-study" already exists' }).waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
