@@ -4,6 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { openDatabase } from '../electron/backend/db/open.js';
+import { seedAnalysisStudy } from '../test/backend/analysis/study-fixture.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { repoRoot, startServe } from '../test/helpers/server.js';
 
@@ -53,6 +55,35 @@ const shots: Shot[] = [
   },
 ];
 
+// Analysis (#6): a synthetic study with simulated results, seeded into the served database once.
+let analysisSeeded = false;
+function seedAnalysis(): void {
+  if (analysisSeeded) return;
+  const db = openDatabase(path.join(dir, 'demo.db'));
+  seedAnalysisStudy(db);
+  db.close();
+  analysisSeeded = true;
+}
+shots.push(
+  {
+    name: 'analysis',
+    prepare: async (page, url) => {
+      seedAnalysis();
+      await page.goto(`${url}#/analysis/uplift-demo`);
+      await page.getByText(/95% CIs · \d+ tasks/).waitFor();
+      await page.getByRole('figure', { name: 'Catch rate by severity' }).locator('svg').first().waitFor();
+    },
+  },
+  {
+    name: 'analysis-matching',
+    prepare: async (page, url) => {
+      seedAnalysis();
+      await page.goto(`${url}#/analysis/uplift-demo/matching`);
+      await page.getByRole('region', { name: 'Ground-truth flaws' }).waitFor();
+    },
+  },
+);
+
 const out = path.join(repoRoot, 'docs', 'screenshots');
 fs.mkdirSync(out, { recursive: true });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-shots-'));
@@ -62,7 +93,8 @@ try {
   await fetch(`${server.url}api/demo:load`, { method: 'POST', body: '{}' });
   for (const scheme of ['light', 'dark'] as const) {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: scheme });
-    for (const shot of shots) {
+    // `tsx scripts/screenshots.ts NAME...` takes only the shots whose name starts with one of the words.
+    for (const shot of shots.filter((x) => process.argv.length <= 2 || process.argv.slice(2).some((w) => x.name.startsWith(w)))) {
       await shot.prepare(page, server.url);
       await page.waitForTimeout(300);
       const file = path.join(out, `${shot.name}-${scheme}.png`);

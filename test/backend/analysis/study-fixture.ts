@@ -90,9 +90,11 @@ export function syntheticRecords(study: string, assignments: readonly { evaluato
  */
 export function seedAnalysisStudy(db: WritableDb, options: { name?: string; taskCount?: number; overlap?: number } = {}): { study: string } {
   const name = options.name ?? 'uplift-demo';
-  importTasks(db, syntheticTasks(options.taskCount ?? 24));
+  const tasks = syntheticTasks(options.taskCount ?? 24);
+  importTasks(db, tasks);
   createStudy(db, {
     name,
+    tasks: tasks.map((t) => t.id),
     conditions: syntheticConditions.split(',').map((c) => ({ name: c.split(':')[0]!, policy: c.split(':')[1]! })),
     evaluators: syntheticEvaluators.map((id) => ({ id })),
     overlap: options.overlap ?? 6,
