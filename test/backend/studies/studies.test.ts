@@ -243,6 +243,27 @@ describe('results', () => {
     expect(reviews()).toEqual({ n: 0 });
   });
 
+  it('merges incrementally: a later export adds the new reviews (a skipped one too) and keeps the old', () => {
+    const db = researcher();
+    const { db: ev } = tempDb();
+    importPack(ev, exportPack(db, 'uplift', 'eval-bob').content, 'bob.json');
+    const items = getQueue(ev, 'eval-bob').filter((q) => q.study === 'uplift');
+    const first = startReview(ev, 'eval-bob', items[0]!.id, (clock += 1000));
+    recordEvent(ev, { evaluator: 'eval-bob', review: first.review!.id, expectedSeq: 0, clientEventId: 'skip-0001', clientTime: clock, event: { type: 'skipped', reason: 'Cannot judge this one' } }, (clock += 1000));
+    startReview(ev, 'eval-bob', items[1]!.id, (clock += 1000)); // open: not exported yet
+    expect(importResults(db, [{ fileName: 'early.json', content: exportResults(ev).content }])[0]).toMatchObject({ added: 1, unchanged: 0 });
+    const skipped = exportReviewRecords(db, { study: 'uplift' });
+    expect(skipped).toMatchObject([{ evaluator: 'eval-bob', skipped: { reason: 'Cannot judge this one' }, rating: null }]);
+    // The evaluator finishes the rest (the open review included) and exports again.
+    for (const q of items.slice(1)) {
+      const view = startReview(ev, 'eval-bob', q.id, (clock += 1000));
+      recordEvent(ev, { evaluator: 'eval-bob', review: view.review!.id, expectedSeq: 0, clientEventId: `r-${q.id}-1`, clientTime: clock, event: { type: 'rating-set', rating: 6 } }, (clock += 1000));
+      recordEvent(ev, { evaluator: 'eval-bob', review: view.review!.id, expectedSeq: 1, clientEventId: `r-${q.id}-2`, clientTime: clock, event: { type: 'submitted' } }, (clock += 1000));
+    }
+    expect(importResults(db, [{ fileName: 'late.json', content: exportResults(ev).content }])[0]).toMatchObject({ added: 3, unchanged: 1, conflicts: [] });
+    expect(exportReviewRecords(db, { study: 'uplift' })).toHaveLength(4);
+  });
+
   it('reports conflicting reviews and overwrites nothing', () => {
     const db = researcher();
     const pack = exportPack(db, 'uplift', 'eval-ann').content;
