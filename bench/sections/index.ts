@@ -2,10 +2,12 @@ import type { BenchSection } from '../section.js';
 import { coldLoadSection } from './cold-load.js';
 import { durabilitySection } from './durability.js';
 import { metricsSection } from './metrics.js';
+import { nextItemSection } from './next-item.js';
 
 /** Every benchmark section, in the order they run. Add a section here. */
 export const sections: readonly BenchSection[] = [
   durabilitySection,
   coldLoadSection,
   metricsSection,
+  nextItemSection,
 ];

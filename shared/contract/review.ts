@@ -108,6 +108,11 @@ export const reviewOps = {
     z.object({ evaluator: evaluatorId, item: itemId }).strict(),
     ReviewViewSchema,
   ),
+  'review:begin': op(
+    'Starts (or resumes) the review of a queue item and returns only its logged state and the ids of the critiques it shows (null: none); for a client that already has the view.',
+    z.object({ evaluator: evaluatorId, item: itemId }).strict(),
+    z.object({ review: ReviewRecordStateSchema, shown: z.array(z.string()).nullable() }),
+  ),
   'review:record': op(
     'Appends one event to a review in a transaction. `expectedSeq` is the seq the client last saw; a retried call with the same clientEventId is answered from the log.',
     z

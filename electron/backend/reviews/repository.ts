@@ -263,19 +263,39 @@ export function getReviewView(db: AnyDb, evaluator: string, itemId: number): Rev
   };
 }
 
+function ensureReview(db: WritableDb, evaluator: string, itemId: number, now: number): ReviewRow {
+  requireEvaluator(db, evaluator);
+  const item = getItem(db, evaluator, itemId);
+  const existing = getReviewByItem(db, item.id);
+  if (existing) return existing;
+  const shown = parsePolicy(item.policy).kind === 'none' ? [] : shownCritiques(db, item, null).map((c) => c.id);
+  db.prepare(
+    `INSERT INTO reviews (queue_item_id, status, shown_json, started_at, updated_at, active_ms, active_updated_at, last_seq)
+     VALUES ($item, 'open', $shown, $now, $now, 0, $now, 0)`,
+  ).run({ item: item.id, shown: JSON.stringify(shown), now });
+  return getReviewByItem(db, item.id)!;
+}
+
 /** Starts the review of a queue item (idempotent) and returns its view. Freezes the critiques shown. */
 export function startReview(db: WritableDb, evaluator: string, itemId: number, now = Date.now()): ReviewView {
   return db.transaction(() => {
-    requireEvaluator(db, evaluator);
-    const item = getItem(db, evaluator, itemId);
-    if (!getReviewByItem(db, item.id)) {
-      const shown = parsePolicy(item.policy).kind === 'none' ? [] : shownCritiques(db, item, null).map((c) => c.id);
-      db.prepare(
-        `INSERT INTO reviews (queue_item_id, status, shown_json, started_at, updated_at, active_ms, active_updated_at, last_seq)
-         VALUES ($item, 'open', $shown, $now, $now, 0, $now, 0)`,
-      ).run({ item: item.id, shown: JSON.stringify(shown), now });
-    }
+    ensureReview(db, evaluator, itemId, now);
     return getReviewView(db, evaluator, itemId);
+  }).immediate();
+}
+
+/**
+ * Like {@link startReview} but returns only the review's logged state and the shown critique ids
+ * (null when the policy shows none): cheap for a client that already holds the (prefetched) view.
+ */
+export function beginReview(db: WritableDb, evaluator: string, itemId: number, now = Date.now()): { review: NonNullable<ReviewView['review']>; shown: string[] | null } {
+  return db.transaction(() => {
+    const r = ensureReview(db, evaluator, itemId, now);
+    const item = getItem(db, evaluator, itemId);
+    return {
+      review: { id: r.id, status: r.status, startedAt: r.started_at, submittedAt: r.submitted_at, activeMs: r.active_ms, events: loadEvents(db, r.id) },
+      shown: parsePolicy(item.policy).kind === 'none' ? null : (JSON.parse(r.shown_json) as string[]),
+    };
   }).immediate();
 }
 

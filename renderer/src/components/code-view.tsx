@@ -53,13 +53,80 @@ export function escapeMarkdown(text: string): string {
 }
 
 type Editors =
-  | { kind: 'single'; editor: monaco.editor.IStandaloneCodeEditor; model: monaco.editor.ITextModel }
+  | { kind: 'single'; editor: monaco.editor.IStandaloneCodeEditor; model: monaco.editor.ITextModel; node: HTMLDivElement }
   | {
       kind: 'diff';
       diff: monaco.editor.IStandaloneDiffEditor;
       original: monaco.editor.ITextModel;
       modified: monaco.editor.ITextModel;
+      node: HTMLDivElement;
     };
+
+// One idle editor of each kind, kept between items: creating a Monaco (diff) editor costs far more
+// than giving an existing one new models, and the review workspace shows item after item.
+const idle: { single: monaco.editor.IStandaloneCodeEditor | null; diff: monaco.editor.IStandaloneDiffEditor | null; nodes: Map<object, HTMLDivElement> } = {
+  single: null,
+  diff: null,
+  nodes: new Map(),
+};
+
+function acquire(host: HTMLDivElement, base: string | null, output: string, language: string): Editors {
+  if (base !== null) {
+    const original = monaco.editor.createModel(base, language);
+    const modified = monaco.editor.createModel(output, language);
+    let diff = idle.diff;
+    let node = diff ? idle.nodes.get(diff) : undefined;
+    idle.diff = null;
+    if (!diff || !node) {
+      node = document.createElement('div');
+      node.className = 'code-view-editor';
+      diff = monaco.editor.createDiffEditor(node, { ...editorOptions, originalEditable: false, renderSideBySide: true, ignoreTrimWhitespace: false });
+      idle.nodes.set(diff, node);
+    }
+    host.appendChild(node);
+    diff.setModel({ original, modified });
+    diff.layout();
+    return { kind: 'diff', diff, original, modified, node };
+  }
+  const model = monaco.editor.createModel(output, language);
+  let editor = idle.single;
+  let node = editor ? idle.nodes.get(editor) : undefined;
+  idle.single = null;
+  if (!editor || !node) {
+    node = document.createElement('div');
+    node.className = 'code-view-editor';
+    editor = monaco.editor.create(node, { ...editorOptions, model: null });
+    idle.nodes.set(editor, node);
+  }
+  host.appendChild(node);
+  editor.setModel(model);
+  editor.setScrollTop(0);
+  editor.layout();
+  return { kind: 'single', editor, model, node };
+}
+
+/** Detaches the models (before disposing them: monaco-react #647), then keeps or disposes the editor. */
+function release(e: Editors): void {
+  e.node.remove();
+  if (e.kind === 'diff') {
+    e.diff.setModel(null);
+    e.original.dispose();
+    e.modified.dispose();
+    if (idle.diff === null) idle.diff = e.diff;
+    else {
+      idle.nodes.delete(e.diff);
+      e.diff.dispose();
+    }
+  } else {
+    e.editor.setModel(null);
+    e.model.dispose();
+    if (idle.single === null) idle.single = e.editor;
+    else {
+      idle.nodes.delete(e.editor);
+      e.editor.dispose();
+    }
+  }
+}
 
 function sideEditors(e: Editors): { side: 'output' | 'base'; editor: monaco.editor.ICodeEditor }[] {
   return e.kind === 'single'
@@ -91,18 +158,7 @@ export default function CodeView({ output, base, language, dark, marks = [], rev
 
   useEffect(() => {
     const el = host.current!;
-    let e: Editors;
-    if (base !== null) {
-      const diff = monaco.editor.createDiffEditor(el, { ...editorOptions, originalEditable: false, renderSideBySide: true, ignoreTrimWhitespace: false });
-      const original = monaco.editor.createModel(base, language);
-      const modified = monaco.editor.createModel(output, language);
-      diff.setModel({ original, modified });
-      e = { kind: 'diff', diff, original, modified };
-    } else {
-      const model = monaco.editor.createModel(output, language);
-      const editor = monaco.editor.create(el, { ...editorOptions, model });
-      e = { kind: 'single', editor, model };
-    }
+    const e = acquire(el, base, output, language);
     editors.current = e;
     const disposables: monaco.IDisposable[] = [];
     let lastSide: 'output' | 'base' | null = null;
@@ -142,17 +198,7 @@ export default function CodeView({ output, base, language, dark, marks = [], rev
       for (const c of collections.current.values()) c.clear();
       collections.current.clear();
       editors.current = null;
-      // Order matters (monaco-react #647): detach the models, dispose the editor, then the models.
-      if (e.kind === 'diff') {
-        e.diff.setModel(null);
-        e.diff.dispose();
-        e.original.dispose();
-        e.modified.dispose();
-      } else {
-        e.editor.setModel(null);
-        e.editor.dispose();
-        e.model.dispose();
-      }
+      release(e);
     };
   }, [output, base, language]);
 

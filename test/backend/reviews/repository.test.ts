@@ -4,6 +4,7 @@ import { createHandlers } from '../../../electron/backend/api/handlers/index.js'
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { exportReviewRecords, reviewCsvRow } from '../../../electron/backend/reviews/export.js';
 import {
+  beginReview,
   createEvaluator,
   ensurePracticeQueue,
   getQueue,
@@ -136,6 +137,17 @@ describe('event log', () => {
     const view = getReviewView(db, 'ana', item);
     expect(view.review!.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(getQueue(db, 'ana')[0]!.status).toBe('open');
+  });
+
+  it('begin returns the log and the frozen critique ids without the task, and is idempotent', () => {
+    const { review, item } = started();
+    rec(review, 0, { type: 'rating-set', rating: 4 });
+    const b = beginReview(db, 'ana', item);
+    expect(b.review.id).toBe(review);
+    expect(b.review.events.map((e) => e.event)).toEqual([{ type: 'rating-set', rating: 4 }]);
+    expect(b.shown).toEqual(['c1', 'c2', 'c3']);
+    expect(JSON.stringify(b)).not.toContain('The bridge closes');
+    expect(beginReview(db, 'ana', item).review.startedAt).toBe(b.review.startedAt);
   });
 
   it('answers a retried call from the log and refuses a stale expectedSeq (another window)', () => {

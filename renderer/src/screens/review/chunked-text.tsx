@@ -1,4 +1,4 @@
-import { memo, useMemo } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 
 /** A highlighted range of a text, in UTF-16 offsets. */
 export interface Mark {
@@ -56,6 +56,7 @@ export function segmentRange(from: number, to: number, marks: readonly Mark[]): 
 
 interface ChunkProps {
   readonly text: string;
+  readonly index: number;
   readonly start: number;
   readonly end: number;
   readonly marks: readonly Mark[];
@@ -64,9 +65,9 @@ interface ChunkProps {
 }
 
 const Chunk = memo(
-  function Chunk({ text, start, end, marks, onMarkClick }: ChunkProps): React.JSX.Element {
+  function Chunk({ text, index, start, end, marks, onMarkClick }: ChunkProps): React.JSX.Element {
     return (
-      <div className="chunk">
+      <div className="chunk" data-chunk={index}>
         {segmentRange(start, end, marks).map((seg) => {
           const content = text.slice(seg.start, seg.end);
           if (seg.marks.length === 0) {
@@ -93,7 +94,8 @@ const Chunk = memo(
       </div>
     );
   },
-  (a, b) => a.text === b.text && a.start === b.start && a.end === b.end && a.marksKey === b.marksKey && a.onMarkClick === b.onMarkClick,
+  (a, b) =>
+    a.text === b.text && a.index === b.index && a.start === b.start && a.end === b.end && a.marksKey === b.marksKey && a.onMarkClick === b.onMarkClick,
 );
 
 interface Props {
@@ -104,19 +106,81 @@ interface Props {
   readonly onMarkClick?: (id: string) => void;
 }
 
+/** Characters rendered at once before the user scrolls (about two screens). */
+const initialChars = 6_000;
+
+function scrollParent(el: HTMLElement | null): HTMLElement | null {
+  for (let p = el?.parentElement ?? null; p; p = p.parentElement) {
+    const o = getComputedStyle(p).overflowY;
+    if (o === 'auto' || o === 'scroll') return p;
+  }
+  return null;
+}
+
 /**
- * A long text as chunks that the browser lays out only near the viewport (`content-visibility`),
- * with highlights. A change of highlights re-renders only the chunks they touch. Always text
- * nodes: model text is never parsed as HTML.
+ * A long text, virtualised: split into chunks, of which only those near the visible area (and
+ * those holding a highlight) are rendered; the rest are placeholders of estimated height that fill
+ * in as they scroll near (IntersectionObserver). A change of highlights re-renders only the chunks
+ * it touches. Always text nodes: model text is never parsed as HTML.
  */
 export function ChunkedText({ text, marks, className, label, onMarkClick }: Props): React.JSX.Element {
   const chunks = useMemo(() => chunkText(text), [text]);
+  const container = useRef<HTMLDivElement>(null);
+  const [metrics, setMetrics] = useState({ charsPerLine: 80, lineHeight: 21 });
+  const [seen, setSeen] = useState<ReadonlySet<number>>(() => {
+    const first = new Set<number>();
+    for (let i = 0; i < chunks.length && chunks[i]!.start < initialChars; i++) first.add(i);
+    return first;
+  });
+
+  const heights = useMemo(
+    () =>
+      chunks.map((c) => {
+        let lines = 0;
+        for (const line of text.slice(c.start, c.end).split('\n')) lines += Math.max(1, Math.ceil(line.length / metrics.charsPerLine));
+        return lines * metrics.lineHeight;
+      }),
+    [chunks, text, metrics],
+  );
+
+  useLayoutEffect(() => {
+    const el = container.current;
+    if (!el) return;
+    const style = getComputedStyle(el);
+    const fontSize = parseFloat(style.fontSize) || 14;
+    const lineHeight = parseFloat(style.lineHeight) || fontSize * 1.5;
+    setMetrics({ charsPerLine: Math.max(20, Math.floor(el.clientWidth / (fontSize * 0.52))), lineHeight });
+  }, []);
+
+  useEffect(() => {
+    const el = container.current;
+    if (!el || chunks.length <= seen.size) return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        setSeen((prev) => {
+          let next: Set<number> | null = null;
+          for (const e of entries) {
+            const i = Number((e.target as HTMLElement).dataset['chunk']);
+            if (e.isIntersecting && !prev.has(i)) (next ??= new Set(prev)).add(i);
+          }
+          return next ?? prev;
+        });
+      },
+      { root: scrollParent(el), rootMargin: '1200px 0px' },
+    );
+    el.querySelectorAll('.chunk-placeholder').forEach((p) => observer.observe(p));
+    return () => observer.disconnect();
+  }, [chunks, seen]);
+
   return (
-    <div className={`chunked-text ${className ?? ''}`} aria-label={label} role={label ? 'region' : undefined}>
-      {chunks.map((c) => {
+    <div ref={container} className={`chunked-text ${className ?? ''}`} aria-label={label} role={label ? 'region' : undefined}>
+      {chunks.map((c, i) => {
         const inside = marks.filter((m) => m.start < c.end && m.end > c.start);
+        if (!seen.has(i) && inside.length === 0) {
+          return <div key={c.start} className="chunk-placeholder" data-chunk={i} style={{ height: heights[i] }} />;
+        }
         const marksKey = inside.map((m) => `${m.id}:${m.start}:${m.end}:${m.className}`).join('|');
-        return <Chunk key={c.start} text={text} start={c.start} end={c.end} marks={inside} marksKey={marksKey} onMarkClick={onMarkClick} />;
+        return <Chunk key={c.start} index={i} text={text} start={c.start} end={c.end} marks={inside} marksKey={marksKey} onMarkClick={onMarkClick} />;
       })}
     </div>
   );

@@ -131,22 +131,33 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
     setNotice(null);
     setSave({ kind: 'saved' });
     let cancelled = false;
-    const prefetched = takePrefetched(evaluator, item);
-    prefetched?.then((v) => {
-      if (!cancelled && viewRef.current === null) show(v);
-    }, () => undefined);
-    const start = call('review:start', { evaluator, item });
-    started.current = start.then((v) => v.review!.id);
+    // The view (usually prefetched) goes on screen at once; `review:begin` starts the review and
+    // brings the log alongside, without sending the task again.
+    const viewPromise = takePrefetched(evaluator, item) ?? call('review:view', { evaluator, item });
+    const begin = call('review:begin', { evaluator, item });
+    started.current = begin.then((b) => b.review.id);
     started.current.catch(() => undefined);
-    start.then(
+    viewPromise.then(
       (v) => {
+        if (!cancelled && viewRef.current === null) show(v);
+      },
+      () => undefined,
+    );
+    Promise.all([viewPromise, begin]).then(
+      async ([v, b]) => {
         if (cancelled) return;
-        // Actions taken on the prefetched view are on their way; keep them rather than the older log.
-        if (pending.current.length === 0) show(v);
-        else {
-          viewRef.current = v;
-          setView(v);
-        }
+        const shownIds = (v.critiques ?? []).map((c) => c.id);
+        const same = b.shown === null ? v.critiques === null : b.shown.length === shownIds.length && b.shown.every((id, i) => id === shownIds[i]);
+        // The critiques shown were frozen differently (the policy changed meanwhile): take the server's view.
+        const merged: ReviewView = same ? { ...(viewRef.current ?? v), review: b.review } : await call('review:view', { evaluator, item });
+        if (cancelled) return;
+        const shownEvents = viewRef.current?.review?.events.length ?? 0;
+        if (pending.current.length > 0 || (same && viewRef.current !== null && shownEvents === b.review.events.length)) {
+          // Same log as on screen (or local actions on their way): keep the state, update the record.
+          viewRef.current = merged;
+          setView(merged);
+          setInitialActive(b.review.activeMs);
+        } else show(merged);
       },
       (e: Error) => {
         if (!cancelled) setLoadError(e.message);
