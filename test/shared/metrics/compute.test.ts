@@ -119,6 +119,41 @@ describe('computeMetrics on a hand-computed study', () => {
   });
 });
 
+describe('edge cases', () => {
+  it('a study without finished reviews gives zero counts, null figures and no uplift values', () => {
+    const data = handStudy();
+    const m = computeMetrics({ ...data, reviews: data.reviews.map((r) => ({ ...r, submitted: false })) }, { bootstrap: 50 });
+    expect(m.bootstrap.tasks).toBe(0);
+    expect(m.bootstrap.resamples).toBe(0);
+    for (const c of Object.values(m.conditions)) {
+      expect(c.reviews).toBe(0);
+      expect(c.reported_per_review).toEqual({ value: null, ci: [null, null] });
+      expect(c.median_active_seconds.value).toBeNull();
+    }
+    expect(m.uplift['assisted']!.reported).toEqual({ value: null, ci: [null, null] });
+  });
+
+  it('without a `none` condition there is no baseline and no uplift', () => {
+    const data = handStudy();
+    const m = computeMetrics({ ...data, conditions: data.conditions.map((c) => ({ ...c, policy: 'all' })) }, { bootstrap: 0 });
+    expect(m.baseline).toBeNull();
+    expect(m.uplift).toEqual({});
+  });
+
+  it('refuses a negative or fractional bootstrap count', () => {
+    expect(() => computeMetrics(handStudy(), { bootstrap: -1 })).toThrow(/bootstrap: must be a whole number/);
+    expect(() => computeMetrics(handStudy(), { bootstrap: 1.5 })).toThrow(/bootstrap/);
+  });
+
+  it('reports progress up to the total', () => {
+    const seen: number[] = [];
+    computeMetrics(handStudy(), { bootstrap: 100, onProgress: (done, total) => seen.push(done / total) });
+    expect(seen.length).toBeGreaterThan(1);
+    expect(seen.at(-1)).toBe(1);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+  });
+});
+
 describe('agreement', () => {
   it('verdict alpha uses task × critique units shown to ≥ 2 evaluators; rating alpha uses tasks', () => {
     const task = { id: 't', kind: 'summary' as const, critiques: [{ id: 'x', valid: true }, { id: 'y', valid: false }], flaws: [] };

@@ -22,6 +22,15 @@ describe("Krippendorff's alpha", () => {
     expect(krippendorffAlpha(units, 'interval')).toBeCloseTo(0.849, 3);
   });
 
+  it("reproduces Krippendorff's (2011) binary example (2 observers × 10 units): 0.095", () => {
+    const a = [0, 1, 0, 0, 0, 0, 0, 0, 1, 0];
+    const b = [1, 1, 1, 0, 0, 1, 0, 0, 0, 0];
+    const binary = a.map((v, u) => [v, b[u]!]);
+    expect(krippendorffAlpha(binary, 'nominal')).toBeCloseTo(0.095, 3);
+    // by hand: n = 20, n₀ = 14, n₁ = 6, four disagreeing units → α = 1 − 19 · 8 / (2 · 14 · 6)
+    expect(krippendorffAlpha(binary, 'nominal')).toBeCloseTo(1 - (19 * 8) / 168, 12);
+  });
+
   it('is 1 for perfect agreement and undefined without variation or pairable values', () => {
     expect(krippendorffAlpha([[1, 1], [2, 2, 2], [1, null]], 'nominal')).toBe(1);
     expect(krippendorffAlpha([[3, 3], [3, 3]], 'interval')).toBeNull();
