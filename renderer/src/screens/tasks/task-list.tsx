@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import type { OpOutput } from '../../../../shared/contract/index.js';
 import type { TaskSummary } from '../../../../shared/contract/tasks.js';
 import { call } from '../../api/client.js';
+import { ImportArea } from './import-area.js';
 import { TaskPreview } from './task-preview.js';
 
 interface Props {
@@ -9,18 +10,36 @@ interface Props {
   readonly onChanged: () => void;
 }
 
-/** The list of tasks in the database, with the first-start offer to load the demo. */
+const PAGE = 200;
+
+/** The list of tasks in the database, with import (picker, drag and drop) and the first-start demo offer. */
 export function TaskList({ info, onChanged }: Props): React.JSX.Element {
   const [items, setItems] = useState<readonly TaskSummary[] | null>(null);
+  const [total, setTotal] = useState(info.taskCount);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
 
   useEffect(() => {
-    call('tasks:list', { offset: 0, limit: 200 })
-      .then((r) => setItems(r.items))
+    call('tasks:list', { offset: 0, limit: PAGE })
+      .then((r) => {
+        setItems(r.items);
+        setTotal(r.total);
+      })
       .catch((e: Error) => setError(e.message));
   }, []);
+
+  const loadMore = (): void => {
+    if (!items) return;
+    setBusy(true);
+    call('tasks:list', { offset: items.length, limit: PAGE })
+      .then((r) => {
+        setItems([...items, ...r.items]);
+        setTotal(r.total);
+      })
+      .catch((e: Error) => setError(e.message))
+      .finally(() => setBusy(false));
+  };
 
   const loadDemo = (): void => {
     setBusy(true);
@@ -35,52 +54,70 @@ export function TaskList({ info, onChanged }: Props): React.JSX.Element {
 
   if (open) return <TaskPreview id={open} onClose={() => setOpen(null)} />;
 
-  if (info.taskCount === 0) {
+  if (total === 0) {
     return (
       <section className="empty-state" aria-labelledby="welcome-title">
-        <h1 id="welcome-title">Welcome to Assay</h1>
-        <p>
-          This database is empty. Load the demo tasks — three summaries and a code diff, each with model
-          critiques — to see how a review works, or import your own task package.
-        </p>
-        <button type="button" className="primary" onClick={loadDemo} disabled={busy}>
-          {busy ? 'Loading…' : 'Load demo tasks'}
-        </button>
-        <p className="muted small">Database: {info.dbPath}</p>
+        <ImportArea
+          onImported={onChanged}
+          extra={
+            <button type="button" onClick={loadDemo} disabled={busy}>
+              {busy ? 'Loading…' : 'Load demo tasks'}
+            </button>
+          }
+        >
+          <h1 id="welcome-title">Welcome to Assay</h1>
+          <p>
+            This database is empty. Import a task package — JSON Lines, one task per line (see docs/task-format.md) — or
+            load the demo tasks (three summaries and a code diff, each with model critiques) to see how a review works.
+          </p>
+          <p className="muted small">Database: {info.dbPath}</p>
+        </ImportArea>
       </section>
     );
   }
 
   return (
     <section aria-labelledby="tasks-title" className="task-list">
-      <h1 id="tasks-title">
-        Tasks <span className="muted">({info.taskCount})</span>
-      </h1>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Task</th>
-            <th scope="col">Kind</th>
-            <th scope="col" className="num">Critiques</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((t) => (
-            <tr key={t.id}>
-              <td>
-                <button type="button" className="link task-title" onClick={() => setOpen(t.id)}>
-                  {t.title ?? t.id}
-                </button>
-                <div className="muted small mono">{t.id}</div>
-              </td>
-              <td>
-                {t.kind === 'code' ? `Code${t.hasBase ? ' diff' : ''}${t.language ? ` · ${t.language}` : ''}` : 'Summary'}
-              </td>
-              <td className="num">{t.critiqueCount}</td>
+      <ImportArea onImported={onChanged}>
+        <h1 id="tasks-title">
+          Tasks <span className="muted">({total})</span>
+        </h1>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Task</th>
+              <th scope="col">Kind</th>
+              <th scope="col" className="num">
+                Critiques
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {items.map((t) => (
+              <tr key={t.id}>
+                <td>
+                  <button type="button" className="link task-title" onClick={() => setOpen(t.id)}>
+                    {t.title ?? t.id}
+                  </button>
+                  <div className="muted small mono">{t.id}</div>
+                </td>
+                <td>{t.kind === 'code' ? `Code${t.hasBase ? ' diff' : ''}${t.language ? ` · ${t.language}` : ''}` : 'Summary'}</td>
+                <td className="num">{t.critiqueCount}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {items.length < total && (
+          <div className="task-list-footer">
+            <span className="muted small">
+              Showing {items.length} of {total}
+            </span>
+            <button type="button" onClick={loadMore} disabled={busy}>
+              Show {Math.min(PAGE, total - items.length)} more
+            </button>
+          </div>
+        )}
+      </ImportArea>
     </section>
   );
 }
