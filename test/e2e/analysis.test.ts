@@ -119,6 +119,11 @@ describe('analysis end to end (CLI and Chromium)', () => {
     expect(await report.textContent()).toMatch(/✗ f1 \(rejected\)/);
     // the report now matches nothing and is listed as unmatched
     expect(await page.getByRole('region', { name: 'Unmatched reports' }).textContent()).toContain(`${who}`);
+    // keyboard: j / k move between tasks
+    await page.keyboard.press('j');
+    await page.getByRole('heading', { name: 'Synthetic summary 2', exact: true }).waitFor();
+    await page.keyboard.press('k');
+    await page.getByRole('heading', { name: 'Synthetic summary 1', exact: true }).waitFor();
     expect(problems).toEqual([]);
     await page.close();
 

@@ -1,7 +1,12 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { matchStudy } from '../../../../shared/metrics/compute.js';
 import type { FlawMatch, ReviewMatching } from '../../../../shared/metrics/matching.js';
 import type { MetricReview, MetricTask, ReportRef, StudyData } from '../../../../shared/metrics/types.js';
+
+function isTyping(target: EventTarget | null): boolean {
+  const el = target as HTMLElement | null;
+  return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+}
 
 /** A ruling the researcher makes on a (review, flaw, report) triple. */
 export interface Ruling {
@@ -189,6 +194,21 @@ export function Matching({ data, busy, onRule }: { readonly data: StudyData; rea
   );
   const [selected, setSelected] = useState<string | null>(null);
   const current = rows.find((r) => r.task.id === selected) ?? rows[0];
+  const index = current ? rows.indexOf(current) : -1;
+  // j / k: next / previous task (not while typing in a field)
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented || isTyping(e.target)) return;
+      const step = e.key === 'j' ? 1 : e.key === 'k' ? -1 : 0;
+      const next = rows[index + step];
+      if (step === 0 || !next) return;
+      e.preventDefault();
+      setSelected(next.task.id);
+      document.getElementById(`matching-task-${index + step}`)?.scrollIntoView({ block: 'nearest' });
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [rows, index]);
   if (rows.length === 0) return <p className="muted matching-empty">No finished reviews in this study yet: import results first.</p>;
   return (
     <div className="matching">
@@ -203,8 +223,8 @@ export function Matching({ data, busy, onRule }: { readonly data: StudyData; rea
             </tr>
           </thead>
           <tbody>
-            {rows.map((r) => (
-              <tr key={r.task.id} className={r === current ? 'selected' : undefined}>
+            {rows.map((r, i) => (
+              <tr key={r.task.id} id={`matching-task-${i}`} className={r === current ? 'selected' : undefined}>
                 <td>
                   <button type="button" className="link" aria-current={r === current ? 'true' : undefined} onClick={() => setSelected(r.task.id)}>
                     {r.task.title || r.task.id}
@@ -217,6 +237,9 @@ export function Matching({ data, busy, onRule }: { readonly data: StudyData; rea
             ))}
           </tbody>
         </table>
+        <p className="muted small keys-hint">
+          <kbd>j</kbd> / <kbd>k</kbd> next / previous task
+        </p>
       </nav>
       {current && <TaskMatching key={current.task.id} task={current.task} reviews={byTask.get(current.task.id)!} matchings={matchings} busy={busy} onRule={onRule} />}
     </div>
