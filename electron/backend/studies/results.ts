@@ -147,9 +147,9 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
 }
 
-function firstIssue(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+function firstIssue(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, root = '(file)'): string {
   const issue = error.issues[0]!;
-  return `${issue.path.map(String).join('.') || '(value)'}: ${issue.message}`;
+  return `${issue.path.map(String).join('.') || root}: ${issue.message}`;
 }
 
 function prepareResults(db: AnyDb, file: ResultsFile, fileName: string, studyName: string | undefined): { study: StudyRow; reviews: PreparedReview[] } {
@@ -176,7 +176,7 @@ function prepareResults(db: AnyDb, file: ResultsFile, fileName: string, studyNam
       const events = r.events.map((e, k) => {
         if (e.seq !== k + 1) throw new Refusal(`${where}: events.${k}.seq: expected ${k + 1}, found ${e.seq} (the log has a gap)`);
         const parsed = ReviewEventSchema.safeParse({ ...e.payload, type: e.type });
-        if (!parsed.success) throw new Refusal(`${where}: events.${k}: ${firstIssue(parsed.error)}`);
+        if (!parsed.success) throw new Refusal(`${where}: events.${k}: ${firstIssue(parsed.error, '(event)')}`);
         return { event: parsed.data, clientTime: e.client_time, serverTime: e.server_time };
       });
       const status = checkEvents(
@@ -249,7 +249,7 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
       throw new Refusal(`${where}: not JSON (${(err as Error).message})`);
     }
     const parsed = ReviewRecordSchema.safeParse(raw);
-    if (!parsed.success) throw new Refusal(`${where}: ${firstIssue(parsed.error)}`);
+    if (!parsed.success) throw new Refusal(`${where}: ${firstIssue(parsed.error, '(record)')}`);
     const r = parsed.data;
     const name = studyName ?? r.study;
     if (studyName !== undefined && r.study !== studyName) throw new Refusal(`${where}: study: "${r.study}" is not "${studyName}"`);
@@ -279,7 +279,7 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
     const events = eventsFromRecord(r);
     events.forEach((e, k) => {
       const p = ReviewEventSchema.safeParse(e);
-      if (!p.success) throw new Refusal(`${where}: ${firstIssue(p.error)} (in synthesised event ${k + 1}, ${e.type})`);
+      if (!p.success) throw new Refusal(`${where}: ${firstIssue(p.error, '(event)')} (in synthesised event ${k + 1}, ${e.type})`);
     });
     const status = checkEvents(events, shown, where);
     const startedAt = Date.parse(r.started_at);

@@ -1,5 +1,11 @@
 import type { ResultsFileReport } from '../../../../shared/contract/studies.js';
 
+/** The error without its leading "FILE: " (the list shows the file name already), ending in a full stop. */
+export function withoutFileName(error: string, file: string): string {
+  const text = error.startsWith(`${file}:`) ? error.slice(file.length + 1).trimStart() : error;
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 /** What importing results files did, file by file: merged, unchanged, conflicts, refusals. */
 export function ImportReports({ reports, onClose }: { readonly reports: readonly ResultsFileReport[]; readonly onClose: () => void }): React.JSX.Element {
   return (
@@ -16,10 +22,10 @@ export function ImportReports({ reports, onClose }: { readonly reports: readonly
           <li key={`${r.file}-${i}`} className={r.status === 'refused' || r.conflicts.length > 0 ? 'bad' : 'good'}>
             <span className="mono">{r.file}</span>:{' '}
             {r.status === 'refused' ? (
-              <span>refused — {r.error}. Nothing from this file was stored.</span>
+              <span>refused — {withoutFileName(r.error ?? '', r.file)} Nothing from this file was stored.</span>
             ) : (
               <span>
-                {r.added} review{r.added === 1 ? '' : 's'} added, {r.unchanged} already here
+                {r.added + r.unchanged + r.conflicts.length === 0 ? 'no finished reviews in this file' : `${r.added} review${r.added === 1 ? '' : 's'} added, ${r.unchanged} already here`}
                 {r.study ? ` (study ${r.study}${r.evaluator ? `, ${r.evaluator}` : ''})` : ''}
                 {r.conflicts.length > 0 ? `, ${r.conflicts.length} conflict${r.conflicts.length === 1 ? '' : 's'}:` : '.'}
               </span>

@@ -162,60 +162,62 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
         </section>
       )}
 
-      <section aria-labelledby="own-studies-title" className="studies-section">
-        <h2 id="own-studies-title">Your studies</h2>
-        {studies === null ? (
-          <div className="placeholder" aria-busy="true" />
-        ) : studies.length === 0 ? (
-          <p className="muted">
-            No studies in this database. <strong>New study</strong> assigns tasks to evaluators under conditions; evaluators who work
-            offline receive a pack and send back their results. An evaluator who was sent a pack uses <strong>Open pack…</strong>.
-          </p>
-        ) : (
-          <table className="studies-table">
-            <thead>
-              <tr>
-                <th scope="col">Study</th>
-                <th scope="col">Conditions</th>
-                <th scope="col" className="num">
-                  Tasks
-                </th>
-                <th scope="col" className="num">
-                  Evaluators
-                </th>
-                <th scope="col" className="num">
-                  Overlap
-                </th>
-                <th scope="col">Progress</th>
-              </tr>
-            </thead>
-            <tbody>
-              {studies.map((s) => (
-                <tr key={s.id}>
-                  <td>
-                    <button type="button" className="link" onClick={() => navigate('studies', s.name)}>
-                      {s.name}
-                    </button>
-                  </td>
-                  <td className="small">
-                    {s.conditions.map((c, i) => (
-                      <span key={c.name} className={`cond-chip cond-${i % 6}`}>
-                        {c.name} <span className="muted">{c.policy}</span>
-                      </span>
-                    ))}
-                  </td>
-                  <td className="num">{s.taskCount}</td>
-                  <td className="num">{s.evaluatorCount}</td>
-                  <td className="num">{s.overlap}</td>
-                  <td>
-                    <Progress done={s.done} total={s.total} label={`Progress of ${s.name}`} />
-                  </td>
+      {!(studies?.length === 0 && packs && packs.length > 0) && (
+        <section aria-labelledby="own-studies-title" className="studies-section">
+          <h2 id="own-studies-title">Your studies</h2>
+          {studies === null ? (
+            <div className="placeholder" aria-busy="true" />
+          ) : studies.length === 0 ? (
+            <p className="muted">
+              No studies in this database. <strong>New study</strong> assigns tasks to evaluators under conditions; evaluators who work
+              offline receive a pack and send back their results. An evaluator who was sent a pack uses <strong>Open pack…</strong>.
+            </p>
+          ) : (
+            <table className="studies-table">
+              <thead>
+                <tr>
+                  <th scope="col">Study</th>
+                  <th scope="col">Conditions</th>
+                  <th scope="col" className="num">
+                    Tasks
+                  </th>
+                  <th scope="col" className="num">
+                    Evaluators
+                  </th>
+                  <th scope="col" className="num">
+                    Overlap
+                  </th>
+                  <th scope="col">Progress</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-      </section>
+              </thead>
+              <tbody>
+                {studies.map((s) => (
+                  <tr key={s.id}>
+                    <td>
+                      <button type="button" className="link" onClick={() => navigate('studies', s.name)}>
+                        {s.name}
+                      </button>
+                    </td>
+                    <td className="small">
+                      {s.conditions.map((c, i) => (
+                        <span key={c.name} className={`cond-chip cond-${i % 6}`}>
+                          {c.name} <span className="muted">{c.policy}</span>
+                        </span>
+                      ))}
+                    </td>
+                    <td className="num">{s.taskCount}</td>
+                    <td className="num">{s.evaluatorCount}</td>
+                    <td className="num">{s.overlap}</td>
+                    <td>
+                      <Progress done={s.done} total={s.total} label={`Progress of ${s.name}`} />
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </section>
+      )}
     </section>
   );
 }
