@@ -74,6 +74,8 @@ export const ImportedPackSchema = z.object({
   evaluator: z.string(),
   items: z.number().int().nonnegative(),
   finished: z.number().int().nonnegative(),
+  /** The study's optional per-item time limit (metadata for the evaluator). */
+  timeLimitSeconds: z.number().int().nullable(),
   importedAt: z.number().int(),
 });
 /** A pack opened in this database. */

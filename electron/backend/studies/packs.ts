@@ -237,12 +237,12 @@ export function importPack(
 export function listImportedPacks(db: AnyDb): ImportedPack[] {
   const rows = db
     .prepare(
-      `SELECT p.id, p.study_name, p.evaluator_id, p.recorded_at,
+      `SELECT p.id, p.study_name, p.evaluator_id, p.recorded_at, p.time_limit_seconds,
               (SELECT count(*) FROM queue_items q WHERE q.study = p.study_name AND q.evaluator_id = p.evaluator_id) AS items,
               (SELECT count(*) FROM queue_items q JOIN reviews r ON r.queue_item_id = q.id
                 WHERE q.study = p.study_name AND q.evaluator_id = p.evaluator_id AND r.status IN ('submitted', 'skipped')) AS finished
          FROM packs p WHERE p.role = 'imported' ORDER BY p.recorded_at, p.id`,
     )
-    .all() as { id: string; study_name: string; evaluator_id: string; recorded_at: number; items: number; finished: number }[];
-  return rows.map((r) => ({ id: r.id, study: r.study_name, evaluator: r.evaluator_id, items: r.items, finished: r.finished, importedAt: r.recorded_at }));
+    .all() as { id: string; study_name: string; evaluator_id: string; recorded_at: number; time_limit_seconds: number | null; items: number; finished: number }[];
+  return rows.map((r) => ({ id: r.id, study: r.study_name, evaluator: r.evaluator_id, items: r.items, finished: r.finished, timeLimitSeconds: r.time_limit_seconds, importedAt: r.recorded_at }));
 }

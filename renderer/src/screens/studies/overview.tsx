@@ -142,7 +142,10 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
             <tbody>
               {packs.map((p) => (
                 <tr key={p.id}>
-                  <td>{p.study}</td>
+                  <td>
+                    {p.study}
+                    {p.timeLimitSeconds !== null && <span className="muted small"> · {Math.round(p.timeLimitSeconds / 60)} min per item</span>}
+                  </td>
                   <td className="mono">{p.evaluator}</td>
                   <td>
                     <Progress done={p.finished} total={p.items} label={`Progress of ${p.evaluator} in ${p.study}`} />
