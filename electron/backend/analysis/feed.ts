@@ -1,10 +1,10 @@
 import { anchorQuote, metricAnchor } from '../../../shared/metrics/from-task.js';
 import { latestAdjudications, type AdjudicationEvent } from '../../../shared/metrics/matching.js';
 import type { MetricAnchor, MetricCritique, MetricFlaw, MetricReview, MetricTask, StudyData } from '../../../shared/metrics/types.js';
+import { eventFromRow, type ReviewEvent } from '../../../shared/review/events.js';
 import { buildReviewRecord } from '../../../shared/review/record.js';
 import type { Anchor } from '../../../shared/task-format.js';
 import type { AnyDb } from '../db/types.js';
-import { loadEvents } from '../reviews/repository.js';
 import { requireStudy, studyConditions } from '../studies/repository.js';
 
 interface TaskRow {
@@ -87,6 +87,17 @@ function resolvedAnchor(row: FlawRow, task: TaskRow): MetricAnchor | null {
   return metricAnchor(parseJson<Anchor>(row.anchor_json, `flaw ${row.task_id}/${row.id}`), task.output, task.base);
 }
 
+function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
+  const out = new Map<K, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const list = out.get(k);
+    if (list) list.push(row);
+    else out.set(k, [row]);
+  }
+  return out;
+}
+
 /** The adjudication log of a study, oldest first. */
 export function loadAdjudicationEvents(db: AnyDb, studyId: string): StoredAdjudicationEvent[] {
   const rows = db
@@ -131,20 +142,43 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
         ORDER BY t.seq`,
     )
     .all({ id: study.id, name }) as TaskRow[];
-  const critiquesOf = db.prepare('SELECT task_id, id, text, valid, severity, category FROM critiques WHERE task_id = $task ORDER BY position');
-  const flawsOf = db.prepare(
-    'SELECT task_id, id, description, anchor_json, resolved_json, severity, category, critiques_json FROM flaws WHERE task_id = $task ORDER BY position',
+  // One query per table for the whole study (not one per task or review): studies have thousands.
+  const studyTaskIds = `SELECT task_id FROM study_tasks WHERE study_id = $id UNION SELECT task_id FROM queue_items WHERE study = $name`;
+  const critiqueRows = groupBy(
+    db
+      .prepare(`SELECT task_id, id, text, valid, severity, category FROM critiques WHERE task_id IN (${studyTaskIds}) ORDER BY task_id, position`)
+      .all({ id: study.id, name }) as CritiqueRow[],
+    (r) => r.task_id,
+  );
+  const flawRows = groupBy(
+    db
+      .prepare(
+        `SELECT task_id, id, description, anchor_json, resolved_json, severity, category, critiques_json FROM flaws
+          WHERE task_id IN (${studyTaskIds}) ORDER BY task_id, position`,
+      )
+      .all({ id: study.id, name }) as FlawRow[],
+    (r) => r.task_id,
+  );
+  const eventRows = groupBy(
+    db
+      .prepare(
+        `SELECT e.review_id, e.type, e.payload_json FROM review_events e
+           JOIN reviews r ON r.id = e.review_id JOIN queue_items q ON q.id = r.queue_item_id
+          WHERE q.study = $name AND r.status IN ('submitted', 'skipped') ORDER BY e.review_id, e.seq`,
+      )
+      .all({ name }) as { review_id: number; type: string; payload_json: string }[],
+    (r) => r.review_id,
   );
   const taskById = new Map(taskRows.map((t) => [t.id, t]));
   const tasks: MetricTask[] = taskRows.map((t) => {
-    const critiques: MetricCritique[] = (critiquesOf.all({ task: t.id }) as CritiqueRow[]).map((c) => ({
+    const critiques: MetricCritique[] = (critiqueRows.get(t.id) ?? []).map((c) => ({
       id: c.id,
       valid: c.valid === null ? null : c.valid === 1,
       severity: c.severity,
       category: c.category,
       text: c.text,
     }));
-    const flaws: MetricFlaw[] = (flawsOf.all({ task: t.id }) as FlawRow[]).map((f) => {
+    const flaws: MetricFlaw[] = (flawRows.get(t.id) ?? []).map((f) => {
       const anchor = resolvedAnchor(f, t);
       return {
         id: f.id,
@@ -172,7 +206,7 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
         activeMs: r.active_ms,
         shown,
       },
-      loadEvents(db, r.id).map((e) => e.event),
+      (eventRows.get(r.id) ?? []).map((e): ReviewEvent => eventFromRow(e.type, JSON.parse(e.payload_json))),
     );
     const task = taskById.get(r.task_id)!;
     return {
