@@ -57,8 +57,8 @@ export function readTaskIds(file: string): string[] {
 /** `assay study create`. */
 export const studyCreateCommand: Command = {
   words: ['study', 'create'],
-  summary: 'Create a study: conditions, evaluators, balanced seeded assignment',
-  usage: '--name NAME --conditions "a:none,b:all,c:top-3" --evaluators a,b,c --overlap N --seed N [--tasks FILE] [--time-limit SECONDS] [--json] [--db PATH]',
+  summary: 'Create a study and its balanced assignment (LIST: "a:none,b:top-3"; "ann=Ann Lee,bob")',
+  usage: '--name N --conditions LIST --evaluators LIST --overlap N --seed N [--tasks FILE] [--time-limit S] [--json]',
   options: {
     ...dbOption,
     name: { type: 'string' },
