@@ -51,6 +51,12 @@ export function Dashboard({ metrics }: { readonly metrics: StudyMetrics }): Reac
   const ciNote = `Dots: estimates; bars: 95% percentile-bootstrap CIs over tasks (B = ${m.bootstrap.resamples}, seed ${m.bootstrap.seed}).`;
   return (
     <div className="dashboard">
+      {names.every((n) => m.conditions[n]!.reviews === 0) && (
+        <p className="analysis-notice" role="status">
+          No finished reviews in this study yet. Import the evaluators’ results (Studies → {m.study} → Import results…, or assay results import FILE…) and
+          the figures appear here.
+        </p>
+      )}
       <div className="metric-cards">
         {names.map((name) => (
           <ConditionCard key={name} name={name} c={m.conditions[name]!} m={m} />

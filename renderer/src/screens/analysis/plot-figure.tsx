@@ -65,11 +65,11 @@ export function PlotFigure(props: {
     if (!el) return;
     const draw = (): void => {
       const plot = render(Math.max(240, Math.floor(el.clientWidth)));
-      el.replaceChildren(...(plot ? [plot] : []));
-      if (!plot && props.empty) {
+      if (plot) el.replaceChildren(plot);
+      else {
         const p = document.createElement('p');
         p.className = 'plot-empty muted';
-        p.textContent = props.empty;
+        p.textContent = props.empty ?? 'Nothing to plot yet: no finished reviews.';
         el.replaceChildren(p);
       }
     };
