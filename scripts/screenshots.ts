@@ -55,6 +55,60 @@ const shots: Shot[] = [
   },
 ];
 
+// Review (#4): the workspace for a summary and for a code diff, with a few decisions made.
+async function openReview(page: Page, url: string, taskId: string): Promise<boolean> {
+  const post = async <T>(op: string, input: unknown): Promise<T> =>
+    ((await (await fetch(`${url}api/${op}`, { method: 'POST', body: JSON.stringify(input) })).json()) as { value: T }).value;
+  const profiles = await post<{ items: { id: string }[] }>('evaluators:list', {});
+  if (!profiles.items.some((p) => p.id === 'ana-ruiz')) await post('evaluators:create', { displayName: 'Ana Ruiz' });
+  const queue = await post<{ items: { id: number; taskId: string }[] }>('review:queue', { evaluator: 'ana-ruiz' });
+  const item = queue.items.find((q) => q.taskId === taskId)!.id;
+  const view = await post<{ review: { events: unknown[] } | null }>('review:view', { evaluator: 'ana-ruiz', item });
+  await page.goto(url);
+  await page.evaluate("localStorage.setItem('assay.evaluator', 'ana-ruiz')");
+  await page.goto(`${url}#/review/${item}`);
+  await page.reload();
+  await page.locator('[data-review-ready]').waitFor();
+  return (view.review?.events.length ?? 0) === 0;
+}
+shots.push(
+  {
+    name: 'review-summary',
+    prepare: async (page, url) => {
+      if (await openReview(page, url, 'demo-footbridge')) {
+        await page.keyboard.press('a');
+        await page.keyboard.press('r');
+        await page.keyboard.press('i');
+        await page.keyboard.press('f');
+        await page.keyboard.type('Says the council pays everything; a regional grant pays most of it.');
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Tab');
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('Tab');
+        await page.keyboard.type('paid entirely by the council');
+        await page.keyboard.press('Control+Enter');
+        await page.keyboard.press('3');
+        await page.keyboard.press('k');
+        await page.keyboard.press('k');
+      }
+      await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    },
+  },
+  {
+    name: 'review-code',
+    prepare: async (page, url) => {
+      if (await openReview(page, url, 'demo-moving-average')) {
+        await page.keyboard.press('a');
+        await page.keyboard.press('k');
+      }
+      await page.locator('.cq-glyph').first().waitFor();
+      await page.waitForTimeout(700); // the diff is computed in a worker
+    },
+  },
+);
+
 // Analysis (#6): a synthetic study with simulated results, seeded into the served database once.
 let analysisSeeded = false;
 function seedAnalysis(): void {

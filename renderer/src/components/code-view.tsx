@@ -85,7 +85,6 @@ function acquire(host: HTMLDivElement, base: string | null, output: string, lang
     }
     host.appendChild(node);
     diff.setModel({ original, modified });
-    diff.layout();
     return { kind: 'diff', diff, original, modified, node };
   }
   const model = monaco.editor.createModel(output, language);
@@ -101,7 +100,6 @@ function acquire(host: HTMLDivElement, base: string | null, output: string, lang
   host.appendChild(node);
   editor.setModel(model);
   editor.setScrollTop(0);
-  editor.layout();
   return { kind: 'single', editor, model, node };
 }
 

@@ -3,18 +3,14 @@ import { useCallback, useRef, useState } from 'react';
 const storageKey = 'assay.review.panes';
 const minFraction = 0.12;
 
-function loadWidths(count: number): number[] {
+function loadWidths(layout: string, defaults: readonly number[]): number[] {
   try {
-    const raw = JSON.parse(window.localStorage.getItem(`${storageKey}.${count}`) ?? 'null') as unknown;
-    if (Array.isArray(raw) && raw.length === count && raw.every((x) => typeof x === 'number' && x > 0)) return raw as number[];
+    const raw = JSON.parse(window.localStorage.getItem(`${storageKey}.${layout}`) ?? 'null') as unknown;
+    if (Array.isArray(raw) && raw.length === defaults.length && raw.every((x) => typeof x === 'number' && x > 0)) return raw as number[];
   } catch {
     // fall through to the default
   }
-  return defaultWidths(count);
-}
-
-function defaultWidths(count: number): number[] {
-  return count === 3 ? [0.34, 0.36, 0.3] : Array.from({ length: count }, () => 1 / count);
+  return [...defaults];
 }
 
 /** Moves the boundary after pane `i` by `delta` (a fraction of the width), keeping minimum sizes. */
@@ -31,26 +27,30 @@ export function resize(widths: readonly number[], i: number, delta: number): num
 interface Props {
   readonly children: readonly React.ReactNode[];
   readonly labels: readonly string[];
+  /** Names the remembered widths (e.g. one layout for summaries, one for code). */
+  readonly layout: string;
+  /** Initial width fractions, one per pane. */
+  readonly defaults: readonly number[];
 }
 
 /**
  * Side-by-side panes with drag handles between them (CSS grid). Handles are separators: drag them,
  * or focus one and use ←/→. Widths are remembered.
  */
-export function ResizablePanes({ children, labels }: Props): React.JSX.Element {
+export function ResizablePanes({ children, labels, layout, defaults }: Props): React.JSX.Element {
   const count = children.length;
-  const [widths, setWidths] = useState(() => loadWidths(count));
+  const [widths, setWidths] = useState(() => loadWidths(layout, defaults));
   const grid = useRef<HTMLDivElement>(null);
   const store = useCallback(
     (w: number[]) => {
       setWidths(w);
       try {
-        window.localStorage.setItem(`${storageKey}.${count}`, JSON.stringify(w));
+        window.localStorage.setItem(`${storageKey}.${layout}`, JSON.stringify(w));
       } catch {
         // not remembered
       }
     },
-    [count],
+    [layout],
   );
   const columns = widths.map((w) => `minmax(0, ${w}fr)`).join(' 5px ');
   const startDrag = (i: number, e: React.PointerEvent): void => {
@@ -87,7 +87,7 @@ export function ResizablePanes({ children, labels }: Props): React.JSX.Element {
           aria-valuenow={Math.round(widths[i]! * 100)}
           tabIndex={0}
           onPointerDown={(e) => startDrag(i, e)}
-          onDoubleClick={() => store(defaultWidths(count))}
+          onDoubleClick={() => store([...defaults])}
           onKeyDown={(e) => {
             if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
               e.preventDefault();

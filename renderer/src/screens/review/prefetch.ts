@@ -1,4 +1,4 @@
-import type { QueueEntry, ReviewView } from '../../../../shared/contract/review.js';
+import type { ReviewView } from '../../../../shared/contract/review.js';
 import { call } from '../../api/client.js';
 
 // Views fetched ahead of time (read-only `review:view`), keyed by evaluator and item.
@@ -26,11 +26,4 @@ export function takePrefetched(evaluator: string, item: number): Promise<ReviewV
 /** Loads the code view's module (Monaco) before it is needed. */
 export function prefetchCodeView(): void {
   void import('../../components/code-view.js');
-}
-
-/** The next item to work on after `current`: the first unfinished one after it, else before it. */
-export function nextOpenItem(queue: readonly QueueEntry[], current: number): QueueEntry | undefined {
-  const i = queue.findIndex((q) => q.id === current);
-  const open = (q: QueueEntry): boolean => q.id !== current && (q.status === 'new' || q.status === 'open');
-  return queue.slice(i + 1).find(open) ?? queue.slice(0, Math.max(0, i)).find(open);
 }

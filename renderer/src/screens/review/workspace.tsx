@@ -9,7 +9,8 @@ import { describeAnchor, linesToAnchor, quoteToAnchor, rangeOf } from './anchors
 import { ChunkedText, selectionIn, type Mark } from './chunked-text.js';
 import { CritiqueEditor, FlawForm, ReasonPicker, SkipForm, reasonLabel, type FlawDraft } from './forms.js';
 import { ResizablePanes } from './panes.js';
-import { nextOpenItem, prefetchCodeView, prefetchView } from './prefetch.js';
+import { prefetchCodeView, prefetchView } from './prefetch.js';
+import { nextOpenItem } from './queue-order.js';
 import { ShortcutSheet } from './shortcut-sheet.js';
 import { useReviewSession, type ReviewSession, type SaveStatus } from './use-review-session.js';
 
@@ -547,7 +548,10 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
           </button>
         </div>
       )}
-      <ResizablePanes labels={['Context', task.kind === 'code' ? 'Code' : 'Output', assisted ? 'Critiques' : 'Your review']}>
+      <ResizablePanes
+        layout={task.kind}
+        defaults={task.kind === 'code' ? [0.2, 0.52, 0.28] : [0.36, 0.34, 0.3]}
+        labels={['Context', task.kind === 'code' ? 'Code' : 'Output', assisted ? 'Critiques' : 'Your review']}>
         {[contextPane, outputPane, panel]}
       </ResizablePanes>
       {mode?.kind === 'help' && <ShortcutSheet onClose={() => setMode(null)} />}
