@@ -22,6 +22,8 @@ interface Props {
   readonly onImported: () => void;
   /** Extra buttons shown beside the import button (e.g. the demo offer). */
   readonly extra?: React.ReactNode;
+  /** Shown above the import bar (a heading). */
+  readonly lead?: React.ReactNode;
   readonly children?: React.ReactNode;
 }
 
@@ -34,7 +36,7 @@ function isTyping(target: EventTarget | null): boolean {
  * Import of task packages: a file picker (key `i`), drag and drop anywhere on the area, a progress
  * bar per file, and the importer's line-numbered errors when a file is refused.
  */
-export function ImportArea({ onImported, extra, children }: Props): React.JSX.Element {
+export function ImportArea({ onImported, extra, lead, children }: Props): React.JSX.Element {
   const state = useSyncExternalStore(subscribe, snapshot);
   const dispatch = emit;
   const [replace, setReplace] = useState(false);
@@ -97,6 +99,7 @@ export function ImportArea({ onImported, extra, children }: Props): React.JSX.El
         void importFiles(Array.from(e.dataTransfer.files));
       }}
     >
+      {lead}
       <div className="import-bar">
         <button type="button" className="primary" onClick={() => input.current?.click()} disabled={busy} aria-keyshortcuts="i">
           Import task package…
@@ -137,14 +140,14 @@ export function ImportArea({ onImported, extra, children }: Props): React.JSX.El
               </span>
             </div>
             <div
-              className={`progress${fraction === null ? ' indeterminate' : ''}`}
+              className={`import-meter${fraction === null ? ' indeterminate' : ''}`}
               role="progressbar"
               aria-label={`Import of ${current.name}`}
               aria-valuemin={0}
               aria-valuemax={100}
               aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}
             >
-              <div className="progress-fill" style={{ width: fraction === null ? undefined : `${(fraction * 100).toFixed(1)}%` }} />
+              <div className="import-meter-fill" style={{ width: fraction === null ? undefined : `${(fraction * 100).toFixed(1)}%` }} />
             </div>
           </div>
         )}

@@ -64,12 +64,17 @@ export function TaskList({ info, onChanged }: Props): React.JSX.Element {
               {busy ? 'Loading…' : 'Load demo tasks'}
             </button>
           }
+          lead={
+            <>
+              <h1 id="welcome-title">Welcome to Assay</h1>
+              <p>
+                This database is empty. Import a task package — JSON Lines, one task per line (see docs/task-format.md) —
+                or load the demo tasks (three summaries and a code diff, each with model critiques) to see how a review
+                works.
+              </p>
+            </>
+          }
         >
-          <h1 id="welcome-title">Welcome to Assay</h1>
-          <p>
-            This database is empty. Import a task package — JSON Lines, one task per line (see docs/task-format.md) — or
-            load the demo tasks (three summaries and a code diff, each with model critiques) to see how a review works.
-          </p>
           <p className="muted small">Database: {info.dbPath}</p>
         </ImportArea>
       </section>
@@ -78,10 +83,14 @@ export function TaskList({ info, onChanged }: Props): React.JSX.Element {
 
   return (
     <section aria-labelledby="tasks-title" className="task-list">
-      <ImportArea onImported={onChanged}>
-        <h1 id="tasks-title">
-          Tasks <span className="muted">({total})</span>
-        </h1>
+      <ImportArea
+        onImported={onChanged}
+        lead={
+          <h1 id="tasks-title">
+            Tasks <span className="muted">({total})</span>
+          </h1>
+        }
+      >
         <table>
           <thead>
             <tr>
