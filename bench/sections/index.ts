@@ -1,6 +1,7 @@
 import type { BenchSection } from '../section.js';
 import { coldLoadSection } from './cold-load.js';
 import { durabilitySection } from './durability.js';
+import { importSection } from './import.js';
 import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
 
@@ -9,5 +10,6 @@ export const sections: readonly BenchSection[] = [
   durabilitySection,
   coldLoadSection,
   metricsSection,
+  importSection,
   nextItemSection,
 ];
