@@ -118,6 +118,15 @@ describe('task format v1', () => {
   });
 });
 
+describe('docs/task-format.md', () => {
+  it('has an example whose every line is a valid task', () => {
+    const doc = fs.readFileSync(path.join(repoRoot, 'docs', 'task-format.md'), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(doc)![1]!.trim().split('\n');
+    expect(example.length).toBeGreaterThanOrEqual(2);
+    for (const line of example) expect(issues(validateTask(JSON.parse(line)))).toEqual([]);
+  });
+});
+
 describe('the committed JSON Schema', () => {
   const file = path.join(repoRoot, 'schema', 'task-v1.schema.json');
   it('is generated from the zod schema (ASSAY_UPDATE_SCHEMA=1 rewrites it)', () => {
