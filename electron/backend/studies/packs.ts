@@ -64,7 +64,16 @@ export function shownCritiqueRows(db: AnyDb, taskId: string, policy: string): Cr
   ).map((c) => c.row);
 }
 
-function packCritique(c: CritiqueRow): NonNullable<PackTask['critiques']>[number] {
+/**
+ * The id a pack gives the i-th shown critique of a task: `k1`, `k2`, … Original ids can carry
+ * meaning ("decoy-2") and their gaps would show what a policy left out, so they never leave; the
+ * researcher maps them back on import (see results.ts), since the shown list is deterministic.
+ */
+export function neutralCritiqueId(i: number): string {
+  return `k${i + 1}`;
+}
+
+function packCritique(c: CritiqueRow, i: number): NonNullable<PackTask['critiques']>[number] {
   const anchor = c.anchor_json ? AnchorSchema.safeParse(JSON.parse(c.anchor_json)) : null;
   const severity = SeveritySchema.safeParse(c.severity);
   const evidence = c.evidence_json ? (JSON.parse(c.evidence_json) as { anchor: unknown; note?: unknown }[]) : [];
@@ -72,9 +81,9 @@ function packCritique(c: CritiqueRow): NonNullable<PackTask['critiques']>[number
     const a = AnchorSchema.safeParse(e.anchor);
     return a.success ? [{ anchor: a.data, ...(typeof e.note === 'string' ? { note: e.note } : {}) }] : [];
   });
-  // SECURITY: blinding. Only what the review screen shows: never score, valid or model.
+  // SECURITY: blinding. Only what the review screen shows: never the original id, score, valid or model.
   return {
-    id: c.id,
+    id: neutralCritiqueId(i),
     text: c.text,
     ...(anchor?.success ? { anchor: anchor.data } : {}),
     ...(severity.success ? { severity: severity.data } : {}),
@@ -114,7 +123,7 @@ export function exportPack(db: WritableDb, studyName: string, evaluator: string,
       ...(context ? { context } : {}),
       ...(t.language !== null ? { language: t.language } : {}),
       ...(t.base !== null ? { base: t.base } : {}),
-      ...(show ? { critiques: shownCritiqueRows(db, t.id, item.policy).map(packCritique) } : {}),
+      ...(show ? { critiques: shownCritiqueRows(db, t.id, item.policy).map((c, i) => packCritique(c, i)) } : {}),
     };
     return { position: item.position, label: item.label, show_critiques: show, task };
   });

@@ -8,7 +8,7 @@ import { ResultsFileSchema, type ResultsFile, type ResultsReview } from '../../.
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { loadEvents } from '../reviews/repository.js';
 import { fileHash, packId } from './hash.js';
-import { shownCritiqueRows } from './packs.js';
+import { neutralCritiqueId, shownCritiqueRows } from './packs.js';
 import { findStudy, findStudyById, studyConditions, type StudyRow } from './repository.js';
 
 interface ImportedPackRow {
@@ -169,10 +169,13 @@ function prepareResults(db: AnyDb, file: ResultsFile, fileName: string, studyNam
       if (r.record.condition !== item.label && r.record.condition !== item.condition) {
         throw new Refusal(`${where}: condition "${r.record.condition}" does not match the assignment`);
       }
-      const expected = shownCritiqueRows(db, r.record.task, item.policy).map((c) => c.id);
-      if (!sameSet(r.shown, item.policy === 'none' ? [] : expected)) {
-        throw new Refusal(`${where}: the critiques shown (${r.shown.join(', ') || 'none'}) are not those the condition shows`);
-      }
+      const expected = item.policy === 'none' ? [] : shownCritiqueRows(db, r.record.task, item.policy).map((c) => c.id);
+      // Packs name critiques k1, k2, … (neutralCritiqueId); a review made in this database uses the original ids.
+      const neutral = expected.map((_, i) => neutralCritiqueId(i));
+      let toOriginal: (id: string) => string;
+      if (sameSet(r.shown, neutral)) toOriginal = (id) => expected[neutral.indexOf(id)] ?? id;
+      else if (sameSet(r.shown, expected)) toOriginal = (id) => id;
+      else throw new Refusal(`${where}: the critiques shown (${r.shown.join(', ') || 'none'}) are not those the condition shows`);
       const events = r.events.map((e, k) => {
         if (e.seq !== k + 1) throw new Refusal(`${where}: events.${k}.seq: expected ${k + 1}, found ${e.seq} (the log has a gap)`);
         const parsed = ReviewEventSchema.safeParse({ ...e.payload, type: e.type });
@@ -184,37 +187,43 @@ function prepareResults(db: AnyDb, file: ResultsFile, fileName: string, studyNam
         r.shown,
         where,
       );
-      const record = buildReviewRecord(
-        {
-          task: r.record.task,
-          evaluator: file.evaluator,
-          study: study.name,
-          condition: item.condition,
-          startedAt: r.started_at_ms,
-          submittedAt: r.submitted_at_ms,
-          activeMs: r.active_ms,
-          shown: r.shown,
-        },
-        events.map((e) => e.event),
-      );
-      if (canonicalJson({ ...record, condition: r.record.condition }) !== canonicalJson(r.record)) {
+      const meta = {
+        task: r.record.task,
+        evaluator: file.evaluator,
+        study: study.name,
+        condition: r.record.condition,
+        startedAt: r.started_at_ms,
+        submittedAt: r.submitted_at_ms,
+        activeMs: r.active_ms,
+        shown: r.shown,
+      };
+      if (canonicalJson(buildReviewRecord(meta, events.map((e) => e.event))) !== canonicalJson(r.record)) {
         throw new Refusal(`${where}: the record does not match its event log`);
       }
+      const mapped = events.map((e) => ({ ...e, event: withOriginalCritique(e.event, toOriginal) }));
+      const shown = r.shown.map(toOriginal);
+      const record = buildReviewRecord({ ...meta, condition: item.condition, shown }, mapped.map((e) => e.event));
       return {
         where,
         itemId: item.id,
         task: r.record.task,
         evaluator: file.evaluator,
         status,
-        shown: r.shown,
+        shown,
         startedAt: r.started_at_ms,
         submittedAt: r.submitted_at_ms,
         activeMs: r.active_ms,
-        events,
+        events: mapped,
         record,
       };
     }),
   };
+}
+
+/** The event with its critique id (if any) translated from the pack's neutral id to the original. */
+function withOriginalCritique(event: ReviewEvent, toOriginal: (id: string) => string): ReviewEvent {
+  if (event.type === 'decision-recorded' || event.type === 'decision-cleared') return { ...event, critique: toOriginal(event.critique) };
+  return event;
 }
 
 /** Synthesises the event log of a record made outside Assay, in the order an evaluator would act. */

@@ -123,9 +123,12 @@ describe('packs', () => {
       for (const word of forbidden) expect(content.includes(word), `pack of ${ev.id} contains ${word}`).toBe(false);
       // Each item carries exactly the critiques its condition shows.
       for (const [i, item] of pack.items.entries()) {
-        const ids = (item.task.critiques ?? []).map((c) => c.id);
-        const expected = { blindfold: [], fullhelp: ['c1', 'c2', 'c3', 'c4'], besttwo: ['c1', 'c3'], nodecoys: ['c1', 'c2', 'c3'] }[mine[i]!.condition];
-        expect(ids, `${ev.id} item ${i + 1} (${mine[i]!.condition})`).toEqual(expected);
+        const source = studyTasks(8).find((t) => t['id'] === item.task.id)!['critiques'] as { id: string; text: string }[];
+        const expected = { blindfold: [], fullhelp: ['c1', 'c2', 'c3', 'c4'], besttwo: ['c1', 'c3'], nodecoys: ['c1', 'c2', 'c3'] }[mine[i]!.condition]!;
+        const texts = expected.map((id) => source.find((c) => c.id === id)!.text);
+        expect((item.task.critiques ?? []).map((c) => c.text), `${ev.id} item ${i + 1} (${mine[i]!.condition})`).toEqual(texts);
+        // Neutral ids: the gap in c1, c3 would tell that c2 was left out.
+        expect((item.task.critiques ?? []).map((c) => c.id)).toEqual(expected.map((_, k) => `k${k + 1}`));
         expect(item.show_critiques).toBe(mine[i]!.condition !== 'blindfold');
       }
       // Tasks of other evaluators are not in the pack.
@@ -196,12 +199,24 @@ describe('results', () => {
       expect(r.added).toHaveLength(1);
       expect(r.rating).toBeGreaterThanOrEqual(3);
     }
+    // The same reviews, with the pack's neutral critique ids (k1, k2, …) mapped back to the task's.
     const evRecords = exportReviewRecords(ev, { study: 'uplift' });
-    const strip = (x: { condition: string }[]): unknown => x.map((r) => ({ ...r, condition: '' })).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
-    expect(strip(merged)).toEqual(strip(evRecords));
-    // The event log came along verbatim.
-    const count = (d: WritableDb): unknown => d.prepare('SELECT type, payload_json, client_time, server_time FROM review_events ORDER BY server_time, seq').all();
-    expect(count(db)).toEqual(count(ev));
+    const byTask = (x: typeof merged) => [...x].sort((a, b) => a.task.localeCompare(b.task));
+    const policyOf = Object.fromEntries(conditions.map((c) => [c.name, c.policy]));
+    const original = { none: [], all: ['c1', 'c2', 'c3', 'c4'], 'top-2': ['c1', 'c3'], 'valid-only': ['c1', 'c2', 'c3'] } as Record<string, string[]>;
+    byTask(merged).forEach((r, i) => {
+      const e = byTask(evRecords)[i]!;
+      const ids = original[policyOf[r.condition]!]!;
+      const back = (id: string): string => ids[Number(id.slice(1)) - 1]!;
+      expect(e.shown?.every((id) => /^k\d+$/.test(id))).toBe(true);
+      expect(r.shown).toEqual(ids);
+      expect(r).toEqual({ ...e, condition: r.condition, shown: e.shown!.map(back), decisions: e.decisions.map((d) => ({ ...d, critique: back(d.critique) })) });
+    });
+    // The event log came along: same events, times and order; decisions name the original critiques.
+    const log = (d: WritableDb): { type: string; payload_json: string; client_time: number; server_time: number }[] =>
+      d.prepare('SELECT type, payload_json, client_time, server_time FROM review_events ORDER BY server_time, seq').all() as never;
+    expect(log(db).map((e) => [e.type, e.client_time, e.server_time])).toEqual(log(ev).map((e) => [e.type, e.client_time, e.server_time]));
+    for (const e of log(db)) if (e.type === 'decision-recorded') expect(JSON.parse(e.payload_json).critique).toMatch(/^c\d$/);
     expect(getStudy(db, 'uplift').assignments.filter((a) => a.status === 'submitted')).toHaveLength(4);
   });
 
