@@ -85,7 +85,7 @@ export function Dashboard({ metrics }: { readonly metrics: StudyMetrics }): Reac
           render={(w) => evaluatorUpliftPlot(m, w)}
           empty={m.baseline ? 'No evaluator has reviews in both the baseline and another condition.' : 'No baseline condition (policy none).'}
         />
-        <PlotFigure title="Detection by queue position" name={`${m.study}-position`} height={220} deps={[m]} render={(w) => positionPlot(m, w)} note="Learning or fatigue: flaws caught per review at each position of the evaluators' queues." />
+        <PlotFigure title="Detection by queue position" name={`${m.study}-position`} height={220} deps={[m]} render={(w) => positionPlot(m, w)} note="Learning or fatigue: flaws caught per review at each position of the evaluators' queues (dots); lines: moving mean over five positions." />
       </div>
     </div>
   );

@@ -158,8 +158,9 @@ export function positionPlot(m: StudyMetrics, width: number): Element | null {
     x: { label: 'position in queue →', grid: true },
     y: { label: '↑ caught per review', grid: true, zero: true },
     marks: [
-      Plot.line(rows, { x: 'position', y: 'caught_per_review', stroke: 'condition', curve: 'linear' }),
-      Plot.dot(rows, { x: 'position', y: 'caught_per_review', fill: 'condition', r: 2.5 }),
+      Plot.dot(rows, { x: 'position', y: 'caught_per_review', fill: 'condition', r: 2.5, fillOpacity: 0.45 }),
+      // a moving mean over five positions: the raw per-position means are noisy
+      Plot.line(rows, Plot.windowY({ k: 5, anchor: 'middle' }, { x: 'position', y: 'caught_per_review', stroke: 'condition', strokeWidth: 2 })),
       Plot.text(rows, Plot.selectLast({ x: 'position', y: 'caught_per_review', z: 'condition', text: 'condition', fill: 'condition', dx: 6, textAnchor: 'start' })),
     ],
   });
