@@ -4,6 +4,7 @@ import { durabilitySection } from './durability.js';
 import { importSection } from './import.js';
 import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
+import { studiesSection } from './studies.js';
 
 /** Every benchmark section, in the order they run. Add a section here. */
 export const sections: readonly BenchSection[] = [
@@ -12,4 +13,5 @@ export const sections: readonly BenchSection[] = [
   metricsSection,
   importSection,
   nextItemSection,
+  studiesSection,
 ];
