@@ -159,10 +159,13 @@ function prepareResults(db: AnyDb, file: ResultsFile, fileName: string, studyNam
   if (file.pack.id !== packId(study.id, file.evaluator)) {
     throw new Refusal(`${fileName}: pack "${file.pack.id}" was never issued to evaluator "${file.evaluator}" in study "${study.name}"`);
   }
+  const seen = new Set<string>();
   return {
     study,
     reviews: file.reviews.map((r, i) => {
       const where = `${fileName}: reviews.${i} (task "${r.record.task}")`;
+      if (seen.has(r.record.task)) throw new Refusal(`${where}: a second review of the same task`);
+      seen.add(r.record.task);
       if (r.record.evaluator !== file.evaluator) throw new Refusal(`${where}: evaluator "${r.record.evaluator}" is not the file's evaluator "${file.evaluator}"`);
       if (r.record.study !== study.name) throw new Refusal(`${where}: study "${r.record.study}" is not "${study.name}"`);
       const item = itemOf(db, study, file.evaluator, r.record.task, where);

@@ -255,6 +255,10 @@ describe('results', () => {
     const forged = { ...file, pack: { id: 'pack-000000000000000000000000' } };
     const [p] = importResults(db, [{ fileName: 'p.json', content: JSON.stringify({ ...forged, hash: fileHash(forged) }) }]);
     expect(p!.error).toContain('pack "pack-000000000000000000000000" was never issued to evaluator "eval-ann"');
+    // A re-hashed file with one review twice is refused, not half-merged.
+    const doubled = { ...file, reviews: [...(file['reviews'] as unknown[]), (file['reviews'] as unknown[])[0]] };
+    const [d] = importResults(db, [{ fileName: 'd.json', content: JSON.stringify({ ...doubled, hash: fileHash(doubled) }) }]);
+    expect(d!.error).toMatch(/d\.json: reviews\.4 \(task "[^"]+"\): a second review of the same task/);
     expect(reviews()).toEqual({ n: 0 });
   });
 
