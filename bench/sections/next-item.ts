@@ -91,7 +91,7 @@ export const nextItemSection: BenchSection = {
       await page.locator(`[data-review-item="${queue[0]!.id}"]`).waitFor();
       for (let i = 1; i < queue.length; i++) {
         const item = queue[i]!;
-        await page.waitForTimeout(1200); // the evaluator looks at the current item; prefetch runs
+        await page.waitForTimeout(2500); // the evaluator looks at the current item (for seconds, really); prefetch runs
         // A string, not a function: tsx would wrap inner functions in a helper the page lacks.
         const ms = (await page.evaluate(`new Promise((resolve) => {
           const started = performance.now();

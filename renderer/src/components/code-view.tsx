@@ -70,7 +70,23 @@ const idle: { single: monaco.editor.IStandaloneCodeEditor | null; diff: monaco.e
   nodes: new Map(),
 };
 
+// An editor already showing the next item, rendered off screen ahead of time (see prepareCodeView).
+let prepared: { key: string; editors: Editors } | null = null;
+let offscreen: HTMLDivElement | null = null;
+
+const keyOf = (base: string | null, output: string, language: string): string => `${language}\u0000${base === null ? '-' : `+${base.length}:${base}`}\u0000${output}`;
+
 function acquire(host: HTMLDivElement, base: string | null, output: string, language: string): Editors {
+  if (prepared && prepared.key === keyOf(base, output, language)) {
+    const e = prepared.editors;
+    prepared = null;
+    host.appendChild(e.node);
+    return e;
+  }
+  return create(host, base, output, language);
+}
+
+function create(host: HTMLDivElement, base: string | null, output: string, language: string): Editors {
   if (base !== null) {
     const original = monaco.editor.createModel(base, language);
     const modified = monaco.editor.createModel(output, language);
@@ -101,6 +117,33 @@ function acquire(host: HTMLDivElement, base: string | null, output: string, lang
   editor.setModel(model);
   editor.setScrollTop(0);
   return { kind: 'single', editor, model, node };
+}
+
+/**
+ * Renders an item's code off screen, at the given size, so that showing it next is only a move of
+ * finished DOM (the prefetch of the review workspace). Replaces an earlier preparation.
+ */
+export function prepareCodeView(output: string, base: string | null, language: string, width: number, height: number): void {
+  const key = keyOf(base, output, language);
+  if (prepared?.key === key) return;
+  if (prepared) release(prepared.editors);
+  if (!offscreen) {
+    offscreen = document.createElement('div');
+    offscreen.className = 'code-view-offscreen';
+    offscreen.setAttribute('aria-hidden', 'true');
+    offscreen.inert = true;
+    document.body.appendChild(offscreen);
+  }
+  offscreen.style.width = `${Math.round(width)}px`;
+  offscreen.style.height = `${Math.round(height)}px`;
+  const host = document.createElement('div');
+  host.className = 'code-view';
+  offscreen.appendChild(host);
+  const editors = create(host, base, output, language);
+  // Keep the editor's node but not the temporary host.
+  offscreen.appendChild(editors.node);
+  host.remove();
+  prepared = { key, editors };
 }
 
 /** Detaches the models (before disposing them: monaco-react #647), then keeps or disposes the editor. */

@@ -5,14 +5,37 @@ import { call } from '../../api/client.js';
 const views = new Map<string, Promise<ReviewView>>();
 const key = (evaluator: string, item: number): string => `${evaluator}\u0000${item}`;
 
-/** Starts loading an item's view in the background (no review is started). */
-export function prefetchView(evaluator: string, item: number): void {
+/** Starts loading an item's view in the background (no review is started); returns the promise. */
+export function prefetchView(evaluator: string, item: number): Promise<ReviewView> {
   const k = key(evaluator, item);
-  if (views.has(k)) return;
+  const known = views.get(k);
+  if (known) return known;
   const p = call('review:view', { evaluator, item });
   p.catch(() => views.delete(k));
   views.set(k, p);
   if (views.size > 8) views.delete(views.keys().next().value!);
+  return p;
+}
+
+/**
+ * For a code item: once its view is in, renders its editor off screen in idle time, so that
+ * showing it is a move of finished DOM. `size` is where it will appear.
+ */
+export function prepareCode(view: Promise<ReviewView>, size: () => { width: number; height: number }): () => void {
+  let cancelled = false;
+  void Promise.all([view, import('../../components/code-view.js')]).then(([v, m]) => {
+    if (cancelled || v.task.kind !== 'code') return;
+    const run = (): void => {
+      if (cancelled) return;
+      const { width, height } = size();
+      m.prepareCodeView(v.task.output, v.task.base, v.task.language ?? 'plaintext', width, height);
+    };
+    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(run, { timeout: 1000 });
+    else window.setTimeout(run, 200);
+  }, () => undefined);
+  return () => {
+    cancelled = true;
+  };
 }
 
 /** A prefetched view, once (it is dropped so a later visit sees fresh data). */

@@ -9,7 +9,7 @@ import { describeAnchor, linesToAnchor, quoteToAnchor, rangeOf } from './anchors
 import { ChunkedText, selectionIn, type Mark } from './chunked-text.js';
 import { CritiqueEditor, FlawForm, ReasonPicker, SkipForm, reasonLabel, type FlawDraft } from './forms.js';
 import { ResizablePanes } from './panes.js';
-import { prefetchCodeView, prefetchView } from './prefetch.js';
+import { prefetchCodeView, prefetchView, prepareCode } from './prefetch.js';
 import { nextOpenItem } from './queue-order.js';
 import { ShortcutSheet } from './shortcut-sheet.js';
 import { useReviewSession, type ReviewSession, type SaveStatus } from './use-review-session.js';
@@ -120,14 +120,23 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
 
   // Prefetch the next item (and Monaco when it is code) as soon as this one is on screen.
   useEffect(() => {
-    if (next) prefetchView(evaluator, next.id);
-    if (next?.kind === 'code' || task.kind === 'code') prefetchCodeView();
-  }, [evaluator, next, task.kind]);
+    if (!next) return;
+    const view = prefetchView(evaluator, next.id);
+    if (next.kind !== 'code') return;
+    prefetchCodeView();
+    return prepareCode(view, () => {
+      const here = document.querySelector('.ws-code .code-host');
+      if (here) return { width: here.clientWidth, height: here.clientHeight };
+      const panes = document.querySelector('.ws-panes');
+      return { width: (panes?.clientWidth ?? window.innerWidth) * 0.52, height: Math.max(200, (panes?.clientHeight ?? window.innerHeight) - 40) };
+    });
+  }, [evaluator, next]);
 
   // Tell the queue; after submit/skip, move on once the server has the event.
+  // Only a finished item changes what "next" means; in-progress statuses refresh with the queue.
   useEffect(() => {
-    onStatus(item, state.status === 'open' ? (state.seq > 0 ? 'open' : 'open') : state.status);
-  }, [item, state.status, state.seq, onStatus]);
+    if (state.status !== 'open') onStatus(item, state.status);
+  }, [item, state.status, onStatus]);
   useEffect(() => {
     if (finishing && readOnly && save.kind === 'saved') {
       setFinishing(false);
