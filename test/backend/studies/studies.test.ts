@@ -418,6 +418,12 @@ describe('CLI', () => {
     expect(err.join('')).toContain('--conditions: entry 1 "a-none": expected NAME:POLICY');
     expect(await run('study', 'create', '--name', 'x', '--db', rdb)).toBe(2);
 
+    const packDir = path.join(dir, 'packs');
+    expect(await run('pack', 'export', '--study', 'pilot', '--all', '--out', packDir, '--db', rdb)).toBe(0);
+    expect(fs.readdirSync(packDir).sort()).toEqual(['pilot-a.assay-pack.json', 'pilot-b.assay-pack.json', 'pilot-c.assay-pack.json']);
+    expect(await run('pack', 'export', '--study', 'pilot', '--all', '--evaluator', 'a', '--out', packDir, '--db', rdb)).toBe(2);
+    expect(await run('pack', 'export', '--study', 'pilot', '--evaluator', 'zed', '--out', packDir, '--db', rdb)).toBe(1);
+    expect(err.join('')).toContain('Evaluator "zed" is not in study "pilot"');
     const packFile = path.join(dir, 'a.pack.json');
     expect(await run('pack', 'export', '--study', 'pilot', '--evaluator', 'a', '--out', packFile, '--db', rdb)).toBe(0);
     expect(await run('pack', 'import', packFile, '--db', edb)).toBe(0);

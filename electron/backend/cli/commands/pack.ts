@@ -3,6 +3,7 @@ import path from 'node:path';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
 import { exportPack, importPack } from '../../studies/packs.js';
+import { getStudy } from '../../studies/repository.js';
 import { InputError, UsageError, dbOption, type Command } from '../command.js';
 
 /** Writes a file atomically (temporary file, then rename): never a half-written pack. */
@@ -20,16 +21,24 @@ export function writeFileAtomic(file: string, content: string): void {
 /** `assay pack export`. */
 export const packExportCommand: Command = {
   words: ['pack', 'export'],
-  summary: "Write one evaluator's offline pack (only what they may see)",
-  usage: '--study NAME --evaluator ID --out FILE [--db PATH]',
-  options: { ...dbOption, study: { type: 'string' }, evaluator: { type: 'string' }, out: { type: 'string' } },
+  summary: "Write an evaluator's offline pack (only what they may see); --all: one per evaluator into a folder",
+  usage: '--study NAME (--evaluator ID --out FILE | --all --out DIR) [--db PATH]',
+  options: { ...dbOption, study: { type: 'string' }, evaluator: { type: 'string' }, all: { type: 'boolean' }, out: { type: 'string' } },
   run({ values }, io) {
-    for (const flag of ['study', 'evaluator', 'out']) if (typeof values[flag] !== 'string') throw new UsageError(`--${flag} is required`);
+    for (const flag of ['study', 'out']) if (typeof values[flag] !== 'string') throw new UsageError(`--${flag} is required`);
+    if ((typeof values['evaluator'] === 'string') === Boolean(values['all'])) throw new UsageError('give either --evaluator ID or --all');
+    const study = values['study'] as string;
+    const out = values['out'] as string;
     const db = openDatabase(resolveDbPath(values['db'] as string | undefined, io.env));
     try {
-      const r = exportPack(db, values['study'] as string, values['evaluator'] as string);
-      writeFileAtomic(values['out'] as string, r.content);
-      io.stdout(`${JSON.stringify({ pack: r.pack.pack.id, study: r.pack.study.name, evaluator: r.pack.evaluator.id, items: r.pack.items.length, out: values['out'] })}\n`);
+      const evaluators = values['all'] ? getStudy(db, study).evaluators.map((e) => e.id) : [values['evaluator'] as string];
+      if (values['all']) fs.mkdirSync(out, { recursive: true });
+      for (const evaluator of evaluators) {
+        const r = exportPack(db, study, evaluator);
+        const file = values['all'] ? path.join(out, r.fileName) : out;
+        writeFileAtomic(file, r.content);
+        io.stdout(`${JSON.stringify({ pack: r.pack.pack.id, study: r.pack.study.name, evaluator: r.pack.evaluator.id, items: r.pack.items.length, out: file })}\n`);
+      }
       return 0;
     } finally {
       db.close();
