@@ -53,7 +53,7 @@ export const heapSection: BenchSection = {
       const browser = await launchChromium();
       try {
         const page = await browser.newPage();
-        await page.addInitScript(() => window.localStorage.setItem('assay.evaluator', 'ann'));
+        await page.addInitScript({ content: "window.localStorage.setItem('assay.evaluator', 'ann');" });
         await page.goto(`${server.url}#/review`);
         await page.getByText('Task 0', { exact: true }).first().waitFor({ timeout: 120_000 });
         const queueHeap = await heapMb(page);
