@@ -201,7 +201,11 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
                   {study.evaluators.map((e) => {
                     const a = cells.get(`${t.id}\u0000${e.id}`);
                     return (
-                      <td key={e.id} className={a ? `cell cond-${(conditionIndex.get(a.condition) ?? 0) % 6}` : 'cell empty'}>
+                      <td
+                        key={e.id}
+                        className={a ? `cell cond-${(conditionIndex.get(a.condition) ?? 0) % 6}` : 'cell empty'}
+                        title={a ? `${a.condition}, shown to ${e.id} as “${a.label}”; item ${a.position} of their queue; ${a.status}` : undefined}
+                      >
                         {a && (
                           <>
                             <span className="cell-cond">{a.condition}</span>
