@@ -80,6 +80,20 @@ function sameJson(source: string, value: unknown): boolean {
   }
 }
 
+/** Tasks validated and queued for writing, per batch. */
+const WRITE_BATCH = 500;
+
+type Params = Record<string, string | number | null>;
+interface PendingRow {
+  readonly line: number;
+  readonly row: Params;
+}
+interface PendingTask {
+  readonly line: number;
+  readonly replace: boolean;
+  readonly row: Params & { readonly id: string };
+}
+
 /** How to count the reviews of a task, if the reviews tables exist in this database (issue #4). */
 function reviewCounter(db: WritableDb): ((taskId: string) => number) | null {
   const has = (table: string): boolean => db.prepare('SELECT 1 FROM sqlite_schema WHERE type = $t AND name = $n').get({ t: 'table', n: table }) !== undefined;
@@ -112,6 +126,7 @@ export class ImportSession {
   private readonly now = Date.now();
   private readonly reviews: ((taskId: string) => number) | null;
   private readonly stmts;
+  private pending: { tasks: PendingTask[]; critiques: PendingRow[]; flaws: PendingRow[] } = { tasks: [], critiques: [], flaws: [] };
 
   constructor(
     private readonly db: WritableDb,
@@ -170,6 +185,7 @@ export class ImportSession {
   /** Ends the file and returns the report; `errorCount > 0` means the caller must roll back. */
   end(): ImportReport {
     this.splitter.end();
+    this.flush();
     this.report.lines = this.splitter.lines;
     this.report.bytes = this.splitter.bytes;
     if (this.report.lines === 0 || (this.report.tasks === 0 && this.report.unchanged === 0 && this.report.errorCount === 0)) {
@@ -238,12 +254,7 @@ export class ImportSession {
       this.count(result.value, replace);
       return; // nothing is written once the file is known to be rejected
     }
-    try {
-      this.write(result.value, source, hash, replace);
-    } catch (err) {
-      this.error(line, '(task)', `database: ${(err as Error).message}`);
-      return;
-    }
+    this.write(result.value, line, source, hash, replace);
     this.count(result.value, replace);
   }
 
@@ -254,7 +265,7 @@ export class ImportSession {
     this.report.flaws += valid.task.flaws?.length ?? 0;
   }
 
-  private write(valid: ValidTask, source: string, hash: string, replace: boolean): void {
+  private write(valid: ValidTask, line: number, source: string, hash: string, replace: boolean): void {
     const { task } = valid;
     const row = {
       id: task.id,
@@ -269,49 +280,80 @@ export class ImportSession {
       hash,
       now: this.now,
     };
-    if (replace) {
-      this.stmts.updateTask.run(row);
-      this.stmts.deleteCritiques.run({ id: task.id });
-      this.stmts.deleteFlaws.run({ id: task.id });
-    } else {
-      this.stmts.insertTask.run({ ...row, seq: ++this.seq });
-    }
+    this.pending.tasks.push({ line, replace, row: replace ? row : { ...row, seq: ++this.seq } });
     const critiques = task.critiques ?? [];
     for (let i = 0; i < critiques.length; i++) {
       const c = critiques[i]!;
       const resolved = valid.critiqueAnchors[i];
       const evidence = valid.critiqueEvidence[i];
-      this.stmts.insertCritique.run({
-        task: task.id,
-        id: c.id,
-        position: i,
-        text: c.text,
-        anchor: json(c.anchor),
-        resolved: resolved ? JSON.stringify(resolved) : null,
-        severity: c.severity ?? null,
-        category: c.category ?? null,
-        score: c.score ?? null,
-        model: c.model ?? null,
-        evidence: evidence ? JSON.stringify(evidence) : null,
-        valid: c.valid === undefined ? null : c.valid ? 1 : 0,
+      this.pending.critiques.push({
+        line,
+        row: {
+          task: task.id,
+          id: c.id,
+          position: i,
+          text: c.text,
+          anchor: json(c.anchor),
+          resolved: resolved ? JSON.stringify(resolved) : null,
+          severity: c.severity ?? null,
+          category: c.category ?? null,
+          score: c.score ?? null,
+          model: c.model ?? null,
+          evidence: evidence ? JSON.stringify(evidence) : null,
+          valid: c.valid === undefined ? null : c.valid ? 1 : 0,
+        },
       });
     }
     const flaws = task.flaws ?? [];
     for (let i = 0; i < flaws.length; i++) {
       const f = flaws[i]!;
       const resolved = valid.flawAnchors[i];
-      this.stmts.insertFlaw.run({
-        task: task.id,
-        id: f.id,
-        position: i,
-        description: f.description,
-        anchor: json(f.anchor),
-        resolved: resolved ? JSON.stringify(resolved) : null,
-        severity: f.severity ?? null,
-        category: f.category ?? null,
-        critiques: json(f.critiques),
+      this.pending.flaws.push({
+        line,
+        row: {
+          task: task.id,
+          id: f.id,
+          position: i,
+          description: f.description,
+          anchor: json(f.anchor),
+          resolved: resolved ? JSON.stringify(resolved) : null,
+          severity: f.severity ?? null,
+          category: f.category ?? null,
+          critiques: json(f.critiques),
+        },
       });
     }
+    if (this.pending.tasks.length >= WRITE_BATCH) this.flush();
+  }
+
+  /**
+   * Writes the queued rows table by table: SQLite appends to one B-tree at a time much faster than
+   * it interleaves three (measured: about a fifth of the write time on the benchmark).
+   */
+  private flush(): void {
+    const { tasks, critiques, flaws } = this.pending;
+    this.pending = { tasks: [], critiques: [], flaws: [] };
+    const run = (line: number, write: () => void): void => {
+      if (this.report.errorCount > 0) return; // the file is rejected: stop writing
+      try {
+        write();
+      } catch (err) {
+        this.error(line, '(task)', `database: ${(err as Error).message}`);
+      }
+    };
+    for (const t of tasks) {
+      run(t.line, () => {
+        if (t.replace) {
+          this.stmts.updateTask.run(t.row);
+          this.stmts.deleteCritiques.run({ id: t.row.id });
+          this.stmts.deleteFlaws.run({ id: t.row.id });
+        } else {
+          this.stmts.insertTask.run(t.row);
+        }
+      });
+    }
+    for (const c of critiques) run(c.line, () => this.stmts.insertCritique.run(c.row));
+    for (const f of flaws) run(f.line, () => this.stmts.insertFlaw.run(f.row));
   }
 }
 
