@@ -300,8 +300,10 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
     const activeMs = Math.round(r.active_seconds * 1000);
     const meta = { task: r.task, evaluator: r.evaluator, study: study.name, condition: item.condition, startedAt, submittedAt, activeMs, shown };
     const record = buildReviewRecord(meta, events);
-    const content = (x: ReviewRecord): string => canonicalJson({ rating: x.rating, skipped: x.skipped, decisions: x.decisions, added: x.added });
-    if (content(record) !== content(r)) throw new Refusal(`${where}: the record contradicts itself (e.g. a rating on a skipped review)`);
+    // Decisions in any order (the stored record lists them in display order).
+    const content = (x: ReviewRecord): string =>
+      canonicalJson({ rating: x.rating, skipped: x.skipped, decisions: [...x.decisions].sort((a, b) => a.critique.localeCompare(b.critique)), added: x.added });
+    if (content(record) !== content(r)) throw new Refusal(`${where}: the record contradicts itself (a rating on a skipped review, or two decisions on one critique)`);
     reviews.push({
       where,
       itemId: item.id,

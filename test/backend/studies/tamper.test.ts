@@ -81,3 +81,50 @@ describe('tampering (property tests)', () => {
     );
   });
 });
+
+describe('review records made outside Assay (property test)', () => {
+  it('are accepted exactly when every decision is on a critique the condition showed', () => {
+    const { db } = tempDb();
+    loadStudyTasks(db, 6);
+    const conditions = [
+      { name: 'none', policy: 'none' },
+      { name: 'every', policy: 'all' },
+      { name: 'best2', policy: 'top-2' },
+      { name: 'clean', policy: 'valid-only' },
+    ];
+    createStudy(db, { name: 'ext', conditions, evaluators: [{ id: 'e1' }, { id: 'e2' }, { id: 'e3' }, { id: 'e4' }], overlap: 4, seed: 9 });
+    const items = db.prepare(`SELECT evaluator_id AS evaluator, task_id AS task, condition FROM queue_items WHERE study = 'ext'`).all() as {
+      evaluator: string;
+      task: string;
+      condition: string;
+    }[];
+    // Fixture critiques: c1 0.9, c2 0.5, c3 0.7, c4 0.1 and valid: false.
+    const shownBy: Record<string, string[]> = { none: [], every: ['c1', 'c2', 'c3', 'c4'], best2: ['c1', 'c3'], clean: ['c1', 'c2', 'c3'] };
+    let n = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(...items), fc.uniqueArray(fc.constantFrom('c1', 'c2', 'c3', 'c4', 'c9'), { maxLength: 5 }), (item, critiques) => {
+        const record = {
+          ...item,
+          study: 'ext',
+          started_at: '2026-02-01T09:00:00Z',
+          submitted_at: '2026-02-01T09:03:00Z',
+          active_seconds: 100 + n++, // a fresh record each run: never "unchanged"
+          rating: 4,
+          skipped: null,
+          decisions: critiques.map((critique) => ({ critique, verdict: 'accept' })),
+          added: [],
+        };
+        const before = snapshot(db);
+        const [r] = importResults(db, [{ fileName: 'ext.jsonl', content: JSON.stringify(record) }]);
+        const allowed = critiques.every((c) => shownBy[item.condition]!.includes(c));
+        if (allowed) expect(r!.status === 'merged' && (r!.added === 1 || r!.conflicts.length === 1), JSON.stringify(r)).toBe(true);
+        else {
+          expect(r!.status).toBe('refused');
+          expect(r!.error).toMatch(/ext\.jsonl:1: decisions\.\d+\.critique: critique "c\d" was not shown in condition/);
+          expect(snapshot(db)).toBe(before);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
