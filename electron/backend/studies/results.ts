@@ -5,7 +5,9 @@ import { buildReviewRecord, ReviewRecordSchema, type ReviewRecord } from '../../
 import { checkReviewEvent, initialReviewState, reduceReview } from '../../../shared/review/state.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
 import { ResultsFileSchema, type ResultsFile, type ResultsReview } from '../../../shared/study/formats.js';
+import { resolveAnchor } from '../../../shared/anchors.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
+import { getTaskView } from '../tasks/repository.js';
 import { loadEvents } from '../reviews/repository.js';
 import { fileHash, packId } from './hash.js';
 import { neutralCritiqueId, shownCritiqueRows } from './packs.js';
@@ -130,13 +132,22 @@ function itemOf(db: AnyDb, study: StudyRow, evaluator: string, task: string, whe
   return item;
 }
 
-/** Replays events with the review rules; throws at the first one that may not follow. */
-function checkEvents(events: readonly ReviewEvent[], shown: readonly string[], where: string): 'submitted' | 'skipped' {
+/**
+ * Replays events with the review rules (the same checks the review screen's back end applies);
+ * throws at the first one that may not follow, or whose flaw anchor does not resolve in the task.
+ */
+function checkEvents(db: AnyDb, task: string, events: readonly ReviewEvent[], shown: readonly string[], where: string): 'submitted' | 'skipped' {
   let state = initialReviewState;
   const rules = { shownCritiques: new Set(shown) };
+  let view: { output: string; base: string | null } | undefined;
   events.forEach((event, i) => {
     const problem = checkReviewEvent(state, event, rules);
     if (problem) throw new Refusal(`${where}: event ${i + 1} (${event.type}): ${problem}`);
+    if ((event.type === 'flaw-added' || event.type === 'flaw-edited') && event.flaw.anchor) {
+      view ??= getTaskView(db, task);
+      const r = resolveAnchor(event.flaw.anchor, view.output, { base: view.base });
+      if (!r.ok) throw new Refusal(`${where}: event ${i + 1} (${event.type}): flaw.anchor.${r.error.path}: ${r.error.message}`);
+    }
     state = reduceReview(state, event);
   });
   if (state.status === 'open') throw new Refusal(`${where}: the review was neither submitted nor skipped`);
@@ -186,6 +197,8 @@ function prepareResults(db: AnyDb, file: ResultsFile, fileName: string, studyNam
         return { event: parsed.data, clientTime: e.client_time, serverTime: e.server_time };
       });
       const status = checkEvents(
+        db,
+        r.record.task,
         events.map((e) => e.event),
         r.shown,
         where,
@@ -293,7 +306,7 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
       const p = ReviewEventSchema.safeParse(e);
       if (!p.success) throw new Refusal(`${where}: ${firstIssue(p.error, '(event)')} (in synthesised event ${k + 1}, ${e.type})`);
     });
-    const status = checkEvents(events, shown, where);
+    const status = checkEvents(db, r.task, events, shown, where);
     const startedAt = Date.parse(r.started_at);
     const submittedAt = Date.parse(r.submitted_at);
     if (submittedAt < startedAt) throw new Refusal(`${where}: submitted_at is before started_at`);
