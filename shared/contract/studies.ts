@@ -45,6 +45,18 @@ export const StudyDetailSchema = z.object({
   evaluators: z.array(z.object({ id: z.string(), displayName: z.string() })),
   tasks: z.array(z.object({ id: z.string(), title: z.string().nullable() })),
   assignments: z.array(StudyAssignmentSchema),
+  /** Results files merged into the study, oldest first (provenance). */
+  imports: z.array(
+    z.object({
+      source: z.string(),
+      kind: z.enum(['results', 'records']),
+      pack: z.string().nullable(),
+      added: z.number().int(),
+      unchanged: z.number().int(),
+      conflicts: z.number().int(),
+      importedAt: z.number().int(),
+    }),
+  ),
 });
 /** A study with its whole assignment. */
 export type StudyDetail = z.infer<typeof StudyDetailSchema>;

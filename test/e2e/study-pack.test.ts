@@ -132,6 +132,9 @@ describe('study pack → review → results round trip (Chromium)', () => {
       await page.getByRole('button', { name: 'Close' }).click();
     }
     await row.getByText('2 / 2').first().waitFor();
+    // Provenance: the merge is listed once (the second, unchanged import stored nothing).
+    const merged = page.getByRole('region', { name: 'Merged results' });
+    expect(await merged.getByRole('row').filter({ hasText: 'ann-results.json' }).count()).toBe(1);
     expect(await page.getByRole('table', { name: 'Assignment matrix' }).locator('.cell-status.submitted').count()).toBe(2);
 
     // A tampered copy is refused, and the page says so.

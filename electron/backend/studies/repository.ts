@@ -159,6 +159,11 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     conditions: studyConditions(db, study.id),
     evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
     tasks,
+    imports: (
+      db
+        .prepare('SELECT source, kind, pack_id, added, unchanged, conflicts, imported_at FROM result_imports WHERE study_id = $id ORDER BY imported_at, id')
+        .all({ id: study.id }) as { source: string; kind: 'results' | 'records'; pack_id: string | null; added: number; unchanged: number; conflicts: number; imported_at: number }[]
+    ).map((r) => ({ source: r.source, kind: r.kind, pack: r.pack_id, added: r.added, unchanged: r.unchanged, conflicts: r.conflicts, importedAt: r.imported_at })),
     assignments: rows.map((r) => ({
       evaluator: r.evaluator_id,
       task: r.task_id,

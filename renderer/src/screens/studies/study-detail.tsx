@@ -174,6 +174,42 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
         </table>
       </section>
 
+      {study.imports.length > 0 && (
+        <section aria-labelledby="imports-title" className="studies-section">
+          <h2 id="imports-title">Merged results</h2>
+          <table className="studies-table">
+            <thead>
+              <tr>
+                <th scope="col">File</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Merged</th>
+                <th scope="col" className="num">
+                  Added
+                </th>
+                <th scope="col" className="num">
+                  Already here
+                </th>
+                <th scope="col" className="num">
+                  Conflicts
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {study.imports.map((m, i) => (
+                <tr key={`${m.source}-${m.importedAt}-${i}`}>
+                  <td className="mono small">{m.source}</td>
+                  <td className="small">{m.kind === 'results' ? 'results file' : 'review records (no event log)'}</td>
+                  <td className="small">{new Date(m.importedAt).toLocaleString()}</td>
+                  <td className="num">{m.added}</td>
+                  <td className="num">{m.unchanged}</td>
+                  <td className="num">{m.conflicts}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+
       <section aria-labelledby="matrix-title" className="studies-section">
         <h2 id="matrix-title">Assignment</h2>
         <p className="muted small">
