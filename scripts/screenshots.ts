@@ -39,7 +39,18 @@ const shots: Shot[] = [
         seed: 7,
         timeLimitSeconds: 900,
       };
-      await fetch(`${url}api/studies:create`, { method: 'POST', body: JSON.stringify(study) });
+      const created = (await (await fetch(`${url}api/studies:create`, { method: 'POST', body: JSON.stringify(study) })).json()) as {
+        ok: boolean;
+        value?: { assignments: { evaluator: string; task: string; condition: string }[] };
+      };
+      if (created.ok && created.value) {
+        // Some progress to show: review records for the unassisted assignments, merged as a file.
+        const records = created.value.assignments
+          .filter((a) => a.condition === 'unassisted')
+          .map((a) => ({ ...a, study: 'uplift-pilot', started_at: '2026-03-02T09:00:00Z', submitted_at: '2026-03-02T09:06:00Z', active_seconds: 340, rating: 5, skipped: null, decisions: [], added: [] }));
+        const content = records.map((r) => JSON.stringify(r)).join('\n');
+        await fetch(`${url}api/results:import`, { method: 'POST', body: JSON.stringify({ files: [{ fileName: 'lab-session.jsonl', content }] }) });
+      }
       await page.goto(`${url}#/studies/uplift-pilot`);
       await page.getByRole('table', { name: 'Assignment matrix' }).waitFor();
     },
