@@ -192,15 +192,106 @@ function describeIssues(raw: unknown, issues: readonly z.core.$ZodIssue[], prefi
   return out;
 }
 
+// A hand-written check of exactly the rules of TaskSchema, for speed: on a valid task (nearly every
+// line of a real package) it replaces the zod parse, which is the slowest part of an import. Anything
+// it does not accept goes through zod, which decides and words the errors. A property test keeps
+// the two in agreement (test/shared/task-format-fast.test.ts).
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const optString = (v: unknown): boolean => v === undefined || typeof v === 'string';
+const nonEmpty = (v: unknown): boolean => typeof v === 'string' && v.length > 0;
+const severities: ReadonlySet<unknown> = new Set(['minor', 'major', 'critical']);
+const optSeverity = (v: unknown): boolean => v === undefined || severities.has(v);
+const natural = (v: unknown, min: number): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= min;
+
+function onlyKeys(o: Json, allowed: readonly string[]): boolean {
+  for (const k in o) if (!allowed.includes(k)) return false;
+  return true;
+}
+
+function anchorShape(a: unknown): boolean {
+  if (!isObject(a)) return false;
+  if ('lines' in a) {
+    const l = a['lines'];
+    return Array.isArray(l) && l.length === 2 && natural(l[0], 1) && natural(l[1], 1) && (l[0] as number) <= (l[1] as number) && (a['side'] === undefined || a['side'] === 'output' || a['side'] === 'base') && onlyKeys(a, ['lines', 'side']);
+  }
+  if ('quote' in a) return nonEmpty(a['quote']) && optString(a['prefix']) && optString(a['suffix']) && onlyKeys(a, ['quote', 'prefix', 'suffix']);
+  return natural(a['start'], 0) && natural(a['end'], 0) && (a['start'] as number) < (a['end'] as number) && onlyKeys(a, ['start', 'end']);
+}
+
+function critiqueShape(c: unknown): boolean {
+  if (!isObject(c)) return false;
+  const score = c['score'];
+  const evidence = c['evidence'];
+  return (
+    nonEmpty(c['id']) &&
+    typeof c['text'] === 'string' &&
+    (c['anchor'] === undefined || anchorShape(c['anchor'])) &&
+    optSeverity(c['severity']) &&
+    optString(c['category']) &&
+    (score === undefined || (typeof score === 'number' && Number.isFinite(score))) &&
+    optString(c['model']) &&
+    (evidence === undefined || (Array.isArray(evidence) && evidence.every((e) => isObject(e) && anchorShape(e['anchor']) && optString(e['note']) && onlyKeys(e, ['anchor', 'note'])))) &&
+    (c['valid'] === undefined || typeof c['valid'] === 'boolean')
+  );
+}
+
+function flawShape(f: unknown): boolean {
+  if (!isObject(f)) return false;
+  const critiques = f['critiques'];
+  return (
+    nonEmpty(f['id']) &&
+    nonEmpty(f['description']) &&
+    (f['anchor'] === undefined || anchorShape(f['anchor'])) &&
+    optSeverity(f['severity']) &&
+    optString(f['category']) &&
+    (critiques === undefined || (Array.isArray(critiques) && critiques.every((x) => typeof x === 'string')))
+  );
+}
+
+function contextShape(c: unknown): boolean {
+  if (!isObject(c)) return false;
+  const sections = c['sections'];
+  return (
+    optString(c['document']) &&
+    optString(c['query']) &&
+    optString(c['problem']) &&
+    (sections === undefined || (Array.isArray(sections) && sections.every((x) => isObject(x) && typeof x['title'] === 'string' && optString(x['summary']) && optString(x['text']))))
+  );
+}
+
+/** True when `raw` satisfies {@link TaskSchema} (a fast, conservative check; see above). */
+export function hasTaskShape(raw: unknown): raw is TaskInput {
+  if (!isObject(raw)) return false;
+  const { critiques, flaws, context, meta } = raw;
+  return (
+    nonEmpty(raw['id']) &&
+    (raw['kind'] === 'summary' || raw['kind'] === 'code') &&
+    optString(raw['title']) &&
+    typeof raw['output'] === 'string' &&
+    (context === undefined || contextShape(context)) &&
+    optString(raw['language']) &&
+    optString(raw['base']) &&
+    (critiques === undefined || (Array.isArray(critiques) && critiques.every(critiqueShape))) &&
+    (flaws === undefined || (Array.isArray(flaws) && flaws.every(flawShape))) &&
+    (meta === undefined || (isObject(meta) && [Object.prototype, null].includes(Object.getPrototypeOf(meta))))
+  );
+}
+
 /**
  * Checks one parsed JSON value as a task: its shape (the zod schema), unique critique and flaw ids,
  * `flaws[].critiques` naming critiques of this task, and every anchor resolving (critique and flaw
  * anchors into `output`, or `base` for `side: "base"`; evidence anchors into `context.document`).
  */
 export function validateTask(raw: unknown): TaskValidation {
-  const parsed = TaskSchema.safeParse(raw);
-  if (!parsed.success) return { ok: false, issues: describeIssues(raw, parsed.error.issues) };
-  const task = parsed.data;
+  let task: TaskInput;
+  if (hasTaskShape(raw)) {
+    task = raw;
+  } else {
+    const parsed = TaskSchema.safeParse(raw);
+    if (!parsed.success) return { ok: false, issues: describeIssues(raw, parsed.error.issues) };
+    task = parsed.data;
+  }
   const issues: TaskIssue[] = [];
   const index = new TextIndex(task.output);
   const base = task.base ?? null;

@@ -123,6 +123,7 @@ export class ImportSession {
   private readonly maxErrors: number;
   private readonly idsInFile = new Map<string, number>();
   private seq: number;
+  private readonly emptyAtStart: boolean;
   private readonly now = Date.now();
   private readonly reviews: ((taskId: string) => number) | null;
   private readonly stmts;
@@ -137,6 +138,7 @@ export class ImportSession {
     this.maxErrors = options.maxErrors ?? 50;
     this.splitter = new LineSplitter((e) => this.onLine(e), options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     this.seq = (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM tasks').get() as { seq: number }).seq;
+    this.emptyAtStart = this.seq === 0;
     this.reviews = reviewCounter(db);
     this.stmts = {
       existing: db.prepare('SELECT content_hash, source_json FROM tasks WHERE id = $id'),
@@ -232,7 +234,8 @@ export class ImportSession {
       .createHash('sha256')
       .update(source === text ? event.bytes : Buffer.from(source, 'utf8'))
       .digest('hex');
-    const found = this.stmts.existing.get({ id: task.id }) as { content_hash: string; source_json: string } | undefined;
+    // (into an empty database nothing can conflict: skip the lookup, which matters for big first imports)
+    const found = this.emptyAtStart ? undefined : (this.stmts.existing.get({ id: task.id }) as { content_hash: string; source_json: string } | undefined);
     let replace = false;
     if (found) {
       if (found.content_hash === hash || sameJson(found.source_json, raw)) {

@@ -32,7 +32,6 @@ export interface UploadOptions {
 
 /** A file name safe to show in messages: no folders, no control characters, not too long. */
 export function uploadLabel(name: string): string {
-  // eslint-disable-next-line no-control-regex
   const base = name.split(/[\\/]/).pop()!.replace(/[\u0000-\u001f\u007f]/g, '').trim();
   return (base || 'upload.jsonl').slice(0, 200);
 }
