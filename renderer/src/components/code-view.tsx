@@ -52,15 +52,67 @@ export function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, '\\$&');
 }
 
+interface Shown {
+  readonly node: HTMLDivElement;
+  /** Decorations per side, and a key of the marks they show (to skip re-applying the same). */
+  readonly collections: Map<'output' | 'base', monaco.editor.IEditorDecorationsCollection>;
+  marksKey: string;
+  revealKey: string;
+}
+
 type Editors =
-  | { kind: 'single'; editor: monaco.editor.IStandaloneCodeEditor; model: monaco.editor.ITextModel; node: HTMLDivElement }
-  | {
+  | (Shown & { kind: 'single'; editor: monaco.editor.IStandaloneCodeEditor; model: monaco.editor.ITextModel })
+  | (Shown & {
       kind: 'diff';
       diff: monaco.editor.IStandaloneDiffEditor;
       original: monaco.editor.ITextModel;
       modified: monaco.editor.ITextModel;
-      node: HTMLDivElement;
-    };
+    });
+
+function marksKeyOf(marks: readonly CodeMark[]): string {
+  return marks.map((m) => `${m.id}|${m.side}|${m.lines[0]}-${m.lines[1]}|${m.className}|${m.hover}`).join('\n');
+}
+
+/** Shows `marks` as line decorations (glyph, highlight, hover); a no-op when they are already shown. */
+function applyMarks(e: Editors, marks: readonly CodeMark[]): void {
+  const key = marksKeyOf(marks);
+  if (key === e.marksKey) return;
+  e.marksKey = key;
+  for (const { side, editor } of sideEditors(e)) {
+    let collection = e.collections.get(side);
+    if (!collection) {
+      collection = editor.createDecorationsCollection();
+      e.collections.set(side, collection);
+    }
+    collection.set(
+      marks
+        .filter((m) => m.side === side)
+        .map((m) => ({
+          range: new monaco.Range(m.lines[0], 1, m.lines[1], 1),
+          options: {
+            isWholeLine: true,
+            className: `cq-line ${m.className}`,
+            glyphMarginClassName: `cq-glyph ${m.className}`,
+            hoverMessage: { value: escapeMarkdown(m.hover), isTrusted: false, supportHtml: false },
+            glyphMarginHoverMessage: { value: escapeMarkdown(m.hover), isTrusted: false, supportHtml: false },
+            overviewRuler: { color: 'rgba(214, 160, 0, 0.8)', position: monaco.editor.OverviewRulerLane.Left },
+          },
+        })),
+    );
+  }
+}
+
+function revealIn(e: Editors, reveal: LineSelection | null): void {
+  if (!reveal) return;
+  // Revealing forces a layout read and a render: skip when these lines were the last revealed
+  // (an editor prepared off screen arrives already scrolled there).
+  const key = `${reveal.side}:${reveal.lines[0]}-${reveal.lines[1]}`;
+  if (key === e.revealKey) return;
+  e.revealKey = key;
+  sideEditors(e)
+    .find((s) => s.side === reveal.side)
+    ?.editor.revealLinesInCenterIfOutsideViewport(reveal.lines[0], reveal.lines[1], monaco.editor.ScrollType.Immediate);
+}
 
 // One idle editor of each kind, kept between items: creating a Monaco (diff) editor costs far more
 // than giving an existing one new models, and the review workspace shows item after item.
@@ -76,7 +128,14 @@ let offscreen: HTMLDivElement | null = null;
 
 const keyOf = (base: string | null, output: string, language: string): string => `${language}\u0000${base === null ? '-' : `+${base.length}:${base}`}\u0000${output}`;
 
+/** The size of the last visible code view: where the next one will most likely appear. */
+export function lastCodeViewSize(): { width: number; height: number } | null {
+  return lastSize;
+}
+let lastSize: { width: number; height: number } | null = null;
+
 function acquire(host: HTMLDivElement, base: string | null, output: string, language: string): Editors {
+  if (host.clientWidth > 0 && host.clientHeight > 0) lastSize = { width: host.clientWidth, height: host.clientHeight };
   if (prepared && prepared.key === keyOf(base, output, language)) {
     const e = prepared.editors;
     prepared = null;
@@ -101,7 +160,7 @@ function create(host: HTMLDivElement, base: string | null, output: string, langu
     }
     host.appendChild(node);
     diff.setModel({ original, modified });
-    return { kind: 'diff', diff, original, modified, node };
+    return { kind: 'diff', diff, original, modified, node, collections: new Map(), marksKey: '', revealKey: '' };
   }
   const model = monaco.editor.createModel(output, language);
   let editor = idle.single;
@@ -116,14 +175,22 @@ function create(host: HTMLDivElement, base: string | null, output: string, langu
   host.appendChild(node);
   editor.setModel(model);
   editor.setScrollTop(0);
-  return { kind: 'single', editor, model, node };
+  return { kind: 'single', editor, model, node, collections: new Map(), marksKey: '', revealKey: '' };
 }
 
 /**
  * Renders an item's code off screen, at the given size, so that showing it next is only a move of
  * finished DOM (the prefetch of the review workspace). Replaces an earlier preparation.
  */
-export function prepareCodeView(output: string, base: string | null, language: string, width: number, height: number): void {
+export function prepareCodeView(
+  output: string,
+  base: string | null,
+  language: string,
+  width: number,
+  height: number,
+  marks: readonly CodeMark[] = [],
+  reveal: LineSelection | null = null,
+): void {
   const key = keyOf(base, output, language);
   if (prepared?.key === key) return;
   if (prepared) release(prepared.editors);
@@ -140,6 +207,8 @@ export function prepareCodeView(output: string, base: string | null, language: s
   host.className = 'code-view';
   offscreen.appendChild(host);
   const editors = create(host, base, output, language);
+  applyMarks(editors, marks);
+  revealIn(editors, reveal);
   // Keep the editor's node but not the temporary host.
   offscreen.appendChild(editors.node);
   host.remove();
@@ -148,6 +217,8 @@ export function prepareCodeView(output: string, base: string | null, language: s
 
 /** Detaches the models (before disposing them: monaco-react #647), then keeps or disposes the editor. */
 function release(e: Editors): void {
+  for (const c of e.collections.values()) c.clear();
+  e.collections.clear();
   e.node.remove();
   if (e.kind === 'diff') {
     e.diff.setModel(null);
@@ -185,7 +256,6 @@ function sideEditors(e: Editors): { side: 'output' | 'base'; editor: monaco.edit
 export default function CodeView({ output, base, language, dark, marks = [], reveal = null, onMarkClick, onSelectLines }: Props): React.JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const editors = useRef<Editors | null>(null);
-  const collections = useRef<Map<string, monaco.editor.IEditorDecorationsCollection>>(new Map());
   const marksRef = useRef(marks);
   const onMarkClickRef = useRef(onMarkClick);
   const onSelectRef = useRef(onSelectLines);
@@ -204,7 +274,6 @@ export default function CodeView({ output, base, language, dark, marks = [], rev
     const disposables: monaco.IDisposable[] = [];
     let lastSide: 'output' | 'base' | null = null;
     for (const { side, editor } of sideEditors(e)) {
-      collections.current.set(side, editor.createDecorationsCollection());
       disposables.push(
         editor.onMouseDown((ev) => {
           const t = ev.target;
@@ -236,40 +305,18 @@ export default function CodeView({ output, base, language, dark, marks = [], rev
     return () => {
       delete el.dataset['codeReady'];
       for (const d of disposables) d.dispose();
-      for (const c of collections.current.values()) c.clear();
-      collections.current.clear();
       editors.current = null;
       release(e);
     };
   }, [output, base, language]);
 
   useEffect(() => {
-    const e = editors.current;
-    if (!e) return;
-    for (const { side } of sideEditors(e)) {
-      const decorations = marks
-        .filter((m) => m.side === side)
-        .map((m) => ({
-          range: new monaco.Range(m.lines[0], 1, m.lines[1], 1),
-          options: {
-            isWholeLine: true,
-            className: `cq-line ${m.className}`,
-            glyphMarginClassName: `cq-glyph ${m.className}`,
-            hoverMessage: { value: escapeMarkdown(m.hover), isTrusted: false, supportHtml: false },
-            glyphMarginHoverMessage: { value: escapeMarkdown(m.hover), isTrusted: false, supportHtml: false },
-            overviewRuler: { color: 'rgba(214, 160, 0, 0.8)', position: monaco.editor.OverviewRulerLane.Left },
-          },
-        }));
-      collections.current.get(side)?.set(decorations);
-    }
+    if (editors.current) applyMarks(editors.current, marks);
   }, [marks, output, base, language]);
 
   useEffect(() => {
-    const e = editors.current;
-    if (!e || !reveal) return;
-    const target = sideEditors(e).find((s) => s.side === reveal.side);
-    target?.editor.revealLinesInCenterIfOutsideViewport(reveal.lines[0], reveal.lines[1]);
-  }, [reveal]);
+    if (editors.current) revealIn(editors.current, reveal);
+  }, [reveal, output, base, language]);
 
   return <div ref={host} className="code-view" />;
 }

@@ -89,3 +89,13 @@ describe('workspace helpers', () => {
     );
   });
 });
+
+describe('active time', () => {
+  it('counts visible time up to 60 s after the last input, nothing while hidden', async () => {
+    const { accountActive } = await import('../../../renderer/src/screens/review/active-time.js');
+    expect(accountActive(0, 1_000, 5_000, 1_000, true)).toBe(4_000);
+    expect(accountActive(0, 1_000, 100_000, 1_000, true)).toBe(60_000); // idle after a minute
+    expect(accountActive(500, 1_000, 5_000, 1_000, false)).toBe(500); // hidden
+    expect(accountActive(0, 70_000, 80_000, 1_000, true)).toBe(0); // still idle
+  });
+});

@@ -1,5 +1,6 @@
 import type { ReviewView } from '../../../../shared/contract/review.js';
 import { call } from '../../api/client.js';
+import { initialCodeLook } from './verdicts.js';
 
 // Views fetched ahead of time (read-only `review:view`), keyed by evaluator and item.
 const views = new Map<string, Promise<ReviewView>>();
@@ -27,8 +28,9 @@ export function prepareCode(view: Promise<ReviewView>, size: () => { width: numb
     if (cancelled || v.task.kind !== 'code') return;
     const run = (): void => {
       if (cancelled) return;
-      const { width, height } = size();
-      m.prepareCodeView(v.task.output, v.task.base, v.task.language ?? 'plaintext', width, height);
+      const { width, height } = m.lastCodeViewSize() ?? size();
+      const look = initialCodeLook(v);
+      m.prepareCodeView(v.task.output, v.task.base, v.task.language ?? 'plaintext', width, height, look.marks, look.reveal);
     };
     if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(run, { timeout: 1000 });
     else window.setTimeout(run, 200);

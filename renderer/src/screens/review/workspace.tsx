@@ -7,11 +7,12 @@ import { useDarkMode } from '../../use-dark.js';
 import { formatDuration } from './active-time.js';
 import { describeAnchor, linesToAnchor, quoteToAnchor, rangeOf } from './anchors.js';
 import { ChunkedText, selectionIn, type Mark } from './chunked-text.js';
-import { CritiqueEditor, FlawForm, ReasonPicker, SkipForm, reasonLabel, type FlawDraft } from './forms.js';
+import { CritiqueEditor, FlawForm, ReasonPicker, SkipForm, type FlawDraft } from './forms.js';
 import { ResizablePanes } from './panes.js';
 import { prefetchCodeView, prefetchView, prepareCode } from './prefetch.js';
 import { nextOpenItem } from './queue-order.js';
 import { ShortcutSheet } from './shortcut-sheet.js';
+import { codeMarksFor, verdictClass, verdictText } from './verdicts.js';
 import { useReviewSession, type ReviewSession, type SaveStatus } from './use-review-session.js';
 
 const CodeView = lazy(() => import('../../components/code-view.js'));
@@ -32,17 +33,6 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
   if (target instanceof HTMLInputElement) return !['radio', 'checkbox', 'button', 'submit', 'reset', 'range'].includes(target.type);
   return false;
-}
-
-function verdictText(d: Decision | undefined): string {
-  if (!d) return 'Undecided';
-  if (d.verdict === 'reject') return `Rejected${d.reason ? ` · ${reasonLabel(d.reason)}` : ''}`;
-  return d.editedText !== undefined ? 'Accepted · edited' : 'Accepted';
-}
-
-function verdictClass(d: Decision | undefined): string {
-  if (!d) return 'cq-open';
-  return d.verdict === 'reject' ? 'cq-rejected' : 'cq-accepted';
 }
 
 interface Props {
@@ -282,26 +272,10 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     [current],
   );
 
-  const codeMarks = useMemo((): CodeMark[] => {
-    if (task.kind !== 'code') return [];
-    const marks: CodeMark[] = [];
-    critiques.forEach((c, i) => {
-      if (c.range) {
-        marks.push({
-          id: c.id,
-          lines: c.range.lines,
-          side: c.range.side,
-          className: `${verdictClass(decisions[c.id])}${current?.id === c.id ? ' cq-selected' : ''}`,
-          hover: `Critique ${i + 1} (${verdictText(decisions[c.id])}): ${c.text}`,
-        });
-      }
-    });
-    for (const f of flaws) {
-      const r = rangeOf(f.anchor, task.output, task.base);
-      if (r) marks.push({ id: `own:${f.id}`, lines: r.lines, side: r.side, className: 'cq-own', hover: `Your flaw: ${f.description}` });
-    }
-    return marks;
-  }, [task, critiques, decisions, flaws, current]);
+  const codeMarks = useMemo(
+    (): CodeMark[] => codeMarksFor(task, critiques, decisions, flaws, current?.id),
+    [task, critiques, decisions, flaws, current],
+  );
 
   const selectCritique = useCallback(
     (id: string) => {
