@@ -149,6 +149,46 @@ shots.push(
   },
 );
 
+// Task import (#3): a refused package with its line-numbered errors, and a large upload in progress.
+// Both packages end with a broken line, so neither changes the demo database.
+async function chooseFiles(page: Page, url: string, name: string, text: string): Promise<void> {
+  await page.goto(`${url}#/tasks`);
+  await page.reload(); // a fresh page: no import left over from the previous shot
+  await page.getByRole('heading', { name: /Tasks/ }).waitFor();
+  await page.getByLabel('Task package files').setInputFiles({ name, mimeType: 'application/x-ndjson', buffer: Buffer.from(text) });
+}
+shots.push(
+  {
+    name: 'tasks-import-progress',
+    prepare: async (page, url) => {
+      const filler = 'The committee approved the budget after a long debate. '.repeat(40);
+      const lines = Array.from({ length: 2000 }, (_, i) => JSON.stringify({ id: `shot-${i}`, kind: 'summary', output: `${i}. ${filler}` }));
+      await page.route('**/api/tasks:importChunk', async (route) => {
+        await new Promise((r) => setTimeout(r, 700)); // slow the upload down enough to see it
+        await route.continue();
+      });
+      await chooseFiles(page, url, 'committee-summaries.jsonl', `${lines.join('\n')}\n{"id": "shot-broken"\n`);
+      await page.waitForFunction(() => Number(document.querySelector('[role=progressbar]')?.getAttribute('aria-valuenow') ?? 0) >= 40);
+      // the route stays: the shot is taken after this returns, while the upload is still crawling
+    },
+  },
+  {
+    name: 'tasks-import-errors',
+    prepare: async (page, url) => {
+      const lines = [
+        '{"id": "town-1", "kind": "summary", "output": "The council met on Tuesday."}',
+        '{"id": "town-2", "kind": "summary", "title": "Budget"}',
+        '{"id": "town-1", "kind": "summary", "output": "Again."}',
+        '{"id": "town-3", "kind": "summary", "output": "Rates rise by 4%.", "critiques": [{"id": "c1", "text": "Wrong figure.", "anchor": {"quote": "5%"}}]}',
+        '{"id": "town-4", "kind": "code", "output": "x = 1\\n", "flaws": [{"id": "f1", "description": "d", "anchor": {"lines": [3, 4]}, "critiques": ["c9"]}]}',
+        '{"id": "town-5", "kind": "summary", "output": "Caf\u00e9 closes."',
+      ];
+      await chooseFiles(page, url, 'town-news.jsonl', lines.join('\n'));
+      await page.getByRole('alert').waitFor();
+    },
+  },
+);
+
 const out = path.join(repoRoot, 'docs', 'screenshots');
 fs.mkdirSync(out, { recursive: true });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-shots-'));
