@@ -115,9 +115,19 @@ describe('review safety (Chromium)', () => {
     await page.locator('.cq-glyph').first().waitFor({ timeout: 30_000 });
     // Hover the critique's line in the new file: Monaco shows the critique as a hover.
     const line = page.locator('.editor.modified .view-line').filter({ hasText: 'onerror' }).first();
-    await line.hover({ position: { x: 30, y: 5 } });
     const hover = page.locator('.monaco-hover:visible').filter({ hasText: 'Hover' });
-    await expect.poll(() => hover.count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    // Under load Monaco can miss one hover: move away and back until it shows.
+    await expect
+      .poll(
+        async () => {
+          await page.mouse.move(5, 5);
+          await line.hover({ position: { x: 30, y: 5 } });
+          await page.waitForTimeout(400);
+          return hover.count();
+        },
+        { timeout: 30_000, intervals: [100] },
+      )
+      .toBeGreaterThan(0);
     const hoverText = await hover.first().innerText();
     expect(hoverText).toContain('[click me](javascript:');
     expect(hoverText).toContain('**bold** <b>b</b>');
