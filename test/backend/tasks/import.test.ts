@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { exportTasks } from '../../../electron/backend/tasks/export.js';
-import { formatErrors, importFile, importTasks, type ImportReport } from '../../../electron/backend/tasks/import.js';
+import { formatErrors, importFile, importTasks, runImport, type ImportReport } from '../../../electron/backend/tasks/import.js';
 import { tempDb } from '../../helpers/db.js';
 import { tempDir } from '../../helpers/temp.js';
 
@@ -219,6 +219,27 @@ describe('task import', () => {
     const before = dump(db);
     const report = importFile(db, writePackage('r.jsonl', [{ ...codeTask, title: 'changed' }]), { label: 'r.jsonl', replace: true });
     expect(report.errors).toEqual(['r.jsonl:1: id: task "code-1" already has 1 review: --replace is refused for reviewed tasks; import it under a new id']);
+    expect(dump(db)).toEqual(before);
+  });
+
+  it('rolls back when reading fails half-way (an exception, not a validation error)', () => {
+    const { db } = tempDb();
+    importTasks(db, [codeTask]);
+    const before = dump(db);
+    expect(() =>
+      runImport(db, 'x.jsonl', {}, (session) => {
+        for (let i = 0; i < 700; i++) session.push(Buffer.from(`${JSON.stringify({ ...summaryTask, id: `r${i}` })}\n`)); // past one write batch
+        throw new Error('EIO: the disk went away');
+      }),
+    ).toThrow(/EIO/);
+    expect(dump(db)).toEqual(before);
+  });
+
+  it('--replace leaves identical tasks alone', () => {
+    const { db } = tempDb();
+    importTasks(db, [summaryTask]);
+    const before = dump(db);
+    expect(importFile(db, writePackage('same.jsonl', [summaryTask]), { replace: true })).toMatchObject({ tasks: 0, replaced: 0, unchanged: 1 });
     expect(dump(db)).toEqual(before);
   });
 
