@@ -70,7 +70,11 @@ export class UploadRegistry {
     if (this.uploads.size >= (this.options.maxUploads ?? 8)) {
       throw new AppError('conflict', 'Too many imports in progress; wait for one to finish or reload the page.');
     }
-    this.dir ??= this.options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'assay-uploads-'));
+    if (this.dir === undefined) {
+      this.dir = this.options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'assay-uploads-'));
+      // the spool folder goes with the process (Ctrl+C on `assay serve`, quitting the app)
+      process.once('exit', () => this.close());
+    }
     fs.mkdirSync(this.dir, { recursive: true });
     // SECURITY: the id is random and the server picks the path; the client's file name never reaches the file system.
     const id = crypto.randomUUID();
