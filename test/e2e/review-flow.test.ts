@@ -35,10 +35,13 @@ describe('review flow (Chromium)', () => {
       code('k2', Array.from({ length: 60 }, (_, i) => `x_${i} = ${i + 1}`).join('\n'), 'beta'),
       code('k3', undefined, 'gamma'),
       { id: 's1', kind: 'summary', title: 'Last summary', output: 'Done.', context: { document: 'Doc.' } },
+      // mostly unchanged, so the diff stays small
+      { ...code('m1', undefined, 'mouse'), base: Array.from({ length: 60 }, (_, i) => (i === 30 ? 'changed = 1' : `x_${i} = ${i}  # mouse`)).join('\n') },
+      { id: 's2', kind: 'summary', title: 'Mouse summary', output: 'The vote was on Monday, and the vote passed.', critiques: [{ id: 'c1', text: 'Which vote?', anchor: { quote: 'the vote passed' } }] },
     ]);
     createEvaluator(db, 'Flo');
     ensurePracticeQueue(db, 'flo');
-    expect(getQueue(db, 'flo')).toHaveLength(4);
+    expect(getQueue(db, 'flo')).toHaveLength(6);
     db.close();
     server = await startServe(dbPath);
     browser = await launchChromium();
@@ -74,7 +77,80 @@ describe('review flow (Chromium)', () => {
     const queue = (await (await fetch(`${server.url}api/review:queue`, { method: 'POST', body: '{"evaluator":"flo"}' })).json()) as {
       value: { items: { taskId: string; status: string }[] };
     };
-    expect(queue.value.items.map((q) => q.status)).toEqual(['submitted', 'submitted', 'submitted', 'open']);
+    expect(queue.value.items.map((q) => q.status)).toEqual(['submitted', 'submitted', 'submitted', 'open', 'new', 'new']);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('by mouse: a glyph selects its critique, selected lines anchor a flaw, selected output text anchors a flaw', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Flo' }).click();
+    const queue = (await (await fetch(`${server.url}api/review:queue`, { method: 'POST', body: '{"evaluator":"flo"}' })).json()) as {
+      value: { items: { id: number; taskId: string }[] };
+    };
+    const id = (task: string): number => queue.value.items.find((q) => q.taskId === task)!.id;
+
+    await page.goto(`${server.url}#/review/${id('m1')}`);
+    await page.getByRole('heading', { name: 'Code m1' }).waitFor();
+    await expect.poll(() => page.locator('.ws-code .cq-glyph').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await page.locator('.ws-code .cq-glyph').last().click();
+    await expect.poll(() => page.getByRole('listitem', { name: 'Critique 2' }).getAttribute('aria-current')).toBe('true');
+    await page.getByRole('button', { name: 'Reject' }).click();
+    await page.getByRole('button', { name: 'Duplicate' }).click();
+
+    // Drag over lines 36–38 of the new side, then "Add flaw": the lines are filled in.
+    const modified = page.locator('.ws-code .editor.modified');
+    const lineBox = async (n: number): Promise<{ x: number; y: number }> => {
+      const box = (await modified.locator('.line-numbers').filter({ hasText: new RegExp(`^${n}$`), visible: true }).first().boundingBox())!;
+      return { x: box.x + box.width + 30, y: box.y + box.height / 2 }; // in the code, right of the number
+    };
+    const from = await lineBox(36); // near critique 2 (line 40), which is in view now
+    const to = await lineBox(38);
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(to.x + 40, to.y, { steps: 5 });
+    await page.mouse.up();
+    await page.getByText('Selected lines 36–38').waitFor();
+    await page.getByRole('button', { name: 'Add flaw' }).click();
+    expect(await page.getByLabel(/^Lines/).inputValue()).toBe('36-38');
+    await page.getByLabel('Description').fill('Dead assignments');
+    await page.getByRole('button', { name: 'Save flaw' }).click();
+    await page.getByText('Dead assignments').waitFor();
+    await page.getByRole('radio', { name: '6' }).check();
+    await page.getByRole('button', { name: 'Submit' }).click();
+
+    // On to the summary: select text in the output, then "Add flaw": the quote is filled in.
+    await page.getByRole('heading', { name: 'Mouse summary' }).waitFor();
+    const output = page.getByRole('region', { name: 'Output' }).last();
+    await output.getByText('Monday', { exact: false }).first().waitFor();
+    await page.evaluate(`(() => {
+      const region = [...document.querySelectorAll('[aria-label="Output"]')].pop();
+      const node = [...region.querySelectorAll('[data-start]')].find((n) => n.textContent.includes('Monday')).firstChild;
+      const at = node.textContent.indexOf('Monday');
+      const range = document.createRange();
+      range.setStart(node, at);
+      range.setEnd(node, at + 'Monday'.length);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+    })()`);
+    await page.getByRole('button', { name: 'Add flaw' }).click();
+    expect(await page.getByLabel(/^Quote from the output/).inputValue()).toBe('Monday');
+    await page.getByLabel('Description').fill('It was Tuesday');
+    await page.getByRole('button', { name: 'Save flaw' }).click();
+    await page.locator('mark.own').filter({ hasText: 'Monday' }).waitFor();
+    await expect.poll(() => page.getByRole('status').innerText()).toContain('Saved');
+    const view = (await (await fetch(`${server.url}api/review:view`, { method: 'POST', body: JSON.stringify({ evaluator: 'flo', item: id('s2') }) })).json()) as {
+      value: { review: { events: { event: { type: string; flaw?: unknown } }[] } };
+    };
+    expect(view.value.review.events.map((e) => e.event)).toEqual([{ type: 'flaw-added', flaw: { id: 'a1', description: 'It was Tuesday', anchor: { quote: 'Monday' } } }]);
+    const m1 = (await (await fetch(`${server.url}api/review:view`, { method: 'POST', body: JSON.stringify({ evaluator: 'flo', item: id('m1') }) })).json()) as {
+      value: { review: { status: string; events: { event: { type: string; flaw?: unknown; reason?: string } }[] } };
+    };
+    expect(m1.value.review.status).toBe('submitted');
+    expect(m1.value.review.events.map((e) => e.event)).toContainEqual({ type: 'flaw-added', flaw: { id: 'a1', description: 'Dead assignments', anchor: { lines: [36, 38] } } });
+    expect(m1.value.review.events.map((e) => e.event)).toContainEqual({ type: 'decision-recorded', critique: 'c2', verdict: 'reject', reason: 'duplicate' });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -125,7 +125,7 @@ describe('review safety (Chromium)', () => {
           await page.waitForTimeout(400);
           return hover.count();
         },
-        { timeout: 30_000, intervals: [100] },
+        { timeout: 30_000, interval: 100 },
       )
       .toBeGreaterThan(0);
     const hoverText = await hover.first().innerText();

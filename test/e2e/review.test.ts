@@ -150,7 +150,6 @@ describe('review workspace (Chromium)', () => {
     expect(await page.getByRole('radio', { name: '3' }).isChecked()).toBe(true);
     await page.getByText('Says the council pays all of it; a grant pays most (r3).').waitFor();
     // Undo history is part of the log too: one undo after the restart goes back to rating 5.
-    await page.locator('body').click({ position: { x: 5, y: 300 } });
     await page.keyboard.press('Control+z');
     expect(await page.getByRole('radio', { name: '5' }).isChecked()).toBe(true);
     await page.keyboard.press('Control+Shift+Z');
@@ -189,7 +188,7 @@ describe('review workspace (Chromium)', () => {
     expect(problems).toEqual([]);
   });
 
-  it('reviews a code diff by keyboard: critiques on lines, a flaw on a line range, rating, submit', async () => {
+  it('reviews a code diff by keyboard only; an action taken while the server is down is saved once it is back', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     watch(page);
     await chooseProfile(page, server.url, false);
@@ -200,30 +199,45 @@ describe('review workspace (Chromium)', () => {
     await page.locator('.monaco-diff-editor').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator('.cq-glyph').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(4);
 
-    // Clicking a critique's glyph selects that critique.
-    await page.locator('.cq-glyph').last().click();
-    await expect.poll(() => card(page, 4).getAttribute('aria-current')).toBe('true');
-    await page.locator('body').click({ position: { x: 5, y: 400 } });
-
-    await page.keyboard.press('k');
-    await page.keyboard.press('k');
-    await page.keyboard.press('k');
     await expect.poll(() => card(page, 1).getAttribute('aria-current')).toBe('true');
-    await page.keyboard.press('a');
+    await page.keyboard.press('a'); // critique 1 accepted, on to 2
     await page.keyboard.press('r');
-    await page.keyboard.press('n'); // critique 2: nitpick
-    await page.keyboard.press('j'); // skip critique 3 undecided; on to 4
+    await page.keyboard.press('n'); // critique 2: nitpick, on to 3
+    await page.keyboard.press('j'); // leave 3 undecided for now; on to 4
     await page.keyboard.press('a');
     await page.keyboard.press('f');
     await page.keyboard.type('Percentile of an empty list now raises a different error');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab'); // severity
+    await page.keyboard.press('Tab'); // category
     await page.keyboard.press('Tab'); // lines
     await page.keyboard.press('Control+A');
     await page.keyboard.type('18-19');
+    await page.keyboard.press('Tab'); // side
+    await page.keyboard.press('ArrowDown'); // old (base)
     await page.keyboard.press('Control+Enter');
     await page.getByText('Percentile of an empty list now raises a different error').waitFor();
     await page.keyboard.press('2');
+    await waitForEvents(server, item, 5);
+
+    // The server dies; the evaluator keeps working: the action waits, marked unsaved.
+    const port = new URL(server.url).port;
+    await server.stop('SIGKILL');
+    await page.keyboard.press('k'); // back to critique 3
+    await page.keyboard.press('r');
+    await page.keyboard.press('u'); // unclear
+    await expect.poll(() => page.getByRole('status').innerText(), { timeout: 15_000 }).toContain('Not saved');
+    expect(await card(page, 3).innerText()).toContain('Rejected · Unclear');
+    server = await startServe(dbPath, ['--port', port]); // back on the same address
+    await expect.poll(() => page.getByRole('status').innerText(), { timeout: 20_000 }).toContain('Saved');
+    await waitForEvents(server, item, 6);
+
+    // Reload: everything is there, from the log.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Refactor of stats helpers (code diff)' }).waitFor();
+    await expect.poll(() => card(page, 3).innerText()).toContain('Rejected · Unclear');
+    expect(await card(page, 2).innerText()).toContain('Rejected · Nitpick');
+    expect(await page.getByRole('radio', { name: '2' }).isChecked()).toBe(true);
+    await page.getByText('Percentile of an empty list now raises a different error').waitFor();
     await page.keyboard.press('?');
     await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
     await page.keyboard.press('Escape');
@@ -236,10 +250,14 @@ describe('review workspace (Chromium)', () => {
     expect(record.decisions).toEqual([
       { critique: 'c1', verdict: 'accept' },
       { critique: 'c2', verdict: 'reject', reason: 'nitpick' },
+      { critique: 'c3', verdict: 'reject', reason: 'unclear' },
       { critique: 'c4', verdict: 'accept' },
     ]);
-    expect(record.added).toEqual([{ id: 'a1', description: 'Percentile of an empty list now raises a different error', anchor: { lines: [18, 19] } }]);
+    expect(record.added).toEqual([
+      { id: 'a1', description: 'Percentile of an empty list now raises a different error', anchor: { lines: [18, 19], side: 'base' } },
+    ]);
     expect(record.rating).toBe(2);
+    expect(record.active_seconds).toBeGreaterThan(0);
     expect(problems).toEqual([]);
   });
 
