@@ -69,11 +69,10 @@ describe('study pack → review → results round trip (Chromium)', () => {
     await page.getByRole('status').filter({ hasText: 'Opened the pack: 2 items for ann in study pilot' }).waitFor();
     await page.getByRole('table').filter({ hasText: 'ann' }).getByText('0 / 2').waitFor();
 
-    // Review through #4's review screen, keyboard only.
-    await page.goto(`${server.url}#/review`);
-    await page.getByRole('heading', { name: 'Who is reviewing?' }).waitFor();
-    await page.getByRole('button', { name: 'Ann Lee' }).click();
+    // "Review" opens #4's review screen on Ann's queue; from there the review is keyboard only.
+    await page.getByRole('button', { name: 'Review as ann' }).click();
     await page.getByRole('heading', { name: 'Your queue' }).waitFor();
+    await page.getByText('0 of 2 done').waitFor(); // Ann's two study items, no profile picker on the way
     const queue = await api<{ items: { id: number; title: string; study: string; label: string }[] }>(server, 'review:queue', { evaluator: 'ann' });
     const studyItems = queue.items.filter((q) => q.study === 'pilot');
     expect(studyItems).toHaveLength(2);

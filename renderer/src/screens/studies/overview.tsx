@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { ImportedPack, ResultsFileReport, StudySummary } from '../../../../shared/contract/studies.js';
 import { call } from '../../api/client.js';
 import { navigate } from '../../router.js';
+import { useEvaluatorChoice } from '../review/profile.js';
 import { downloadText, readFiles } from './files.js';
 import { ImportReports } from './import-reports.js';
 import { Progress } from './progress.js';
@@ -14,6 +15,7 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [reports, setReports] = useState<readonly ResultsFileReport[] | null>(null);
+  const [, chooseEvaluator] = useEvaluatorChoice();
   const packInput = useRef<HTMLInputElement>(null);
   const resultsInput = useRef<HTMLInputElement>(null);
 
@@ -151,7 +153,14 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
                     <Progress done={p.finished} total={p.items} label={`Progress of ${p.evaluator} in ${p.study}`} />
                   </td>
                   <td className="actions">
-                    <button type="button" onClick={() => navigate('review')}>
+                    <button
+                      type="button"
+                      aria-label={`Review as ${p.evaluator}`}
+                      onClick={() => {
+                        chooseEvaluator(p.evaluator); // the review screen opens on this evaluator's queue
+                        navigate('review');
+                      }}
+                    >
                       Review
                     </button>
                     <button type="button" onClick={() => void exportResults(p)}>
