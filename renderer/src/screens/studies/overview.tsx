@@ -44,7 +44,7 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
       setNotice(
         r.unchanged
           ? `This pack was already open: ${r.items} items for ${r.evaluator} in study ${r.study}. Nothing changed.`
-          : `Opened the pack: ${r.items} items for ${r.evaluator} in study ${r.study}. Choose the profile "${r.evaluator}" in Review to start.`,
+          : `Opened the pack: ${r.items} items for ${r.evaluator} in study ${r.study}. Press Review (below) to start.`,
       );
       load();
       onChanged?.();
