@@ -105,6 +105,7 @@ export const nextItemSection: BenchSection = {
           check();
         })`)) as number;
         times[item.kind].push(ms);
+        if (process.env["ASSAY_BENCH_VERBOSE"]) process.stderr.write(`${item.kind} ${ms.toFixed(1)}\n`);
       }
     } finally {
       await browser.close();

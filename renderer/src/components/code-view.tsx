@@ -217,27 +217,32 @@ export function prepareCodeView(
 
 /** Detaches the models (before disposing them: monaco-react #647), then keeps or disposes the editor. */
 function release(e: Editors): void {
-  for (const c of e.collections.values()) c.clear();
-  e.collections.clear();
   e.node.remove();
-  if (e.kind === 'diff') {
-    e.diff.setModel(null);
-    e.original.dispose();
-    e.modified.dispose();
-    if (idle.diff === null) idle.diff = e.diff;
-    else {
-      idle.nodes.delete(e.diff);
-      e.diff.dispose();
+  // The rest can wait: the next item should not pay for tearing this one down.
+  const finish = (): void => {
+    for (const c of e.collections.values()) c.clear();
+    e.collections.clear();
+    if (e.kind === 'diff') {
+      e.diff.setModel(null);
+      e.original.dispose();
+      e.modified.dispose();
+      if (idle.diff === null) idle.diff = e.diff;
+      else {
+        idle.nodes.delete(e.diff);
+        e.diff.dispose();
+      }
+    } else {
+      e.editor.setModel(null);
+      e.model.dispose();
+      if (idle.single === null) idle.single = e.editor;
+      else {
+        idle.nodes.delete(e.editor);
+        e.editor.dispose();
+      }
     }
-  } else {
-    e.editor.setModel(null);
-    e.model.dispose();
-    if (idle.single === null) idle.single = e.editor;
-    else {
-      idle.nodes.delete(e.editor);
-      e.editor.dispose();
-    }
-  }
+  };
+  if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(finish, { timeout: 500 });
+  else window.setTimeout(finish, 50);
 }
 
 function sideEditors(e: Editors): { side: 'output' | 'base'; editor: monaco.editor.ICodeEditor }[] {

@@ -46,11 +46,17 @@ export function codeMarksFor(
   return marks;
 }
 
+/** The index of the first critique without a decision (0 when all are decided). */
+export function firstUndecided(critiques: readonly ShownCritique[], decisions: Readonly<Record<string, Decision>>): number {
+  const i = critiques.findIndex((c) => !decisions[c.id]);
+  return i === -1 ? 0 : i;
+}
+
 /** What a code item shows first: its marks and the first critique's lines (for off-screen rendering). */
 export function initialCodeLook(view: ReviewView): { marks: CodeMark[]; reveal: LineSelection | null } {
   const critiques = view.critiques ?? [];
   const content = replayReview((view.review?.events ?? []).map((e) => e.event)).content;
-  const first = critiques[0];
+  const first = critiques[firstUndecided(critiques, content.decisions)];
   return {
     marks: codeMarksFor(view.task, critiques, content.decisions, content.flaws, first?.id),
     reveal: first?.range ? { lines: first.range.lines, side: first.range.side } : null,

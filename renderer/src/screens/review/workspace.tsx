@@ -12,7 +12,7 @@ import { ResizablePanes } from './panes.js';
 import { prefetchCodeView, prefetchView, prepareCode } from './prefetch.js';
 import { nextOpenItem } from './queue-order.js';
 import { ShortcutSheet } from './shortcut-sheet.js';
-import { codeMarksFor, verdictClass, verdictText } from './verdicts.js';
+import { codeMarksFor, firstUndecided, verdictClass, verdictText } from './verdicts.js';
 import { useReviewSession, type ReviewSession, type SaveStatus } from './use-review-session.js';
 
 const CodeView = lazy(() => import('../../components/code-view.js'));
@@ -98,7 +98,8 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
   const critiques = useMemo(() => view.critiques ?? [], [view.critiques]);
   const assisted = view.critiques !== null;
   const readOnly = state.status !== 'open';
-  const [selected, setSelected] = useState(0);
+  // Resume on the first critique still undecided.
+  const [selected, setSelected] = useState(() => firstUndecided(critiques, state.content.decisions));
   const [mode, setMode] = useState<Mode>(null);
   const [lineSel, setLineSel] = useState<LineSelection | null>(null);
   const [finishing, setFinishing] = useState(false);
