@@ -126,6 +126,12 @@ function QueueList({ evaluator, queue, onSwitch }: { readonly evaluator: string;
     return () => window.removeEventListener('keydown', onKey);
   }, [resume]);
   const groups = [...new Set(queue.map((q) => q.study))];
+  // Long queues: render a window around where the evaluator is, more on request.
+  const [showAll, setShowAll] = useState(false);
+  const limit = 300;
+  const resumeAt = resume ? queue.indexOf(resume) : 0;
+  const windowStart = showAll ? 0 : Math.max(0, Math.min(resumeAt - 20, queue.length - limit));
+  const shown = new Set(showAll ? queue : queue.slice(windowStart, windowStart + limit));
   return (
     <section className="queue" aria-labelledby="queue-title">
       <div className="queue-head">
@@ -152,7 +158,7 @@ function QueueList({ evaluator, queue, onSwitch }: { readonly evaluator: string;
         </span>
       </div>
       {queue.length === 0 && <p className="muted">No items yet. Import tasks (Tasks) or open a study pack.</p>}
-      {groups.map((g) => (
+      {groups.filter((g) => queue.some((q) => q.study === g && shown.has(q))).map((g) => (
         <div key={g} className="queue-group">
           <h2>{g === '' ? 'Practice' : g}</h2>
           <table>
@@ -167,7 +173,7 @@ function QueueList({ evaluator, queue, onSwitch }: { readonly evaluator: string;
             </thead>
             <tbody>
               {queue
-                .filter((q) => q.study === g)
+                .filter((q) => q.study === g && shown.has(q))
                 .map((q) => (
                   <tr key={q.id} className={`status-${q.status}`}>
                     <td className="num muted">{queue.indexOf(q) + 1}</td>
@@ -193,6 +199,14 @@ function QueueList({ evaluator, queue, onSwitch }: { readonly evaluator: string;
           </table>
         </div>
       ))}
+      {shown.size < queue.length && (
+        <p className="muted small">
+          Showing items {windowStart + 1}–{windowStart + shown.size} of {queue.length}.{' '}
+          <button type="button" className="link" onClick={() => setShowAll(true)}>
+            Show all
+          </button>
+        </p>
+      )}
     </section>
   );
 }
