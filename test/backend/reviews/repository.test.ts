@@ -12,6 +12,7 @@ import {
   loadEvents,
   nextActiveMs,
   recordEvent,
+  recordHeartbeat,
   startReview,
 } from '../../../electron/backend/reviews/repository.js';
 import { importTasks } from '../../../electron/backend/tasks/import.js';
@@ -194,6 +195,17 @@ describe('event log', () => {
     });
     expect(exportReviewRecords(db, { study: 'other' })).toEqual([]);
     expect(reviewCsvRow(record!)).toContain('"[{""id"":""a1""');
+  });
+
+  it('heartbeats store active time within the wall clock, and a finished review keeps its time', () => {
+    const { review, item } = started();
+    const t0 = getReviewView(db, 'ana', item).review!.startedAt;
+    expect(recordHeartbeat(db, 'ana', review, 5_000, t0 + 10_000)).toBe(5_000);
+    expect(recordHeartbeat(db, 'ana', review, 999_999, t0 + 11_000)).toBe(8_000); // 5 s + 1 s elapsed + 2 s slack
+    expect(recordHeartbeat(db, 'ana', review, 1_000, t0 + 12_000)).toBe(8_000); // never goes back
+    rec(review, 0, { type: 'skipped', reason: 'Not today' });
+    expect(recordHeartbeat(db, 'ana', review, 50_000, t0 + 60_000)).toBe(getReviewView(db, 'ana', item).review!.activeMs);
+    expect(() => recordHeartbeat(db, 'bob', review, 1, t0)).toThrow(/No evaluator profile "bob"|No review/);
   });
 
   it('accepts active time only as far as the wall clock allows', () => {
