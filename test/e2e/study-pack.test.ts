@@ -76,7 +76,7 @@ describe('study pack → review → results round trip (Chromium)', () => {
     const queue = await api<{ items: { id: number; title: string; study: string; label: string }[] }>(server, 'review:queue', { evaluator: 'ann' });
     const studyItems = queue.items.filter((q) => q.study === 'pilot');
     expect(studyItems).toHaveLength(2);
-    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Start reviewing' }).click();
     for (const [i, item] of studyItems.entries()) {
       await page.getByRole('heading', { name: item.title }).waitFor();
       // Blinding in the evaluator's DOM: no condition names, flaws, scores or other evaluators.
@@ -96,6 +96,8 @@ describe('study pack → review → results round trip (Chromium)', () => {
         .toBe('submitted');
     }
 
+    // After the last item the review screen returns to the queue by itself: let it, then go to Studies.
+    await page.getByText('2 of 2 done').waitFor();
     await page.goto(`${server.url}#/studies`);
     await page.getByRole('table').filter({ hasText: 'ann' }).getByText('2 / 2').waitFor();
     const download = page.waitForEvent('download');
