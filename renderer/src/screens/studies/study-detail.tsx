@@ -30,11 +30,26 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
     Escape: () => navigate('studies'),
   });
 
-  const cells = useMemo(() => {
-    const m = new Map<string, StudyDetail['assignments'][number]>();
-    for (const a of study?.assignments ?? []) m.set(`${a.task}\u0000${a.evaluator}`, a);
-    return m;
+  // One pass over the assignment (it can hold hundreds of thousands of items): matrix cells and
+  // done/total per evaluator and per evaluator × condition ('' = all conditions).
+  const { cells, tally } = useMemo(() => {
+    const cells = new Map<string, StudyDetail['assignments'][number]>();
+    const tally = new Map<string, { done: number; total: number }>();
+    const bump = (key: string, done: boolean): void => {
+      const t = tally.get(key) ?? { done: 0, total: 0 };
+      t.total++;
+      if (done) t.done++;
+      tally.set(key, t);
+    };
+    for (const a of study?.assignments ?? []) {
+      cells.set(`${a.task}\u0000${a.evaluator}`, a);
+      const done = a.status === 'submitted' || a.status === 'skipped';
+      bump(`${a.evaluator}\u0000`, done);
+      bump(`${a.evaluator}\u0000${a.condition}`, done);
+    }
+    return { cells, tally };
   }, [study]);
+  const count = (evaluator: string, condition = ''): { done: number; total: number } => tally.get(`${evaluator}\u0000${condition}`) ?? { done: 0, total: 0 };
 
   if (error && !study)
     return (
@@ -50,7 +65,6 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
   if (!study) return <div className="placeholder" aria-busy="true" />;
 
   const conditionIndex = new Map(study.conditions.map((c, i) => [c.name, i]));
-  const finished = (s: string): boolean => s === 'submitted' || s === 'skipped';
 
   const exportPack = async (evaluator: string): Promise<void> => {
     setError(null);
@@ -75,7 +89,7 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
     }
   };
 
-  const done = study.assignments.filter((a) => finished(a.status)).length;
+  const done = study.evaluators.reduce((n, e) => n + count(e.id).done, 0);
 
   return (
     <section className="studies" aria-labelledby="study-title">
@@ -145,20 +159,20 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
           </thead>
           <tbody>
             {study.evaluators.map((e) => {
-              const mine = study.assignments.filter((a) => a.evaluator === e.id);
+              const mine = count(e.id);
               return (
                 <tr key={e.id}>
                   <td>
                     {e.displayName} {e.displayName !== e.id && <span className="muted mono small">{e.id}</span>}
                   </td>
                   <td>
-                    <Progress done={mine.filter((a) => finished(a.status)).length} total={mine.length} label={`Progress of ${e.id}`} />
+                    <Progress done={mine.done} total={mine.total} label={`Progress of ${e.id}`} />
                   </td>
                   {study.conditions.map((c) => {
-                    const inC = mine.filter((a) => a.condition === c.name);
+                    const inC = count(e.id, c.name);
                     return (
                       <td key={c.name} className="num small">
-                        {inC.filter((a) => finished(a.status)).length} / {inC.length}
+                        {inC.done} / {inC.total}
                       </td>
                     );
                   })}
