@@ -155,3 +155,29 @@ describe('review flow (Chromium)', () => {
     await page.close();
   });
 });
+
+describe('first start (Chromium)', () => {
+  let browser: Browser;
+  let server: ServerProcess;
+  beforeAll(async () => {
+    server = await startServe(tempDbPath());
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('after "Load demo tasks" the app goes to the Review place: profile, then the practice queue', async () => {
+    const page = await browser.newPage();
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Load demo tasks' }).click();
+    await page.getByRole('heading', { name: 'Who is reviewing?' }).waitFor();
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).getAttribute('aria-current')).toBe('page');
+    await page.getByRole('textbox').fill('New Person');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Your queue' }).waitFor();
+    expect(await page.getByRole('row').count()).toBe(1 + 4); // header + the four demo tasks
+    await page.close();
+  });
+});
