@@ -1,11 +1,15 @@
-// Fuzzing the inputs that come from outside: malformed task packages (and, below, review records and
-// results files) are rejected with an error that names the place, and the database is unchanged.
+// Fuzzing the inputs that come from outside: malformed task packages and review records are rejected
+// with an error that names the place, and the database is unchanged. (Results files changed anywhere
+// are fuzzed in test/backend/studies/tamper.test.ts.)
 import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadDemo } from '../../electron/backend/demo.js';
-import { importFile } from '../../electron/backend/tasks/import.js';
+import { createStudy } from '../../electron/backend/studies/repository.js';
+import { importResults } from '../../electron/backend/studies/results.js';
+import { importFile, importTasks } from '../../electron/backend/tasks/import.js';
+import { studyTasks } from '../backend/studies/fixtures.js';
 import { tempDb } from '../helpers/db.js';
 import { dumpDatabase } from '../helpers/dump.js';
 import { tempDir } from '../helpers/temp.js';
@@ -80,6 +84,68 @@ describe('fuzzing: malformed task packages', () => {
           expect(dumpDatabase(db)).toBe(before);
         },
       ),
+      { numRuns: 150 },
+    );
+  });
+});
+
+describe('fuzzing: malformed review records (made outside Assay)', () => {
+  it('are refused with FILE:LINE errors and leave the database exactly as it was', () => {
+    const { db } = tempDb();
+    importTasks(db, studyTasks(6), 'fixture.jsonl');
+    const study = createStudy(db, {
+      name: 'fz',
+      conditions: [
+        { name: 'plain', policy: 'none' },
+        { name: 'help', policy: 'top-2' },
+      ],
+      evaluators: [{ id: 'e1' }, { id: 'e2' }],
+      overlap: 2,
+      seed: 9,
+    });
+    const valid = study.assignments.map((a) => ({
+      task: a.task,
+      evaluator: a.evaluator,
+      study: 'fz',
+      condition: a.condition,
+      started_at: '2026-11-26T10:00:00.000Z',
+      submitted_at: '2026-11-26T10:05:00.000Z',
+      active_seconds: 120,
+      rating: 5,
+      skipped: null,
+      decisions: a.condition === 'help' ? [{ critique: 'c1', verdict: 'accept' }] : [],
+      added: [{ id: 'a1', description: 'missed this' }],
+    }));
+    // The valid file merges (so the refusals below are about the mutations, not the fixture).
+    const { db: probe } = tempDb();
+    importTasks(probe, studyTasks(6), 'fixture.jsonl');
+    createStudy(probe, { name: 'fz', conditions: [{ name: 'plain', policy: 'none' }, { name: 'help', policy: 'top-2' }], evaluators: [{ id: 'e1' }, { id: 'e2' }], overlap: 2, seed: 9 });
+    expect(importResults(probe, [{ fileName: 'ok.jsonl', content: valid.map((r) => JSON.stringify(r)).join('\n') }])[0]).toMatchObject({ status: 'merged' });
+
+    type Rec = (typeof valid)[number];
+    const breakers: { name: string; apply: (r: Rec) => string }[] = [
+      { name: 'rating 9', apply: (r) => JSON.stringify({ ...r, rating: 9 }) },
+      { name: 'verdict maybe', apply: (r) => JSON.stringify({ ...r, decisions: [{ critique: 'c1', verdict: 'maybe' }] }) },
+      { name: 'decision on a hidden critique', apply: (r) => JSON.stringify({ ...r, decisions: [{ critique: 'c4', verdict: 'accept' }] }) },
+      { name: 'wrong condition', apply: (r) => JSON.stringify({ ...r, condition: r.condition === 'help' ? 'plain' : 'help' }) },
+      { name: 'unknown evaluator', apply: (r) => JSON.stringify({ ...r, evaluator: 'mallory' }) },
+      { name: 'unknown task', apply: (r) => JSON.stringify({ ...r, task: 'task-999' }) },
+      { name: 'missing submitted_at', apply: ({ submitted_at: _s, ...r }) => JSON.stringify(r) },
+      { name: 'bad date', apply: (r) => JSON.stringify({ ...r, started_at: 'yesterday' }) },
+      { name: 'negative active time', apply: (r) => JSON.stringify({ ...r, active_seconds: -5 }) },
+      { name: 'truncated JSON', apply: (r) => JSON.stringify(r).slice(0, -2) },
+      { name: 'added flaw without description', apply: (r) => JSON.stringify({ ...r, added: [{ id: 'x' }] }) },
+    ];
+    fc.assert(
+      fc.property(fc.subarray(valid, { minLength: 1 }), fc.nat(), fc.constantFrom(...breakers), (records, where, breaker) => {
+        const bad = where % records.length;
+        const lines = records.map((r, i) => (i === bad ? breaker.apply(r) : JSON.stringify(r)));
+        const before = dumpDatabase(db);
+        const [report] = importResults(db, [{ fileName: 'records.jsonl', content: lines.join('\n') }]);
+        expect(report!.status, breaker.name).toBe('refused');
+        expect(report!.error, breaker.name).toMatch(new RegExp(`^records\\.jsonl:${bad + 1}: `));
+        expect(dumpDatabase(db)).toBe(before);
+      }),
       { numRuns: 150 },
     );
   });
