@@ -64,7 +64,7 @@ describe('database problems give clear messages', () => {
     const err = caught(() =>
       db.transaction(() => {
         for (let i = 0; i < 100; i++) insert.run({ id: `big-${i}`, seq: 1000 + i, out: 'x'.repeat(50_000) });
-      })(),
+      }).immediate(),
     );
     expect(databaseError(err, file)?.message).toMatch(/the disk is full/);
     expect(db.prepare('SELECT count(*) AS n FROM tasks').get()).toEqual(before);
