@@ -55,7 +55,8 @@ export const heapSection: BenchSection = {
         const page = await browser.newPage();
         await page.addInitScript({ content: "window.localStorage.setItem('assay.evaluator', 'ann');" });
         await page.goto(`${server.url}#/review`);
-        await page.getByText('Task 0', { exact: true }).first().waitFor({ timeout: 120_000 });
+        await page.locator('a[href^="#/review/"]').first().waitFor({ timeout: 120_000 });
+        await page.waitForTimeout(1000);
         const queueHeap = await heapMb(page);
         await page.goto(`${server.url}#/studies/big`);
         await page.getByRole('heading', { name: /big/ }).first().waitFor({ timeout: 120_000 });

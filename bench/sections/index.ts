@@ -1,6 +1,7 @@
 import type { BenchSection } from '../section.js';
 import { coldLoadSection } from './cold-load.js';
 import { durabilitySection } from './durability.js';
+import { heapSection } from './heap.js';
 import { importSection } from './import.js';
 import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
@@ -10,6 +11,7 @@ import { studiesSection } from './studies.js';
 export const sections: readonly BenchSection[] = [
   durabilitySection,
   coldLoadSection,
+  heapSection,
   metricsSection,
   importSection,
   nextItemSection,
