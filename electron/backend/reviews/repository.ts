@@ -3,8 +3,9 @@ import { resolveAnchor, TextIndex } from '../../../shared/anchors.js';
 import { parsePolicy, selectShownCritiques } from '../../../shared/policy.js';
 import { AppError } from '../../../shared/result.js';
 import { eventFromRow, eventPayload, type ReviewEvent } from '../../../shared/review/events.js';
-import { checkReviewEvent, replayReview } from '../../../shared/review/state.js';
+import { checkReviewEvent, reduceReview, replayReview, type ReviewState } from '../../../shared/review/state.js';
 import { AnchorSchema, type Anchor } from '../../../shared/task-format.js';
+import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { getTaskView } from '../tasks/repository.js';
 
@@ -350,11 +351,11 @@ export function recordEvent(
   input: RecordInput,
   now = Date.now(),
 ): { seq: number; serverTime: number; status: 'open' | 'submitted' | 'skipped'; activeMs: number } {
-  return db.transaction(() => {
+  const stmts = recordStatements(db);
+  let replayed: { review: number; seq: number; state: ReviewState } | undefined;
+  const result = db.transaction(() => {
     const review = getOwnReview(db, input.evaluator, input.review);
-    const retried = db
-      .prepare('SELECT seq, server_time FROM review_events WHERE review_id = $review AND client_event_id = $cid')
-      .get({ review: review.id, cid: input.clientEventId }) as { seq: number; server_time: number } | undefined;
+    const retried = stmts.retried.get({ review: review.id, cid: input.clientEventId }) as { seq: number; server_time: number } | undefined;
     if (retried) return { seq: retried.seq, serverTime: retried.server_time, status: review.status, activeMs: review.active_ms };
     if (review.last_seq !== input.expectedSeq) {
       throw new AppError(
@@ -362,7 +363,7 @@ export function recordEvent(
         `This review changed in another window (at step ${review.last_seq}, this window expected ${input.expectedSeq}). The latest state was loaded; repeat your last action if it is missing.`,
       );
     }
-    const state = replayReview(loadEvents(db, review.id).map((e) => e.event));
+    const state = reviewStateAt(db, review.id, review.last_seq);
     const problem = checkReviewEvent(state, input.event, { shownCritiques: new Set(JSON.parse(review.shown_json) as string[]) });
     if (problem) throw new AppError('invalid-input', problem);
     const event = input.event;
@@ -373,19 +374,69 @@ export function recordEvent(
     }
     const seq = review.last_seq + 1;
     const { type, payload } = eventPayload(event);
-    db.prepare(
-      `INSERT INTO review_events (review_id, seq, type, payload_json, client_time, server_time, client_event_id)
-       VALUES ($review, $seq, $type, $payload, $clientTime, $now, $cid)`,
-    ).run({ review: review.id, seq, type, payload: JSON.stringify(payload), clientTime: input.clientTime, now, cid: input.clientEventId });
+    stmts.insert.run({ review: review.id, seq, type, payload: JSON.stringify(payload), clientTime: input.clientTime, now, cid: input.clientEventId });
     const status = event.type === 'submitted' ? 'submitted' : event.type === 'skipped' ? 'skipped' : review.status;
     const activeMs = nextActiveMs(review.active_ms, review.active_updated_at, input.activeMs, now);
-    db.prepare(
-      `UPDATE reviews SET last_seq = $seq, status = $status, updated_at = $now, active_ms = $activeMs, active_updated_at = $now,
-              submitted_at = CASE WHEN $status = 'open' THEN submitted_at ELSE $now END
-        WHERE id = $review`,
-    ).run({ seq, status, now, activeMs, review: review.id });
+    stmts.update.run({ seq, status, now, activeMs, review: review.id });
+    replayed = { review: review.id, seq, state: reduceReview(state, event) };
     return { seq, serverTime: now, status, activeMs };
   }).immediate();
+  // Only a committed event advances the cached state (a rolled-back seq may be reused).
+  if (replayed) rememberReviewState(db, replayed.review, replayed.seq, replayed.state);
+  return result;
+}
+
+interface RecordStatements {
+  readonly retried: Statement;
+  readonly insert: Statement;
+  readonly update: Statement;
+}
+
+const recordStatementCache = new WeakMap<AnyDb, RecordStatements>();
+
+/** The statements of {@link recordEvent}, prepared once per database handle. */
+function recordStatements(db: WritableDb): RecordStatements {
+  let stmts = recordStatementCache.get(db);
+  if (!stmts) {
+    stmts = {
+      retried: db.prepare('SELECT seq, server_time FROM review_events WHERE review_id = $review AND client_event_id = $cid'),
+      insert: db.prepare(
+        `INSERT INTO review_events (review_id, seq, type, payload_json, client_time, server_time, client_event_id)
+         VALUES ($review, $seq, $type, $payload, $clientTime, $now, $cid)`,
+      ),
+      update: db.prepare(
+        `UPDATE reviews SET last_seq = $seq, status = $status, updated_at = $now, active_ms = $activeMs, active_updated_at = $now,
+                submitted_at = CASE WHEN $status = 'open' THEN submitted_at ELSE $now END
+          WHERE id = $review`,
+      ),
+    };
+    recordStatementCache.set(db, stmts);
+  }
+  return stmts;
+}
+
+/**
+ * Replayed review states by review id, per database handle, each valid for one committed seq. A
+ * long review would otherwise replay (and re-validate) its whole log on every action. Another
+ * process writing the same review moves `last_seq` past the cached seq, which forces a replay.
+ */
+const reviewStateCache = new WeakMap<AnyDb, Map<number, { seq: number; state: ReviewState }>>();
+const reviewStateCacheSize = 64;
+
+function reviewStateAt(db: AnyDb, review: number, lastSeq: number): ReviewState {
+  const hit = reviewStateCache.get(db)?.get(review);
+  if (hit && hit.seq === lastSeq) return hit.state;
+  const state = replayReview(loadEvents(db, review).map((e) => e.event));
+  rememberReviewState(db, review, lastSeq, state);
+  return state;
+}
+
+function rememberReviewState(db: AnyDb, review: number, seq: number, state: ReviewState): void {
+  let cache = reviewStateCache.get(db);
+  if (!cache) reviewStateCache.set(db, (cache = new Map()));
+  cache.delete(review); // re-insert: Map order doubles as recency
+  cache.set(review, { seq, state });
+  if (cache.size > reviewStateCacheSize) cache.delete(cache.keys().next().value!);
 }
 
 /** Saves a review's active time; a finished review keeps the time it had. */
