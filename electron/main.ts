@@ -2,13 +2,15 @@
 // Everything else lives in electron/backend (plain Node) so that it can be tested without Electron.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { BrowserWindow, app, dialog, ipcMain, net, protocol, session } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session } from 'electron';
 import { createHandlers } from './backend/api/handlers/index.js';
 import { openDatabase } from './backend/db/open.js';
 import type { WritableDb } from './backend/db/types.js';
 import { packageRoot, resolveDbPath } from './backend/paths.js';
 import { contentSecurityPolicy } from '../shared/csp.js';
+import { dispatch } from './backend/api/dispatch.js';
 import { registerIpcHandlers } from './shell/ipc.js';
+import { menuTemplate } from './shell/menu.js';
 import { installNavigationGuards, mainWindowOptions } from './shell/security.js';
 
 protocol.registerSchemesAsPrivileged([
@@ -62,9 +64,25 @@ void app.whenReady().then(() => {
     app.quit();
     return;
   }
-  registerIpcHandlers(ipcMain, createHandlers({ db, dbPath, host: 'desktop' }), dbPath);
+  const handlers = createHandlers({ db, dbPath, host: 'desktop' });
+  registerIpcHandlers(ipcMain, handlers, dbPath);
   serveRenderer();
-  createWindow();
+  const win = createWindow();
+  Menu.setApplicationMenu(
+    Menu.buildFromTemplate(
+      menuTemplate(
+        {
+          chooseFileToOpen: async (title, filters) => (await dialog.showOpenDialog(win, { title, filters, properties: ['openFile'] })).filePaths[0],
+          chooseFileToSave: async (title, defaultPath) => (await dialog.showSaveDialog(win, { title, defaultPath })).filePath || undefined,
+          invoke: (name, input) => dispatch(handlers, name, input, { dbPath }),
+          show: (route) => void win.loadURL(`assay://app/index.html#/${route}`),
+          inform: (title, message) => void dialog.showMessageBox(win, { type: 'info', title, message }),
+          fail: (title, message) => dialog.showErrorBox(title, message),
+        },
+        { mac: process.platform === 'darwin', devTools: !app.isPackaged },
+      ),
+    ),
+  );
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();
   });

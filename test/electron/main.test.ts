@@ -14,6 +14,7 @@ const fake = vi.hoisted(() => {
     permissionHook: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
     exposed: new Map<string, unknown>(),
     errorBoxes: [] as string[][],
+    menu: undefined as unknown,
     quits: 0,
     invoked: [] as unknown[][],
   };
@@ -32,6 +33,7 @@ const fake = vi.hoisted(() => {
   const electron = {
     app: { whenReady: () => Promise.resolve(), on: () => undefined, isPackaged: false, quit: () => (state.quits += 1) },
     dialog: { showErrorBox: (title: string, text: string) => state.errorBoxes.push([title, text]) },
+    Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (state.menu = m) },
     BrowserWindow,
     ipcMain: { handle: (channel: string) => state.handled.push(channel) },
     protocol: { registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s), handle: () => undefined },
@@ -75,6 +77,9 @@ describe('electron main (with a fake electron module)', () => {
     let headers: unknown;
     fake.state.headerHook!({ responseHeaders: { 'X-A': ['1'] } }, (r) => (headers = r));
     expect(headers).toEqual({ responseHeaders: { 'X-A': ['1'], 'Content-Security-Policy': [contentSecurityPolicy] } });
+    const labels = JSON.stringify(fake.state.menu);
+    expect(labels).toContain('Open Pack…');
+    expect(labels).toContain('Export Results…');
     let granted: boolean | undefined;
     fake.state.permissionHook!({}, 'media', (ok) => (granted = ok));
     expect(granted).toBe(false);
