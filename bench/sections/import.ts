@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../../electron/backend/db/open.js';
 import { importFile } from '../../electron/backend/tasks/import.js';
+import { seededRng } from '../../shared/study/random.js';
 import type { BenchFigure, BenchSection } from '../section.js';
 
 const TASKS = Number(process.env['ASSAY_BENCH_IMPORT_TASKS'] ?? 100_000);
@@ -43,16 +44,10 @@ async function cliImport(file: string, db: string): Promise<{ ms: number; peakBy
 
 const words = ['the', 'council', 'bridge', 'repair', 'voted', 'engineers', 'found', 'corrosion', 'supports', 'river', 'shuttle', 'grant', 'pounds', 'months', 'résumé', '世界', 'naïve', '🎉', 'data', 'model'];
 
-/** A deterministic pseudo-random generator (mulberry32), so every run measures the same file. */
+/** A deterministic pseudo-random stream in [0, 1), so every run measures the same file. */
 function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const stream = seededRng(seed);
+  return () => stream.next() / 4294967296;
 }
 
 /** One synthetic task: ~2 KB of output in sentences, 5 critiques (3 anchored), 1 anchored flaw. */

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ApiResult } from '../../shared/result.js';
+import { seededRng } from '../../shared/study/random.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
 
 /** The outcome of a crash run. */
@@ -28,22 +29,13 @@ interface Pending {
   readonly event: Record<string, unknown>;
 }
 
-/** A tiny seeded PRNG (mulberry32), so a failing run can be repeated with its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The server answered and refused: a bug in the harness or the server, never a crash. */
+class Refused extends Error {}
 
 async function api<T>(server: ServerProcess, name: string, input: unknown): Promise<T> {
   const res = await fetch(`${server.url}api/${name}`, { method: 'POST', body: JSON.stringify(input) });
   const body = (await res.json()) as ApiResult<T>;
-  if (!body.ok) throw new Error(`${name}: ${body.error.code}: ${body.error.message}`);
+  if (!body.ok) throw new Refused(`${name}: ${body.error.code}: ${body.error.message}`);
   return body.value;
 }
 
@@ -55,7 +47,9 @@ interface View {
 
 /** Runs `cycles` kill-and-restart cycles on a fresh database; `log` receives one line per cycle. */
 export async function runCrashTest(options: { cycles: number; seed?: number; log?: (line: string) => void }): Promise<CrashReport> {
-  const random = rng(options.seed ?? 20261126);
+  // seeded, so a failing run can be repeated with its seed
+  const stream = seededRng(options.seed ?? 20261126);
+  const random = (): number => stream.next() / 4294967296;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-crash-'));
   const dbPath = path.join(dir, 'crash.db');
   /** Every acknowledged event: review → seq → event. */
@@ -66,38 +60,55 @@ export async function runCrashTest(options: { cycles: number; seed?: number; log
   let server = await startServe(dbPath);
   try {
     await api(server, 'demo:load', {});
-    const evaluator = (await api<{ id: string }>(server, 'evaluators:create', { displayName: 'Crash Tester' })).id;
-    const queue = (await api<{ items: { id: number }[] }>(server, 'review:queue', { evaluator })).items;
+    // Each profile's practice queue holds every demo task; a new profile starts when one is done.
+    let profiles = 0;
+    let evaluator = '';
+    let queue: { id: number }[] = [];
+    const newProfile = async (): Promise<void> => {
+      profiles++;
+      evaluator = (await api<{ id: string }>(server, 'evaluators:create', { displayName: `Crash Tester ${profiles}` })).id;
+      queue = (await api<{ items: { id: number }[] }>(server, 'review:queue', { evaluator })).items;
+    };
+    await newProfile();
     let itemIndex = 0;
     let pending: Pending | undefined;
 
     for (let cycle = 1; cycle <= options.cycles; cycle++) {
+      const current = async (): Promise<View> => {
+        if (itemIndex >= queue.length) {
+          await newProfile();
+          itemIndex = 0;
+        }
+        return api<View>(server, 'review:start', { evaluator, item: queue[itemIndex]!.id });
+      };
       // Open (or resume) the current item's review.
-      let view = await api<View>(server, 'review:start', { evaluator, item: queue[itemIndex % queue.length]!.id });
-      if (view.review!.status !== 'open') {
-        itemIndex++;
-        view = await api<View>(server, 'review:start', { evaluator, item: queue[itemIndex % queue.length]!.id });
-      }
-      const review = view.review!;
-      let lastSeq = review.events.length === 0 ? 0 : review.events[review.events.length - 1]!.seq;
+      let view = await current();
       // A request that was in flight at the last kill is retried, as the UI does after reconnecting.
       if (pending) {
-        if (pending.review === review.id) {
+        if (pending.review === view.review!.id && view.review!.status === 'open') {
           const r = await api<{ seq: number }>(server, 'review:record', { evaluator, ...pending, clientTime: Date.now() });
-          const ok = acked.get(review.id) ?? new Map();
+          const ok = acked.get(pending.review) ?? new Map();
           ok.set(r.seq, pending.event);
-          acked.set(review.id, ok);
+          acked.set(pending.review, ok);
           acknowledged++;
-          lastSeq = Math.max(lastSeq, r.seq);
+          view = await current();
         }
         pending = undefined;
       }
+      while (view.review!.status !== 'open') {
+        itemIndex++;
+        view = await current();
+      }
+      const review = view.review!;
+      let lastSeq = review.events.length === 0 ? 0 : review.events[review.events.length - 1]!.seq;
       // Kill the server after a random delay while actions stream in.
       const killAfter = 5 + Math.floor(random() * 120);
       const killer = new Promise<void>((resolve) => setTimeout(() => void server.stop('SIGKILL').then(resolve), killAfter));
       let alive = true;
       void killer.then(() => (alive = false));
       const critiques = view.critiques ?? [];
+      // Submitting needs a rating (the server enforces the review rules).
+      let rated = review.events.some((e) => e.event['type'] === 'rating-set');
       while (alive) {
         counter++;
         const roll = random();
@@ -107,7 +118,7 @@ export async function runCrashTest(options: { cycles: number; seed?: number; log
           event = random() < 0.5 ? { type: 'decision-recorded', critique: c.id, verdict: 'accept' } : { type: 'decision-recorded', critique: c.id, verdict: 'reject', reason: 'nitpick' };
         } else if (roll < 0.8) {
           event = { type: 'flaw-added', flaw: { id: `crash-${counter}`, description: `flaw number ${counter}`, severity: 'minor' } };
-        } else if (roll < 0.97) {
+        } else if (roll < 0.97 || !rated) {
           event = { type: 'rating-set', rating: 1 + Math.floor(random() * 7) };
         } else {
           event = { type: 'submitted' };
@@ -122,11 +133,13 @@ export async function runCrashTest(options: { cycles: number; seed?: number; log
           acked.set(review.id, ok);
           acknowledged++;
           lastSeq = r.seq;
+          if (event['type'] === 'rating-set') rated = true;
           if (event['type'] === 'submitted') {
             itemIndex++;
             break;
           }
-        } catch {
+        } catch (err) {
+          if (err instanceof Refused) throw err;
           break; // the server died mid-request: the action is unacknowledged
         }
       }
