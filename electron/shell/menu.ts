@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ApiResult } from '../../shared/result.js';
+import { writeFileAtomic } from '../backend/files.js';
 
 /** What the File menu needs from Electron and the back end (fakes in tests). */
 export interface MenuDeps {
@@ -51,11 +52,9 @@ export async function exportResults(deps: MenuDeps): Promise<void> {
   const target = await deps.chooseFileToSave('Export results', v.fileName);
   if (!target) return;
   try {
-    // write beside, then rename: a half-written results file never carries the final name
-    fs.writeFileSync(`${target}.partial`, v.content);
-    fs.renameSync(`${target}.partial`, target);
+    writeFileAtomic(target, v.content);
   } catch (err) {
-    deps.fail('Cannot export results', `${target}: ${(err as Error).message}`);
+    deps.fail('Cannot export results', (err as Error).message);
     return;
   }
   deps.inform('Results exported', `${v.reviews} finished review${v.reviews === 1 ? '' : 's'} written to ${target}. Send this file to the researcher.`);

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../electron/backend/cli/main.js';
+import { cliOk } from '../helpers/cli.js';
+import { watchProblems } from '../helpers/page.js';
 import type { StudyMetrics } from '../../shared/metrics/compute.js';
 import { syntheticConditions, syntheticEvaluators, syntheticRecords, syntheticTasks } from '../backend/analysis/study-fixture.js';
 import { launchChromium } from '../helpers/chromium.js';
@@ -13,13 +14,7 @@ import { tempDir } from '../helpers/temp.js';
 // `assay metrics`; then the dashboard and the matching screen in Chromium, and an adjudication
 // made there showing up in the metrics and the exports.
 
-async function cli(...args: string[]): Promise<string> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { ASSAY_DB: '' } });
-  expect(code, err).toBe(0);
-  return out;
-}
+const cli = cliOk;
 
 describe('analysis end to end (CLI and Chromium)', () => {
   const dir = tempDir();
@@ -29,12 +24,7 @@ describe('analysis end to end (CLI and Chromium)', () => {
   const problems: string[] = [];
   let before: StudyMetrics;
 
-  function watch(page: Page): void {
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-  }
+  const watch = (page: Page): void => watchProblems(page, problems);
 
   beforeAll(async () => {
     const tasksFile = path.join(dir, 'tasks.jsonl');

@@ -1,24 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
-import { startServe, type ServerProcess } from '../helpers/server.js';
-import { tempDbPath } from '../helpers/temp.js';
+import { describe, expect, it } from 'vitest';
+import { useBrowserMode } from '../helpers/browser-mode.js';
 
 describe('browser mode', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServe(tempDbPath());
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useBrowserMode();
 
   it('offers the demo on an empty database, lists the demo tasks, and stays on 127.0.0.1 without console errors', async () => {
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     const requests: string[] = [];
     const problems: string[] = [];
     page.on('request', (r) => requests.push(r.url()));
@@ -27,7 +14,7 @@ describe('browser mode', () => {
     });
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
 
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.getByRole('heading', { name: 'Welcome to Assay' }).waitFor();
     await page.getByRole('button', { name: 'Load demo tasks' }).click();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
@@ -41,7 +28,7 @@ describe('browser mode', () => {
     await page.locator('.monaco-diff-editor').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator('.monaco-diff-editor .view-line').count()).toBeGreaterThan(5);
 
-    const origin = new URL(server.url).origin;
+    const origin = new URL(env.server.url).origin;
     const foreign = requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:') && !u.startsWith('blob:'));
     expect(foreign).toEqual([]);
     expect(problems).toEqual([]);
@@ -49,14 +36,14 @@ describe('browser mode', () => {
   });
 
   it('refuses API calls with a foreign Host or Origin (DNS rebinding)', async () => {
-    const page = await browser.newPage();
-    await page.goto(server.url);
+    const page = await env.browser.newPage();
+    await page.goto(env.server.url);
     const status = await page.evaluate(async () => {
       const r = await fetch('./api/app:info', { method: 'POST', body: '{}' });
       return r.status;
     });
     expect(status).toBe(200);
-    const res = await fetch(`${server.url}api/app:info`, { method: 'POST', body: '{}', headers: { Origin: 'http://evil.example' } });
+    const res = await fetch(`${env.server.url}api/app:info`, { method: 'POST', body: '{}', headers: { Origin: 'http://evil.example' } });
     expect(res.status).toBe(403);
     await page.close();
   });

@@ -1,30 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { launchChromium } from '../helpers/chromium.js';
-import { startServe, type ServerProcess } from '../helpers/server.js';
-import { tempDbPath } from '../helpers/temp.js';
+import { describe, expect, it } from 'vitest';
+import { useBrowserMode } from '../helpers/browser-mode.js';
 
 const task = (id: string, title: string) =>
   JSON.stringify({ id, kind: 'summary', title, context: { document: 'A source text 📄.' }, output: `The output of ${title} 🎉.`, critiques: [{ id: 'c1', text: 'Critique.', anchor: { quote: '🎉' } }] });
 
 describe('import in the UI (browser mode)', () => {
-  let server: ServerProcess;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServe(tempDbPath());
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useBrowserMode();
 
   it('refuses a bad file with line-numbered errors and nothing imported, then imports a good one and lists it', async () => {
-    const page = await browser.newPage();
+    const page = await env.browser.newPage();
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(e.message));
-    await page.goto(`${server.url}#/tasks`);
+    await page.goto(`${env.server.url}#/tasks`);
     await page.getByRole('heading', { name: 'Welcome to Assay' }).waitFor();
 
     const bad = [task('t1', 'First'), '{"id": "t2", "kind": "summary"}', task('t1', 'Again'), '{broken'].join('\n');
@@ -40,7 +27,7 @@ describe('import in the UI (browser mode)', () => {
     ]);
     // nothing was imported: still the empty database
     expect(await page.getByRole('heading', { name: 'Welcome to Assay' }).isVisible()).toBe(true);
-    const info = await (await fetch(`${server.url}api/app:info`, { method: 'POST', body: '{}' })).json();
+    const info = await (await fetch(`${env.server.url}api/app:info`, { method: 'POST', body: '{}' })).json();
     expect(info.value.taskCount).toBe(0);
 
     const good = `${task('t1', 'First task')}\n${task('t2', 'Second task')}\n`;
@@ -56,8 +43,8 @@ describe('import in the UI (browser mode)', () => {
   });
 
   it('shows a progress bar while a large file uploads in chunks, and the import is a no-op the second time', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}#/tasks`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}#/tasks`);
     await page.getByRole('heading', { name: /Tasks/ }).waitFor();
     const filler = 'x'.repeat(2000);
     const lines = Array.from({ length: 2500 }, (_, i) => JSON.stringify({ id: `big-${i}`, kind: 'summary', output: `${i} ${filler}` }));
@@ -84,8 +71,8 @@ describe('import in the UI (browser mode)', () => {
   });
 
   it('imports files dropped on the task list', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}#/tasks`);
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}#/tasks`);
     await page.getByRole('heading', { name: /Tasks/ }).waitFor();
     const content = `${task('dropped-1', 'Dropped task')}\n`;
     const dataTransfer = await page.evaluateHandle((text) => {

@@ -6,6 +6,7 @@ import { importTasks } from '../../electron/backend/tasks/import.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
 import { tempDbPath } from '../helpers/temp.js';
+import { useBrowserMode } from '../helpers/browser-mode.js';
 
 // Item after item: the next item is prefetched (code: rendered off screen) and shown on submit.
 
@@ -157,20 +158,11 @@ describe('review flow (Chromium)', () => {
 });
 
 describe('first start (Chromium)', () => {
-  let browser: Browser;
-  let server: ServerProcess;
-  beforeAll(async () => {
-    server = await startServe(tempDbPath());
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+  const env = useBrowserMode();
 
   it('after "Load demo tasks" the app goes to the Review place: profile, then the practice queue', async () => {
-    const page = await browser.newPage();
-    await page.goto(server.url);
+    const page = await env.browser.newPage();
+    await page.goto(env.server.url);
     await page.getByRole('button', { name: 'Load demo tasks' }).click();
     await page.getByRole('heading', { name: 'Who is reviewing?' }).waitFor();
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Review' }).getAttribute('aria-current')).toBe('page');

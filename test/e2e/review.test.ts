@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { runCli } from '../../electron/backend/cli/main.js';
+import { cliOk } from '../helpers/cli.js';
+import { watchProblems } from '../helpers/page.js';
 import { openDatabase } from '../../electron/backend/db/open.js';
 import { loadDemo } from '../../electron/backend/demo.js';
 import { ReviewRecordSchema, type ReviewRecord } from '../../shared/review/record.js';
@@ -21,10 +22,7 @@ async function api<T>(server: ServerProcess, op: string, input: unknown): Promis
 }
 
 async function exportRecords(db: string): Promise<ReviewRecord[]> {
-  let out = '';
-  let err = '';
-  const code = await runCli(['export', 'reviews', '--db', db], { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {} });
-  expect(code, err).toBe(0);
+  const out = await cliOk('export', 'reviews', '--db', db);
   return out
     .trim()
     .split('\n')
@@ -76,12 +74,8 @@ describe('review workspace (Chromium)', () => {
     await server?.stop();
   });
 
-  function watch(page: Page): void {
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource|ERR_CONNECTION_REFUSED/.test(m.text())) problems.push(`console: ${m.text()}`);
-    });
-  }
+  // the server is killed on purpose: its refused connections are expected
+  const watch = (page: Page): void => watchProblems(page, problems, /Failed to load resource|ERR_CONNECTION_REFUSED/);
 
   it('reviews a summary by keyboard only, survives a server crash, and exports the record', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { runCli } from '../../electron/backend/cli/main.js';
+import { cliOk } from '../helpers/cli.js';
+import { watchProblems } from '../helpers/page.js';
 import { ReviewRecordSchema } from '../../shared/review/record.js';
 import { studyTasks, secrets } from '../backend/studies/fixtures.js';
 import { launchChromium } from '../helpers/chromium.js';
@@ -13,13 +14,7 @@ import { tempDir } from '../helpers/temp.js';
 // evaluator opens the pack in their own Assay (browser mode), reviews with #4's review screen by
 // keyboard, exports results; the researcher imports them and sees the progress.
 
-async function cli(...args: string[]): Promise<string> {
-  let out = '';
-  let err = '';
-  const code = await runCli(args, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: { ASSAY_DB: '' } });
-  expect(code, err).toBe(0);
-  return out;
-}
+const cli = cliOk;
 
 async function api<T>(server: ServerProcess, op: string, input: unknown): Promise<T> {
   const r = (await (await fetch(`${server.url}api/${op}`, { method: 'POST', body: JSON.stringify(input) })).json()) as { ok: boolean; value: T; error?: { message: string } };
@@ -37,12 +32,7 @@ describe('study pack → review → results round trip (Chromium)', () => {
   let server: ServerProcess | undefined;
   const problems: string[] = [];
 
-  function watch(page: Page): void {
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
-    });
-  }
+  const watch = (page: Page): void => watchProblems(page, problems);
 
   beforeAll(async () => {
     const tasksFile = path.join(dir, 'tasks.jsonl');

@@ -7,6 +7,7 @@ import { importTasks } from '../../electron/backend/tasks/import.js';
 import { PackFileSchema } from '../../shared/study/formats.js';
 import { studyTasks } from '../backend/studies/fixtures.js';
 import { launchChromium } from '../helpers/chromium.js';
+import { watchProblems } from '../helpers/page.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
 import { tempDbPath, tempDir } from '../helpers/temp.js';
 
@@ -33,10 +34,7 @@ describe('studies screen (Chromium)', () => {
   it('creates a study from the form, shows the balanced matrix and exports a pack', async () => {
     const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
     const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
+    watchProblems(page, problems);
     await page.goto(`${server.url}#/studies`);
     await page.getByText('No studies in this database.').waitFor();
     await page.keyboard.press('n');

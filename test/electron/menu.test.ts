@@ -76,7 +76,7 @@ describe('desktop File menu (with fake dialogs, real back end)', () => {
     await exportResults(d);
     expect(log.at(-1)).toMatch(/^info Results exported/);
     expect(JSON.parse(fs.readFileSync(target, 'utf8'))).toMatchObject({ format: 'assay-results' });
-    expect(fs.existsSync(`${target}.partial`)).toBe(false);
+    expect(fs.readdirSync(path.dirname(target))).toEqual(['out.json']); // no temporary file left behind
   });
 
   it('the template has the File items with their keys, and dev tools only in development', () => {

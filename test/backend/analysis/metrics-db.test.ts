@@ -5,7 +5,7 @@ import { recordAdjudication } from '../../../electron/backend/analysis/adjudicat
 import { dispatch } from '../../../electron/backend/api/dispatch.js';
 import { createHandlers } from '../../../electron/backend/api/handlers/index.js';
 import { loadStudyData } from '../../../electron/backend/analysis/feed.js';
-import { runCli } from '../../../electron/backend/cli/main.js';
+import { captureCli } from '../../helpers/cli.js';
 import { openDatabase } from '../../../electron/backend/db/open.js';
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { importResults } from '../../../electron/backend/studies/results.js';
@@ -15,12 +15,7 @@ import type { StudyMetrics } from '../../../shared/metrics/compute.js';
 import { repoRoot } from '../../helpers/server.js';
 import { tempDbPath, tempDir } from '../../helpers/temp.js';
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {} });
-  return { code, out, err };
-}
+const cli = (argv: string[]) => captureCli(argv);
 
 // Four summary tasks written for this test: each has two critiques (one valid, one a decoy) and one
 // planted flaw on "wrong", described by the valid critique.

@@ -2,16 +2,11 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../electron/backend/cli/main.js';
+import { captureCli } from '../../helpers/cli.js';
 import { repoRoot } from '../../helpers/server.js';
 import { tempDbPath } from '../../helpers/temp.js';
 
-async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {} });
-  return { code, out, err };
-}
+const run = (argv: string[]) => captureCli(argv);
 
 describe('assay CLI', () => {
   it('prints help listing every command, and the version', async () => {

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../../../electron/backend/cli/main.js';
+import { captureCli } from '../../helpers/cli.js';
 import { databaseError } from '../../../electron/backend/db/errors.js';
 import { latestVersion, migrate, schemaVersion } from '../../../electron/backend/db/migrate.js';
 import { backupBeforeMigration, openDatabase } from '../../../electron/backend/db/open.js';
@@ -10,12 +10,7 @@ import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { loadDemo } from '../../../electron/backend/demo.js';
 import { tempDbPath, tempDir } from '../../helpers/temp.js';
 
-async function cli(argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await runCli(argv, { stdout: (t) => (out += t), stderr: (t) => (err += t), env: {} });
-  return { code, out, err };
-}
+const cli = (argv: string[]) => captureCli(argv);
 
 function caught(fn: () => unknown): unknown {
   try {

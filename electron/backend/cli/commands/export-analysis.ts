@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { toCsv, toJsonl } from '../../../../shared/metrics/tidy.js';
 import { analysisTable, type AnalysisTable } from '../../analysis/export.js';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
 import { UsageError, dbOption, type Command } from '../command.js';
+import { writeFileAtomic } from '../../files.js';
 
 const formats = ['csv', 'jsonl'] as const;
 
@@ -15,14 +15,7 @@ function writeOut(text: string, out: string | undefined, io: Parameters<Command[
     return;
   }
   const target = path.resolve(out);
-  const temp = `${target}.${process.pid}.tmp`;
-  try {
-    fs.writeFileSync(temp, text);
-    fs.renameSync(temp, target);
-  } catch (err) {
-    fs.rmSync(temp, { force: true });
-    throw err;
-  }
+  writeFileAtomic(target, text);
   io.stderr(`${JSON.stringify({ ...summary, out: target })}\n`);
 }
 

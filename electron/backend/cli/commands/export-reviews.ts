@@ -1,9 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
 import { exportReviewRecords, reviewCsvColumns, reviewCsvRow } from '../../reviews/export.js';
 import { UsageError, dbOption, type Command } from '../command.js';
+import { writeFileAtomic } from '../../files.js';
 
 const formats = ['jsonl', 'csv'] as const;
 
@@ -26,16 +26,8 @@ export const exportReviewsCommand: Command = {
         io.stdout(text);
         return 0;
       }
-      // Write beside the target and rename, so a failed export never leaves half a file.
       const target = path.resolve(out);
-      const temp = `${target}.${process.pid}.tmp`;
-      try {
-        fs.writeFileSync(temp, text);
-        fs.renameSync(temp, target);
-      } catch (err) {
-        fs.rmSync(temp, { force: true });
-        throw err;
-      }
+      writeFileAtomic(target, text);
       io.stderr(`${JSON.stringify({ reviews: records.length, out: target, format })}\n`);
       return 0;
     } finally {

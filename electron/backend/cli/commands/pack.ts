@@ -1,22 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../db/open.js';
+import { writeFileAtomic } from '../../files.js';
 import { resolveDbPath } from '../../paths.js';
 import { exportPack, importPack } from '../../studies/packs.js';
 import { getStudy } from '../../studies/repository.js';
 import { InputError, UsageError, dbOption, type Command } from '../command.js';
-
-/** Writes a file atomically (temporary file, then rename): never a half-written pack. */
-export function writeFileAtomic(file: string, content: string): void {
-  const tmp = path.join(path.dirname(path.resolve(file)), `.${path.basename(file)}.${process.pid}.tmp`);
-  try {
-    fs.writeFileSync(tmp, content);
-    fs.renameSync(tmp, file);
-  } catch (err) {
-    fs.rmSync(tmp, { force: true });
-    throw new InputError(`cannot write ${file}: ${(err as Error).message}`);
-  }
-}
 
 /** `assay pack export`. */
 export const packExportCommand: Command = {

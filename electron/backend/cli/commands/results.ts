@@ -4,7 +4,7 @@ import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
 import { exportResults, importResults } from '../../studies/results.js';
 import { InputError, UsageError, dbOption, type Command } from '../command.js';
-import { writeFileAtomic } from './pack.js';
+import { writeFileAtomic } from '../../files.js';
 
 /** `assay results export`. */
 export const resultsExportCommand: Command = {
