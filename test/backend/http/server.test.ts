@@ -40,7 +40,7 @@ describe('browser-mode HTTP host', () => {
     fs.mkdirSync(path.join(staticDir, 'assets'));
     fs.writeFileSync(path.join(staticDir, 'assets', 'a.js'), 'console.log(1)');
     const { db, path: dbPath } = tempDb();
-    server = await startServer({ handlers: createHandlers({ db, dbPath, host: 'browser' }), staticDir, port: 0, maxBodyBytes: 1024 });
+    server = await startServer({ handlers: createHandlers({ db, dbPath, host: 'browser' }), staticDir, port: 0, limits: { bodyBytes: 1024 } });
   });
   afterAll(() => server.close());
 
