@@ -97,14 +97,20 @@ const securityHeaders = {
 };
 
 function mib(bytes: number): string {
-  return `${Number((bytes / MiB).toFixed(1))} MiB`;
+  return bytes < MiB ? `${Math.round(bytes / 1024)} KiB` : `${Number((bytes / MiB).toFixed(1))} MiB`;
 }
 
 /** Writes a JSON answer unless an answer has already begun (then there is nothing left to say). */
 function sendJson(res: http.ServerResponse, status: number, body: ApiResult<unknown>, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store', ...securityHeaders, ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+    ...securityHeaders,
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -114,7 +120,13 @@ function sendError(res: http.ServerResponse, status: number, error: ApiError, he
 
 function sendText(res: http.ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
   if (res.headersSent || res.destroyed) return;
-  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...securityHeaders, ...headers });
+  res.writeHead(status, {
+    'Content-Type': 'text/plain; charset=utf-8',
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-store',
+    ...securityHeaders,
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -296,6 +308,7 @@ async function serveStatic(staticDir: string, target: string, req: http.Incoming
   if (res.headersSent || res.destroyed) return;
   res.writeHead(200, {
     'Content-Type': mimeTypes[path.extname(file)] ?? 'application/octet-stream',
+    'Content-Length': String(data.length),
     'Cache-Control': rel.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
     ...securityHeaders,
   });

@@ -74,8 +74,9 @@ describe('browser-mode HTTP host', () => {
       error: { code: 'bad-request', message: 'Request body is not valid JSON' },
     });
     expect((await request(server.url, { method: 'GET', path: '/api/app:info' })).status).toBe(405);
-    const big = await request(server.url, { method: 'POST', path: '/api/app:info', body: 'x'.repeat(5000) }).catch(() => ({ status: 413 }));
+    const big = await request(server.url, { method: 'POST', path: '/api/app:info', body: 'x'.repeat(5000) });
     expect(big.status).toBe(413);
+    expect(JSON.parse(big.body)).toMatchObject({ ok: false, error: { code: 'bad-request', message: /larger than the 1 KiB browser mode accepts/ } });
   });
 
   it('never serves files outside the build folder', async () => {
