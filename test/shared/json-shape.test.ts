@@ -40,6 +40,33 @@ describe('JSON shape limits', () => {
     );
   });
 
+  it('tracks strings across chunk boundaries at every cut point, through runs of backslashes and quotes', () => {
+    const tricky = fc.stringMatching(/^[\\"[\]{}a]{0,8}$/);
+    fc.assert(
+      fc.property(fc.array(tricky, { minLength: 1, maxLength: 3 }), (strings) => {
+        const value = { a: [...strings, [strings[0], { b: [[strings.at(-1)]] }]] };
+        const text = JSON.stringify(value);
+        const { depth } = shape(value);
+        const bytes = new TextEncoder().encode(text);
+        for (let cut = 0; cut <= text.length; cut++) {
+          for (const [one, two] of [
+            [text.slice(0, cut), text.slice(cut)],
+            [bytes.subarray(0, cut), bytes.subarray(cut)],
+          ] as const) {
+            const exact = new JsonShapeScanner({ maxDepth: depth });
+            exact.push(one);
+            expect(exact.push(two)).toBeNull();
+            const tight = new JsonShapeScanner({ maxDepth: depth - 1 });
+            tight.push(one);
+            tight.push(two);
+            expect(tight.problem?.kind).toBe('depth');
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('ignores brackets inside strings, escaped quotes included', () => {
     expect(checkJsonShape(JSON.stringify({ a: '[[[[{{{{\\"[[[' }), { maxDepth: 1 })).toBeNull();
     expect(checkJsonShape('["\\\\", [[]]]', { maxDepth: 2 })?.offset).toBe(8);
