@@ -3,7 +3,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHandlers } from '../../../electron/backend/api/handlers/index.js';
-import { startServer, type RunningServer } from '../../../electron/backend/http/server.js';
+import net from 'node:net';
+import { defaultHttpLimits, startServer, type RunningServer } from '../../../electron/backend/http/server.js';
 import { tempDb } from '../../helpers/db.js';
 import { rawBody, rawRequest } from '../../helpers/raw-http.js';
 import { startServe, type ServerProcess } from '../../helpers/server.js';
@@ -204,6 +205,42 @@ describe('browser-mode limits and their answers', () => {
     } finally {
       await strict.close();
     }
+  });
+
+  it('closes connections beyond the limit on arrival, and serves again once they are gone', async () => {
+    const { db, path: file } = tempDb();
+    const few = await startServer({ handlers: createHandlers({ db, dbPath: file, host: 'browser' }), staticDir: tempDir(), limits: { maxConnections: 2 } });
+    const idle = await Promise.all(
+      [0, 1].map(
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const s = net.connect(few.port, '127.0.0.1', () => resolve(s));
+          }),
+      ),
+    );
+    try {
+      const third = await rawRequest(few.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${few.port}\r\n\r\n`, { timeoutMs: 10_000 });
+      expect(third.status).toBeNull(); // closed (or reset) on arrival, without an answer
+      expect(third.ended).not.toBe('timeout');
+      for (const s of idle) s.destroy();
+      await expect.poll(() => appInfo(few.port).catch(() => false)).toBe(true);
+    } finally {
+      for (const s of idle) s.destroy();
+      await few.close();
+    }
+  });
+
+  it('runs with the limits the README states', () => {
+    expect(defaultHttpLimits).toEqual({
+      bodyBytes: 8 * 1024 * KiB,
+      fileBodyBytes: 32 * 1024 * KiB,
+      inFlightBytes: 96 * 1024 * KiB,
+      jsonDepth: 64,
+      jsonContainers: 100_000,
+      headersTimeoutMs: 20_000,
+      requestTimeoutMs: 120_000,
+      maxConnections: 256,
+    });
   });
 
   it('handles HEAD, query strings, absolute-form targets, odd Host headers and very long paths', async () => {
