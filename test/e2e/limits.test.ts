@@ -39,7 +39,7 @@ describe('browser mode limits, in Chromium', () => {
     }, 70 * MiB);
     expect(answer).toEqual({
       status: 413,
-      body: { ok: false, error: { code: 'bad-request', message: expect.stringMatching(/the limit is 32 MiB per request\)\. Use the command line instead: assay pack import FILE --db /) } },
+      body: { ok: false, error: { code: 'bad-request', message: expect.stringMatching(/the limit is 32 MiB per request\)\. Open it with the command line instead: assay pack import FILE --db /) } },
     });
     await page.close();
   });
@@ -55,7 +55,7 @@ describe('browser mode limits, in Chromium', () => {
     await alert.waitFor({ timeout: 60_000 });
     await expect
       .poll(() => alert.textContent())
-      .toMatch(/^Could not open huge\.assay-pack\.json: This file is too large to send through browser mode \(the limit is 32 MiB per request\)\. Use the command line instead: assay pack import FILE --db ".*"$/);
+      .toMatch(/^Could not open huge\.assay-pack\.json: This pack is too large to send through browser mode \(the limit is 32 MiB per request\)\. Open it with the command line instead: assay pack import FILE --db ".*"$/);
     expect(await alert.textContent()).not.toContain('Cannot reach');
     await page.close();
   });

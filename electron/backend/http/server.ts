@@ -42,12 +42,13 @@ export const defaultHttpLimits: HttpLimits = {
 };
 
 /**
- * Operations whose body is a whole file, with the CLI command that takes a file of any size. The
- * file travels as one JSON string, so a bigger limit costs no more JSON structure.
+ * Operations whose body is a whole file, and what to say when it is too large: the CLI takes a file
+ * of any size. The file travels as one JSON string, so a bigger limit costs no more JSON structure.
  */
-export const fileOperations: Readonly<Record<string, string>> = {
-  'packs:import': 'assay pack import FILE',
-  'results:import': 'assay results import FILE...',
+export const fileOperations: Readonly<Record<string, (limit: string, db: string) => string>> = {
+  'packs:import': (limit, db) => `This pack is too large to send through browser mode (the limit is ${limit} per request). Open it with the command line instead: assay pack import FILE${db}`,
+  'results:import': (limit, db) =>
+    `These results files are too large to send through browser mode in one request (the limit is ${limit}). Import fewer at a time, or use the command line: assay results import FILE...${db}`,
 };
 
 /** Options of the browser-mode host. */
@@ -177,8 +178,8 @@ interface BodyContext {
 
 function tooLargeMessage(op: string, limit: number, dbPath: string | undefined): string {
   const db = dbPath ? ` --db ${JSON.stringify(dbPath)}` : '';
-  const cli = fileOperations[op];
-  if (cli) return `This file is too large to send through browser mode (the limit is ${mib(limit)} per request). Use the command line instead: ${cli}${db}`;
+  const file = fileOperations[op];
+  if (file) return file(mib(limit), db);
   if (op === 'tasks:importChunk') return `Upload chunks are limited to ${mib(limit)}; send smaller chunks, or import the package with the command line: assay import FILE${db}`;
   return `The request to ${op} is larger than the ${mib(limit)} browser mode accepts. Large data goes in with the command line: assay import, assay pack import or assay results import${db}`;
 }

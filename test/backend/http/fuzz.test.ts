@@ -86,6 +86,8 @@ const requestArb: fc.Arbitrary<FuzzRequest> = fc.record({
   cutAt: fc.oneof({ arbitrary: fc.constant(null), weight: 4 }, { arbitrary: fc.nat({ max: 4_000 }), weight: 1 }),
 });
 
+const plain: FuzzRequest = { method: 'GET', path: '/', host: 'ours', headers: [], body: new Uint8Array(), framing: 'length', cutAt: null };
+
 /** The request's bytes on the wire. */
 function encode(r: FuzzRequest, port: number): Buffer {
   const head: string[] = [`${r.method} ${r.path} HTTP/1.1`];
@@ -144,7 +146,24 @@ describe('browser mode under random requests (fast-check, real sockets)', () => 
         expect(logged).toEqual([]);
         expect(answers.filter((a) => a.status === 500 || a.ended === 'timeout').map((a) => a.text.slice(0, 300))).toEqual([]);
       }),
-      { numRuns: 60, interruptAfterTimeLimit: 90_000 },
+      {
+        numRuns: 60,
+        interruptAfterTimeLimit: 90_000,
+        // one batch that surely crosses each kind of refusal, besides the random ones
+        examples: [
+          [
+            [
+              { ...plain, method: 'POST', path: '/api/review:record', body: bytes(`{"x":"${'x'.repeat(100 * KiB)}"}`) },
+              { ...plain, method: 'POST', path: '/api/app:info', body: bytes('['.repeat(100)) },
+              { ...plain, method: 'GET', path: '/x%00.js' },
+              { ...plain, method: 'POST', path: '/api/%E0' },
+              { ...plain, method: 'GET', path: '/api/app:info' },
+              { ...plain, host: 'evil.example' },
+              { ...plain, method: 'POST', path: '/api/app:info', body: bytes('{}') },
+            ],
+          ],
+        ],
+      },
     );
     // The batches did reach the interesting places: refusals of every kind and real answers.
     for (const status of [200, 400, 404, 405, 413, 421]) expect(statuses.get(status) ?? 0, `status ${status}`).toBeGreaterThan(0);

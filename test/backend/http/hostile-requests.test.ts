@@ -111,7 +111,7 @@ describe('browser-mode limits and their answers', () => {
     const chunked = await post(port, 'packs:import', (req) => void writeAll(req, '{"fileName":"big.json","content":"', 'x', 5 * 1024 * KiB));
     expect(chunked).toMatchObject({ status: 413 });
     const message = JSON.parse((chunked as { body: string }).body) as { ok: boolean; error: { code: string; message: string } };
-    expect(message).toEqual({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('the limit is 400 KiB') } });
+    expect(message).toEqual({ ok: false, error: { code: 'bad-request', message: expect.stringContaining('This pack is too large to send through browser mode (the limit is 400 KiB per request). Open it with the command line instead: ') } });
     expect(message.error.message).toContain(`assay pack import FILE --db ${JSON.stringify(dbPath)}`);
 
     // a declared length over the limit is refused before the body is read
@@ -119,7 +119,7 @@ describe('browser-mode limits and their answers', () => {
       untilResponse: true,
     });
     expect(declared.status).toBe(413);
-    expect(rawBody(declared)).toMatch(/assay results import FILE\.\.\./);
+    expect(JSON.parse(rawBody(declared)).error.message).toMatch(/^These results files are too large to send through browser mode in one request \(the limit is 400 KiB\)\. Import fewer at a time, or use the command line: assay results import FILE\.\.\. --db /);
 
     // other operations have the smaller limit, and say where large data goes
     const other = await post(port, 'review:record', (req) => void writeAll(req, '{"x":"', 'y', 200 * KiB));
