@@ -1,7 +1,6 @@
 // The desktop shell: one window, a privileged app:// scheme for the built UI, IPC from the contract.
 // Everything else lives in electron/backend (plain Node) so that it can be tested without Electron.
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session } from 'electron';
 import { createHandlers } from './backend/api/handlers/index.js';
 import { openDatabase } from './backend/db/open.js';
@@ -11,7 +10,9 @@ import { contentSecurityPolicy } from '../shared/csp.js';
 import { dispatch } from './backend/api/dispatch.js';
 import { registerIpcHandlers } from './shell/ipc.js';
 import { menuTemplate } from './shell/menu.js';
-import { installNavigationGuards, mainWindowOptions } from './shell/security.js';
+import { rendererProtocolHandler } from './shell/protocol.js';
+import { guardEveryWebContents, installSessionGuards, mainWindowOptions } from './shell/security.js';
+import { claimSingleInstance } from './shell/single-instance.js';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'assay', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
@@ -29,66 +30,67 @@ function electronSqliteBinding(): string | undefined {
 
 function serveRenderer(): void {
   const root = path.join(packageRoot(), 'dist', 'renderer');
-  protocol.handle('assay', (request) => {
-    const url = new URL(request.url);
-    const file = path.resolve(root, `.${decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)}`);
-    // SECURITY: serve only files of the built renderer.
-    if (url.host !== 'app' || !file.startsWith(root + path.sep)) return new Response('Not found', { status: 404 });
-    return net.fetch(pathToFileURL(file).toString());
-  });
-}
-
-function createWindow(): BrowserWindow {
-  const win = new BrowserWindow(mainWindowOptions(path.join(__dirname, 'preload.cjs')));
-  installNavigationGuards(win.webContents);
-  win.once('ready-to-show', () => win.show());
-  void win.loadURL('assay://app/index.html');
-  return win;
+  protocol.handle('assay', rendererProtocolHandler(root, (fileUrl) => net.fetch(fileUrl)));
 }
 
 let db: WritableDb | undefined;
+let mainWindow: BrowserWindow | undefined;
 
-void app.whenReady().then(() => {
-  // SECURITY: the same CSP as browser mode, on every response; no permission is ever granted.
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [contentSecurityPolicy] } });
-  });
-  session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
-  const dbPath = resolveDbPath(undefined);
-  const binding = electronSqliteBinding();
-  try {
-    db = openDatabase(dbPath, binding ? { nativeBinding: binding } : {});
-  } catch (err) {
-    // A corrupt, read-only or newer database: say so instead of showing a blank window.
-    dialog.showErrorBox('Assay cannot open its database', (err as Error).message);
-    app.quit();
-    return;
-  }
-  const handlers = createHandlers({ db, dbPath, host: 'desktop' });
-  registerIpcHandlers(ipcMain, handlers, dbPath);
-  serveRenderer();
-  const win = createWindow();
-  Menu.setApplicationMenu(
-    Menu.buildFromTemplate(
-      menuTemplate(
-        {
-          chooseFileToOpen: async (title, filters) => (await dialog.showOpenDialog(win, { title, filters, properties: ['openFile'] })).filePaths[0],
-          chooseFileToSave: async (title, defaultPath) => (await dialog.showSaveDialog(win, { title, defaultPath })).filePath || undefined,
-          invoke: (name, input) => dispatch(handlers, name, input, { dbPath }),
-          show: (route) => void win.loadURL(`assay://app/index.html#/${route}`),
-          inform: (title, message) => void dialog.showMessageBox(win, { type: 'info', title, message }),
-          fail: (title, message) => dialog.showErrorBox(title, message),
-        },
-        { mac: process.platform === 'darwin', devTools: !app.isPackaged },
+function createWindow(): BrowserWindow {
+  // (the navigation guards come from guardEveryWebContents, as for any other web contents)
+  const win = new BrowserWindow(mainWindowOptions(path.join(__dirname, 'preload.cjs')));
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL('assay://app/index.html');
+  mainWindow = win;
+  return win;
+}
+
+function start(): void {
+  guardEveryWebContents(app);
+  void app.whenReady().then(() => {
+    // SECURITY: the same CSP as browser mode, on every response; no permission beyond writing to the clipboard.
+    installSessionGuards(session.defaultSession, contentSecurityPolicy);
+    const dbPath = resolveDbPath(undefined);
+    const binding = electronSqliteBinding();
+    try {
+      db = openDatabase(dbPath, binding ? { nativeBinding: binding } : {});
+    } catch (err) {
+      // A corrupt, read-only or newer database: say so instead of showing a blank window.
+      dialog.showErrorBox('Assay cannot open its database', (err as Error).message);
+      app.quit();
+      return;
+    }
+    const handlers = createHandlers({ db, dbPath, host: 'desktop' });
+    registerIpcHandlers(ipcMain, handlers, dbPath);
+    serveRenderer();
+    const win = createWindow();
+    Menu.setApplicationMenu(
+      Menu.buildFromTemplate(
+        menuTemplate(
+          {
+            chooseFileToOpen: async (title, filters) => (await dialog.showOpenDialog(win, { title, filters, properties: ['openFile'] })).filePaths[0],
+            chooseFileToSave: async (title, defaultPath) => (await dialog.showSaveDialog(win, { title, defaultPath })).filePath || undefined,
+            invoke: (name, input) => dispatch(handlers, name, input, { dbPath }),
+            show: (route) => void win.loadURL(`assay://app/index.html#/${route}`),
+            inform: (title, message) => void dialog.showMessageBox(win, { type: 'info', title, message }),
+            fail: (title, message) => dialog.showErrorBox(title, message),
+          },
+          { mac: process.platform === 'darwin', devTools: !app.isPackaged },
+        ),
       ),
-    ),
-  );
-  app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    );
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) createWindow();
+    });
   });
-});
 
-app.on('window-all-closed', () => {
-  db?.close();
-  if (process.platform !== 'darwin') app.quit();
-});
+  app.on('window-all-closed', () => {
+    db?.close();
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
+
+// One Assay per user: a second launch focuses the first window instead of opening the same
+// database twice (two windows on one review would refuse each other's actions).
+if (claimSingleInstance(app, () => mainWindow)) start();
+else app.quit();

@@ -6,6 +6,8 @@ export type ErrorCode =
   | 'invalid-input'
   | 'unknown-operation'
   | 'database'
+  /** The server is short of a resource for the moment (browser mode: bodies in flight); retry later. */
+  | 'busy'
   | 'internal';
 
 /** A serialisable error, the only error shape that crosses a process or network boundary. */

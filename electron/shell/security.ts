@@ -1,4 +1,4 @@
-import type { BrowserWindowConstructorOptions, WebContents } from 'electron';
+import type { App, BrowserWindowConstructorOptions, Session, WebContents } from 'electron';
 
 /** The app's own origin in the desktop window (a privileged custom scheme, not file://). */
 export const appOrigin = 'assay://app';
@@ -54,4 +54,38 @@ export function installNavigationGuards(contents: Pick<WebContents, 'on' | 'setW
   });
   contents.on('will-attach-webview', (event: { preventDefault(): void }) => event.preventDefault());
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+}
+
+/**
+ * The one permission the app may use: writing text to the clipboard (Monaco's Copy), and only from
+ * the app's own page. Everything else — camera, microphone, notifications, geolocation, HID, serial,
+ * USB, opening external programs — is refused, whoever asks.
+ */
+export function permissionAllowed(permission: string, requestingUrl: string | undefined): boolean {
+  return permission === 'clipboard-sanitized-write' && requestingUrl !== undefined && isAppUrl(requestingUrl);
+}
+
+/**
+ * Session-wide guards: the CSP on every response, and the same answer from the permission
+ * *request* handler (a page asks) and the permission *check* handler (a page or Chromium asks
+ * whether it already may) — without the check handler, checks are granted by default.
+ */
+// SECURITY: permissions and CSP for every page of the session.
+export function installSessionGuards(session: Pick<Session, 'webRequest' | 'setPermissionRequestHandler' | 'setPermissionCheckHandler'>, csp: string): void {
+  session.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
+  });
+  session.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    callback(permissionAllowed(permission, details?.requestingUrl));
+  });
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin));
+}
+
+/**
+ * Installs the navigation and window-open guards on every web contents the app ever creates (the
+ * window, and anything a bug or an exploit might open later), not only on the main window.
+ */
+// SECURITY: guards for all web contents, present and future.
+export function guardEveryWebContents(app: Pick<App, 'on'>): void {
+  app.on('web-contents-created', (_event, contents) => installNavigationGuards(contents));
 }

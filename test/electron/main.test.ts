@@ -7,11 +7,16 @@ import { tempDbPath } from '../helpers/temp.js';
 // A fake `electron` module: enough of the API for main.ts and preload.ts to run in Node.
 const fake = vi.hoisted(() => {
   const state = {
-    windows: [] as { options: unknown; url?: string; contents: { on: unknown; setWindowOpenHandler: unknown } }[],
+    windows: [] as { options: unknown; url?: string; calls: string[]; minimized: boolean }[],
     handled: [] as string[],
     privileged: [] as unknown[],
     headerHook: undefined as undefined | ((d: unknown, cb: (r: unknown) => void) => void),
-    permissionHook: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
+    permissionHook: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void, details: unknown) => void),
+    permissionCheck: undefined as undefined | ((wc: unknown, p: string, origin: string) => boolean),
+    appListeners: new Map<string, ((...args: unknown[]) => void)[]>(),
+    protocolHandler: undefined as undefined | ((request: { url: string }) => Promise<Response>),
+    fetched: [] as string[],
+    singleInstance: true,
     exposed: new Map<string, unknown>(),
     errorBoxes: [] as string[][],
     menu: undefined as unknown,
@@ -21,27 +26,59 @@ const fake = vi.hoisted(() => {
   class BrowserWindow {
     static getAllWindows = () => state.windows;
     webContents = { on: () => undefined, setWindowOpenHandler: () => undefined };
+    calls: string[] = [];
+    minimized = false;
     constructor(public options: unknown) {
       state.windows.push(this as never);
     }
     once(): void {}
+    isDestroyed(): boolean {
+      return false;
+    }
+    isMinimized(): boolean {
+      return this.minimized;
+    }
+    restore(): void {
+      this.calls.push('restore');
+    }
+    show(): void {
+      this.calls.push('show');
+    }
+    focus(): void {
+      this.calls.push('focus');
+    }
     loadURL(url: string): Promise<void> {
       (this as unknown as { url: string }).url = url;
       return Promise.resolve();
     }
   }
   const electron = {
-    app: { whenReady: () => Promise.resolve(), on: () => undefined, isPackaged: false, quit: () => (state.quits += 1) },
+    app: {
+      whenReady: () => Promise.resolve(),
+      on: (name: string, fn: (...args: unknown[]) => void) => state.appListeners.set(name, [...(state.appListeners.get(name) ?? []), fn]),
+      requestSingleInstanceLock: () => state.singleInstance,
+      isPackaged: false,
+      quit: () => (state.quits += 1),
+    },
     dialog: { showErrorBox: (title: string, text: string) => state.errorBoxes.push([title, text]) },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (state.menu = m) },
     BrowserWindow,
     ipcMain: { handle: (channel: string) => state.handled.push(channel) },
-    protocol: { registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s), handle: () => undefined },
-    net: { fetch: () => undefined },
+    protocol: {
+      registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s),
+      handle: (_scheme: string, fn: never) => (state.protocolHandler = fn),
+    },
+    net: {
+      fetch: (url: string) => {
+        state.fetched.push(url);
+        return url.endsWith('/missing.js') ? Promise.reject(new Error('net::ERR_FILE_NOT_FOUND')) : Promise.resolve(new Response('file body'));
+      },
+    },
     session: {
       defaultSession: {
         webRequest: { onHeadersReceived: (fn: never) => (state.headerHook = fn) },
         setPermissionRequestHandler: (fn: never) => (state.permissionHook = fn),
+        setPermissionCheckHandler: (fn: never) => (state.permissionCheck = fn),
       },
     },
     contextBridge: { exposeInMainWorld: (key: string, api: unknown) => state.exposed.set(key, api) },
@@ -81,8 +118,78 @@ describe('electron main (with a fake electron module)', () => {
     expect(labels).toContain('Open Pack…');
     expect(labels).toContain('Export Results…');
     let granted: boolean | undefined;
-    fake.state.permissionHook!({}, 'media', (ok) => (granted = ok));
+    fake.state.permissionHook!({}, 'media', (ok) => (granted = ok), { requestingUrl: 'assay://app/index.html' });
     expect(granted).toBe(false);
+  });
+
+  it('answers permission checks as it answers requests: only clipboard writes, only from the app', () => {
+    const check = fake.state.permissionCheck!;
+    for (const permission of ['media', 'geolocation', 'notifications', 'hid', 'serial', 'usb', 'openExternal', 'clipboard-read', 'fullscreen']) {
+      expect(check({}, permission, 'assay://app'), permission).toBe(false);
+    }
+    expect(check({}, 'clipboard-sanitized-write', 'assay://app')).toBe(true);
+    expect(check({}, 'clipboard-sanitized-write', 'https://evil.example')).toBe(false);
+    let granted: boolean | undefined;
+    fake.state.permissionHook!({}, 'clipboard-sanitized-write', (ok) => (granted = ok), { requestingUrl: 'https://evil.example/' });
+    expect(granted).toBe(false);
+  });
+
+  it('guards every web contents the app creates, not only the main window', () => {
+    const listeners = fake.state.appListeners.get('web-contents-created') ?? [];
+    expect(listeners).toHaveLength(1);
+    const on = new Map<string, (e: { preventDefault(): void }, url: string) => void>();
+    let openHandler: (() => unknown) | undefined;
+    listeners[0]!({}, { on: (n: string, fn: never) => on.set(n, fn), setWindowOpenHandler: (fn: never) => (openHandler = fn) });
+    let prevented = 0;
+    on.get('will-navigate')!({ preventDefault: () => (prevented += 1) }, 'https://evil.example/');
+    on.get('will-redirect')!({ preventDefault: () => (prevented += 1) }, 'file:///etc/passwd');
+    on.get('will-attach-webview')!({ preventDefault: () => (prevented += 1) }, '');
+    on.get('will-navigate')!({ preventDefault: () => (prevented += 1) }, 'assay://app/index.html#/review');
+    expect(prevented).toBe(3);
+    expect(openHandler!()).toEqual({ action: 'deny' });
+  });
+
+  it('serves the renderer on assay://app and answers 404 — never a throw — for what names no file of it', async () => {
+    const handler = fake.state.protocolHandler!;
+    const ok = await handler({ url: 'assay://app/assets/a.js' });
+    expect(await ok.text()).toBe('file body');
+    expect(fake.state.fetched.at(-1)).toMatch(/^file:\/\/\/.*\/dist\/renderer\/assets\/a\.js$/);
+    const fetchedBefore = fake.state.fetched.length;
+    for (const url of ['assay://app/%E0', 'assay://app/x%00.js', 'assay://app/%C0%AE%C0%AE/package.json', 'assay://app/..%2f..%2fpackage.json', 'assay://other/index.html', 'not a url']) {
+      const r = await handler({ url });
+      expect(r.status, url).toBe(404);
+    }
+    expect(fake.state.fetched.length).toBe(fetchedBefore); // none of those reached the file system
+    expect((await handler({ url: 'assay://app/missing.js' })).status).toBe(404);
+  });
+
+  it('takes the single-instance lock: a second launch restores and focuses the first window', () => {
+    const listeners = fake.state.appListeners.get('second-instance') ?? [];
+    expect(listeners).toHaveLength(1);
+    const win = fake.state.windows[0]!;
+    win.minimized = true;
+    listeners[0]!({}, ['assay'], '/');
+    expect(win.calls).toEqual(['restore', 'show', 'focus']);
+  });
+});
+
+describe('electron main when another Assay is already running', () => {
+  it('quits at once: no window, no database, no handlers', async () => {
+    const file = tempDbPath();
+    process.env['ASSAY_DB'] = file;
+    const before = { windows: fake.state.windows.length, quits: fake.state.quits, handled: fake.state.handled.length };
+    fake.state.singleInstance = false;
+    vi.resetModules();
+    try {
+      await import('../../electron/main.js');
+      await new Promise((r) => setTimeout(r, 50));
+      expect(fake.state.quits).toBe(before.quits + 1);
+      expect(fake.state.windows).toHaveLength(before.windows);
+      expect(fake.state.handled).toHaveLength(before.handled);
+      expect(fs.existsSync(file)).toBe(false);
+    } finally {
+      fake.state.singleInstance = true;
+    }
   });
 });
 
@@ -92,9 +199,10 @@ describe('electron main on a broken database', () => {
     fs.writeFileSync(file, Buffer.alloc(4096, 1));
     process.env['ASSAY_DB'] = file;
     const windowsBefore = fake.state.windows.length;
+    const quitsBefore = fake.state.quits;
     vi.resetModules();
     await import('../../electron/main.js');
-    await vi.waitFor(() => expect(fake.state.quits).toBe(1));
+    await vi.waitFor(() => expect(fake.state.quits).toBe(quitsBefore + 1));
     expect(fake.state.errorBoxes).toEqual([['Assay cannot open its database', expect.stringMatching(/corrupt/)]]);
     expect(fake.state.windows).toHaveLength(windowsBefore);
   });

@@ -1,7 +1,10 @@
+import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { ipcChannel, opNames } from '../../shared/contract/index.js';
 import { isTrustedSender, registerIpcHandlers } from '../../electron/shell/ipc.js';
-import { installNavigationGuards, isAppUrl, mainWindowOptions } from '../../electron/shell/security.js';
+import { rendererFileFor } from '../../electron/shell/protocol.js';
+import { installNavigationGuards, isAppUrl, mainWindowOptions, permissionAllowed } from '../../electron/shell/security.js';
 import { createHandlers } from '../../electron/backend/api/handlers/index.js';
 import { tempDb } from '../helpers/db.js';
 
@@ -98,5 +101,40 @@ describe('IPC', () => {
   it('trusts only the top frame of the app', () => {
     expect(isTrustedSender(trustedEvent as never)).toBe(true);
     expect(isTrustedSender({ senderFrame: { url: 'assay://app/', parent: { url: 'x' } } } as never)).toBe(false);
+  });
+});
+
+describe('the assay:// protocol', () => {
+  const root = path.resolve('/opt/assay/dist/renderer');
+
+  it('maps app URLs to files of the renderer, and nothing else to anything', () => {
+    expect(rendererFileFor(root, 'assay://app/')).toBe(path.join(root, 'index.html'));
+    expect(rendererFileFor(root, 'assay://app/assets/a%20b.js?x=1#y')).toBe(path.join(root, 'assets', 'a b.js'));
+    expect(rendererFileFor(root, 'assay://app/%2e%2e/x.js')).toBe(path.join(root, 'x.js')); // the URL parser resolves the dots first
+    for (const url of ['assay://app/%E0', 'assay://app/a%00.js', 'assay://app/..%2F..%2Fetc%2Fpasswd', 'assay://evil/index.html', 'https://app/index.html', '']) {
+      expect(rendererFileFor(root, url), url).toBeNull();
+    }
+  });
+
+  it('never throws and never leaves the folder, whatever the URL (fast-check)', () => {
+    const piece = fc.oneof(fc.constantFrom('%E0', '%00', '%C0%AE', '..', '%2e%2e', '%2f', '%5c', '\\', '/', 'a.js', '?', '#', '%'), fc.string({ maxLength: 8 }));
+    fc.assert(
+      fc.property(fc.constantFrom('assay://app/', 'assay://APP/', 'assay://app:1/', 'assay:', ''), fc.array(piece, { maxLength: 8 }), (prefix, parts) => {
+        const file = rendererFileFor(root, prefix + parts.join(''));
+        if (file !== null) expect(file.startsWith(root + path.sep)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('permissions', () => {
+  it('allow clipboard writes from the app only, and nothing else from anyone', () => {
+    expect(permissionAllowed('clipboard-sanitized-write', 'assay://app/index.html')).toBe(true);
+    expect(permissionAllowed('clipboard-sanitized-write', 'assay://app')).toBe(true);
+    expect(permissionAllowed('clipboard-sanitized-write', 'https://evil.example/')).toBe(false);
+    expect(permissionAllowed('clipboard-sanitized-write', undefined)).toBe(false);
+    expect(permissionAllowed('media', 'assay://app/index.html')).toBe(false);
+    expect(permissionAllowed('clipboard-read', 'assay://app/index.html')).toBe(false);
   });
 });

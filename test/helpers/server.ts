@@ -15,13 +15,13 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
-/** Runs `assay serve --db DB --port 0` and resolves once it prints its URL. */
-export function startServe(dbPath: string, extraArgs: readonly string[] = []): Promise<ServerProcess> {
+/** Runs `assay serve --db DB --port 0` and resolves once it prints its URL; `env` adds variables. */
+export function startServe(dbPath: string, extraArgs: readonly string[] = [], env: Readonly<Record<string, string>> = {}): Promise<ServerProcess> {
   const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'assay.mjs'), 'serve', '--db', dbPath, '--port', '0', ...extraArgs], {
     cwd: repoRoot,
     detached: true, // own process group, so stop() can kill everything it started
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, ASSAY_DB: '' },
+    env: { ...process.env, ASSAY_DB: '', ...env },
   });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

@@ -1,4 +1,5 @@
 import type { ImportedPack } from '../../../shared/contract/studies.js';
+import { parseUntrustedJson } from '../../../shared/json-shape.js';
 import { parsePolicy, selectShownCritiques } from '../../../shared/policy.js';
 import { AppError } from '../../../shared/result.js';
 import { PackFileSchema, type PackFile, type PackTask } from '../../../shared/study/formats.js';
@@ -148,7 +149,7 @@ export function exportPack(db: WritableDb, studyName: string, evaluator: string,
 export function parsePack(text: string, fileName: string): PackFile {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = parseUntrustedJson(text);
   } catch (err) {
     throw new AppError('invalid-input', `${fileName}: not a pack (not JSON: ${(err as Error).message})`);
   }

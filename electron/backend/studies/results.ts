@@ -1,4 +1,5 @@
 import type { ResultsFileReport } from '../../../shared/contract/studies.js';
+import { parseUntrustedJson } from '../../../shared/json-shape.js';
 import { AppError } from '../../../shared/result.js';
 import { eventPayload, ReviewEventSchema, type ReviewEvent } from '../../../shared/review/events.js';
 import { buildReviewRecord, ReviewRecordSchema, type ReviewRecord } from '../../../shared/review/record.js';
@@ -269,7 +270,7 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
     const where = `${fileName}:${i + 1}`;
     let raw: unknown;
     try {
-      raw = JSON.parse(line);
+      raw = parseUntrustedJson(line);
     } catch (err) {
       throw new Refusal(`${where}: not JSON (${(err as Error).message})`);
     }
@@ -440,7 +441,7 @@ export function importResults(
     try {
       let whole: unknown = undefined;
       try {
-        whole = JSON.parse(content);
+        whole = parseUntrustedJson(content);
       } catch {
         // not one JSON document: review-record JSONL
       }

@@ -1,5 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
+import { parseUntrustedJson } from '../../../shared/json-shape.js';
 import { validateTask, type ValidTask } from '../../../shared/task-format.js';
 import { AppError } from '../../../shared/result.js';
 import type { WritableDb } from '../db/types.js';
@@ -210,7 +211,7 @@ export class ImportSession {
     if (text.trim() === '') return;
     let raw: unknown;
     try {
-      raw = JSON.parse(text);
+      raw = parseUntrustedJson(text);
     } catch (err) {
       this.error(line, '(json)', `not valid JSON: ${(err as Error).message}`);
       return;

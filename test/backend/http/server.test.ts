@@ -7,6 +7,7 @@ import { startServer, type RunningServer } from '../../../electron/backend/http/
 import { contentSecurityPolicy } from '../../../shared/csp.js';
 import { tempDb } from '../../helpers/db.js';
 import { tempDir } from '../../helpers/temp.js';
+import { captureCli } from '../../helpers/cli.js';
 import { startServe } from '../../helpers/server.js';
 
 /** A raw request, so that Host and Origin can be set freely (fetch forbids changing Host). */
@@ -40,7 +41,7 @@ describe('browser-mode HTTP host', () => {
     fs.mkdirSync(path.join(staticDir, 'assets'));
     fs.writeFileSync(path.join(staticDir, 'assets', 'a.js'), 'console.log(1)');
     const { db, path: dbPath } = tempDb();
-    server = await startServer({ handlers: createHandlers({ db, dbPath, host: 'browser' }), staticDir, port: 0, maxBodyBytes: 1024 });
+    server = await startServer({ handlers: createHandlers({ db, dbPath, host: 'browser' }), staticDir, port: 0, limits: { bodyBytes: 1024 } });
   });
   afterAll(() => server.close());
 
@@ -74,8 +75,9 @@ describe('browser-mode HTTP host', () => {
       error: { code: 'bad-request', message: 'Request body is not valid JSON' },
     });
     expect((await request(server.url, { method: 'GET', path: '/api/app:info' })).status).toBe(405);
-    const big = await request(server.url, { method: 'POST', path: '/api/app:info', body: 'x'.repeat(5000) }).catch(() => ({ status: 413 }));
+    const big = await request(server.url, { method: 'POST', path: '/api/app:info', body: 'x'.repeat(5000) });
     expect(big.status).toBe(413);
+    expect(JSON.parse(big.body)).toMatchObject({ ok: false, error: { code: 'bad-request', message: /larger than the 1 KiB browser mode accepts/ } });
   });
 
   it('never serves files outside the build folder', async () => {
@@ -95,6 +97,20 @@ describe('assay serve --host', () => {
       expect(s.output()).toMatch(/WARNING: serving on 127\.0\.0\.2: anyone who can reach this address/);
       const r = await fetch(`${s.url}api/app:info`, { method: 'POST', body: '{}' });
       expect(r.status).toBe(200);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  it('says clearly, without a stack trace, when the port is taken or the address is not ours', async () => {
+    const s = await startServe(path.join(tempDir(), 'z.db'));
+    try {
+      const port = new URL(s.url).port;
+      const taken = await captureCli(['serve', '--db', path.join(tempDir(), 'w.db'), '--port', port]);
+      expect(taken).toMatchObject({ code: 1, err: `assay serve: cannot serve on 127.0.0.1:${port}: port ${port} is in use (another assay serve?); choose another with --port, or --port 0 for any free one\n` });
+      const foreign = await captureCli(['serve', '--db', path.join(tempDir(), 'v.db'), '--port', '0', '--host', '192.0.2.1']);
+      expect(foreign.code).toBe(1);
+      expect(foreign.err).toMatch(/^WARNING: [^\n]*\nassay serve: cannot serve on 192\.0\.2\.1:0: 192\.0\.2\.1 is not an address of this machine; check --host\n$/);
     } finally {
       await s.stop();
     }

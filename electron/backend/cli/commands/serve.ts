@@ -4,7 +4,7 @@ import { openDatabase } from '../../db/open.js';
 import { createHandlers } from '../../api/handlers/index.js';
 import { startServer } from '../../http/server.js';
 import { distDir, resolveDbPath } from '../../paths.js';
-import { UsageError, dbOption, type Command } from '../command.js';
+import { InputError, UsageError, dbOption, type Command } from '../command.js';
 
 /** `assay serve`: browser mode. */
 export const serveCommand: Command = {
@@ -28,7 +28,20 @@ export const serveCommand: Command = {
         `WARNING: serving on ${host}: anyone who can reach this address can read and change the database ${dbPath}. Assay has no login.\n`,
       );
     }
-    const server = await startServer({ handlers: createHandlers({ db, dbPath, host: 'browser' }), staticDir, host, port, dbPath });
+    let server: Awaited<ReturnType<typeof startServer>>;
+    try {
+      server = await startServer({ handlers: createHandlers({ db, dbPath, host: 'browser' }), staticDir, host, port, dbPath });
+    } catch (err) {
+      db.close();
+      const code = (err as NodeJS.ErrnoException).code;
+      const why: Record<string, string> = {
+        EADDRINUSE: `port ${port} is in use (another assay serve?); choose another with --port, or --port 0 for any free one`,
+        EACCES: `port ${port} may not be used by this user; choose one above 1023 with --port`,
+        EADDRNOTAVAIL: `${host} is not an address of this machine; check --host`,
+        ENOTFOUND: `${host} is not a known host name; check --host`,
+      };
+      throw new InputError(`cannot serve on ${host}:${port}: ${(code && why[code]) ?? (err as Error).message}`);
+    }
     io.stdout(`Assay is serving ${dbPath}\n  ${server.url}\nPress Ctrl+C to stop.\n`);
     const stop = (): void => {
       void server.close().then(() => {

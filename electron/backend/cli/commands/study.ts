@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { parseUntrustedJson } from '../../../../shared/json-shape.js';
 import { parseConditionList, parseEvaluatorList } from '../../../../shared/study/spec.js';
 import { openDatabase } from '../../db/open.js';
 import type { WritableDb } from '../../db/types.js';
@@ -41,7 +42,7 @@ export function readTaskIds(file: string): string[] {
     if (line.startsWith('{')) {
       let obj: unknown;
       try {
-        obj = JSON.parse(line);
+        obj = parseUntrustedJson(line);
       } catch (err) {
         throw new InputError(`${file}:${i + 1}: not JSON (${(err as Error).message})`);
       }

@@ -19,6 +19,10 @@ export interface UploadProgress {
  */
 export async function uploadPackage(file: File, replace: boolean, progress: UploadProgress): Promise<ImportResult> {
   const { uploadId, chunkBytes } = await call('tasks:importBegin', { name: file.name, size: file.size, replace });
+  // A reload or a closed tab mid-upload cancels it at once (keepalive outlives the page), so the
+  // server frees its spool file and its slot now rather than when the upload expires.
+  const onPageHide = (): void => void call('tasks:importCancel', { uploadId }, { keepalive: true }).catch(() => undefined);
+  window.addEventListener('pagehide', onPageHide);
   try {
     for (let offset = 0; offset < file.size; offset += chunkBytes) {
       const bytes = new Uint8Array(await file.slice(offset, offset + chunkBytes).arrayBuffer());
@@ -28,6 +32,8 @@ export async function uploadPackage(file: File, replace: boolean, progress: Uplo
   } catch (err) {
     await call('tasks:importCancel', { uploadId }).catch(() => undefined);
     throw err;
+  } finally {
+    window.removeEventListener('pagehide', onPageHide);
   }
   progress.onImporting();
   return call('tasks:importFinish', { uploadId });
