@@ -1,7 +1,7 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { QueueEntry, ReviewView, ShownCritique } from '../../../../shared/contract/review.js';
 import type { OwnFlaw } from '../../../../shared/review/events.js';
-import { nextFlawId, type Decision, type ReviewState } from '../../../../shared/review/state.js';
+import { nextFlawId, type Decision } from '../../../../shared/review/state.js';
 import type { CodeMark, LineSelection } from '../../components/code-view.js';
 import { useDarkMode } from '../../use-dark.js';
 import { formatDuration } from './active-time.js';
@@ -633,6 +633,3 @@ function CritiqueCard(p: CardProps): React.JSX.Element {
     </li>
   );
 }
-
-/** Re-exported for the queue: a review's state type. */
-export type { ReviewState };
