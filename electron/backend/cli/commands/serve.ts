@@ -28,7 +28,13 @@ export const serveCommand: Command = {
         `WARNING: serving on ${host}: anyone who can reach this address can read and change the database ${dbPath}. Assay has no login.\n`,
       );
     }
-    const server = await startServer({ handlers: createHandlers({ db, dbPath, host: 'browser' }), staticDir, host, port, dbPath });
+    let server: Awaited<ReturnType<typeof startServer>>;
+    try {
+      server = await startServer({ handlers: createHandlers({ db, dbPath, host: 'browser' }), staticDir, host, port, dbPath });
+    } catch (err) {
+      db.close(); // e.g. the port is taken: nothing will use the database
+      throw err;
+    }
     io.stdout(`Assay is serving ${dbPath}\n  ${server.url}\nPress Ctrl+C to stop.\n`);
     const stop = (): void => {
       void server.close().then(() => {
