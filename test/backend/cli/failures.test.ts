@@ -154,6 +154,14 @@ describe('CLI failures', () => {
     expect(p.stderr).toBe(`assay study list: The database ${db} cannot be created: ${path.join(dir, 'some-file')} is a file, not a folder. Choose another database with --db.\n`);
   });
 
+  it('a broken build: the binary says so in one line', () => {
+    const dist = tempDir();
+    fs.writeFileSync(path.join(dist, 'cli.mjs'), "throw new Error('half-written bundle');\n");
+    const p = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'assay.mjs'), 'study', 'list'], { encoding: 'utf8', env: { ...process.env, ASSAY_DIST: dist } });
+    expect(p.status).toBe(1);
+    expect(p.stderr).toBe(`assay: cannot load the CLI (${path.join(dist, 'cli.mjs')}): half-written bundle. Run \`npm run build\` in the Assay folder.\n`);
+  });
+
   it('an output file in a missing folder, or a port in use: what, where and why in one line', async () => {
     const dir = tempDir();
     const db = path.join(dir, 'ok.db');
