@@ -1,4 +1,4 @@
-// Lint, including the layering rule (see ../shared/STYLE.md and README "Code layout"):
+// Lint, including the layering rule (README, "Code layout"):
 //   shared/            pure TypeScript: no Node, DOM, React or Electron
 //   renderer/          imports only shared/ (and browser libraries)
 //   electron/backend/  Node only: never electron, never the renderer

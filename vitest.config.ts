@@ -9,6 +9,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**'],
           testTimeout: 30_000,
+          // one line before the run when the real-data tests are skipped, and why (test/helpers/datasets.ts)
+          globalSetup: ['test/helpers/datasets-setup.ts'],
         },
       },
       {

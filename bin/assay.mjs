@@ -11,5 +11,12 @@ if (!existsSync(fileURLToPath(cli))) {
   process.stderr.write('assay: the CLI is not built yet. Run `npm run build` in the Assay folder.\n');
   process.exit(1);
 }
-const { main } = await import(cli.href);
+let main;
+try {
+  ({ main } = await import(cli.href));
+} catch (err) {
+  // A broken build or a missing dependency: one line, like every other CLI failure (no stack trace).
+  process.stderr.write(`assay: cannot load the CLI (${fileURLToPath(cli)}): ${err instanceof Error ? err.message : String(err)}. Run \`npm run build\` in the Assay folder.\n`);
+  process.exit(1);
+}
 await main();

@@ -1,5 +1,6 @@
 import { AppError } from '../../../shared/result.js';
-import { appVersion } from '../paths.js';
+import { databaseError } from '../db/errors.js';
+import { appVersion, resolveDbPath } from '../paths.js';
 import { InputError, UsageError, parseCommandArgs, type CliIo, type Command } from './command.js';
 import { commands } from './commands/index.js';
 
@@ -49,21 +50,56 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     io.stdout(`Usage: assay ${command.words.join(' ')} ${command.usage}\n${command.summary}\n`);
     return 0;
   }
+  let args: ReturnType<typeof parseCommandArgs> | undefined;
   try {
-    return await command.run(parseCommandArgs(command, rest), io);
+    args = parseCommandArgs(command, rest);
+    return await command.run(args, io);
   } catch (err) {
     const name = `assay ${command.words.join(' ')}`;
     if (err instanceof UsageError) {
       io.stderr(`${name}: ${err.message}\nUsage: ${name} ${command.usage}\n`);
       return 2;
     }
-    if (err instanceof InputError || err instanceof AppError) {
-      io.stderr(`${name}: ${err.message}\n`);
-      return 1;
-    }
-    io.stderr(`${name}: ${(err as Error).stack ?? String(err)}\n`);
+    const dbPath = args && 'db' in command.options ? resolveDbPath(args.values['db'] as string | undefined, io.env) : undefined;
+    io.stderr(`${name}: ${failureMessage(err, io.env, dbPath)}\n`);
     return 1;
   }
+}
+
+/** Why a file or network call failed, in words (Node's error codes). */
+const systemReasons: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or folder',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'it is a folder',
+  ENOTDIR: 'a part of the path is not a folder',
+  EEXIST: 'it already exists',
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is exceeded',
+  EROFS: 'the file system is read-only',
+  EMFILE: 'too many open files',
+  EADDRINUSE: 'the address is already in use (is another Assay serving there? try --port 0)',
+  EADDRNOTAVAIL: 'the address is not available on this machine',
+};
+
+/**
+ * The one line the CLI prints for a failed command: the message of an expected failure, a
+ * system error in words (what, where, why), and for anything else its message marked as
+ * unexpected. Never a stack trace, unless ASSAY_DEBUG=1 asks for one.
+ */
+export function failureMessage(err: unknown, env: NodeJS.ProcessEnv, dbPath?: string): string {
+  if (err instanceof InputError || err instanceof AppError) return err.message;
+  const sqlite = databaseError(err, dbPath ?? '(the --db file)');
+  if (sqlite) return sqlite.message;
+  const e = err as Partial<NodeJS.ErrnoException> & { address?: string; port?: number; dest?: string };
+  const reason = typeof e.code === 'string' ? systemReasons[e.code] : undefined;
+  if (reason && typeof e.syscall === 'string') {
+    const where = e.path ?? (e.address !== undefined ? `${e.address}${e.port !== undefined ? `:${e.port}` : ''}` : undefined);
+    return `cannot ${e.syscall}${where ? ` ${where}` : ''}${e.dest ? ` to ${e.dest}` : ''}: ${reason}`;
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  if (env['ASSAY_DEBUG'] === '1' && err instanceof Error && err.stack) return err.stack;
+  return `${message} (unexpected error; run with ASSAY_DEBUG=1 to see where it happened)`;
 }
 
 /** Entry point of the `assay` binary. */

@@ -31,11 +31,66 @@ function configure(db: Database.Database): void {
   db.pragma('synchronous = FULL');
 }
 
+/**
+ * Checks what is at `file` before SQLite sees it, so that a folder, a file in the way of the
+ * folder or an unreadable file gets a message that says so (SQLite only says "cannot open").
+ * Creates the folder of a new database.
+ */
+function preparePath(file: string): void {
+  const target = path.resolve(file);
+  let stat: fs.Stats | undefined;
+  try {
+    stat = fs.statSync(target);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTDIR') throw pathError(file, `cannot be created: ${blockingFile(target) ?? 'a part of its path'} is a file, not a folder`);
+    if (code === 'EACCES') throw pathError(file, 'cannot be reached: permission denied for one of its folders');
+    if (code !== 'ENOENT') throw pathError(file, `cannot be opened (${(err as Error).message})`);
+  }
+  if (stat?.isDirectory()) throw pathError(file, 'is a folder, not a database file', `Name a file instead, e.g. --db ${path.join(file, 'assay.db')}.`);
+  if (stat) {
+    try {
+      fs.accessSync(target, fs.constants.R_OK);
+    } catch {
+      throw pathError(file, 'cannot be read: permission denied. Check the permissions of the file');
+    }
+    return;
+  }
+  try {
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? `${blockingFile(target) ?? 'a part of its path'} is a file, not a folder`
+        : code === 'EACCES' || code === 'EPERM'
+          ? `its folder ${path.dirname(target)} cannot be created (permission denied)`
+          : `its folder ${path.dirname(target)} cannot be created (${(err as Error).message})`;
+    throw pathError(file, `cannot be created: ${why}`);
+  }
+}
+
+/** The first ancestor of `target` that exists and is not a folder, if any. */
+function blockingFile(target: string): string | undefined {
+  for (let dir = path.dirname(target); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    try {
+      if (!fs.statSync(dir).isDirectory()) return dir;
+    } catch {
+      // not there (or not reachable): look further up
+    }
+  }
+  return undefined;
+}
+
+function pathError(file: string, what: string, hint = 'Choose another database with --db.'): AppError {
+  return new AppError('database', `The database ${file} ${what}. ${hint}`);
+}
+
 /** Opens (creating if needed) and migrates the database at `file`. */
 export function openDatabase(file: string, options: OpenOptions = {}): WritableDb {
-  fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
   let db: Database.Database | undefined;
   try {
+    preparePath(file);
     const binding = nativeBindingFromEnv(options);
     db = new Database(file, binding ? { nativeBinding: binding } : {});
     configure(db);
@@ -44,6 +99,12 @@ export function openDatabase(file: string, options: OpenOptions = {}): WritableD
     const writable = db as WritableDb;
     if (options.migrate !== false) {
       const from = schemaVersion(writable);
+      if (from > latestVersion()) {
+        throw new AppError(
+          'database',
+          `The database ${file} was written by a newer version of Assay (schema ${from}; this version understands up to ${latestVersion()}). Update Assay, or choose another database with --db.`,
+        );
+      }
       if (from > 0 && from < latestVersion() && options.backupBeforeMigrate !== false) backupBeforeMigration(writable, file, from);
       migrate(writable);
     }

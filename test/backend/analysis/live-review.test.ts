@@ -40,10 +40,11 @@ describe('analysis of reviews made in the review workspace', () => {
     expect(data.reviews).toHaveLength(1);
     const [r] = data.reviews;
     expect(r).toMatchObject({ evaluator: 'ann', condition: 'assisted', rating: 5, skipped: false, shown: ['c1', 'c2', 'c3'] });
-    // active time is whatever the review workspace stored (it caps what clients claim)
-    const stored = db.prepare("SELECT active_ms FROM reviews WHERE status = 'submitted'").get() as { active_ms: number };
-    expect(stored.active_ms).toBeGreaterThan(0);
-    expect(r!.activeSeconds).toBe(stored.active_ms / 1000);
+    // Active time as the review workspace stored it: ann claimed 90 s, but each event may add only
+    // the wall time since the previous one plus 2 s of slack: 1 s + 2 s, then 6 × (1 ms + 2 s).
+    const capped = 1_000 + 2_000 + 6 * (1 + 2_000);
+    expect(db.prepare("SELECT active_ms FROM reviews WHERE status = 'submitted'").get()).toEqual({ active_ms: capped });
+    expect(r!.activeSeconds).toBe(capped / 1000);
     expect(r!.decisions).toEqual([
       { critique: 'c1', verdict: 'accept', reason: null, edited: true },
       { critique: 'c2', verdict: 'reject', reason: 'nitpick', edited: false },

@@ -12,7 +12,7 @@ import { importResults } from '../../../electron/backend/studies/results.js';
 import { createStudy, getStudy } from '../../../electron/backend/studies/repository.js';
 import { importTasks } from '../../../electron/backend/tasks/import.js';
 import type { StudyMetrics } from '../../../shared/metrics/compute.js';
-import { repoRoot } from '../../helpers/server.js';
+import { describeWithDatasets } from '../../helpers/datasets.js';
 import { tempDbPath, tempDir } from '../../helpers/temp.js';
 
 const cli = (argv: string[]) => captureCli(argv);
@@ -245,12 +245,12 @@ describe('analysis API', () => {
   });
 });
 
-describe('openai-critiques through the database', () => {
+describeWithDatasets('openai-critiques through the database', ['openai-critiques.jsonl'], (dataset) => {
   it('with its `valid` labels as one evaluator’s accept/reject decisions, critique_accept_rate = 1776/5507', async () => {
     const dbPath = tempDbPath();
     const db = openDatabase(dbPath);
     const lines = fs
-      .readFileSync(path.join(repoRoot, '..', 'shared', 'datasets', 'openai-critiques.jsonl'), 'utf8')
+      .readFileSync(dataset('openai-critiques.jsonl'), 'utf8')
       .split('\n')
       .filter((l) => l.trim());
     const parsed = lines.map((l) => JSON.parse(l) as { id: string; critiques?: { id: string; valid?: boolean }[] });

@@ -35,7 +35,7 @@ describe('database', () => {
       { version: 1, name: 'ok', up: 'CREATE TABLE a (x INTEGER) STRICT;' },
       { version: 2, name: 'broken', up: 'CREATE TABLE b (x INTEGER) STRICT; THIS IS NOT SQL;' },
     ];
-    expect(() => migrate(db, { migrations: bad })).toThrow();
+    expect(() => migrate(db, { migrations: bad })).toThrow(/syntax error/);
     expect(schemaVersion(db)).toBe(0);
     expect(db.prepare("SELECT count(*) AS n FROM sqlite_schema WHERE name = 'a'").get()).toEqual({ n: 0 });
   });

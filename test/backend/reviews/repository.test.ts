@@ -148,7 +148,11 @@ describe('event log', () => {
     expect(b.review.events.map((e) => e.event)).toEqual([{ type: 'rating-set', rating: 4 }]);
     expect(b.shown).toEqual(['c1', 'c2', 'c3']);
     expect(JSON.stringify(b)).not.toContain('The bridge closes');
-    expect(beginReview(db, 'ana', item).review.startedAt).toBe(b.review.startedAt);
+    // A later begin (another day) returns the same review: same id, start time and log.
+    const again = beginReview(db, 'ana', item, b.review.startedAt + 86_400_000);
+    expect(again.review.id).toBe(review);
+    expect(again.review.startedAt).toBe(b.review.startedAt);
+    expect(again.review.events).toHaveLength(1);
   });
 
   it('answers a retried call from the log and refuses a stale expectedSeq (another window)', () => {
@@ -204,7 +208,9 @@ describe('event log', () => {
     expect(recordHeartbeat(db, 'ana', review, 999_999, t0 + 11_000)).toBe(8_000); // 5 s + 1 s elapsed + 2 s slack
     expect(recordHeartbeat(db, 'ana', review, 1_000, t0 + 12_000)).toBe(8_000); // never goes back
     rec(review, 0, { type: 'skipped', reason: 'Not today' });
-    expect(recordHeartbeat(db, 'ana', review, 50_000, t0 + 60_000)).toBe(getReviewView(db, 'ana', item).review!.activeMs);
+    // Finished: a later heartbeat (a tab left open) changes nothing, although the clock would allow it.
+    expect(recordHeartbeat(db, 'ana', review, 50_000, t0 + 60_000)).toBe(8_000);
+    expect(getReviewView(db, 'ana', item).review!.activeMs).toBe(8_000);
     expect(() => recordHeartbeat(db, 'bob', review, 1, t0)).toThrow(/No evaluator profile "bob"|No review/);
   });
 

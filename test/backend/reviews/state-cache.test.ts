@@ -23,7 +23,7 @@ describe('recordEvent with cached review state', () => {
     expect(rec(a, 2, { type: 'flaw-edited', flaw: { id: 'f1', description: 'edited here' } }).seq).toBe(3);
     // and the state a cached after its own write is right too: deleting f1 twice is refused
     expect(rec(a, 3, { type: 'flaw-deleted', id: 'f1' }).seq).toBe(4);
-    expect(() => rec(a, 4, { type: 'flaw-deleted', id: 'f1' })).toThrow();
+    expect(() => rec(a, 4, { type: 'flaw-deleted', id: 'f1' })).toThrow('No flaw "f1" to delete.');
     a.close();
     b.close();
   });

@@ -1,15 +1,13 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { exportPack } from '../../../electron/backend/studies/packs.js';
 import { createStudy, getStudy } from '../../../electron/backend/studies/repository.js';
 import { importFile } from '../../../electron/backend/tasks/import.js';
 import { tempDb } from '../../helpers/db.js';
-import { repoRoot } from '../../helpers/server.js';
+import { describeWithDatasets } from '../../helpers/datasets.js';
 
 // Real third-party data (Saunders et al. 2022 critiques, with human `helpful` labels as `valid` and
 // labeler-written flaws): a study over it, and every pack checked for leaks.
-const file = path.join(repoRoot, '..', 'shared', 'datasets', 'openai-critiques.jsonl');
 
 interface SourceTask {
   id: string;
@@ -20,8 +18,9 @@ interface SourceTask {
   meta?: Record<string, unknown>;
 }
 
-describe('studies on real data (openai-critiques)', () => {
+describeWithDatasets('studies on real data (openai-critiques)', ['openai-critiques.jsonl'], (dataset) => {
   it('assigns 200 real tasks and writes packs without flaws, labels, labeler ids or decoys under valid-only', () => {
+    const file = dataset('openai-critiques.jsonl');
     const source = new Map(
       fs
         .readFileSync(file, 'utf8')

@@ -161,10 +161,13 @@ describe('packs', () => {
     for (const row of ev.prepare('SELECT condition, label FROM queue_items').all() as { condition: string; label: string }[]) {
       expect(row.condition).toBe(row.label);
     }
-    // Unassisted items show no critiques in #4's view.
+    // The review view shows each item's critiques as its condition says: none when unassisted.
+    const bobs = getStudy(db, 'uplift').assignments.filter((a) => a.evaluator === 'eval-bob');
+    expect(new Set(bobs.map((a) => a.condition))).toContain('blindfold');
+    const shownCount: Record<string, number | null> = { blindfold: null, fullhelp: 4, besttwo: 2, nodecoys: 3 };
     for (const q of queue) {
-      const view = getReviewView(ev, 'eval-bob', q.id);
-      if (view.critiques !== null) expect(view.critiques.length).toBeGreaterThan(0);
+      const condition = bobs.find((a) => a.task === q.taskId)!.condition;
+      expect(getReviewView(ev, 'eval-bob', q.id).critiques?.length ?? null, `${q.taskId} (${condition})`).toBe(shownCount[condition]);
     }
 
     const tampered = content.replace('"Set ', '"Set X');

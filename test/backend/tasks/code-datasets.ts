@@ -1,5 +1,6 @@
-// Converters from the raw code data sets in ../shared/datasets/raw to task package v1 code tasks,
-// used by the real-data test (the data are never copied into the repository).
+// Converters from the raw code data sets (QuixBugs, DebugBench: `raw/` of the data-set folder, see
+// docs/task-format.md, "Real data") to task package v1 code tasks, used by the real-data test (the
+// data are never copied into the repository).
 import fs from 'node:fs';
 import path from 'node:path';
 

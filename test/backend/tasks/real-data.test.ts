@@ -1,21 +1,19 @@
-// Imports the real, converted data sets in ../shared/datasets (never copied into the repo) and
-// builds code tasks from the raw QuixBugs and DebugBench files.
+// Imports the real, converted data sets (never copied into the repository; see docs/task-format.md,
+// "Real data") and builds code tasks from the raw QuixBugs and DebugBench files.
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { exportTasks } from '../../../electron/backend/tasks/export.js';
 import { importFile, importTasks } from '../../../electron/backend/tasks/import.js';
 import { tempDb } from '../../helpers/db.js';
-import { repoRoot } from '../../helpers/server.js';
+import { describeWithDatasets } from '../../helpers/datasets.js';
 import { tempDir } from '../../helpers/temp.js';
 import { debugBenchTasks, quixBugsTasks } from './code-datasets.js';
 
-const datasets = path.resolve(repoRoot, '..', 'shared', 'datasets');
-
-describe('real data', () => {
+describeWithDatasets('real data', ['openai-critiques.jsonl', 'cliff.jsonl', 'raw/quixbugs', 'raw/debugbench'], (dataset) => {
   it('imports openai-critiques.jsonl: 961 tasks, 5,507 critiques, 217 flaws', () => {
     const { db } = tempDb();
-    const report = importFile(db, path.join(datasets, 'openai-critiques.jsonl'));
+    const report = importFile(db, dataset('openai-critiques.jsonl'));
     expect(report.errors).toEqual([]);
     expect(report).toMatchObject({ tasks: 961, critiques: 5507, flaws: 217 });
     expect(db.prepare('SELECT count(*) AS n FROM critiques WHERE valid = 1').get()).toEqual({ n: 1776 });
@@ -23,7 +21,7 @@ describe('real data', () => {
 
   it('imports cliff.jsonl: 600 tasks, 320 flaws, 319 anchored; export gives the input back', () => {
     const { db } = tempDb();
-    const file = path.join(datasets, 'cliff.jsonl');
+    const file = dataset('cliff.jsonl');
     const report = importFile(db, file);
     expect(report.errors).toEqual([]);
     expect(report).toMatchObject({ tasks: 600, flaws: 320 });
@@ -43,7 +41,7 @@ describe('real data', () => {
   });
 
   it('turns the 40 QuixBugs programs into code diff tasks with a line-anchored flaw each', () => {
-    const tasks = quixBugsTasks(path.join(datasets, 'raw', 'quixbugs'));
+    const tasks = quixBugsTasks(dataset('raw/quixbugs'));
     expect(tasks).toHaveLength(40);
     const { db } = tempDb();
     const report = importTasks(db, tasks, 'quixbugs');
@@ -54,7 +52,7 @@ describe('real data', () => {
   });
 
   it('turns DebugBench single-bug items into code tasks with the bug explanation as the flaw', () => {
-    const tasks = debugBenchTasks(path.join(datasets, 'raw', 'debugbench'));
+    const tasks = debugBenchTasks(dataset('raw/debugbench'));
     expect(tasks.length).toBe(114);
     const { db } = tempDb();
     const report = importTasks(db, tasks, 'debugbench');
@@ -64,7 +62,7 @@ describe('real data', () => {
 
   it('writes the converted code tasks as a package that the CLI path imports too', () => {
     const file = path.join(tempDir(), 'quixbugs.jsonl');
-    fs.writeFileSync(file, quixBugsTasks(path.join(datasets, 'raw', 'quixbugs')).map((t) => JSON.stringify(t)).join('\n'));
+    fs.writeFileSync(file, quixBugsTasks(dataset('raw/quixbugs')).map((t) => JSON.stringify(t)).join('\n'));
     expect(importFile(tempDb().db, file)).toMatchObject({ tasks: 40, errorCount: 0 });
   });
 });

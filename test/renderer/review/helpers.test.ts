@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { linesToAnchor, quoteToAnchor } from '../../../renderer/src/screens/review/anchors.js';
+import { describeAnchor, linesToAnchor, quoteToAnchor, whereOfAnchor } from '../../../renderer/src/screens/review/anchors.js';
 import { chunkText, segmentRange } from '../../../renderer/src/screens/review/chunked-text.js';
 import { nextOpenItem } from '../../../renderer/src/screens/review/queue-order.js';
 import { resize } from '../../../renderer/src/screens/review/panes.js';
@@ -53,7 +53,7 @@ describe('flaw anchors from the UI', () => {
     expect(quoteToAnchor('one two three', 'two')).toEqual({ anchor: { quote: 'two' } });
     const text = '😀 ab ab';
     const second = text.lastIndexOf('ab');
-    const r = quoteToAnchor(text, 'ab', second);
+    const r = quoteToAnchor(text, 'ab', { start16: second, end16: second + 2 });
     expect(r).toEqual({ anchor: { start: 5, end: 7 } }); // code points: the emoji counts once
     if ('anchor' in r) {
       const resolved = resolveAnchor(r.anchor, text);
@@ -61,6 +61,41 @@ describe('flaw anchors from the UI', () => {
       expect(resolved.ok && resolved.value.start16).toBe(second);
     }
     expect(quoteToAnchor('abc', 'zzz')).toMatchObject({ error: expect.stringContaining('not in the output') });
+  });
+  it('a quote narrowed or widened in the form stays with the occurrence inside (or nearest) the pinned place', () => {
+    const text = 'one cat sat. two cat sat. three cat sat.';
+    const second = { start16: text.indexOf('two'), end16: text.indexOf('two') + 'two cat sat'.length };
+    // narrowed: "cat" also occurs before the pinned range, and closer to its start than to the one inside
+    expect(quoteToAnchor(text, 'cat', second)).toEqual({ anchor: { start: text.indexOf('cat', second.start16), end: text.indexOf('cat', second.start16) + 3 } });
+    // widened past the pinned range: the occurrence that sticks out least
+    expect(quoteToAnchor(text, 'cat sat.', second)).toEqual({ anchor: { start: text.indexOf('cat sat.', second.start16), end: text.indexOf('cat sat.', second.start16) + 8 } });
+    // nothing pinned (a quote typed by hand): the first
+    expect(quoteToAnchor(text, 'cat', null)).toEqual({ anchor: { start: 4, end: 7 } });
+  });
+  it('property: a selection pinned at any occurrence of a repeated quote is anchored exactly there', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 6 }), fc.string({ minLength: 1, maxLength: 4 }), fc.array(fc.string({ maxLength: 6 }), { minLength: 2, maxLength: 5 }), fc.nat(), (head, quote, gaps, pick) => {
+        const text = head + gaps.map((g) => quote + g).join('');
+        const starts: number[] = [];
+        for (let i = text.indexOf(quote); i !== -1; i = text.indexOf(quote, i + 1)) starts.push(i);
+        const at = starts[pick % starts.length]!;
+        const r = quoteToAnchor(text, quote, { start16: at, end16: at + quote.length });
+        const resolved = 'anchor' in r ? resolveAnchor(r.anchor, text) : null;
+        expect(resolved?.ok && resolved.value.start16).toBe(at);
+      }),
+    );
+  });
+  it('the form gets an anchor\'s full text and place, not its shortened display', () => {
+    const passage = 'x'.repeat(30) + ' a long passage that is longer than sixty characters ' + 'y'.repeat(30);
+    const text = `${passage} and ${passage}`;
+    const at = text.lastIndexOf(passage);
+    const anchor = { start: at, end: at + passage.length }; // ASCII: code points = UTF-16 units
+    expect(describeAnchor(anchor, text)).toHaveLength(60);
+    expect(whereOfAnchor(anchor, text, null)).toEqual({ where: passage, pinned: { start16: at, end16: at + passage.length }, side: 'output' });
+    expect(quoteToAnchor(text, whereOfAnchor(anchor, text, null).where, whereOfAnchor(anchor, text, null).pinned)).toEqual({ anchor });
+    expect(whereOfAnchor({ lines: [3, 5], side: 'base' }, 'a', 'b')).toEqual({ where: '3-5', pinned: null, side: 'base' });
+    expect(whereOfAnchor({ lines: [4, 4] }, 'a', null)).toEqual({ where: '4', pinned: null, side: 'output' });
+    expect(whereOfAnchor(undefined, 'a', null)).toEqual({ where: '', pinned: null, side: 'output' });
   });
   it('parses line ranges against the text and the side', () => {
     expect(linesToAnchor('a\nb\nc\n', '2-3', 'output')).toEqual({ anchor: { lines: [2, 3] } });

@@ -1,19 +1,16 @@
 import fs from 'node:fs';
-import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { computeMetrics } from '../../../shared/metrics/compute.js';
 import { metricTaskFromInput } from '../../../shared/metrics/from-task.js';
 import type { MetricReview, StudyData } from '../../../shared/metrics/types.js';
 import type { TaskInput } from '../../../shared/task-format.js';
-import { repoRoot } from '../../helpers/server.js';
+import { describeWithDatasets } from '../../helpers/datasets.js';
 
 // Saunders et al. (2022), helpfulness test split: 1,776 of 5,507 model critiques marked helpful.
-const file = path.join(repoRoot, '..', 'shared', 'datasets', 'openai-critiques.jsonl');
-
-describe('openai-critiques with its `valid` labels as one evaluator’s verdicts', () => {
+describeWithDatasets('openai-critiques with its `valid` labels as one evaluator’s verdicts', ['openai-critiques.jsonl'], (dataset) => {
   it('gives critique_accept_rate = 1776/5507', () => {
     const tasks = fs
-      .readFileSync(file, 'utf8')
+      .readFileSync(dataset('openai-critiques.jsonl'), 'utf8')
       .split('\n')
       .filter((l) => l.trim() !== '')
       // Not TaskSchema.parse: one critique in the release has empty text, which the package format

@@ -1,17 +1,50 @@
 import { resolveAnchor, TextIndex } from '../../../../shared/anchors.js';
 import type { Anchor } from '../../../../shared/task-format.js';
 
-/** Turns a quote typed or selected in the output into an anchor, or explains why it can't. */
-export function quoteToAnchor(output: string, quote: string, preferStart16?: number): { anchor: Anchor } | { error: string } {
-  if (!quote) return { error: 'Empty quote.' };
+/** Every UTF-16 offset where `quote` starts in `text`. */
+export function occurrencesOf(text: string, quote: string): number[] {
   const found: number[] = [];
-  for (let i = output.indexOf(quote); i !== -1; i = output.indexOf(quote, i + 1)) found.push(i);
+  if (!quote) return found;
+  for (let i = text.indexOf(quote); i !== -1; i = text.indexOf(quote, i + 1)) found.push(i);
+  return found;
+}
+
+/** Where in the output (UTF-16, half-open) the evaluator selected a quote, or where a flaw being changed points. */
+export interface Pinned {
+  readonly start16: number;
+  readonly end16: number;
+}
+
+/**
+ * Turns a quote typed or selected in the output into an anchor, or explains why it can't. A quote
+ * that occurs once stays a quote; one that occurs several times becomes a code-point range at the
+ * occurrence that lies within (else closest to) `pinned`, or at the first when nothing is pinned.
+ */
+export function quoteToAnchor(output: string, quote: string, pinned?: Pinned | null): { anchor: Anchor } | { error: string } {
+  if (!quote) return { error: 'Empty quote.' };
+  const found = occurrencesOf(output, quote);
   if (found.length === 0) return { error: 'That quote is not in the output. Copy it exactly, or leave it empty for the whole output.' };
   if (found.length === 1) return { anchor: { quote } };
-  // Several places: a code-point range pins the one selected (or the first).
-  const at = preferStart16 !== undefined && found.includes(preferStart16) ? preferStart16 : found[0]!;
+  // How far an occurrence sticks out of the pinned range (0: inside it); ties go to the earlier.
+  const outside = (i: number): number => (pinned ? Math.max(0, pinned.start16 - i) + Math.max(0, i + quote.length - pinned.end16) : 0);
+  const at = found.reduce((best, i) => (outside(i) < outside(best) ? i : best));
   const index = new TextIndex(output);
   return { anchor: { start: index.toCodePoint(at), end: index.toCodePoint(at + quote.length) } };
+}
+
+/**
+ * What the flaw form shows for an existing anchor: the full quoted text (never the shortened
+ * display form) and where it is, or the line range and side.
+ */
+export function whereOfAnchor(anchor: Anchor | undefined, output: string, base: string | null): { where: string; pinned: Pinned | null; side: 'output' | 'base' } {
+  if (!anchor) return { where: '', pinned: null, side: 'output' };
+  if ('lines' in anchor) {
+    const [a, b] = anchor.lines;
+    return { where: a === b ? `${a}` : `${a}-${b}`, pinned: null, side: anchor.side ?? 'output' };
+  }
+  const r = rangeOf(anchor, output, base);
+  if (!r) return { where: 'quote' in anchor ? anchor.quote : '', pinned: null, side: 'output' };
+  return { where: output.slice(r.start16, r.end16), pinned: { start16: r.start16, end16: r.end16 }, side: 'output' };
 }
 
 /** Parses `12` or `12-14` against a text's line count. */

@@ -191,15 +191,33 @@ export function selectionIn(container: HTMLElement | null): { start: number; end
   const sel = window.getSelection();
   if (!container || !sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
   const range = sel.getRangeAt(0);
-  const offsetOf = (node: Node, offset: number): number | null => {
-    const el = node.nodeType === Node.TEXT_NODE ? node.parentElement : (node as Element);
-    const seg = el?.closest('[data-start]');
-    if (!seg || !container.contains(seg)) return null;
-    const base = Number(seg.getAttribute('data-start'));
-    return node.nodeType === Node.TEXT_NODE ? base + offset : base;
-  };
-  const start = offsetOf(range.startContainer, range.startOffset);
-  const end = offsetOf(range.endContainer, range.endOffset);
+  const start = textOffsetOf(container, range.startContainer, range.startOffset);
+  const end = textOffsetOf(container, range.endContainer, range.endOffset);
   if (start === null || end === null || end <= start) return null;
   return { start, end };
+}
+
+const segmentStart = (el: Element): number => Number(el.getAttribute('data-start'));
+const segmentEnd = (el: Element): number => segmentStart(el) + (el.textContent ?? '').length;
+
+/**
+ * The text offset of a DOM selection boundary inside `container`. A boundary is a text node and an
+ * offset into it (mouse drags), or an element and a child index (double and triple clicks, keyboard
+ * selection at a segment's edge): both count.
+ */
+function textOffsetOf(container: HTMLElement, node: Node, offset: number): number | null {
+  const inside = (el: Element | null | undefined): el is Element => !!el && container.contains(el);
+  if (node.nodeType === Node.TEXT_NODE) {
+    const seg = node.parentElement?.closest('[data-start]');
+    return inside(seg) ? segmentStart(seg) + offset : null;
+  }
+  if (!(node instanceof Element)) return null;
+  const seg = node.closest('[data-start]');
+  if (inside(seg)) return offset === 0 ? segmentStart(seg) : segmentEnd(seg);
+  // A boundary between a chunk's segments: before the next one, or after the previous one.
+  const next = node.childNodes[offset];
+  if (next instanceof Element && inside(next) && next.hasAttribute('data-start')) return segmentStart(next);
+  const prev = offset > 0 ? node.childNodes[offset - 1] : undefined;
+  if (prev instanceof Element && inside(prev) && prev.hasAttribute('data-start')) return segmentEnd(prev);
+  return null;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { rejectReasons, flawCategories, type OwnFlaw, type RejectReason } from '../../../../shared/review/events.js';
 import type { Severity } from '../../../../shared/task-format.js';
+import type { Pinned } from './anchors.js';
 
 const reasonKeys: Readonly<Record<RejectReason, string>> = { incorrect: 'i', nitpick: 'n', unclear: 'u', duplicate: 'd', other: 'o' };
 const reasonLabels: Readonly<Record<RejectReason, string>> = {
@@ -102,6 +103,11 @@ export interface FlawDraft {
   readonly category: string;
   /** Summary: a quote from the output. Code: `12` or `12-14`. Empty: the whole output. */
   readonly where: string;
+  /**
+   * Summary: where the quote was selected in the output, or where the flaw being changed points;
+   * a quote that occurs several times is anchored at the occurrence within (or closest to) it.
+   */
+  readonly pinned: Pinned | null;
   readonly side: 'output' | 'base';
 }
 
@@ -113,10 +119,12 @@ interface FlawFormProps {
   /** Returns an error message when the draft cannot be saved. */
   readonly onSave: (draft: FlawDraft) => string | null;
   readonly onCancel: () => void;
+  /** A note under the "where" field for the current draft (e.g. that a quote occurs twice). */
+  readonly whereNote?: (draft: FlawDraft) => string | null;
 }
 
 /** Adds or changes an own flaw: description, severity, category and where it is. */
-export function FlawForm({ kind, hasBase, initial, editing, onSave, onCancel }: FlawFormProps): React.JSX.Element {
+export function FlawForm({ kind, hasBase, initial, editing, onSave, onCancel, whereNote }: FlawFormProps): React.JSX.Element {
   const [draft, setDraft] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const save = (): void => {
@@ -127,6 +135,7 @@ export function FlawForm({ kind, hasBase, initial, editing, onSave, onCancel }: 
     setError(onSave(draft));
   };
   const onKeyDown = useFormKeys(save, onCancel);
+  const note = whereNote?.(draft) ?? null;
   return (
     <div className="inline-form flaw-form" role="group" aria-label={editing ? `Change flaw ${editing.id}` : 'New flaw'} onKeyDown={onKeyDown}>
       <label className="field">
@@ -158,7 +167,9 @@ export function FlawForm({ kind, hasBase, initial, editing, onSave, onCancel }: 
       {kind === 'summary' ? (
         <label className="field">
           <span>Quote from the output (empty: the whole output)</span>
-          <input type="text" value={draft.where} onChange={(e) => setDraft({ ...draft, where: e.target.value })} />
+          {/* A text area, not an input: a quote may span lines, and an input drops line breaks. */}
+          <textarea rows={2} value={draft.where} onChange={(e) => setDraft({ ...draft, where: e.target.value })} />
+          {note && <span className="field-note">{note}</span>}
         </label>
       ) : (
         <div className="field-row">

@@ -1,11 +1,11 @@
 import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { QueueEntry, ReviewView, ShownCritique } from '../../../../shared/contract/review.js';
 import type { OwnFlaw } from '../../../../shared/review/events.js';
-import { nextFlawId, type Decision, type ReviewState } from '../../../../shared/review/state.js';
+import { nextFlawId, type Decision } from '../../../../shared/review/state.js';
 import type { CodeMark, LineSelection } from '../../components/code-view.js';
 import { useDarkMode } from '../../use-dark.js';
 import { formatDuration } from './active-time.js';
-import { describeAnchor, linesToAnchor, quoteToAnchor, rangeOf } from './anchors.js';
+import { describeAnchor, linesToAnchor, occurrencesOf, quoteToAnchor, rangeOf, whereOfAnchor } from './anchors.js';
 import { ChunkedText, selectionIn, type Mark } from './chunked-text.js';
 import { CritiqueEditor, FlawForm, ReasonPicker, SkipForm, type FlawDraft } from './forms.js';
 import { ResizablePanes } from './panes.js';
@@ -146,19 +146,30 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
   const flawDraft = useCallback((): FlawDraft => {
     if (task.kind === 'code') {
       const where = lineSel ? (lineSel.lines[0] === lineSel.lines[1] ? `${lineSel.lines[0]}` : `${lineSel.lines[0]}-${lineSel.lines[1]}`) : '';
-      return { description: '', severity: '', category: '', where, side: lineSel?.side ?? 'output' };
+      return { description: '', severity: '', category: '', where, pinned: null, side: lineSel?.side ?? 'output' };
     }
+    // Keep where the selection starts: a phrase that occurs twice must be anchored where it was selected.
     const sel = selectionIn(outputRef.current);
-    return { description: '', severity: '', category: '', where: sel ? task.output.slice(sel.start, sel.end) : '', side: 'output' };
+    return { description: '', severity: '', category: '', where: sel ? task.output.slice(sel.start, sel.end) : '', pinned: sel ? { start16: sel.start, end16: sel.end } : null, side: 'output' };
   }, [task, lineSel]);
 
-  const saveFlaw = (draft: FlawDraft, editing: OwnFlaw | null, preferStart?: number): string | null => {
+  /** The form's draft for changing an own flaw: the anchor's full text (not its shortened display) and place. */
+  const draftOf = (f: OwnFlaw): FlawDraft => ({
+    description: f.description,
+    severity: f.severity ?? '',
+    category: f.category ?? '',
+    ...whereOfAnchor(f.anchor, task.output, task.base),
+  });
+
+  const saveFlaw = (draft: FlawDraft, editing: OwnFlaw | null, initial: FlawDraft): string | null => {
     let anchor: OwnFlaw['anchor'];
-    if (draft.where.trim()) {
+    if (editing && draft.where === initial.where && draft.side === initial.side) {
+      anchor = editing.anchor; // the place was not touched: keep its anchor exactly
+    } else if (draft.where.trim()) {
       const r =
         task.kind === 'code'
           ? linesToAnchor(draft.side === 'base' && task.base !== null ? task.base : task.output, draft.where, draft.side)
-          : quoteToAnchor(task.output, draft.where, preferStart);
+          : quoteToAnchor(task.output, draft.where, draft.pinned);
       if ('error' in r) return r.error;
       anchor = r.anchor;
     }
@@ -172,6 +183,16 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     const ok = record(editing ? { type: 'flaw-edited', flaw } : { type: 'flaw-added', flaw });
     if (ok) setMode(null);
     return ok ? null : 'Not saved (see the message above).';
+  };
+
+  /** Says when a quote occurs more than once, and which occurrence the flaw will point at. */
+  const whereNote = (draft: FlawDraft): string | null => {
+    if (task.kind !== 'summary' || !draft.where) return null;
+    const n = occurrencesOf(task.output, draft.where).length;
+    if (n < 2) return null;
+    return draft.pinned === null
+      ? `Occurs ${n} times in the output; the flaw will point at the first. To choose another, cancel, select it in the output and press f.`
+      : `Occurs ${n} times in the output; the flaw points at the one you selected.`;
   };
 
   const submit = useCallback(() => {
@@ -369,6 +390,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
                 critique={c}
                 index={i}
                 output={task.output}
+                document={task.context?.document ?? ''}
                 decision={decisions[c.id]}
                 selected={current?.id === c.id}
                 readOnly={readOnly}
@@ -398,7 +420,15 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
           {flaws.map((f) =>
             mode?.kind === 'flaw' && mode.editing?.id === f.id ? (
               <li key={f.id}>
-                <FlawForm kind={task.kind} hasBase={task.base !== null} initial={mode.initial} editing={f} onSave={(d) => saveFlaw(d, f)} onCancel={() => setMode(null)} />
+                <FlawForm
+                  kind={task.kind}
+                  hasBase={task.base !== null}
+                  initial={mode.initial}
+                  editing={f}
+                  onSave={(d) => saveFlaw(d, f, mode.initial)}
+                  onCancel={() => setMode(null)}
+                  whereNote={whereNote}
+                />
               </li>
             ) : (
               <li key={f.id} className="own-flaw">
@@ -412,19 +442,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
                       type="button"
                       className="quiet small"
                       aria-label={`Change flaw ${f.id}`}
-                      onClick={() =>
-                        setMode({
-                          kind: 'flaw',
-                          editing: f,
-                          initial: {
-                            description: f.description,
-                            severity: f.severity ?? '',
-                            category: f.category ?? '',
-                            where: f.anchor ? ('lines' in f.anchor ? `${f.anchor.lines[0]}-${f.anchor.lines[1]}` : 'quote' in f.anchor ? f.anchor.quote : describeAnchor(f.anchor, task.output).slice(1, -1)) : '',
-                            side: f.anchor && 'lines' in f.anchor ? (f.anchor.side ?? 'output') : 'output',
-                          },
-                        })
-                      }
+                      onClick={() => setMode({ kind: 'flaw', editing: f, initial: draftOf(f) })}
                     >
                       Change
                     </button>
@@ -438,7 +456,15 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
           )}
         </ul>
         {mode?.kind === 'flaw' && mode.editing === null && (
-          <FlawForm kind={task.kind} hasBase={task.base !== null} initial={mode.initial} editing={null} onSave={(d) => saveFlaw(d, null)} onCancel={() => setMode(null)} />
+          <FlawForm
+            kind={task.kind}
+            hasBase={task.base !== null}
+            initial={mode.initial}
+            editing={null}
+            onSave={(d) => saveFlaw(d, null, mode.initial)}
+            onCancel={() => setMode(null)}
+            whereNote={whereNote}
+          />
         )}
         {!readOnly && mode?.kind !== 'flaw' && (
           <div className="row">
@@ -547,6 +573,8 @@ interface CardProps {
   readonly critique: ShownCritique;
   readonly index: number;
   readonly output: string;
+  /** The context document: evidence anchors point into it. */
+  readonly document: string;
   readonly decision: Decision | undefined;
   readonly selected: boolean;
   readonly readOnly: boolean;
@@ -597,7 +625,7 @@ function CritiqueCard(p: CardProps): React.JSX.Element {
         <ul className="cq-evidence small">
           {c.evidence.map((e, i) => (
             <li key={i}>
-              <span className="ev-swatch" aria-hidden="true" /> Evidence: {describeAnchor(e.anchor, '')}
+              <span className="ev-swatch" aria-hidden="true" /> Evidence: {describeAnchor(e.anchor, p.document)}
               {e.note && <span className="muted"> — {e.note}</span>}
               {!e.range && <span className="muted"> (not found in the document)</span>}
             </li>
@@ -633,6 +661,3 @@ function CritiqueCard(p: CardProps): React.JSX.Element {
     </li>
   );
 }
-
-/** Re-exported for the queue: a review's state type. */
-export type { ReviewState };
