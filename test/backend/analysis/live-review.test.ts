@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { loadStudyData } from '../../../electron/backend/analysis/feed.js';
-import { getQueue, recordEvent, startReview } from '../../../electron/backend/reviews/repository.js';
+import { getQueue, recordEvent } from '../../../electron/backend/reviews/repository.js';
 import { createStudy } from '../../../electron/backend/studies/repository.js';
 import { importTasks } from '../../../electron/backend/tasks/import.js';
 import { computeMetrics } from '../../../shared/metrics/compute.js';
 import type { ReviewEvent } from '../../../shared/review/events.js';
 import { tempDb } from '../../helpers/db.js';
 import { syntheticTasks } from './study-fixture.js';
+import { startReview } from '../../helpers/review.js';
 
 describe('analysis of reviews made in the review workspace', () => {
   it('reads the state the event log ends in: edits, undo, added flaws, rating; open reviews are left out', () => {
@@ -16,9 +17,16 @@ describe('analysis of reviews made in the review workspace', () => {
     createStudy(db, { name: 'live', conditions: [{ name: 'assisted', policy: 'all' }], evaluators: [{ id: 'ann' }, { id: 'bob' }], overlap: 2, seed: 1 });
     const play = (evaluator: string, events: ReviewEvent[], activeMs: number): void => {
       const item = getQueue(db, evaluator).find((q) => q.study === 'live')!;
-      const view = startReview(db, evaluator, item.id, 1_000);
+      const t0 = Date.UTC(2026, 0, 1);
+      const view = startReview(db, evaluator, item.id, t0);
+      // the review screen names critiques by neutral id: k1, k2, k3 are c1, c2, c3 under policy all
+      const neutral = (e: ReviewEvent): ReviewEvent => ('critique' in e ? { ...e, critique: e.critique.replace('c', 'k') } : e);
       events.forEach((event, i) =>
-        recordEvent(db, { evaluator, review: view.review!.id, expectedSeq: i, clientEventId: `${evaluator}-${i}`, clientTime: 2_000 + i, activeMs, event }, 2_000 + i),
+        recordEvent(
+          db,
+          { evaluator, review: view.review!.id, expectedSeq: i, clientEventId: `${evaluator}-${i}`, clientTime: t0 + 100_000 + i, activeMs, event: neutral(event) },
+          t0 + 100_000 + i,
+        ),
       );
     };
     play(
