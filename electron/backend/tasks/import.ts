@@ -1,7 +1,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { canonicalJson } from '../../../shared/study/canonical.js';
-import { validateTask, type ValidTask } from '../../../shared/task-format.js';
+import { formatPath, validateTask, type ValidTask } from '../../../shared/task-format.js';
+import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
 import { AppError } from '../../../shared/result.js';
 import type { WritableDb } from '../db/types.js';
 import { taskChangeRefusal } from './guard.js';
@@ -179,6 +180,15 @@ export class ImportSession {
     } catch (err) {
       this.error(line, '(json)', `not valid JSON: ${(err as Error).message}`);
       return;
+    }
+    // A valid UTF-8 line can still spell a lone surrogate as an escape ("\ud83c"): refuse it, or it
+    // would be stored as invalid UTF-8 and shift every anchor after it. Cheap: only lines with such an escape are walked.
+    if (mayHaveSurrogateEscape(text)) {
+      const lone = findLoneSurrogate(raw);
+      if (lone) {
+        this.error(line, lone.path.length ? formatPath(lone.path) : '(json)', loneSurrogateMessage(lone));
+        return;
+      }
     }
     const result = validateTask(raw);
     if (!result.ok) {
