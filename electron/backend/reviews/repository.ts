@@ -21,6 +21,7 @@ import {
   requireOpenStudyItem,
   requireVisibleItem,
   shownCritique,
+  stateForEvaluator,
   visibleItemSql,
   type Pin,
   type QueueItemRow,
@@ -353,12 +354,12 @@ export function recordEvent(
       );
     }
     const pin = reviewPin(db, item, now);
-    // SECURITY: blinding. The client names critiques by neutral id only; an original id is unknown here.
-    const event = renameEventCritique(input.event, (id) => originalCritiqueId(pin, id));
-    if (!event) throw new AppError('invalid-input', `No critique "${(input.event as { critique: string }).critique}" is shown in this review.`);
     const state = reviewStateAt(db, review.id, review.last_seq);
-    const problem = checkReviewEvent(state, event, { shownCritiques: new Set(pin.critiques.map((c) => c.id)) });
+    // SECURITY: blinding. The client names critiques by neutral id only, and the rules are checked
+    // in those names too, so that no refusal can echo an original id.
+    const problem = checkReviewEvent(stateForEvaluator(pin, state), input.event, { shownCritiques: new Set(pin.critiques.map((c) => c.neutralId)) });
     if (problem) throw new AppError('invalid-input', problem);
+    const event = renameEventCritique(input.event, (id) => originalCritiqueId(pin, id))!;
     if ((event.type === 'flaw-added' || event.type === 'flaw-edited') && event.flaw.anchor) {
       const task = getTaskView(db, review.task_id);
       const r = resolveAnchor(event.flaw.anchor, task.output, { base: task.base });

@@ -1,6 +1,7 @@
 import { parsePolicy, selectShownCritiques } from '../../../shared/policy.js';
 import { AppError } from '../../../shared/result.js';
 import type { ReviewEvent } from '../../../shared/review/events.js';
+import type { ReviewState } from '../../../shared/review/state.js';
 import { AnchorSchema, SeveritySchema, type Anchor, type Severity } from '../../../shared/task-format.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { sha256Json } from '../studies/hash.js';
@@ -354,4 +355,11 @@ export function eventForEvaluator(pin: Pin, event: ReviewEvent): ReviewEvent {
   const renamed = renameEventCritique(event, (id) => neutralIdOf(pin, id));
   if (!renamed) throw new AppError('internal', `A logged event of item ${pin.itemId} names a critique the item does not show.`);
   return renamed;
+}
+
+/** A review state with its decisions keyed by neutral id: what the review rules check an evaluator's event against. */
+export function stateForEvaluator(pin: Pin, state: ReviewState): ReviewState {
+  const decisions: Record<string, ReviewState['content']['decisions'][string]> = {};
+  for (const [id, d] of Object.entries(state.content.decisions)) decisions[neutralIdOf(pin, id) ?? `?${Object.keys(decisions).length}`] = d;
+  return { ...state, content: { ...state.content, decisions } };
 }
