@@ -15,7 +15,6 @@ import { fileHash, packId, resultsMac } from '../../../electron/backend/studies/
 import { exportPack, importPack, parsePack } from '../../../electron/backend/studies/packs.js';
 import { createStudy, getStudy } from '../../../electron/backend/studies/repository.js';
 import { exportResults, importResults } from '../../../electron/backend/studies/results.js';
-import { importTasks } from '../../../electron/backend/tasks/import.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
 import { captureCli } from '../../helpers/cli.js';
 import { dumpDatabase } from '../../helpers/dump.js';
