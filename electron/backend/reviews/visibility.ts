@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/result.js';
 import type { ReviewEvent } from '../../../shared/review/events.js';
 import type { ReviewState } from '../../../shared/review/state.js';
 import { AnchorSchema, SeveritySchema, type Anchor, type Severity } from '../../../shared/task-format.js';
+import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { sha256Json } from '../studies/hash.js';
 
@@ -11,6 +12,17 @@ import { sha256Json } from '../studies/hash.js';
 // packs, and the results import. It decides (1) which queue items an evaluator may open, (2) which
 // critiques an item shows and under which neutral ids (k1…kn), pinned the first time the item is
 // shown, and (3) how each task and critique looks to an evaluator.
+
+/** Prepared statements per database handle: these run for every item of a pack, a merge or a view. */
+const statementCache = new WeakMap<AnyDb, Map<string, Statement>>();
+
+function stmt(db: AnyDb, sql: string): Statement {
+  let cache = statementCache.get(db);
+  if (!cache) statementCache.set(db, (cache = new Map()));
+  let s = cache.get(sql);
+  if (!s) cache.set(sql, (s = db.prepare(sql)));
+  return s;
+}
 
 /** A queue item as the visibility rules need it. */
 export interface QueueItemRow {
@@ -58,7 +70,7 @@ export function requireVisibleItem(db: AnyDb, evaluator: string, item: number): 
 /** The state of the study a queue item belongs to: null for practice items and for studies known only from a pack. */
 export function itemStudyState(db: AnyDb, item: Pick<QueueItemRow, 'study'>): 'open' | 'closed' | null {
   if (item.study === '') return null;
-  const row = db.prepare('SELECT state FROM studies WHERE name = $name').get({ name: item.study }) as { state: 'open' | 'closed' } | undefined;
+  const row = stmt(db, 'SELECT state FROM studies WHERE name = $name').get({ name: item.study }) as { state: 'open' | 'closed' } | undefined;
   return row?.state ?? null;
 }
 
@@ -81,6 +93,8 @@ export interface TaskRow {
   readonly language: string | null;
   readonly base: string | null;
   readonly context_json: string | null;
+  /** The hash of the task's source line: it changes whenever the task is replaced. */
+  readonly content_hash?: string;
 }
 
 /** A critique row as stored. */
@@ -204,7 +218,7 @@ const critiqueColumns = 'id, text, anchor_json, severity, category, score, evide
 
 /** A task's critiques in task order. */
 export function taskCritiqueRows(db: AnyDb, taskId: string): CritiqueRow[] {
-  return db.prepare(`SELECT ${critiqueColumns} FROM critiques WHERE task_id = $taskId ORDER BY position`).all({ taskId }) as CritiqueRow[];
+  return stmt(db, `SELECT ${critiqueColumns} FROM critiques WHERE task_id = $taskId ORDER BY position`).all({ taskId }) as CritiqueRow[];
 }
 
 /** The critiques a policy shows for a task, in task order: the one selection (see shared/policy.ts). */
@@ -234,6 +248,8 @@ export interface Pin {
   readonly showsCritiques: boolean;
   readonly critiques: readonly PinnedCritique[];
   readonly stored: boolean;
+  /** For a pin computed (not stored): the task's `content_hash` it was computed from, to see a change before storing it. */
+  readonly source?: string;
 }
 
 /** One hash over the whole pin: equal tokens mean the same task and the same critiques in the same order. */
@@ -242,18 +258,18 @@ export function pinToken(pin: Pin): string {
 }
 
 function taskRow(db: AnyDb, id: string): TaskRow {
-  const row = db.prepare('SELECT id, kind, title, output, language, base, context_json FROM tasks WHERE id = $id').get({ id }) as TaskRow | undefined;
+  const row = stmt(db, 'SELECT id, kind, title, output, language, base, context_json, content_hash FROM tasks WHERE id = $id').get({ id }) as TaskRow | undefined;
   if (!row) throw new AppError('not-found', `No task with id "${id}"`);
   return row;
 }
 
 function storedPin(db: AnyDb, item: QueueItemRow): Pin | undefined {
-  const head = db.prepare('SELECT task_id, task_hash FROM pinned_items WHERE queue_item_id = $item').get({ item: item.id }) as
+  const head = stmt(db, 'SELECT task_id, task_hash FROM pinned_items WHERE queue_item_id = $item').get({ item: item.id }) as
     | { task_id: string; task_hash: string }
     | undefined;
   if (!head) return undefined;
   const critiques = (
-    db.prepare('SELECT neutral_id, critique_id, critique_hash FROM pinned_critiques WHERE queue_item_id = $item ORDER BY position').all({ item: item.id }) as {
+    stmt(db, 'SELECT neutral_id, critique_id, critique_hash FROM pinned_critiques WHERE queue_item_id = $item ORDER BY position').all({ item: item.id }) as {
       neutral_id: string;
       critique_id: string;
       critique_hash: string;
@@ -271,47 +287,70 @@ export function itemPin(db: AnyDb, item: QueueItemRow): Pin {
   if (stored) return stored;
   const shows = parsePolicy(item.policy).kind !== 'none';
   const rows = taskCritiqueRows(db, item.task_id);
-  const review = db.prepare('SELECT shown_json FROM reviews WHERE queue_item_id = $item').get({ item: item.id }) as { shown_json: string } | undefined;
+  const review = stmt(db, 'SELECT shown_json FROM reviews WHERE queue_item_id = $item').get({ item: item.id }) as { shown_json: string } | undefined;
   let shown: CritiqueRow[];
   if (review) {
     const byId = new Map(rows.map((r) => [r.id, r]));
     shown = (JSON.parse(review.shown_json) as string[]).flatMap((id) => byId.get(id) ?? []);
   } else shown = shows ? selectShownRows(rows, item.policy) : [];
+  const task = taskRow(db, item.task_id);
   return {
     itemId: item.id,
     taskId: item.task_id,
-    taskHash: shownTaskHash(taskRow(db, item.task_id)),
+    taskHash: shownTaskHash(task),
     showsCritiques: shows,
     critiques: shown.map((row, i) => ({ neutralId: neutralCritiqueId(i), id: row.id, hash: shownCritiqueHash(row) })),
     stored: false,
+    source: task.content_hash,
   };
 }
 
 /** Pins what the item shows (once; later calls return the stored pin). Call inside a write transaction. */
 export function ensurePin(db: WritableDb, item: QueueItemRow, now: number): Pin {
-  const pin = itemPin(db, item);
+  return storePin(db, itemPin(db, item), now);
+}
+
+/**
+ * Stores a computed pin (a stored one is returned as it is). If another pin was stored for the
+ * item meanwhile, that one wins and is returned: the caller compares.
+ */
+export function storePin(db: WritableDb, pin: Pin, now: number): Pin {
   if (pin.stored) return pin;
-  db.prepare('INSERT INTO pinned_items (queue_item_id, task_id, task_hash, pinned_at) VALUES ($item, $task, $hash, $now)').run({
-    item: item.id,
+  if (pin.source !== undefined) {
+    const current = stmt(db, 'SELECT content_hash FROM tasks WHERE id = $id').get({ id: pin.taskId }) as { content_hash: string } | undefined;
+    if (current?.content_hash !== pin.source) throw new AppError('conflict', `Task "${pin.taskId}" changed while item ${pin.itemId} was being pinned; try again.`);
+  }
+  const head = stmt(db, 'SELECT 1 FROM pinned_items WHERE queue_item_id = $item').get({ item: pin.itemId });
+  if (head) {
+    const item = stmt(db, 'SELECT id, evaluator_id, task_id, study, condition, label, policy FROM queue_items WHERE id = $id').get({ id: pin.itemId }) as QueueItemRow;
+    return storedPin(db, item)!;
+  }
+  stmt(db, 'INSERT INTO pinned_items (queue_item_id, task_id, task_hash, pinned_at) VALUES ($item, $task, $hash, $now)').run({
+    item: pin.itemId,
     task: pin.taskId,
     hash: pin.taskHash,
     now,
   });
-  const insert = db.prepare(
-    'INSERT INTO pinned_critiques (queue_item_id, position, neutral_id, critique_id, critique_hash) VALUES ($item, $position, $neutral, $id, $hash)',
-  );
-  pin.critiques.forEach((c, position) => insert.run({ item: item.id, position, neutral: c.neutralId, id: c.id, hash: c.hash }));
-  return { ...pin, stored: true };
+  const insert = stmt(db, 'INSERT INTO pinned_critiques (queue_item_id, position, neutral_id, critique_id, critique_hash) VALUES ($item, $position, $neutral, $id, $hash)');
+  pin.critiques.forEach((c, position) => insert.run({ item: pin.itemId, position, neutral: c.neutralId, id: c.id, hash: c.hash }));
+  const { source: _source, ...stored } = pin;
+  return { ...stored, stored: true };
+}
+
+/** True when two pins show the same task and the same critiques in the same order. */
+export function samePin(a: Pin, b: Pin): boolean {
+  return pinToken(a) === pinToken(b) && a.critiques.every((c, i) => c.id === b.critiques[i]?.id);
 }
 
 /**
  * The critique rows a pin shows, in display order, after checking that the task and every pinned
- * critique still hash to what was pinned. A mismatch means the task changed behind Assay's back
+ * critique still hash to what was pinned (for a stored pin). A mismatch means the task changed behind Assay's back
  * (the triggers of migration 5 refuse that): nothing is shown rather than the wrong thing.
  */
 export function pinnedRows(db: AnyDb, pin: Pin): { task: TaskRow; critiques: { neutralId: string; row: CritiqueRow }[] } {
   const task = taskRow(db, pin.taskId);
-  if (shownTaskHash(task) !== pin.taskHash) {
+  // a pin computed just now was computed from these rows: only a stored pin needs the check
+  if (pin.stored && shownTaskHash(task) !== pin.taskHash) {
     throw new AppError('internal', `Task "${pin.taskId}" changed after it was shown (item ${pin.itemId}): its content no longer matches what was pinned.`);
   }
   const byId = new Map(taskCritiqueRows(db, pin.taskId).map((r) => [r.id, r]));
@@ -319,7 +358,7 @@ export function pinnedRows(db: AnyDb, pin: Pin): { task: TaskRow; critiques: { n
     task,
     critiques: pin.critiques.map((c) => {
       const row = byId.get(c.id);
-      if (!row || shownCritiqueHash(row) !== c.hash) {
+      if (!row || (pin.stored && shownCritiqueHash(row) !== c.hash)) {
         throw new AppError('internal', `Critique "${c.id}" of task "${pin.taskId}" changed after it was shown as ${c.neutralId} (item ${pin.itemId}).`);
       }
       return { neutralId: c.neutralId, row };

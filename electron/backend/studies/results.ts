@@ -15,17 +15,19 @@ import {
 } from '../../../shared/study/formats.js';
 import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
 import { resolveAnchor } from '../../../shared/anchors.js';
+import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { getTaskView } from '../tasks/repository.js';
 import { finishedReviews } from '../reviews/records.js';
 import { freezeStudy } from '../reviews/repository.js';
 import {
-  ensurePin,
   itemPin,
   neutralIdOf,
   originalCritiqueId,
   pinnedRows,
   renameEventCritique,
+  samePin,
+  storePin,
   type Pin,
   type QueueItemRow,
 } from '../reviews/visibility.js';
@@ -134,6 +136,8 @@ export function exportResults(
 interface PreparedReview {
   readonly where: string;
   readonly item: QueueItemRow;
+  /** What the item showed: stored, or computed now and stored with the review. */
+  readonly pin: Pin;
   readonly task: string;
   readonly evaluator: string;
   readonly status: 'submitted' | 'skipped';
@@ -157,17 +161,23 @@ interface Prepared {
 /** Fails with the place (`FILE:…`) and what is wrong. */
 class Refusal extends Error {}
 
+const itemStatements = new WeakMap<AnyDb, Statement>();
+
 function itemOf(db: AnyDb, study: StudyRow, evaluator: string, task: string, where: string): QueueItemRow {
-  const item = db
-    .prepare('SELECT id, evaluator_id, task_id, study, condition, label, policy FROM queue_items WHERE study = $study AND evaluator_id = $evaluator AND task_id = $task')
-    .get({ study: study.name, evaluator, task }) as QueueItemRow | undefined;
+  let stmt = itemStatements.get(db);
+  if (!stmt) {
+    stmt = db.prepare('SELECT id, evaluator_id, task_id, study, condition, label, policy FROM queue_items WHERE study = $study AND evaluator_id = $evaluator AND task_id = $task');
+    itemStatements.set(db, stmt);
+  }
+  const item = stmt.get({ study: study.name, evaluator, task }) as QueueItemRow | undefined;
   if (!item) throw new Refusal(`${where}: evaluator "${evaluator}" was not assigned task "${task}" in study "${study.name}"`);
   return item;
 }
 
-/** The item's pin after checking that the task still holds exactly what it pinned. */
+/** The item's pin, after checking (for a stored pin) that the task still holds exactly what it pinned. */
 function checkedPin(db: AnyDb, item: QueueItemRow, where: string): Pin {
   const pin = itemPin(db, item);
+  if (!pin.stored) return pin; // computed from the task as it is now
   try {
     pinnedRows(db, pin);
   } catch (err) {
@@ -314,6 +324,7 @@ function prepareResults(db: AnyDb, raw: Record<string, unknown>, version: 1 | 2,
     return {
       where,
       item,
+      pin,
       task: r.record.task,
       evaluator: file.evaluator,
       status,
@@ -386,10 +397,11 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
       throw new Refusal(`${where}: condition: "${r.condition}" does not match the assignment ("${item.condition}")`);
     }
     // Records made outside Assay name critiques by their original ids; the item's pin says which it shows.
-    const shown = checkedPin(db, item, where).critiques.map((c) => c.id);
-    const policy = studyConditions(db, study.id).find((c) => c.name === item.condition)?.policy ?? item.policy;
+    const pin = checkedPin(db, item, where);
+    const shown = pin.critiques.map((c) => c.id);
     r.decisions.forEach((d, k) => {
       if (!shown.includes(d.critique)) {
+        const policy = studyConditions(db, study!.id).find((c) => c.name === item.condition)?.policy ?? item.policy;
         throw new Refusal(`${where}: decisions.${k}.critique: critique "${d.critique}" was not shown in condition "${item.condition}" (policy ${policy})`);
       }
     });
@@ -416,6 +428,7 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
     reviews.push({
       where,
       item,
+      pin,
       task: r.task,
       evaluator: r.evaluator,
       status,
@@ -487,8 +500,15 @@ function merge(db: WritableDb, prepared: Prepared, info: { kind: 'results' | 're
     );
     const mark = db.prepare(`INSERT INTO imported_reviews (review_id, import_id, origin) VALUES ($review, $importId, $origin)`);
     for (const r of toAdd) {
-      const pin = ensurePin(db, r.item, now);
-      if (pin.critiques.map((c) => c.id).join('\u0000') !== r.shown.join('\u0000')) throw new Refusal(`${r.where}: what this item shows changed during the import`);
+      // pin what the review showed, if it was not yet (refused if the task changed since it was read)
+      let pin: Pin;
+      try {
+        pin = storePin(db, r.pin, now);
+      } catch (err) {
+        if (err instanceof AppError) throw new Refusal(`${r.where}: ${err.message}`);
+        throw err;
+      }
+      if (!samePin(pin, r.pin)) throw new Refusal(`${r.where}: what this item shows changed during the import`);
       const review = Number(
         insertReview.run({
           item: r.item.id,

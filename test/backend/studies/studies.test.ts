@@ -415,7 +415,7 @@ describe('CLI', () => {
     expect(shown.assignments).toHaveLength(8);
     expect(Object.keys(shown.assignments[0]!)).toEqual(expect.arrayContaining(['evaluator', 'task', 'condition', 'position']));
     expect(await run('study', 'list', '--db', rdb)).toBe(0);
-    expect(out.join('')).toContain('pilot\t0/8 done');
+    expect(out.join('')).toContain('pilot\topen\t0/8 done');
 
     expect(await run('study', 'create', '--name', 'x', '--conditions', 'a:none', '--evaluators', 'a,b', '--overlap', '3', '--seed', '1', '--db', rdb)).toBe(1);
     expect(err.join('')).toContain('overlap 3 is impossible with 2 evaluator(s)');
