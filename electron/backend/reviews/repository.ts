@@ -21,6 +21,7 @@ import {
   requireOpenStudyItem,
   requireVisibleItem,
   shownCritique,
+  shownTaskView,
   stateForEvaluator,
   visibleItemSql,
   type Pin,
@@ -160,11 +161,11 @@ function itemPosition(db: AnyDb, evaluator: string, item: number): { position: n
 }
 
 /** The critiques an item shows, as the review screen gets them: neutral ids, resolved anchors. */
-function viewCritiques(db: AnyDb, pin: Pin, task: ReviewView['task']): ShownCritique[] {
+function viewCritiques(rows: ReturnType<typeof pinnedRows>['critiques'], task: ReviewView['task']): ShownCritique[] {
   const outputIndex = new TextIndex(task.output);
   const document = task.context?.document ?? null;
   const docIndex = document !== null ? new TextIndex(document) : null;
-  return pinnedRows(db, pin).critiques.map(({ neutralId, row }) => {
+  return rows.map(({ neutralId, row }) => {
     const c = shownCritique(row);
     return {
       id: neutralId,
@@ -203,14 +204,16 @@ function reviewState(db: AnyDb, review: ReviewRow, pin: Pin): NonNullable<Review
 export function getReviewView(db: AnyDb, evaluator: string, itemId: number): ReviewView {
   requireEvaluator(db, evaluator);
   const item = requireVisibleItem(db, evaluator, itemId);
-  const task = getTaskView(db, item.task_id);
   const review = getReviewByItem(db, item.id);
   const pin = itemPin(db, item);
+  // the task and critiques exactly as pinned (a stored pin is checked against the task first)
+  const rows = pinnedRows(db, pin);
+  const task = shownTaskView(rows.task);
   const { position, total } = itemPosition(db, evaluator, item.id);
   return {
     item: { id: item.id, label: item.label, study: item.study, position, total, pin: pinToken(pin) },
     task,
-    critiques: pin.showsCritiques ? viewCritiques(db, pin, task) : null,
+    critiques: pin.showsCritiques ? viewCritiques(rows.critiques, task) : null,
     review: review ? reviewState(db, review, pin) : null,
   };
 }

@@ -1,5 +1,6 @@
 import { parsePolicy, selectShownCritiques } from '../../../shared/policy.js';
 import { AppError } from '../../../shared/result.js';
+import type { TaskView } from '../../../shared/contract/tasks.js';
 import type { ReviewEvent } from '../../../shared/review/events.js';
 import type { ReviewState } from '../../../shared/review/state.js';
 import { AnchorSchema, SeveritySchema, type Anchor, type Severity } from '../../../shared/task-format.js';
@@ -191,6 +192,12 @@ export function shownCritique(row: CritiqueRow): ShownCritiqueContent {
     ...(row.category !== null ? { category: row.category } : {}),
     ...(cleanEvidence.length > 0 ? { evidence: cleanEvidence } : {}),
   };
+}
+
+/** A task row as the review screen gets it (the contract's TaskView): built from {@link shownTask}. */
+export function shownTaskView(row: TaskRow): TaskView {
+  const t = shownTask(row);
+  return { id: t.id, kind: t.kind, title: t.title ?? null, output: t.output, language: t.language ?? null, base: t.base ?? null, context: t.context ?? null };
 }
 
 /**

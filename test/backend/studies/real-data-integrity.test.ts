@@ -92,7 +92,7 @@ describe.skipIf(!present)('studies on real data: pinning and identity (openai-cr
     // the issue's second attack: r2 writes a results file as r1 (the pack id is public), signed with r2's own secret
     const r2Results = JSON.parse(exportResults(review(r2Pack.content, 'r2'), {}, t0 + 3_600_000).content) as Record<string, unknown> & { reviews: Record<string, unknown>[] };
     const r1Issue = r1Pack.pack.pack;
-    const forged = {
+    const forged: Record<string, unknown> = {
       ...r2Results,
       evaluator: 'r1',
       pack: { id: r1Issue.id, issue: r1Issue.issue },
