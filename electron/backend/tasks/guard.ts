@@ -1,4 +1,3 @@
-import { AppError } from '../../../shared/result.js';
 import type { AnyDb } from '../db/types.js';
 
 // The one guard for changing a task that exists. Every path that would replace a task or change its
@@ -59,12 +58,4 @@ export function taskChangeRefusal(db: AnyDb, taskId: string): string | null {
     return `task "${taskId}" was already shown to an evaluator${pinned.studies ? ` in study "${pinned.studies}" (from an opened pack)` : ''}: it cannot be replaced or changed; import the new version under a new id.`;
   }
   return null;
-}
-
-/** Throws `conflict` naming the first task of `taskIds` that may not change (see {@link taskChangeRefusal}). */
-export function assertTasksChangeable(db: AnyDb, taskIds: Iterable<string>): void {
-  for (const id of taskIds) {
-    const refusal = taskChangeRefusal(db, id);
-    if (refusal) throw new AppError('conflict', refusal);
-  }
 }
