@@ -56,6 +56,15 @@ const shots: Shot[] = [
     },
   },
   {
+    name: 'study-close',
+    prepare: async (page, url) => {
+      await page.goto(`${url}#/studies/uplift-pilot`);
+      await page.getByRole('table', { name: 'Assignment matrix' }).waitFor();
+      await page.getByRole('button', { name: 'Close study…' }).click();
+      await page.getByRole('alertdialog').waitFor();
+    },
+  },
+  {
     name: 'study-new',
     prepare: async (page, url) => {
       await page.goto(`${url}#/studies/new`);

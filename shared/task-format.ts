@@ -25,13 +25,21 @@ export const LinesAnchorSchema = z
   })
   .strict();
 
-/** An anchor: exactly one of a code-point range, a quote, or a line range. */
+/**
+ * An anchor: exactly one of a code-point range, a quote, or a line range. Anchors are the one closed
+ * object of the format: an unknown key could change what the anchor points at (a `path` into
+ * another file, an `exact` flag), and ignoring it would anchor to the wrong place silently.
+ */
 export const AnchorSchema = z.union([RangeAnchorSchema, QuoteAnchorSchema, LinesAnchorSchema]);
 /** An anchor as written in a task package. */
 export type Anchor = z.infer<typeof AnchorSchema>;
 
-/** Evidence for a critique: a place in `context.document`. */
-export const EvidenceSchema = z.object({ anchor: AnchorSchema, note: z.string().optional() }).strict();
+/**
+ * Evidence for a critique: a place in `context.document`. Open like every object of the format
+ * except anchors: unknown fields (a source URL, a retrieval score) are kept and exported, and never
+ * shown to evaluators.
+ */
+export const EvidenceSchema = z.object({ anchor: AnchorSchema, note: z.string().optional() }).passthrough();
 
 /** A model-written critique of the output. */
 export const CritiqueSchema = z
@@ -231,7 +239,7 @@ function critiqueShape(c: unknown): boolean {
     optString(c['category']) &&
     (score === undefined || (typeof score === 'number' && Number.isFinite(score))) &&
     optString(c['model']) &&
-    (evidence === undefined || (Array.isArray(evidence) && evidence.every((e) => isObject(e) && anchorShape(e['anchor']) && optString(e['note']) && onlyKeys(e, ['anchor', 'note'])))) &&
+    (evidence === undefined || (Array.isArray(evidence) && evidence.every((e) => isObject(e) && anchorShape(e['anchor']) && optString(e['note'])))) &&
     (c['valid'] === undefined || typeof c['valid'] === 'boolean')
   );
 }

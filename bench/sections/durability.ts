@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { openDatabase } from '../../electron/backend/db/open.js';
 import { loadDemo } from '../../electron/backend/demo.js';
-import { createEvaluator, ensurePracticeQueue, getQueue, recordEvent, startReview } from '../../electron/backend/reviews/repository.js';
+import { beginReview, createEvaluator, ensurePracticeQueue, getQueue, recordEvent } from '../../electron/backend/reviews/repository.js';
 import { startServe } from '../../test/helpers/server.js';
 import type { BenchSection } from '../section.js';
 import { percentile } from '../stats.js';
@@ -24,7 +24,7 @@ export const durabilitySection: BenchSection = {
       const evaluator = createEvaluator(db, 'Bench').id;
       ensurePracticeQueue(db, evaluator);
       const item = getQueue(db, evaluator)[0]!;
-      const review = startReview(db, evaluator, item.id).review!.id;
+      const review = beginReview(db, evaluator, item.id).review.id;
       db.exec('CREATE TABLE bench_bare (id INTEGER PRIMARY KEY, review INTEGER NOT NULL, payload TEXT NOT NULL) STRICT');
       const bare = db.prepare('INSERT INTO bench_bare (review, payload) VALUES ($review, $payload)');
 
@@ -33,7 +33,7 @@ export const durabilitySection: BenchSection = {
       let seq = 0;
       // Interleave the two so that both see the same disk and cache conditions.
       for (let i = 0; i < N; i++) {
-        const event = { type: 'decision-recorded' as const, critique: 'c1', verdict: i % 2 === 0 ? ('accept' as const) : ('reject' as const), ...(i % 2 ? { reason: 'nitpick' as const } : {}) };
+        const event = { type: 'decision-recorded' as const, critique: 'k1', verdict: i % 2 === 0 ? ('accept' as const) : ('reject' as const), ...(i % 2 ? { reason: 'nitpick' as const } : {}) };
         let t = performance.now();
         seq = recordEvent(db, { evaluator, review, expectedSeq: seq, clientEventId: `bench-${i}-xxxxxxxx`, clientTime: Date.now(), event }).seq;
         eventTimes.push(performance.now() - t);

@@ -1,8 +1,7 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import type { MenuItemConstructorOptions } from 'electron';
 import type { ApiResult } from '../../shared/result.js';
-import { writeFileAtomic } from '../backend/files.js';
+import { readUtf8File, writeFileAtomic } from '../backend/files.js';
 
 /** What the File menu needs from Electron and the back end (fakes in tests). */
 export interface MenuDeps {
@@ -26,9 +25,9 @@ export async function openPack(deps: MenuDeps): Promise<void> {
   if (!file) return;
   let content: string;
   try {
-    content = fs.readFileSync(file, 'utf8');
+    content = readUtf8File(file); // strict UTF-8: never replacement characters
   } catch (err) {
-    deps.fail('Cannot open the pack', `${file}: ${(err as Error).message}`);
+    deps.fail('Cannot open the pack', (err as Error).message);
     return;
   }
   const r = await deps.invoke('packs:import', { fileName: path.basename(file), content });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
+import { CLIENT_TIME_MAX_MS, CLIENT_TIME_MIN_MS } from '../review/times.js';
 import { AnchorSchema, SeveritySchema } from '../task-format.js';
 import { op } from './op.js';
 import { TaskViewSchema } from './tasks.js';
@@ -38,8 +39,9 @@ export const TextRangeSchema = z.object({
 export type TextRange = z.infer<typeof TextRangeSchema>;
 
 /**
- * A model critique as the evaluator may see it: no `valid`, no `score`, no model name. `range` is
- * the anchor resolved in the output (or base), null when it has none or it does not resolve.
+ * A model critique as the evaluator may see it: no `valid`, no `score`, no model name, and a neutral
+ * id (`k1`, `k2`, … in display order), never the original one. `range` is the anchor resolved in
+ * the output (or base), null when it has none or it does not resolve.
  */
 export const ShownCritiqueSchema = z.object({
   id: z.string(),
@@ -74,6 +76,8 @@ export const ReviewViewSchema = z.object({
     study: z.string(),
     position: z.number().int().min(1),
     total: z.number().int().min(1),
+    /** A hash of exactly what the item shows (task and critiques); `review:begin` returns it too. */
+    pin: z.string(),
   }),
   task: TaskViewSchema,
   critiques: z.array(ShownCritiqueSchema).nullable(),
@@ -103,26 +107,21 @@ export const reviewOps = {
     z.object({ evaluator: evaluatorId, item: itemId }).strict(),
     ReviewViewSchema,
   ),
-  'review:start': op(
-    'Starts (or resumes) the review of a queue item and returns its view.',
-    z.object({ evaluator: evaluatorId, item: itemId }).strict(),
-    ReviewViewSchema,
-  ),
   'review:begin': op(
-    'Starts (or resumes) the review of a queue item and returns only its logged state and the ids of the critiques it shows (null: none); for a client that already has the view.',
+    'Starts (or resumes) the review of a queue item and returns only its logged state, the neutral ids of the critiques it shows (null: none) and its pin; for a client that already has the view.',
     z.object({ evaluator: evaluatorId, item: itemId }).strict(),
-    z.object({ review: ReviewRecordStateSchema, shown: z.array(z.string()).nullable() }),
+    z.object({ review: ReviewRecordStateSchema, shown: z.array(z.string()).nullable(), pin: z.string() }),
   ),
   'review:record': op(
-    'Appends one event to a review in a transaction. `expectedSeq` is the seq the client last saw; a retried call with the same clientEventId is answered from the log.',
+    'Appends one event to a review in a transaction. `expectedSeq` is the seq the client last saw; a retried call with the same clientEventId is answered from the log. Critiques are named by their neutral ids.',
     z
       .object({
         evaluator: evaluatorId,
         review: z.number().int().min(1),
         expectedSeq: z.number().int().nonnegative(),
         clientEventId: z.string().min(8).max(100),
-        clientTime: z.number().int().nonnegative(),
-        activeMs: z.number().int().nonnegative().optional(),
+        clientTime: z.number().int().min(CLIENT_TIME_MIN_MS).max(CLIENT_TIME_MAX_MS - 1),
+        activeMs: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
         event: ReviewEventSchema,
       })
       .strict(),
@@ -130,7 +129,7 @@ export const reviewOps = {
   ),
   'review:heartbeat': op(
     "Saves a review's active time (milliseconds the window was visible with input in the last 60 s).",
-    z.object({ evaluator: evaluatorId, review: z.number().int().min(1), activeMs: z.number().int().nonnegative() }).strict(),
+    z.object({ evaluator: evaluatorId, review: z.number().int().min(1), activeMs: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER) }).strict(),
     z.object({ activeMs: z.number().int().nonnegative() }),
   ),
 } as const;

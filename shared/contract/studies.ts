@@ -14,6 +14,8 @@ export const StudySummarySchema = z.object({
   done: z.number().int().nonnegative(),
   total: z.number().int().nonnegative(),
   createdAt: z.number().int(),
+  /** `closed`: no new reviews, results or packs (see `studies:close`). */
+  state: z.enum(['open', 'closed']),
 });
 /** A study in the researcher's list. */
 export type StudySummary = z.infer<typeof StudySummarySchema>;
@@ -41,6 +43,8 @@ export const StudyDetailSchema = z.object({
   overlap: z.number().int(),
   timeLimitSeconds: z.number().int().nullable(),
   createdAt: z.number().int(),
+  state: z.enum(['open', 'closed']),
+  closedAt: z.number().int().nullable(),
   conditions: z.array(z.object({ name: z.string(), policy: z.string() })),
   evaluators: z.array(z.object({ id: z.string(), displayName: z.string() })),
   tasks: z.array(z.object({ id: z.string(), title: z.string().nullable() })),
@@ -55,6 +59,10 @@ export const StudyDetailSchema = z.object({
       unchanged: z.number().int(),
       conflicts: z.number().int(),
       importedAt: z.number().int(),
+      /** True when the file proved it came from the pack issued to its evaluator (a version-2 results file). */
+      authenticated: z.boolean(),
+      /** The results format version; null for review-record JSONL. */
+      formatVersion: z.number().int().nullable(),
     }),
   ),
 });
@@ -72,6 +80,13 @@ export const ResultsFileReportSchema = z.object({
   error: z.string().nullable(),
   study: z.string().nullable(),
   evaluator: z.string().nullable(),
+  /**
+   * True when the file proved it came from the pack issued to its evaluator (format 2, HMAC under
+   * the pack's secret). False for version-1 files (issued before the upgrade) and review records.
+   */
+  authenticated: z.boolean(),
+  /** The results format version; null for review-record JSONL (and for a file that is neither). */
+  formatVersion: z.number().int().nullable(),
   added: z.number().int().nonnegative(),
   unchanged: z.number().int().nonnegative(),
   conflicts: z.array(z.object({ task: z.string(), evaluator: z.string(), message: z.string() })),
@@ -98,6 +113,11 @@ export const studyOps = {
   'studies:list': op('Every study in this database with its progress.', z.object({}).strict(), z.array(StudySummarySchema)),
   'studies:get': op('One study with its assignment and progress.', z.object({ name: z.string().min(1) }).strict(), StudyDetailSchema),
   'studies:create': op('Creates a study and its balanced assignment, and fills the evaluators\u2019 queues.', StudySpecSchema, StudyDetailSchema),
+  'studies:close': op(
+    'Closes a study for good: no new reviews, results imports or pack exports; its tasks may appear in practice queues again.',
+    z.object({ name: z.string().min(1) }).strict(),
+    StudyDetailSchema,
+  ),
   'packs:export': op(
     'Writes one evaluator\u2019s offline pack (only what they may see).',
     z.object({ study: z.string().min(1), evaluator: z.string().min(1) }).strict(),

@@ -158,3 +158,22 @@ export function nextFlawId(state: ReviewState): string {
   while (taken.has(`a${n}`)) n++;
   return `a${n}`;
 }
+
+/** The outcome of {@link replayChecked}. */
+export type CheckedReplay =
+  | { readonly ok: true; readonly state: ReviewState }
+  | { readonly ok: false; readonly index: number; readonly event: ReviewEvent; readonly problem: string; readonly state: ReviewState };
+
+/**
+ * Replays a log from outside (a results file, a synthesised log), checking every event with
+ * {@link checkReviewEvent} and `extra` before applying it; stops at the first refused one.
+ */
+export function replayChecked(events: readonly ReviewEvent[], rules: ReviewRules, extra?: (event: ReviewEvent) => string | null): CheckedReplay {
+  let state = initialReviewState;
+  for (const [index, event] of events.entries()) {
+    const problem = checkReviewEvent(state, event, rules) ?? extra?.(event) ?? null;
+    if (problem) return { ok: false, index, event, problem, state };
+    state = reduceReview(state, event);
+  }
+  return { ok: true, state };
+}

@@ -3,11 +3,58 @@ import { ReviewEventSchema } from '../review/events.js';
 import { ReviewRecordSchema } from '../review/record.js';
 import { AnchorSchema, SeveritySchema } from '../task-format.js';
 
+// The two files between a researcher and an evaluator: the pack (out) and the results (back).
+// docs/studies.md describes them; these schemas are authoritative.
+//
+// Version 2 (written from issue #10 on) and its compatibility rule:
+// - Every object except anchors and review events is OPEN: a reader ignores fields it does not
+//   know. Such fields are still covered by the file's hash (and the results' proof), so nothing
+//   unknown can be slipped in unnoticed; they are only not understood. Later versions of Assay add
+//   optional fields this way (study `settings`, reopened reviews, multi-file tasks) without a new
+//   format version.
+// - A feature that an older reader must not ignore (it would show or score something wrongly:
+//   a rating that is off, a time limit that submits, tasks with several files, anchors with a
+//   `path`, reopened reviews) is listed in `requires` as {feature, assay}: a reader that does not
+//   know a listed feature refuses the whole file with "needs Assay ≥ <assay>".
+// - Anchors are closed (an unknown key could move what they point at); review events are closed
+//   (their payload is replayed under the review rules).
+// Version 1 files (issued before the upgrade) are still read; their results carry no proof of
+// origin and are marked unauthenticated.
+
 /** A content hash as written in packs and results files: `sha256:` and 64 hex digits. */
 export const ContentHashSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256: and 64 hex digits');
 
-/** A critique as a pack carries it: what the evaluator sees, never `valid`, `score` or `model`. */
-export const PackCritiqueSchema = z
+/** The features (names in `requires`) this version of Assay understands. None yet: v2 as first written. */
+export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>();
+
+/** `requires`: features a reader must understand to read the file at all. */
+export const RequiresSchema = z.array(
+  z.object({
+    /** A feature name, e.g. "multi-file". */
+    feature: z.string().min(1),
+    /** The first Assay version that understands it, for the refusal message ("needs Assay ≥ 0.3.0"). */
+    assay: z.string().min(1),
+  }),
+);
+
+/** The first entry of a file's `requires` that this reader does not understand, if any. */
+export function unknownRequirement(raw: unknown): { feature: string; assay: string } | null {
+  if (raw === null || typeof raw !== 'object') return null;
+  const requires = (raw as { requires?: unknown }).requires;
+  if (!Array.isArray(requires)) return null;
+  for (const r of requires) {
+    const feature = (r as { feature?: unknown } | null)?.feature;
+    const assay = (r as { assay?: unknown } | null)?.assay;
+    if (typeof feature === 'string' && !KNOWN_FEATURES.has(feature)) return { feature, assay: typeof assay === 'string' ? assay : '(unknown)' };
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Version 1 (closed objects; read only).
+
+/** A critique as a version-1 pack carries it. */
+const PackCritiqueV1Schema = z
   .object({
     id: z.string().min(1),
     text: z.string().min(1),
@@ -18,90 +65,76 @@ export const PackCritiqueSchema = z
   })
   .strict();
 
-/** A task as a pack carries it: the task format's fields an evaluator may see; no flaws, no meta. */
-export const PackTaskSchema = z
+const ContextV1Schema = z
+  .object({
+    document: z.string().optional(),
+    query: z.string().optional(),
+    problem: z.string().optional(),
+    sections: z.array(z.object({ title: z.string(), summary: z.string().optional(), text: z.string().optional() }).strict()).optional(),
+  })
+  .strict();
+
+const PackTaskV1Schema = z
   .object({
     id: z.string().min(1),
     kind: z.enum(['summary', 'code']),
     title: z.string().optional(),
     output: z.string(),
-    context: z
-      .object({
-        document: z.string().optional(),
-        query: z.string().optional(),
-        problem: z.string().optional(),
-        sections: z.array(z.object({ title: z.string(), summary: z.string().optional(), text: z.string().optional() }).strict()).optional(),
-      })
-      .strict()
-      .optional(),
+    context: ContextV1Schema.optional(),
     language: z.string().optional(),
     base: z.string().optional(),
-    critiques: z.array(PackCritiqueSchema).optional(),
-  })
-  .strict();
-/** A task as a pack carries it. */
-export type PackTask = z.infer<typeof PackTaskSchema>;
-
-/** One item of an evaluator's queue in a pack. */
-export const PackItemSchema = z
-  .object({
-    position: z.number().int().min(1),
-    /** The neutral label of the item's condition, private to this evaluator ("Set A"). */
-    label: z.string().min(1),
-    /** False in an unassisted condition: the review screen shows no critique panel. */
-    show_critiques: z.boolean(),
-    task: PackTaskSchema,
+    critiques: z.array(PackCritiqueV1Schema).optional(),
   })
   .strict();
 
-/**
- * An offline pack, format `assay-pack` version 1: one JSON object holding only what one evaluator
- * may see. `hash` is sha256 over the canonical JSON of every other key.
- */
-export const PackFileSchema = z
+/** An offline pack, format `assay-pack` version 1 (before issue #10: no secret). */
+export const PackFileV1Schema = z
   .object({
     format: z.literal('assay-pack'),
     version: z.literal(1),
     pack: z.object({ id: z.string().min(1), created_at: z.iso.datetime({ offset: true }) }).strict(),
     study: z.object({ id: z.string().min(1), name: z.string().min(1), time_limit_seconds: z.number().int().positive().nullable() }).strict(),
     evaluator: z.object({ id: z.string().min(1), display_name: z.string().min(1) }).strict(),
-    items: z.array(PackItemSchema),
+    items: z.array(
+      z
+        .object({
+          position: z.number().int().min(1),
+          label: z.string().min(1),
+          show_critiques: z.boolean(),
+          task: PackTaskV1Schema,
+        })
+        .strict(),
+    ),
     hash: ContentHashSchema,
   })
   .strict();
-/** An offline pack. */
-export type PackFile = z.infer<typeof PackFileSchema>;
+/** A version-1 pack. */
+export type PackFileV1 = z.infer<typeof PackFileV1Schema>;
 
 /** One event of a review's log as a results file carries it. */
-export const ResultsEventSchema = z
-  .object({
-    seq: z.number().int().min(1),
-    type: z.string().min(1),
-    payload: z.record(z.string(), z.unknown()),
-    client_time: z.number().int().nullable(),
-    server_time: z.number().int(),
-  })
-  .strict();
+export const ResultsEventSchema = z.object({
+  seq: z.number().int().min(1),
+  type: z.string().min(1),
+  payload: z.record(z.string(), z.unknown()),
+  client_time: z.number().int().nullable(),
+  server_time: z.number().int(),
+});
+/** One event of a results file. */
+export type ResultsEvent = z.infer<typeof ResultsEventSchema>;
 
-/** One finished review in a results file: its public record, exact times, and its full event log. */
-export const ResultsReviewSchema = z
+const ResultsReviewV1Schema = z
   .object({
     record: ReviewRecordSchema,
     started_at_ms: z.number().int(),
     submitted_at_ms: z.number().int(),
     active_ms: z.number().int().nonnegative(),
     shown: z.array(z.string()),
-    events: z.array(ResultsEventSchema).min(1),
+    events: z.array(ResultsEventSchema.strict()).min(1),
   })
   .strict();
-/** One finished review in a results file. */
-export type ResultsReview = z.infer<typeof ResultsReviewSchema>;
 
-/**
- * An evaluator's results, format `assay-results` version 1: the review records of one pack with
- * their event logs. `hash` is sha256 over the canonical JSON of every other key.
- */
-export const ResultsFileSchema = z
+/** An evaluator's results, format `assay-results` version 1 (no proof of origin). */
+export const ResultsFileV1Schema = z
   .object({
     format: z.literal('assay-results'),
     version: z.literal(1),
@@ -109,14 +142,135 @@ export const ResultsFileSchema = z
     pack: z.object({ id: z.string().min(1) }).strict(),
     evaluator: z.string().min(1),
     exported_at: z.iso.datetime({ offset: true }),
-    reviews: z.array(ResultsReviewSchema),
+    reviews: z.array(ResultsReviewV1Schema),
     hash: ContentHashSchema,
   })
   .strict();
-/** An evaluator's results file. */
-export type ResultsFile = z.infer<typeof ResultsFileSchema>;
+/** A version-1 results file. */
+export type ResultsFileV1 = z.infer<typeof ResultsFileV1Schema>;
 
-/** Checks an event of a results file against the review event schema. */
-export function parseResultsEvent(e: z.infer<typeof ResultsEventSchema>): ReturnType<typeof ReviewEventSchema.parse> {
-  return ReviewEventSchema.parse({ ...e.payload, type: e.type });
+// ---------------------------------------------------------------------------------------------
+// Version 2 (open objects, `requires`, `settings`, a secret in the pack and a proof in the results).
+
+const evidenceSchema = z.object({ anchor: AnchorSchema, note: z.string().optional() });
+
+/** A critique as a pack carries it: what the evaluator sees, with a neutral id (k1, k2, …). */
+export const PackCritiqueSchema = z.object({
+  id: z.string().min(1),
+  text: z.string(),
+  anchor: AnchorSchema.optional(),
+  severity: SeveritySchema.optional(),
+  category: z.string().optional(),
+  evidence: z.array(evidenceSchema).optional(),
+});
+
+/** A task as a pack carries it: the task format's fields an evaluator may see; no flaws, no meta. */
+export const PackTaskSchema = z.object({
+  id: z.string().min(1),
+  kind: z.enum(['summary', 'code']),
+  title: z.string().optional(),
+  output: z.string(),
+  context: z
+    .object({
+      document: z.string().optional(),
+      query: z.string().optional(),
+      problem: z.string().optional(),
+      sections: z.array(z.object({ title: z.string(), summary: z.string().optional(), text: z.string().optional() })).optional(),
+    })
+    .optional(),
+  language: z.string().optional(),
+  base: z.string().optional(),
+  critiques: z.array(PackCritiqueSchema).optional(),
+});
+/** A task as a pack carries it. */
+export type PackTask = z.infer<typeof PackTaskSchema>;
+
+/** What an item showed: content hashes of the task as shown and of each shown critique, in order. */
+export const SeenSchema = z.object({ task: ContentHashSchema, critiques: z.array(ContentHashSchema) });
+
+/** One item of an evaluator's queue in a pack. */
+export const PackItemSchema = z.object({
+  position: z.number().int().min(1),
+  /** The neutral label of the item's condition, private to this evaluator ("Set A"). */
+  label: z.string().min(1),
+  /** False in an unassisted condition: the review screen shows no critique panel. */
+  show_critiques: z.boolean(),
+  task: PackTaskSchema,
+  /** The pin: what this item shows, so that the evaluator's Assay can check it reads the pack the same way. */
+  seen: SeenSchema,
+});
+
+/** Study settings an evaluator's Assay applies. Later optional settings go here (see the rule above). */
+export const PackSettingsSchema = z.object({
+  /** The study's optional per-item time limit (shown to the evaluator). */
+  time_limit_seconds: z.number().int().positive().nullable().optional(),
+});
+
+/**
+ * An offline pack, format `assay-pack` version 2: one JSON object holding only what one evaluator
+ * may see, and the pack's secret (random, known only to the researcher's database and this pack).
+ * `hash` is sha256 over the canonical JSON of every other key.
+ */
+export const PackFileV2Schema = z.object({
+  format: z.literal('assay-pack'),
+  version: z.literal(2),
+  requires: RequiresSchema,
+  pack: z.object({
+    id: z.string().min(1),
+    /** Which export (issue) of the pack this is: every export has its own secret. */
+    issue: z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 hex digits'),
+    /** 32 random bytes (hex): the key of the results' proof. Never derived from public values. */
+    secret: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 hex digits'),
+    created_at: z.iso.datetime({ offset: true }),
+  }),
+  study: z.object({ id: z.string().min(1), name: z.string().min(1) }),
+  settings: PackSettingsSchema,
+  evaluator: z.object({ id: z.string().min(1), display_name: z.string().min(1) }),
+  items: z.array(PackItemSchema),
+  hash: ContentHashSchema,
+});
+/** A version-2 pack. */
+export type PackFileV2 = z.infer<typeof PackFileV2Schema>;
+
+/** One finished review in a version-2 results file: its record, exact times, what it showed and its full event log. */
+export const ResultsReviewSchema = z.object({
+  record: ReviewRecordSchema,
+  started_at_ms: z.number().int(),
+  submitted_at_ms: z.number().int(),
+  active_ms: z.number().int().nonnegative(),
+  /** Neutral ids of the critiques shown, in display order. */
+  shown: z.array(z.string()),
+  /** Content hashes of what was shown (the item's pin), checked against the researcher's pin. */
+  seen: SeenSchema,
+  events: z.array(ResultsEventSchema).min(1),
+});
+/** One finished review in a results file. */
+export type ResultsReview = z.infer<typeof ResultsReviewSchema>;
+
+/**
+ * An evaluator's results, format `assay-results` version 2: the reviews of one pack with their
+ * event logs. `hash` is sha256 and `mac` an HMAC-SHA256 under the pack's secret, both over the
+ * canonical JSON of every other key: the mac proves the file came from that pack.
+ */
+export const ResultsFileV2Schema = z.object({
+  format: z.literal('assay-results'),
+  version: z.literal(2),
+  requires: RequiresSchema,
+  study: z.object({ id: z.string().min(1), name: z.string().min(1) }),
+  pack: z.object({ id: z.string().min(1), issue: z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 hex digits') }),
+  evaluator: z.string().min(1),
+  exported_at: z.iso.datetime({ offset: true }),
+  reviews: z.array(ResultsReviewSchema),
+  hash: ContentHashSchema,
+  mac: z.string().regex(/^hmac-sha256:[0-9a-f]{64}$/, 'expected hmac-sha256: and 64 hex digits'),
+});
+/** A version-2 results file. */
+export type ResultsFileV2 = z.infer<typeof ResultsFileV2Schema>;
+
+/** The format versions this Assay reads, and the one it writes. */
+export const FORMAT_VERSIONS = { read: [1, 2], write: 2 } as const;
+
+/** Checks an event of a results file against the review event schema (payload and type together). */
+export function parseResultsEvent(e: ResultsEvent): ReturnType<typeof ReviewEventSchema.safeParse> {
+  return ReviewEventSchema.safeParse({ ...e.payload, type: e.type });
 }

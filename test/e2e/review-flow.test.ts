@@ -151,7 +151,8 @@ describe('review flow (Chromium)', () => {
     };
     expect(m1.value.review.status).toBe('submitted');
     expect(m1.value.review.events.map((e) => e.event)).toContainEqual({ type: 'flaw-added', flaw: { id: 'a1', description: 'Dead assignments', anchor: { lines: [36, 38] } } });
-    expect(m1.value.review.events.map((e) => e.event)).toContainEqual({ type: 'decision-recorded', critique: 'c2', verdict: 'reject', reason: 'duplicate' });
+    // the review API speaks neutral ids (k2 is the second critique shown); the log stores c2
+    expect(m1.value.review.events.map((e) => e.event)).toContainEqual({ type: 'decision-recorded', critique: 'k2', verdict: 'reject', reason: 'duplicate' });
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -120,7 +120,7 @@ describe('study pack → review → results round trip (Chromium)', () => {
       await page.getByRole('button', { name: 'Import results…' }).click();
       await (await chooser).setFiles(resultsFile);
       await page.getByRole('region', { name: 'Results import' }).getByText(expected).waitFor();
-      await page.getByRole('button', { name: 'Close' }).click();
+      await page.getByRole('button', { name: 'Close', exact: true }).click();
     }
     await row.getByText('2 / 2').first().waitFor();
     // Provenance: the merge is listed once (the second, unchanged import stored nothing).

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { openDatabase } from '../../electron/backend/db/open.js';
 import { importTasks } from '../../electron/backend/tasks/import.js';
-import { PackFileSchema } from '../../shared/study/formats.js';
+import { PackFileV2Schema } from '../../shared/study/formats.js';
 import { studyTasks } from '../backend/studies/fixtures.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { watchProblems } from '../helpers/page.js';
@@ -72,7 +72,7 @@ describe('studies screen (Chromium)', () => {
     await page.getByRole('button', { name: 'Export pack for ann' }).click();
     const file = path.join(tempDir(), 'ann.json');
     await (await download).saveAs(file);
-    const pack = PackFileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    const pack = PackFileV2Schema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
     expect(pack.evaluator).toEqual({ id: 'ann', display_name: 'Ann Lee' });
     expect(pack.items).toHaveLength(6);
     await page.getByRole('status').filter({ hasText: 'give it to ann' }).waitFor();

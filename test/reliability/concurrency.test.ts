@@ -52,12 +52,12 @@ describe('concurrency', () => {
       lines.push(JSON.stringify({ id: `bulk-${i}`, kind: 'summary', output: `Output ${i}. `.repeat(40), critiques: [{ id: 'c1', text: `critique ${i}` }] }));
     }
     fs.writeFileSync(file, `${lines.join('\n')}\n`);
-    const review = (await value<{ review: { id: number } }>(server, 'review:start', { evaluator, item })).review.id;
+    const review = (await value<{ review: { id: number } }>(server, 'review:begin', { evaluator, item })).review.id;
 
     const importing = runCli(['import', file, '--db', dbPath]);
     let done = false;
     void importing.then(() => (done = true));
-    let seq = (await value<{ review: { events: unknown[] } }>(server, 'review:start', { evaluator, item })).review.events.length;
+    let seq = (await value<{ review: { events: unknown[] } }>(server, 'review:begin', { evaluator, item })).review.events.length;
     const failures: string[] = [];
     let recorded = 0;
     while (!done || recorded < 20) {
@@ -86,7 +86,7 @@ describe('concurrency', () => {
   });
 
   it('two windows on one review: a stale window is refused and nothing interleaves silently', async () => {
-    const view = await value<{ review: { id: number; events: { seq: number }[] } }>(server, 'review:start', { evaluator, item });
+    const view = await value<{ review: { id: number; events: { seq: number }[] } }>(server, 'review:begin', { evaluator, item });
     const review = view.review.id;
     const seq = view.review.events.at(-1)?.seq ?? 0;
     const send = (tab: string) =>
@@ -101,7 +101,7 @@ describe('concurrency', () => {
     const [a, b] = await Promise.all([send('a'), send('b')]);
     const outcomes = [a, b].map((r) => (r.ok ? 'ok' : r.error.code)).sort();
     expect(outcomes).toEqual(['conflict', 'ok']);
-    const after = await value<{ review: { events: { seq: number }[] } }>(server, 'review:start', { evaluator, item });
+    const after = await value<{ review: { events: { seq: number }[] } }>(server, 'review:begin', { evaluator, item });
     expect(after.review.events.at(-1)!.seq).toBe(seq + 1);
   });
 });

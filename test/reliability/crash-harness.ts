@@ -79,7 +79,9 @@ export async function runCrashTest(options: { cycles: number; seed?: number; log
           await newProfile();
           itemIndex = 0;
         }
-        return api<View>(server, 'review:start', { evaluator, item: queue[itemIndex]!.id });
+        // as the UI does: start (or resume) the review, then read its view
+        await api(server, 'review:begin', { evaluator, item: queue[itemIndex]!.id });
+        return api<View>(server, 'review:view', { evaluator, item: queue[itemIndex]!.id });
       };
       // Open (or resume) the current item's review.
       let view = await current();
@@ -164,8 +166,20 @@ export async function runCrashTest(options: { cycles: number; seed?: number; log
       payload: string;
       cid: string | null;
     }[];
+    // The log stores original critique ids; the client sent the neutral ids of the review's pin.
+    const neutral = new Map(
+      (
+        db.prepare('SELECT r.id AS review, p.critique_id AS id, p.neutral_id AS neutral FROM reviews r JOIN pinned_critiques p ON p.queue_item_id = r.queue_item_id').all() as {
+          review: number;
+          id: string;
+          neutral: string;
+        }[]
+      ).map((p) => [`${p.review}:${p.id}`, p.neutral]),
+    );
     db.close();
-    const stored = new Map(rows.map((r) => [`${r.review}:${r.seq}`, { type: r.type, ...(JSON.parse(r.payload) as object) }]));
+    const asSent = (review: number, payload: Record<string, unknown>): Record<string, unknown> =>
+      typeof payload['critique'] === 'string' ? { ...payload, critique: neutral.get(`${review}:${payload['critique']}`) ?? `unpinned:${payload['critique']}` } : payload;
+    const stored = new Map(rows.map((r) => [`${r.review}:${r.seq}`, { type: r.type, ...asSent(r.review, JSON.parse(r.payload) as Record<string, unknown>) }]));
     for (const [review, events] of acked) {
       for (const [seq, event] of events) {
         const got = stored.get(`${review}:${seq}`);

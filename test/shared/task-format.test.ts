@@ -14,6 +14,14 @@ const valid = (r: TaskValidation) => {
 const base = { id: 't1', kind: 'summary', output: 'The cat sat on the mat.\nThe dog slept.' } as const;
 
 describe('task format v1', () => {
+  it('keeps unknown fields in evidence items (open) but refuses them in anchors (closed)', () => {
+    const task = { ...base, context: { document: 'The source says six months.' }, critiques: [{ id: 'c', text: 't', evidence: [{ anchor: { quote: 'six months' }, note: 'n', source: 'https://example.org/report', retrieval_score: 0.8 }] }] };
+    const v = valid(validateTask(task));
+    expect(v.task.critiques![0]!.evidence![0]).toEqual(task.critiques[0]!.evidence[0]);
+    const r = validateTask({ ...task, critiques: [{ id: 'c', text: 't', evidence: [{ anchor: { quote: 'six months', path: 'b.md' } }] }] });
+    expect(r).toMatchObject({ ok: false, issues: [{ path: 'critiques[0].evidence[0].anchor', message: expect.stringMatching(/^unknown field "path"/) }] });
+  });
+
   it('accepts a minimal task and keeps unknown fields', () => {
     const v = valid(validateTask({ ...base, extra: { x: 1 } }));
     expect(v.task.id).toBe('t1');

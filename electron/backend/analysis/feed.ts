@@ -1,10 +1,9 @@
 import { anchorQuote, metricAnchor } from '../../../shared/metrics/from-task.js';
 import { latestAdjudications, type AdjudicationEvent } from '../../../shared/metrics/matching.js';
 import type { MetricAnchor, MetricCritique, MetricFlaw, MetricReview, MetricTask, StudyData } from '../../../shared/metrics/types.js';
-import { eventFromRow, type ReviewEvent } from '../../../shared/review/events.js';
-import { buildReviewRecord } from '../../../shared/review/record.js';
 import type { Anchor } from '../../../shared/task-format.js';
 import type { AnyDb } from '../db/types.js';
+import { finishedReviews } from '../reviews/records.js';
 import { requireStudy, studyConditions } from '../studies/repository.js';
 
 interface TaskRow {
@@ -33,19 +32,6 @@ interface FlawRow {
   severity: string | null;
   category: string | null;
   critiques_json: string | null;
-}
-
-interface ReviewRow {
-  id: number;
-  status: 'submitted' | 'skipped';
-  shown_json: string;
-  started_at: number;
-  submitted_at: number | null;
-  active_ms: number;
-  task_id: string;
-  evaluator_id: string;
-  condition: string;
-  position: number;
 }
 
 interface AdjudicationRow {
@@ -125,15 +111,6 @@ export function loadAdjudicationEvents(db: AnyDb, studyId: string): StoredAdjudi
 export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
   const study = requireStudy(db, name);
   const conditions = studyConditions(db, study.id);
-  const reviewRows = db
-    .prepare(
-      `SELECT r.id, r.status, r.shown_json, r.started_at, r.submitted_at, r.active_ms,
-              q.task_id, q.evaluator_id, q.condition, q.position
-         FROM reviews r JOIN queue_items q ON q.id = r.queue_item_id
-        WHERE q.study = $name AND r.status IN ('submitted', 'skipped')
-        ORDER BY r.id`,
-    )
-    .all({ name }) as ReviewRow[];
   const taskRows = db
     .prepare(
       `SELECT t.id, t.kind, t.title, t.output, t.base FROM tasks t
@@ -159,16 +136,6 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
       .all({ id: study.id, name }) as FlawRow[],
     (r) => r.task_id,
   );
-  const eventRows = groupBy(
-    db
-      .prepare(
-        `SELECT e.review_id, e.type, e.payload_json FROM review_events e
-           JOIN reviews r ON r.id = e.review_id JOIN queue_items q ON q.id = r.queue_item_id
-          WHERE q.study = $name AND r.status IN ('submitted', 'skipped') ORDER BY e.review_id, e.seq`,
-      )
-      .all({ name }) as { review_id: number; type: string; payload_json: string }[],
-    (r) => r.review_id,
-  );
   const taskById = new Map(taskRows.map((t) => [t.id, t]));
   const tasks: MetricTask[] = taskRows.map((t) => {
     const critiques: MetricCritique[] = (critiqueRows.get(t.id) ?? []).map((c) => ({
@@ -193,28 +160,15 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
     return { id: t.id, kind: t.kind, title: t.title, critiques, flaws };
   });
 
-  const reviews: MetricReview[] = reviewRows.map((r) => {
-    const shown = parseJson<string[]>(r.shown_json, `review ${r.id}`) ?? [];
-    const record = buildReviewRecord(
-      {
-        task: r.task_id,
-        evaluator: r.evaluator_id,
-        study: name,
-        condition: r.condition,
-        startedAt: r.started_at,
-        submittedAt: r.submitted_at ?? r.started_at,
-        activeMs: r.active_ms,
-        shown,
-      },
-      (eventRows.get(r.id) ?? []).map((e): ReviewEvent => eventFromRow(e.type, JSON.parse(e.payload_json))),
-    );
-    const task = taskById.get(r.task_id)!;
+  // The one record builder (reviews/records.ts): the metrics read exactly what the exports write.
+  const reviews: MetricReview[] = finishedReviews(db, { study: name, order: 'id' }).map(({ record, ...r }) => {
+    const task = taskById.get(r.task)!;
     return {
       id: String(r.id),
-      task: r.task_id,
-      evaluator: r.evaluator_id,
+      task: r.task,
+      evaluator: r.evaluator,
       condition: r.condition,
-      shown,
+      shown: [...r.shown],
       decisions: record.decisions.map((d) => ({ critique: d.critique, verdict: d.verdict, reason: d.reason ?? null, edited: d.edited_text !== undefined })),
       added: record.added.map((a) => {
         const anchor = metricAnchor(a.anchor, task.output, task.base);
@@ -228,7 +182,7 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
         };
       }),
       rating: record.rating,
-      activeSeconds: r.active_ms / 1000,
+      activeSeconds: r.activeMs / 1000,
       position: r.position,
       skipped: r.status === 'skipped',
       submitted: true,

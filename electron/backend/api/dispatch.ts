@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { contract, isOpName, type OpName, type OpOutput, type OpParsedInput } from '../../../shared/contract/index.js';
 import { AppError, type ApiResult } from '../../../shared/result.js';
+import { findLoneSurrogate, loneSurrogateMessage } from '../../../shared/unicode.js';
 import { databaseError } from '../db/errors.js';
 
 /** The back-end implementation of every contract operation. */
@@ -28,6 +29,12 @@ export async function dispatch(
     return { ok: false, error: { code: 'unknown-operation', message: `Unknown operation: ${String(name).slice(0, 100)}` } };
   }
   const operation = contract[name];
+  // SECURITY: a lone surrogate ("\ud83c", from JSON or IPC) is not Unicode text: SQLite would store
+  // invalid UTF-8. Refused for every operation, with the field that holds it.
+  const lone = findLoneSurrogate(rawInput);
+  if (lone) {
+    return { ok: false, error: { code: 'bad-request', message: `${name}: invalid input: ${lone.path.length ? lone.path.join('.') : '(input)'}: ${loneSurrogateMessage(lone)}` } };
+  }
   const parsed = operation.input.safeParse(rawInput ?? {});
   if (!parsed.success) {
     return { ok: false, error: { code: 'bad-request', message: `${name}: invalid input: ${describeZodError(parsed.error)}` } };

@@ -1,13 +1,32 @@
 import type { Evaluator, QueueEntry, ReviewView, ShownCritique, TextRange } from '../../../shared/contract/review.js';
 import { resolveAnchor, TextIndex } from '../../../shared/anchors.js';
-import { parsePolicy, selectShownCritiques } from '../../../shared/policy.js';
 import { AppError } from '../../../shared/result.js';
 import { eventFromRow, eventPayload, type ReviewEvent } from '../../../shared/review/events.js';
 import { checkReviewEvent, reduceReview, replayReview, type ReviewState } from '../../../shared/review/state.js';
-import { AnchorSchema, type Anchor } from '../../../shared/task-format.js';
+import { plausibleClientTime, serverClockProblem, showTime } from '../../../shared/review/times.js';
+import type { Anchor } from '../../../shared/task-format.js';
 import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { getTaskView } from '../tasks/repository.js';
+import {
+  ensurePin,
+  eventForEvaluator,
+  itemPin,
+  itemStudyState,
+  originalCritiqueId,
+  pinnedRows,
+  pinToken,
+  queueOrderSql,
+  renameEventCritique,
+  requireOpenStudyItem,
+  requireVisibleItem,
+  shownCritique,
+  shownTaskView,
+  stateForEvaluator,
+  visibleItemSql,
+  type Pin,
+  type QueueItemRow,
+} from './visibility.js';
 
 interface EvaluatorRow {
   id: string;
@@ -85,14 +104,6 @@ interface QueueRow {
   status: 'open' | 'submitted' | 'skipped' | null;
 }
 
-// SECURITY: a practice item (policy 'all') for a task the same evaluator has in a study would show
-// critiques their study condition hides (or any, for an unassisted condition): such items are hidden
-// from the queue and refused by id.
-const notShadowed = `NOT (q.study = '' AND EXISTS (SELECT 1 FROM queue_items s WHERE s.evaluator_id = q.evaluator_id AND s.task_id = q.task_id AND s.study <> ''))`;
-
-// Study assignments first (by study, then position), the practice queue last.
-const queueOrder = `ORDER BY q.study = '', q.study, q.position, q.id`;
-
 /** An evaluator's queue in working order. Only this evaluator's items; never condition names. */
 export function getQueue(db: AnyDb, evaluator: string): QueueEntry[] {
   requireEvaluator(db, evaluator);
@@ -100,32 +111,10 @@ export function getQueue(db: AnyDb, evaluator: string): QueueEntry[] {
     .prepare(
       `SELECT q.id, q.task_id, t.title, t.kind, q.study, q.label, r.status
          FROM queue_items q JOIN tasks t ON t.id = q.task_id LEFT JOIN reviews r ON r.queue_item_id = q.id
-        WHERE q.evaluator_id = $evaluator AND ${notShadowed} ${queueOrder}`,
+        WHERE q.evaluator_id = $evaluator AND ${visibleItemSql} ${queueOrderSql}`,
     )
     .all({ evaluator }) as QueueRow[];
   return rows.map((r) => ({ id: r.id, taskId: r.task_id, title: r.title, kind: r.kind, study: r.study, label: r.label, status: r.status ?? 'new' }));
-}
-
-interface ItemRow {
-  id: number;
-  evaluator_id: string;
-  task_id: string;
-  study: string;
-  condition: string;
-  label: string;
-  policy: string;
-}
-
-function getItem(db: AnyDb, evaluator: string, item: number): ItemRow {
-  const row = db
-    .prepare(
-      `SELECT q.id, q.evaluator_id, q.task_id, q.study, q.condition, q.label, q.policy FROM queue_items q
-        WHERE q.id = $item AND q.evaluator_id = $evaluator AND ${notShadowed}`,
-    )
-    .get({ item, evaluator }) as ItemRow | undefined;
-  // SECURITY: another evaluator's item is reported as missing, not as forbidden: no existence leak.
-  if (!row) throw new AppError('not-found', `No item ${item} in the queue of "${evaluator}". Go back to the queue.`);
-  return row;
 }
 
 interface ReviewRow {
@@ -157,17 +146,6 @@ export function loadEvents(db: AnyDb, review: number): { seq: number; event: Rev
   return rows.map((r) => ({ seq: r.seq, event: eventFromRow(r.type, JSON.parse(r.payload_json)) }));
 }
 
-interface CritiqueRow {
-  id: string;
-  text: string;
-  anchor_json: string | null;
-  severity: 'minor' | 'major' | 'critical' | null;
-  category: string | null;
-  score: number | null;
-  evidence_json: string | null;
-  valid: number | null;
-}
-
 function toRange(anchor: Anchor | null, text: string, base: string | null, index?: TextIndex): TextRange | null {
   if (!anchor) return null;
   const r = resolveAnchor(anchor, text, { base, ...(index ? { index } : {}) });
@@ -175,127 +153,111 @@ function toRange(anchor: Anchor | null, text: string, base: string | null, index
   return { start16: r.value.start16, end16: r.value.end16, lines: [r.value.lines[0], r.value.lines[1]], side: r.value.side };
 }
 
-function parseAnchor(json: string | null): Anchor | null {
-  if (!json) return null;
-  const r = AnchorSchema.safeParse(JSON.parse(json));
-  return r.success ? r.data : null;
-}
-
-/** The critiques a queue item's policy shows, in task order; ids only when `frozen` is given. */
-function shownCritiques(db: AnyDb, item: ItemRow, frozen: readonly string[] | null): CritiqueRow[] {
-  const all = db
-    .prepare(
-      'SELECT id, text, anchor_json, severity, category, score, evidence_json, valid FROM critiques WHERE task_id = $task ORDER BY position',
-    )
-    .all({ task: item.task_id }) as CritiqueRow[];
-  if (frozen) {
-    const byId = new Map(all.map((c) => [c.id, c]));
-    return frozen.flatMap((id) => byId.get(id) ?? []);
-  }
-  return selectShownCritiques(
-    all.map((c) => ({ ...c, valid: c.valid === null ? null : c.valid === 1 })),
-    parsePolicy(item.policy),
-  ).map((c) => ({ ...c, valid: c.valid === null ? null : c.valid ? 1 : 0 }));
-}
-
 function itemPosition(db: AnyDb, evaluator: string, item: number): { position: number; total: number } {
-  const ids = (db.prepare(`SELECT q.id FROM queue_items q WHERE q.evaluator_id = $evaluator AND ${notShadowed} ${queueOrder}`).all({ evaluator }) as { id: number }[]).map(
+  const ids = (db.prepare(`SELECT q.id FROM queue_items q WHERE q.evaluator_id = $evaluator AND ${visibleItemSql} ${queueOrderSql}`).all({ evaluator }) as { id: number }[]).map(
     (r) => r.id,
   );
   return { position: ids.indexOf(item) + 1, total: ids.length };
 }
 
-/**
- * One queue item as its evaluator may see it. Reads only.
- */
-// SECURITY: the blinding boundary. Never add flaws, `valid`, `score`, `model`, the condition's name
-// or other evaluators' reviews here; with policy `none` no critique leaves the back end.
-export function getReviewView(db: AnyDb, evaluator: string, itemId: number): ReviewView {
-  requireEvaluator(db, evaluator);
-  const item = getItem(db, evaluator, itemId);
-  const task = getTaskView(db, item.task_id);
-  const review = getReviewByItem(db, item.id);
-  const policy = parsePolicy(item.policy);
-  const frozen = review ? (JSON.parse(review.shown_json) as string[]) : null;
-  let critiques: ShownCritique[] | null = null;
-  if (policy.kind !== 'none') {
-    const outputIndex = new TextIndex(task.output);
-    const document = task.context?.document ?? null;
-    const docIndex = document !== null ? new TextIndex(document) : null;
-    critiques = shownCritiques(db, item, frozen).map((c) => {
-      const anchor = parseAnchor(c.anchor_json);
-      const evidence = c.evidence_json ? (JSON.parse(c.evidence_json) as { anchor: unknown; note?: unknown }[]) : [];
-      return {
-        id: c.id,
-        text: c.text,
-        anchor,
-        range: toRange(anchor, task.output, task.base, outputIndex),
-        severity: c.severity,
-        category: c.category,
-        evidence: evidence.flatMap((e) => {
-          const a = AnchorSchema.safeParse(e.anchor);
-          if (!a.success) return [];
-          return [
-            {
-              anchor: a.data,
-              note: typeof e.note === 'string' ? e.note : null,
-              range: document !== null && docIndex ? toRange(a.data, document, null, docIndex) : null,
-            },
-          ];
-        }),
-      };
-    });
-  }
-  const { position, total } = itemPosition(db, evaluator, item.id);
+/** The critiques an item shows, as the review screen gets them: neutral ids, resolved anchors. */
+function viewCritiques(rows: ReturnType<typeof pinnedRows>['critiques'], task: ReviewView['task']): ShownCritique[] {
+  const outputIndex = new TextIndex(task.output);
+  const document = task.context?.document ?? null;
+  const docIndex = document !== null ? new TextIndex(document) : null;
+  return rows.map(({ neutralId, row }) => {
+    const c = shownCritique(row);
+    return {
+      id: neutralId,
+      text: c.text,
+      anchor: c.anchor ?? null,
+      range: toRange(c.anchor ?? null, task.output, task.base, outputIndex),
+      severity: c.severity ?? null,
+      category: c.category ?? null,
+      evidence: (c.evidence ?? []).map((e) => ({
+        anchor: e.anchor,
+        note: e.note ?? null,
+        range: document !== null && docIndex ? toRange(e.anchor, document, null, docIndex) : null,
+      })),
+    };
+  });
+}
+
+/** A review's logged state as its evaluator sees it (neutral critique ids). */
+function reviewState(db: AnyDb, review: ReviewRow, pin: Pin): NonNullable<ReviewView['review']> {
   return {
-    item: { id: item.id, label: item.label, study: item.study, position, total },
-    task,
-    critiques,
-    review: review
-      ? {
-          id: review.id,
-          status: review.status,
-          startedAt: review.started_at,
-          submittedAt: review.submitted_at,
-          activeMs: review.active_ms,
-          events: loadEvents(db, review.id),
-        }
-      : null,
+    id: review.id,
+    status: review.status,
+    startedAt: review.started_at,
+    submittedAt: review.submitted_at,
+    activeMs: review.active_ms,
+    events: loadEvents(db, review.id).map((e) => ({ seq: e.seq, event: eventForEvaluator(pin, e.event) })),
   };
 }
 
-function ensureReview(db: WritableDb, evaluator: string, itemId: number, now: number): ReviewRow {
+/**
+ * One queue item as its evaluator may see it. Reads only. Critique ids are the neutral k1…kn of
+ * the item's pin (computed until the review starts, then stored), in events too.
+ */
+// SECURITY: the blinding boundary. Never add flaws, `valid`, `score`, `model`, original critique ids,
+// the condition's name or other evaluators' reviews here; with policy `none` no critique leaves.
+export function getReviewView(db: AnyDb, evaluator: string, itemId: number): ReviewView {
   requireEvaluator(db, evaluator);
-  const item = getItem(db, evaluator, itemId);
+  const item = requireVisibleItem(db, evaluator, itemId);
+  const review = getReviewByItem(db, item.id);
+  const pin = itemPin(db, item);
+  // the task and critiques exactly as pinned (a stored pin is checked against the task first)
+  const rows = pinnedRows(db, pin);
+  const task = shownTaskView(rows.task);
+  const { position, total } = itemPosition(db, evaluator, item.id);
+  return {
+    item: { id: item.id, label: item.label, study: item.study, position, total, pin: pinToken(pin) },
+    task,
+    critiques: pin.showsCritiques ? viewCritiques(rows.critiques, task) : null,
+    review: review ? reviewState(db, review, pin) : null,
+  };
+}
+
+/** Freezes a study's tasks from the moment it first shows anything (see tasks/guard.ts). */
+export function freezeStudy(db: WritableDb, studyName: string, now: number): void {
+  if (studyName !== '') db.prepare('UPDATE studies SET frozen_at = $now WHERE name = $name AND frozen_at IS NULL').run({ name: studyName, now });
+}
+
+function ensureReview(db: WritableDb, evaluator: string, itemId: number, now: number): { review: ReviewRow; item: QueueItemRow; pin: Pin } {
+  requireEvaluator(db, evaluator);
+  const item = requireVisibleItem(db, evaluator, itemId);
   const existing = getReviewByItem(db, item.id);
-  if (existing) return existing;
-  const shown = parsePolicy(item.policy).kind === 'none' ? [] : shownCritiques(db, item, null).map((c) => c.id);
+  if (existing) return { review: existing, item, pin: ensurePin(db, item, now) };
+  requireOpenStudyItem(db, item);
+  const clock = serverClockProblem(now);
+  if (clock) throw new AppError('invalid-input', clock);
+  freezeStudy(db, item.study, now);
+  const pin = ensurePin(db, item, now);
+  pinnedRows(db, pin); // what is pinned must still be what the task holds
   db.prepare(
     `INSERT INTO reviews (queue_item_id, status, shown_json, started_at, updated_at, active_ms, active_updated_at, last_seq)
      VALUES ($item, 'open', $shown, $now, $now, 0, $now, 0)`,
-  ).run({ item: item.id, shown: JSON.stringify(shown), now });
-  return getReviewByItem(db, item.id)!;
-}
-
-/** Starts the review of a queue item (idempotent) and returns its view. Freezes the critiques shown. */
-export function startReview(db: WritableDb, evaluator: string, itemId: number, now = Date.now()): ReviewView {
-  return db.transaction(() => {
-    ensureReview(db, evaluator, itemId, now);
-    return getReviewView(db, evaluator, itemId);
-  }).immediate();
+  ).run({ item: item.id, shown: JSON.stringify(pin.critiques.map((c) => c.id)), now });
+  return { review: getReviewByItem(db, item.id)!, item, pin };
 }
 
 /**
- * Like {@link startReview} but returns only the review's logged state and the shown critique ids
- * (null when the policy shows none): cheap for a client that already holds the (prefetched) view.
+ * Starts the review of a queue item (idempotent; pins what it shows) and returns its logged state,
+ * the neutral ids of the critiques it shows (null when the policy shows none) and the pin token,
+ * which a client that already holds the (prefetched) view compares with the view's.
  */
-export function beginReview(db: WritableDb, evaluator: string, itemId: number, now = Date.now()): { review: NonNullable<ReviewView['review']>; shown: string[] | null } {
+export function beginReview(
+  db: WritableDb,
+  evaluator: string,
+  itemId: number,
+  now = Date.now(),
+): { review: NonNullable<ReviewView['review']>; shown: string[] | null; pin: string } {
   return db.transaction(() => {
-    const r = ensureReview(db, evaluator, itemId, now);
-    const item = getItem(db, evaluator, itemId);
+    const { review, pin } = ensureReview(db, evaluator, itemId, now);
     return {
-      review: { id: r.id, status: r.status, startedAt: r.started_at, submittedAt: r.submitted_at, activeMs: r.active_ms, events: loadEvents(db, r.id) },
-      shown: parsePolicy(item.policy).kind === 'none' ? null : (JSON.parse(r.shown_json) as string[]),
+      review: reviewState(db, review, pin),
+      shown: pin.showsCritiques ? pin.critiques.map((c) => c.neutralId) : null,
+      pin: pinToken(pin),
     };
   }).immediate();
 }
@@ -303,12 +265,16 @@ export function beginReview(db: WritableDb, evaluator: string, itemId: number, n
 interface ReviewWithItem extends ReviewRow {
   evaluator_id: string;
   task_id: string;
+  study: string;
+  condition: string;
+  label: string;
+  policy: string;
 }
 
 function getOwnReview(db: AnyDb, evaluator: string, review: number): ReviewWithItem {
   const row = db
     .prepare(
-      `SELECT r.*, q.evaluator_id, q.task_id FROM reviews r JOIN queue_items q ON q.id = r.queue_item_id
+      `SELECT r.*, q.evaluator_id, q.task_id, q.study, q.condition, q.label, q.policy FROM reviews r JOIN queue_items q ON q.id = r.queue_item_id
         WHERE r.id = $review AND q.evaluator_id = $evaluator`,
     )
     .get({ review, evaluator }) as ReviewWithItem | undefined;
@@ -316,17 +282,36 @@ function getOwnReview(db: AnyDb, evaluator: string, review: number): ReviewWithI
   return row;
 }
 
+function itemOfReview(r: ReviewWithItem): QueueItemRow {
+  return { id: r.queue_item_id, evaluator_id: r.evaluator_id, task_id: r.task_id, study: r.study, condition: r.condition, label: r.label, policy: r.policy };
+}
+
+/** Stored pins never change (triggers keep them so): cached per database handle and item. */
+const pinCache = new WeakMap<AnyDb, Map<number, Pin>>();
+
+function reviewPin(db: WritableDb, item: QueueItemRow, now: number): Pin {
+  let cache = pinCache.get(db);
+  if (!cache) pinCache.set(db, (cache = new Map()));
+  const hit = cache.get(item.id);
+  if (hit) return hit;
+  const pin = ensurePin(db, item, now); // a review from before pins gets its pin from its frozen list
+  if (cache.size >= 256) cache.clear();
+  cache.set(item.id, pin);
+  return pin;
+}
+
 /** Slack allowed between client and server clocks when accepting active time. */
 const activeSlackMs = 2_000;
 
 /**
- * The active time to store: the client's running total, but never less than what is stored and
- * never more than the wall-clock time since the last update allows (a retried or forged call
- * cannot inflate it).
+ * The active time to store: the client's running total, but never less than what is stored, never
+ * more than the wall-clock time since the last update allows (a retried or forged call cannot
+ * inflate it), and never more than the time since the review started (so a review's active time
+ * is at most its wall time, which the studies import checks).
  */
-export function nextActiveMs(stored: number, storedAt: number, sent: number | undefined, now: number): number {
+export function nextActiveMs(stored: number, storedAt: number, sent: number | undefined, now: number, startedAt: number): number {
   if (sent === undefined) return stored;
-  const ceiling = stored + Math.max(0, now - storedAt) + activeSlackMs;
+  const ceiling = Math.min(stored + Math.max(0, now - storedAt) + activeSlackMs, Math.max(0, now - startedAt));
   return Math.max(stored, Math.min(sent, ceiling));
 }
 
@@ -344,7 +329,9 @@ export interface RecordInput {
 /**
  * Appends one event in a transaction: seq = last + 1. A call whose clientEventId is already in the
  * log (a retry) returns the logged seq; a call whose expectedSeq is stale (another window wrote
- * first) is refused with `conflict`, so the client reloads instead of interleaving silently.
+ * first) is refused with `conflict`, so the client reloads instead of interleaving silently. The
+ * event names critiques by the neutral ids of the review's pin; the log stores the original ids.
+ * Server times never go backwards within a review (a clock stepped back records the last time).
  */
 export function recordEvent(
   db: WritableDb,
@@ -357,16 +344,25 @@ export function recordEvent(
     const review = getOwnReview(db, input.evaluator, input.review);
     const retried = stmts.retried.get({ review: review.id, cid: input.clientEventId }) as { seq: number; server_time: number } | undefined;
     if (retried) return { seq: retried.seq, serverTime: retried.server_time, status: review.status, activeMs: review.active_ms };
+    const item = itemOfReview(review);
+    requireOpenStudyItem(db, item, 'its reviews can no longer change');
+    const clock = serverClockProblem(now);
+    if (clock) throw new AppError('invalid-input', clock);
+    if (!plausibleClientTime(input.clientTime)) throw new AppError('invalid-input', `clientTime: ${showTime(input.clientTime)} is not a plausible clock reading (2000–2200)`);
+    now = Math.max(now, review.updated_at);
     if (review.last_seq !== input.expectedSeq) {
       throw new AppError(
         'conflict',
         `This review changed in another window (at step ${review.last_seq}, this window expected ${input.expectedSeq}). The latest state was loaded; repeat your last action if it is missing.`,
       );
     }
+    const pin = reviewPin(db, item, now);
     const state = reviewStateAt(db, review.id, review.last_seq);
-    const problem = checkReviewEvent(state, input.event, { shownCritiques: new Set(JSON.parse(review.shown_json) as string[]) });
+    // SECURITY: blinding. The client names critiques by neutral id only, and the rules are checked
+    // in those names too, so that no refusal can echo an original id.
+    const problem = checkReviewEvent(stateForEvaluator(pin, state), input.event, { shownCritiques: new Set(pin.critiques.map((c) => c.neutralId)) });
     if (problem) throw new AppError('invalid-input', problem);
-    const event = input.event;
+    const event = renameEventCritique(input.event, (id) => originalCritiqueId(pin, id))!;
     if ((event.type === 'flaw-added' || event.type === 'flaw-edited') && event.flaw.anchor) {
       const task = getTaskView(db, review.task_id);
       const r = resolveAnchor(event.flaw.anchor, task.output, { base: task.base });
@@ -376,7 +372,7 @@ export function recordEvent(
     const { type, payload } = eventPayload(event);
     stmts.insert.run({ review: review.id, seq, type, payload: JSON.stringify(payload), clientTime: input.clientTime, now, cid: input.clientEventId });
     const status = event.type === 'submitted' ? 'submitted' : event.type === 'skipped' ? 'skipped' : review.status;
-    const activeMs = nextActiveMs(review.active_ms, review.active_updated_at, input.activeMs, now);
+    const activeMs = nextActiveMs(review.active_ms, review.active_updated_at, input.activeMs, now, review.started_at);
     stmts.update.run({ seq, status, now, activeMs, review: review.id });
     replayed = { review: review.id, seq, state: reduceReview(state, event) };
     return { seq, serverTime: now, status, activeMs };
@@ -439,12 +435,17 @@ function rememberReviewState(db: AnyDb, review: number, seq: number, state: Revi
   if (cache.size > reviewStateCacheSize) cache.delete(cache.keys().next().value!);
 }
 
-/** Saves a review's active time; a finished review keeps the time it had. */
+/**
+ * Saves a review's active time. A finished review, a review of a closed study, and a machine whose
+ * clock is not plausible keep the time they had.
+ */
 export function recordHeartbeat(db: WritableDb, evaluator: string, reviewId: number, activeMs: number, now = Date.now()): number {
   return db.transaction(() => {
     const review = getOwnReview(db, evaluator, reviewId);
-    if (review.status !== 'open') return review.active_ms;
-    const next = nextActiveMs(review.active_ms, review.active_updated_at, activeMs, now);
+    if (review.status !== 'open' || serverClockProblem(now) !== null) return review.active_ms;
+    if (itemStudyState(db, itemOfReview(review)) === 'closed') return review.active_ms;
+    now = Math.max(now, review.active_updated_at);
+    const next = nextActiveMs(review.active_ms, review.active_updated_at, activeMs, now, review.started_at);
     db.prepare('UPDATE reviews SET active_ms = $next, active_updated_at = $now WHERE id = $review').run({ next, now, review: review.id });
     return next;
   }).immediate();

@@ -1,175 +1,150 @@
 import type { ImportedPack } from '../../../shared/contract/studies.js';
-import { parseUntrustedJson } from '../../../shared/json-shape.js';
-import { parsePolicy, selectShownCritiques } from '../../../shared/policy.js';
+import { parsePolicy } from '../../../shared/policy.js';
 import { AppError } from '../../../shared/result.js';
-import { PackFileSchema, type PackFile, type PackTask } from '../../../shared/study/formats.js';
-import { AnchorSchema, SeveritySchema } from '../../../shared/task-format.js';
+import { PackFileV1Schema, PackFileV2Schema, type PackFileV2, type PackTask } from '../../../shared/study/formats.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
-import { ensureEvaluator } from '../reviews/repository.js';
+import { ensureEvaluator, freezeStudy } from '../reviews/repository.js';
+import { ensurePin, pinnedRows, shownCritique, shownTask, type QueueItemRow } from '../reviews/visibility.js';
 import { importTasks } from '../tasks/import.js';
-import { fileHash, packId } from './hash.js';
+import { fileHash, newIssueId, newPackSecret, packId } from './hash.js';
+import { firstIssue, parseJsonText, readStudyDocument } from './documents.js';
 import { findStudyById, requireStudy } from './repository.js';
 
-interface TaskRow {
-  id: string;
-  kind: 'summary' | 'code';
-  title: string | null;
-  output: string;
-  language: string | null;
-  base: string | null;
-  context_json: string | null;
-}
-
-interface CritiqueRow {
-  id: string;
-  text: string;
-  anchor_json: string | null;
-  severity: string | null;
-  category: string | null;
-  score: number | null;
-  evidence_json: string | null;
-  valid: number | null;
-}
-
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** The context an evaluator may see, rebuilt field by field: unknown keys never leave. */
-function packContext(json: string | null): PackTask['context'] {
-  if (!json) return undefined;
-  const c = JSON.parse(json) as Record<string, unknown>;
-  const sections = Array.isArray(c['sections'])
-    ? (c['sections'] as Record<string, unknown>[]).map((s) => ({
-        title: str(s['title']) ?? '',
-        ...(str(s['summary']) !== undefined ? { summary: str(s['summary'])! } : {}),
-        ...(str(s['text']) !== undefined ? { text: str(s['text'])! } : {}),
-      }))
-    : undefined;
-  const out = {
-    ...(str(c['document']) !== undefined ? { document: str(c['document'])! } : {}),
-    ...(str(c['query']) !== undefined ? { query: str(c['query'])! } : {}),
-    ...(str(c['problem']) !== undefined ? { problem: str(c['problem'])! } : {}),
-    ...(sections ? { sections } : {}),
-  };
-  return Object.keys(out).length > 0 ? out : undefined;
-}
-
-/** The critiques of a task that a policy shows, in task order. */
-export function shownCritiqueRows(db: AnyDb, taskId: string, policy: string): CritiqueRow[] {
-  const all = db
-    .prepare('SELECT id, text, anchor_json, severity, category, score, evidence_json, valid FROM critiques WHERE task_id = $taskId ORDER BY position')
-    .all({ taskId }) as CritiqueRow[];
-  const p = parsePolicy(policy);
-  return selectShownCritiques(
-    all.map((c) => ({ row: c, id: c.id, score: c.score, valid: c.valid === null ? null : c.valid === 1 })),
-    p,
-  ).map((c) => c.row);
-}
-
 /**
- * The id a pack gives the i-th shown critique of a task: `k1`, `k2`, … Original ids can carry
- * meaning ("decoy-2") and their gaps would show what a policy left out, so they never leave; the
- * researcher maps them back on import (see results.ts), since the shown list is deterministic.
- */
-export function neutralCritiqueId(i: number): string {
-  return `k${i + 1}`;
-}
-
-function packCritique(c: CritiqueRow, i: number): NonNullable<PackTask['critiques']>[number] {
-  const anchor = c.anchor_json ? AnchorSchema.safeParse(JSON.parse(c.anchor_json)) : null;
-  const severity = SeveritySchema.safeParse(c.severity);
-  const evidence = c.evidence_json ? (JSON.parse(c.evidence_json) as { anchor: unknown; note?: unknown }[]) : [];
-  const cleanEvidence = evidence.flatMap((e) => {
-    const a = AnchorSchema.safeParse(e.anchor);
-    return a.success ? [{ anchor: a.data, ...(typeof e.note === 'string' ? { note: e.note } : {}) }] : [];
-  });
-  // SECURITY: blinding. Only what the review screen shows: never the original id, score, valid or model.
-  return {
-    id: neutralCritiqueId(i),
-    text: c.text,
-    ...(anchor?.success ? { anchor: anchor.data } : {}),
-    ...(severity.success ? { severity: severity.data } : {}),
-    ...(c.category !== null ? { category: c.category } : {}),
-    ...(cleanEvidence.length > 0 ? { evidence: cleanEvidence } : {}),
-  };
-}
-
-/**
- * Builds one evaluator's offline pack: their queue in order, each task with only the critiques
- * their condition shows, neutral labels — and nothing else. Records the export.
+ * Builds one evaluator's offline pack (format 2): their queue in order, each item exactly as its
+ * pin shows it (pinned here if it was not yet: the task as shown and its critiques under neutral
+ * ids k1…kn, with content hashes), neutral labels, and a fresh secret for this issue of the pack.
+ * Records the issue and its secret; freezes the study's tasks. Refused for a closed study.
  */
 // SECURITY: the blinding boundary for offline work. The pack leaves the researcher's machine: no
-// flaws, `valid`, `score`, `model`, task `meta`, condition names or other evaluators' data.
-export function exportPack(db: WritableDb, studyName: string, evaluator: string, now = Date.now()): { fileName: string; content: string; pack: PackFile } {
-  const study = requireStudy(db, studyName);
-  const member = db
-    .prepare(
-      `SELECT e.id, e.display_name FROM study_evaluators se JOIN evaluators e ON e.id = se.evaluator_id
-        WHERE se.study_id = $study AND se.evaluator_id = $evaluator`,
-    )
-    .get({ study: study.id, evaluator }) as { id: string; display_name: string } | undefined;
-  if (!member) throw new AppError('not-found', `Evaluator "${evaluator}" is not in study "${study.name}".`);
-  const items = db
-    .prepare('SELECT task_id, label, policy, position FROM queue_items WHERE study = $study AND evaluator_id = $evaluator ORDER BY position')
-    .all({ study: study.name, evaluator }) as { task_id: string; label: string; policy: string; position: number }[];
-  const taskStmt = db.prepare('SELECT id, kind, title, output, language, base, context_json FROM tasks WHERE id = $id');
-  const packItems = items.map((item) => {
-    const t = taskStmt.get({ id: item.task_id }) as TaskRow;
-    const show = parsePolicy(item.policy).kind !== 'none';
-    const context = packContext(t.context_json);
-    const task: PackTask = {
-      id: t.id,
-      kind: t.kind,
-      ...(t.title !== null ? { title: t.title } : {}),
-      output: t.output,
-      ...(context ? { context } : {}),
-      ...(t.language !== null ? { language: t.language } : {}),
-      ...(t.base !== null ? { base: t.base } : {}),
-      ...(show ? { critiques: shownCritiqueRows(db, t.id, item.policy).map((c, i) => packCritique(c, i)) } : {}),
+// flaws, `valid`, `score`, `model`, task `meta`, original critique ids, condition names or other
+// evaluators' data. The secret is for this evaluator only.
+export function exportPack(db: WritableDb, studyName: string, evaluator: string, now = Date.now()): { fileName: string; content: string; pack: PackFileV2 } {
+  return db.transaction(() => {
+    const study = requireStudy(db, studyName);
+    if (study.state === 'closed') throw new AppError('conflict', `Study "${study.name}" is closed: no more packs can be exported.`);
+    const member = db
+      .prepare(
+        `SELECT e.id, e.display_name FROM study_evaluators se JOIN evaluators e ON e.id = se.evaluator_id
+          WHERE se.study_id = $study AND se.evaluator_id = $evaluator`,
+      )
+      .get({ study: study.id, evaluator }) as { id: string; display_name: string } | undefined;
+    if (!member) throw new AppError('not-found', `Evaluator "${evaluator}" is not in study "${study.name}".`);
+    freezeStudy(db, study.name, now);
+    const items = db
+      .prepare('SELECT id, evaluator_id, task_id, study, condition, label, policy, position FROM queue_items WHERE study = $study AND evaluator_id = $evaluator ORDER BY position')
+      .all({ study: study.name, evaluator }) as (QueueItemRow & { position: number })[];
+    const packItems = items.map((item) => {
+      const pin = ensurePin(db, item, now);
+      const { task, critiques } = pinnedRows(db, pin);
+      const packTask: PackTask = {
+        ...shownTask(task),
+        ...(pin.showsCritiques ? { critiques: critiques.map(({ neutralId, row }) => ({ id: neutralId, ...shownCritique(row) })) } : {}),
+      };
+      return { position: item.position, label: item.label, show_critiques: pin.showsCritiques, task: packTask, seen: { task: pin.taskHash, critiques: pin.critiques.map((c) => c.hash) } };
+    });
+    const body = {
+      format: 'assay-pack' as const,
+      version: 2 as const,
+      requires: [],
+      pack: { id: packId(study.id, evaluator), issue: newIssueId(), secret: newPackSecret(), created_at: new Date(now).toISOString() },
+      study: { id: study.id, name: study.name },
+      settings: study.time_limit_seconds !== null ? { time_limit_seconds: study.time_limit_seconds } : {},
+      evaluator: { id: member.id, display_name: member.display_name },
+      items: packItems,
     };
-    return { position: item.position, label: item.label, show_critiques: show, task };
-  });
-  const body = {
-    format: 'assay-pack' as const,
-    version: 1 as const,
-    pack: { id: packId(study.id, evaluator), created_at: new Date(now).toISOString() },
-    study: { id: study.id, name: study.name, time_limit_seconds: study.time_limit_seconds },
-    evaluator: { id: member.id, display_name: member.display_name },
-    items: packItems,
-  };
-  const pack: PackFile = { ...body, hash: fileHash(body) };
-  db.prepare(
-    `INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at)
-     VALUES ($id, 'exported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $now, $now)
-     ON CONFLICT (id, role) DO UPDATE SET content_hash = excluded.content_hash, created_at = excluded.created_at, recorded_at = excluded.recorded_at`,
-  ).run({ id: pack.pack.id, studyId: study.id, studyName: study.name, evaluator, timeLimit: study.time_limit_seconds, hash: pack.hash, now });
-  return { fileName: `${study.name}-${evaluator}.assay-pack.json`, content: `${JSON.stringify(pack)}\n`, pack };
+    const pack: PackFileV2 = { ...body, hash: fileHash(body) };
+    db.prepare(
+      `INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at)
+       VALUES ($id, 'exported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $now, $now)
+       ON CONFLICT (id, role) DO UPDATE SET content_hash = excluded.content_hash, created_at = excluded.created_at, recorded_at = excluded.recorded_at`,
+    ).run({ id: pack.pack.id, studyId: study.id, studyName: study.name, evaluator, timeLimit: study.time_limit_seconds, hash: pack.hash, now });
+    // Every issue keeps its secret: results of a copy handed out earlier still verify.
+    db.prepare(
+      `INSERT INTO pack_issues (pack_id, role, issue, format_version, secret, content_hash, created_at, recorded_at)
+       VALUES ($id, 'exported', $issue, 2, $secret, $hash, $now, $now)`,
+    ).run({ id: pack.pack.id, issue: pack.pack.issue, secret: pack.pack.secret, hash: pack.hash, now });
+    return { fileName: `${study.name}-${evaluator}.assay-pack.json`, content: `${JSON.stringify(pack)}\n`, pack };
+  }).immediate();
 }
 
-/** Parses and verifies a pack file's text; throws invalid-input naming the file and the field. */
-export function parsePack(text: string, fileName: string): PackFile {
-  let raw: unknown;
-  try {
-    raw = parseUntrustedJson(text);
-  } catch (err) {
-    throw new AppError('invalid-input', `${fileName}: not a pack (not JSON: ${(err as Error).message})`);
+/** A pack as this Assay opens it, whatever its format version. */
+export interface OpenedPack {
+  readonly version: 1 | 2;
+  readonly id: string;
+  /** `v1` for a version-1 pack (one issue, no secret). */
+  readonly issue: string;
+  readonly secret: string | null;
+  readonly createdAt: number;
+  readonly study: { readonly id: string; readonly name: string };
+  readonly timeLimitSeconds: number | null;
+  readonly evaluator: { readonly id: string; readonly display_name: string };
+  readonly items: readonly {
+    readonly position: number;
+    readonly label: string;
+    readonly show_critiques: boolean;
+    readonly task: PackTask;
+    readonly seen: { readonly task: string; readonly critiques: readonly string[] } | null;
+  }[];
+  readonly hash: string;
+}
+
+/** Parses and verifies a pack file's text (version 1 or 2); throws invalid-input naming the file and the field. */
+export function parsePack(text: string, fileName: string): OpenedPack {
+  const { raw, version } = readStudyDocument(parseJsonText(text, fileName, 'a pack'), fileName, 'assay-pack');
+  const stale = `${fileName}: the pack's content does not match its hash: the file was changed after export. Ask the researcher for a fresh copy.`;
+  if (version === 1) {
+    const r = PackFileV1Schema.safeParse(raw);
+    if (!r.success) throw new AppError('invalid-input', `${fileName}: ${firstIssue(r.error, '(pack)')}`);
+    if (fileHash(raw) !== r.data.hash) throw new AppError('invalid-input', stale);
+    const p = r.data;
+    return {
+      version,
+      id: p.pack.id,
+      issue: 'v1',
+      secret: null,
+      createdAt: Date.parse(p.pack.created_at),
+      study: { id: p.study.id, name: p.study.name },
+      timeLimitSeconds: p.study.time_limit_seconds,
+      evaluator: p.evaluator,
+      items: p.items.map((i) => ({ ...i, seen: null })),
+      hash: p.hash,
+    };
   }
-  if (raw && typeof raw === 'object' && (raw as { format?: unknown }).format !== 'assay-pack') {
-    throw new AppError('invalid-input', `${fileName}: not an Assay pack (format is ${JSON.stringify((raw as { format?: unknown }).format ?? null)}, expected "assay-pack")`);
-  }
-  const r = PackFileSchema.safeParse(raw);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    throw new AppError('invalid-input', `${fileName}: ${issue.path.join('.') || '(pack)'}: ${issue.message}`);
-  }
-  if (fileHash(r.data) !== r.data.hash) {
-    throw new AppError('invalid-input', `${fileName}: the pack's content does not match its hash: the file was changed after export. Ask the researcher for a fresh copy.`);
-  }
-  return r.data;
+  const r = PackFileV2Schema.safeParse(raw);
+  if (!r.success) throw new AppError('invalid-input', `${fileName}: ${firstIssue(r.error, '(pack)')}`);
+  // The hash covers the file as written, fields this Assay does not know included.
+  if (fileHash(raw) !== r.data.hash) throw new AppError('invalid-input', stale);
+  const p = r.data;
+  p.items.forEach((item, i) => {
+    const ids = (item.task.critiques ?? []).map((c) => c.id);
+    const expected = ids.map((_, k) => `k${k + 1}`);
+    if (ids.join('\u0000') !== expected.join('\u0000')) {
+      throw new AppError('invalid-input', `${fileName}: items.${i}.task.critiques: critique ids must be k1, k2, … in order (found ${ids.join(', ')})`);
+    }
+    if (item.seen.critiques.length !== ids.length) {
+      throw new AppError('invalid-input', `${fileName}: items.${i}.seen.critiques: ${item.seen.critiques.length} hashes for ${ids.length} critiques`);
+    }
+  });
+  return {
+    version,
+    id: p.pack.id,
+    issue: p.pack.issue,
+    secret: p.pack.secret,
+    createdAt: Date.parse(p.pack.created_at),
+    study: p.study,
+    timeLimitSeconds: p.settings.time_limit_seconds ?? null,
+    evaluator: p.evaluator,
+    items: p.items,
+    hash: p.hash,
+  };
 }
 
 /**
- * Opens a pack in this (the evaluator's) database: its tasks, the evaluator's profile and queue.
- * Opening the same pack again changes nothing. Refuses the researcher's own database and clashes.
+ * Opens a pack in this (the evaluator's) database: its tasks, the evaluator's profile and queue,
+ * the issue's secret (to sign the results), and a pin per item — checked against the pack's own
+ * hashes, so a pack this Assay would read differently is refused before any work is done. Opening
+ * the same pack again changes nothing. Refuses the researcher's own database and clashes.
  */
 export function importPack(
   db: WritableDb,
@@ -191,9 +166,7 @@ export function importPack(
     if (clash || db.prepare('SELECT 1 FROM studies WHERE name = $name').get({ name: pack.study.name })) {
       throw new AppError('conflict', `${fileName}: another study named "${pack.study.name}" is already in this database. Open the pack in a fresh database with --db.`);
     }
-    const previous = db.prepare(`SELECT content_hash FROM packs WHERE id = $id AND role = 'imported'`).get({ id: pack.pack.id }) as
-      | { content_hash: string }
-      | undefined;
+    const previous = db.prepare(`SELECT 1 FROM pack_issues WHERE pack_id = $id AND role = 'imported' AND issue = $issue`).get({ id: pack.id, issue: pack.issue });
     try {
       importTasks(
         db,
@@ -210,19 +183,33 @@ export function importPack(
       throw err;
     }
     ensureEvaluator(db, pack.evaluator.id, pack.evaluator.display_name, now);
-    const existing = db.prepare('SELECT label, policy, position FROM queue_items WHERE evaluator_id = $evaluator AND task_id = $task AND study = $study');
+    const existing = db.prepare('SELECT id, label, policy, position FROM queue_items WHERE evaluator_id = $evaluator AND task_id = $task AND study = $study');
     const insert = db.prepare(
       `INSERT INTO queue_items (evaluator_id, task_id, study, condition, label, policy, position, created_at)
        VALUES ($evaluator, $task, $study, $label, $label, $policy, $position, $now)`,
     );
-    for (const item of pack.items) {
+    for (const [i, item] of pack.items.entries()) {
       // This database never learns condition names: the item's condition is its neutral label.
       const policy = item.show_critiques ? 'all' : 'none';
       const row = { evaluator: pack.evaluator.id, task: item.task.id, study: pack.study.name };
-      const found = existing.get(row) as { label: string; policy: string; position: number } | undefined;
-      if (!found) insert.run({ ...row, label: item.label, policy, position: item.position, now });
-      else if (found.label !== item.label || found.policy !== policy || found.position !== item.position) {
+      let found = existing.get(row) as { id: number; label: string; policy: string; position: number } | undefined;
+      if (!found) {
+        insert.run({ ...row, label: item.label, policy, position: item.position, now });
+        found = existing.get(row) as { id: number; label: string; policy: string; position: number };
+      } else if (found.label !== item.label || found.policy !== policy || found.position !== item.position) {
         throw new AppError('conflict', `${fileName}: item ${item.position} (task "${item.task.id}") is already in this queue with other settings.`);
+      }
+      if (pack.version === 1) continue; // a version-1 pack carries no hashes to check against
+      const pin = ensurePin(db, { id: found.id, evaluator_id: row.evaluator, task_id: row.task, study: row.study, condition: item.label, label: item.label, policy }, now);
+      const hashes = pin.critiques.map((c) => c.hash);
+      if (parsePolicy(policy).kind !== 'none' && pin.critiques.some((c, k) => c.id !== `k${k + 1}`)) {
+        throw new AppError('conflict', `${fileName}: items.${i}: this database already shows task "${item.task.id}" with other critiques. Open the pack in a fresh database with --db.`);
+      }
+      if (pin.taskHash !== item.seen!.task || hashes.join(',') !== item.seen!.critiques.join(',')) {
+        throw new AppError(
+          'invalid-input',
+          `${fileName}: items.${i}.seen: this Assay reads task "${item.task.id}" differently from the Assay that wrote the pack (its content hashes differ), so results from it could not be checked. Use the same Assay version as the researcher.`,
+        );
       }
     }
     db.prepare(
@@ -230,16 +217,21 @@ export function importPack(
        VALUES ($id, 'imported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $createdAt, $now)
        ON CONFLICT (id, role) DO NOTHING`,
     ).run({
-      id: pack.pack.id,
+      id: pack.id,
       studyId: pack.study.id,
       studyName: pack.study.name,
       evaluator: pack.evaluator.id,
-      timeLimit: pack.study.time_limit_seconds,
+      timeLimit: pack.timeLimitSeconds,
       hash: pack.hash,
-      createdAt: Date.parse(pack.pack.created_at),
+      createdAt: pack.createdAt,
       now,
     });
-    return { pack: pack.pack.id, study: pack.study.name, evaluator: pack.evaluator.id, items: pack.items.length, unchanged: previous !== undefined };
+    db.prepare(
+      `INSERT INTO pack_issues (pack_id, role, issue, format_version, secret, content_hash, created_at, recorded_at)
+       VALUES ($id, 'imported', $issue, $version, $secret, $hash, $createdAt, $now)
+       ON CONFLICT (pack_id, role, issue) DO NOTHING`,
+    ).run({ id: pack.id, issue: pack.issue, version: pack.version, secret: pack.secret, hash: pack.hash, createdAt: pack.createdAt, now });
+    return { pack: pack.id, study: pack.study.name, evaluator: pack.evaluator.id, items: pack.items.length, unchanged: previous !== undefined };
   }).immediate();
 }
 

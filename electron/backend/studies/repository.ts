@@ -14,6 +14,10 @@ export interface StudyRow {
   readonly overlap: number;
   readonly time_limit_seconds: number | null;
   readonly created_at: number;
+  readonly state: 'open' | 'closed';
+  readonly closed_at: number | null;
+  /** When the study first showed anything (a pack export, a review): from then on its tasks are frozen. */
+  readonly frozen_at: number | null;
 }
 
 /** The study called `name`, or undefined. */
@@ -156,14 +160,38 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     overlap: study.overlap,
     timeLimitSeconds: study.time_limit_seconds,
     createdAt: study.created_at,
+    state: study.state,
+    closedAt: study.closed_at,
     conditions: studyConditions(db, study.id),
     evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
     tasks,
     imports: (
       db
-        .prepare('SELECT source, kind, pack_id, added, unchanged, conflicts, imported_at FROM result_imports WHERE study_id = $id ORDER BY imported_at, id')
-        .all({ id: study.id }) as { source: string; kind: 'results' | 'records'; pack_id: string | null; added: number; unchanged: number; conflicts: number; imported_at: number }[]
-    ).map((r) => ({ source: r.source, kind: r.kind, pack: r.pack_id, added: r.added, unchanged: r.unchanged, conflicts: r.conflicts, importedAt: r.imported_at })),
+        .prepare(
+          'SELECT source, kind, pack_id, added, unchanged, conflicts, imported_at, authenticated, format_version FROM result_imports WHERE study_id = $id ORDER BY imported_at, id',
+        )
+        .all({ id: study.id }) as {
+        source: string;
+        kind: 'results' | 'records';
+        pack_id: string | null;
+        added: number;
+        unchanged: number;
+        conflicts: number;
+        imported_at: number;
+        authenticated: number;
+        format_version: number | null;
+      }[]
+    ).map((r) => ({
+      source: r.source,
+      kind: r.kind,
+      pack: r.pack_id,
+      added: r.added,
+      unchanged: r.unchanged,
+      conflicts: r.conflicts,
+      importedAt: r.imported_at,
+      authenticated: r.authenticated === 1,
+      formatVersion: r.format_version,
+    })),
     assignments: rows.map((r) => ({
       evaluator: r.evaluator_id,
       task: r.task_id,
@@ -198,6 +226,21 @@ export function listStudies(db: AnyDb): StudySummary[] {
       done: c.done,
       total: c.total,
       createdAt: s.created_at,
+      state: s.state,
     };
   });
+}
+
+/**
+ * Closes a study for good: from now on it takes no new reviews (open ones stay as they are, out of
+ * the figures), no events, no results imports and no pack exports, and its tasks may appear in
+ * practice queues again. Closing twice is a no-op; a closed study is never reopened (a trigger
+ * enforces it), so figures computed after closing stay the published figures.
+ */
+export function closeStudy(db: WritableDb, name: string, now = Date.now()): StudyDetail {
+  return db.transaction(() => {
+    const study = requireStudy(db, name);
+    if (study.state !== 'closed') db.prepare(`UPDATE studies SET state = 'closed', closed_at = $now WHERE id = $id`).run({ id: study.id, now });
+    return getStudy(db, name);
+  }).immediate();
 }

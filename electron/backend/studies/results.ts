@@ -2,16 +2,38 @@ import type { ResultsFileReport } from '../../../shared/contract/studies.js';
 import { parseUntrustedJson } from '../../../shared/json-shape.js';
 import { AppError } from '../../../shared/result.js';
 import { eventPayload, ReviewEventSchema, type ReviewEvent } from '../../../shared/review/events.js';
-import { buildReviewRecord, ReviewRecordSchema, type ReviewRecord } from '../../../shared/review/record.js';
-import { checkReviewEvent, initialReviewState, reduceReview } from '../../../shared/review/state.js';
+import { buildReviewRecord, ReviewRecordSchema, type ReviewRecord, type ReviewRecordMeta } from '../../../shared/review/record.js';
+import { replayChecked } from '../../../shared/review/state.js';
+import { checkReviewTimes, recordTimeFields, resultsTimeFields } from '../../../shared/review/times.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
-import { ResultsFileSchema, type ResultsFile, type ResultsReview } from '../../../shared/study/formats.js';
+import {
+  parseResultsEvent,
+  ResultsFileV1Schema,
+  ResultsFileV2Schema,
+  type ResultsFileV1,
+  type ResultsFileV2,
+  type ResultsReview,
+} from '../../../shared/study/formats.js';
+import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
 import { resolveAnchor } from '../../../shared/anchors.js';
+import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { getTaskView } from '../tasks/repository.js';
-import { loadEvents } from '../reviews/repository.js';
-import { fileHash, packId } from './hash.js';
-import { neutralCritiqueId, shownCritiqueRows } from './packs.js';
+import { finishedReviews } from '../reviews/records.js';
+import { freezeStudy } from '../reviews/repository.js';
+import {
+  itemPin,
+  neutralIdOf,
+  originalCritiqueId,
+  pinnedRows,
+  renameEventCritique,
+  samePin,
+  storePin,
+  type Pin,
+  type QueueItemRow,
+} from '../reviews/visibility.js';
+import { dottedPath, firstIssue, readStudyDocument } from './documents.js';
+import { fileHash, resultsMac, sameMac } from './hash.js';
 import { findStudy, findStudyById, studyConditions, type StudyRow } from './repository.js';
 
 interface ImportedPackRow {
@@ -35,75 +57,88 @@ function choosePack(db: AnyDb, pack: string | undefined): ImportedPackRow {
   return packs[0]!;
 }
 
-interface FinishedRow {
-  review_id: number;
-  task_id: string;
-  condition: string;
-  started_at: number;
-  submitted_at: number;
-  active_ms: number;
-  shown_json: string;
+/** A record with its critique ids renamed (original ↔ neutral). */
+function renameRecord(record: ReviewRecord, rename: (id: string) => string): ReviewRecord {
+  return {
+    ...record,
+    decisions: record.decisions.map((d) => ({ ...d, critique: rename(d.critique) })),
+    ...(record.shown !== undefined ? { shown: record.shown.map(rename) } : {}),
+  };
+}
+
+function queueItem(db: AnyDb, id: number): QueueItemRow {
+  return db.prepare('SELECT id, evaluator_id, task_id, study, condition, label, policy FROM queue_items WHERE id = $id').get({ id }) as QueueItemRow;
 }
 
 /**
  * The evaluator's results of one opened pack: every submitted or skipped review with its record,
- * exact times and full event log, and a content hash over it all.
+ * exact times, what it showed (the item's pin) and its full event log, a content hash, and — for a
+ * version-2 pack — a proof (HMAC under the pack's secret) that it came from that pack. A pack
+ * opened from a version-1 file (no secret) gives a version-1 results file.
  */
-export function exportResults(db: AnyDb, options: { pack?: string | undefined } = {}, now = Date.now()): { fileName: string; content: string; reviews: number; file: ResultsFile } {
+export function exportResults(
+  db: AnyDb,
+  options: { pack?: string | undefined } = {},
+  now = Date.now(),
+): { fileName: string; content: string; reviews: number; file: ResultsFileV1 | ResultsFileV2 } {
   const pack = choosePack(db, options.pack);
-  const rows = db
-    .prepare(
-      `SELECT r.id AS review_id, q.task_id, q.condition, r.started_at, r.submitted_at, r.active_ms, r.shown_json
-         FROM queue_items q JOIN reviews r ON r.queue_item_id = q.id
-        WHERE q.study = $study AND q.evaluator_id = $evaluator AND r.status IN ('submitted', 'skipped')
-        ORDER BY q.position`,
-    )
-    .all({ study: pack.study_name, evaluator: pack.evaluator_id }) as FinishedRow[];
-  const eventRows = db.prepare('SELECT seq, type, payload_json, client_time, server_time FROM review_events WHERE review_id = $review ORDER BY seq');
-  const reviews: ResultsReview[] = rows.map((r) => {
-    const shown = JSON.parse(r.shown_json) as string[];
-    const events = loadEvents(db, r.review_id).map((e) => e.event);
+  const issue = db
+    .prepare(`SELECT issue, format_version, secret FROM pack_issues WHERE pack_id = $id AND role = 'imported' ORDER BY recorded_at, issue LIMIT 1`)
+    .get({ id: pack.id }) as { issue: string; format_version: number; secret: string | null } | undefined;
+  const finished = finishedReviews(db, { study: pack.study_name, evaluator: pack.evaluator_id, order: 'position' });
+  const stamp = new Date(now).toISOString().slice(0, 19).replace(/[:T]/g, '-');
+  const fileName = `${pack.study_name}-${pack.evaluator_id}-results-${stamp}.json`;
+  const common = { study: { id: pack.study_id, name: pack.study_name }, evaluator: pack.evaluator_id, exported_at: new Date(now).toISOString() };
+  const events = (r: (typeof finished)[number], rename: (e: ReviewEvent) => ReviewEvent): ResultsReview['events'] =>
+    r.events.map((e) => ({ seq: e.seq, ...eventPayload(rename(e.event)), client_time: e.clientTime, server_time: e.serverTime }));
+
+  if (!issue || issue.secret === null) {
+    const body = {
+      format: 'assay-results' as const,
+      version: 1 as const,
+      ...common,
+      pack: { id: pack.id },
+      reviews: finished.map((r) => ({
+        record: r.record,
+        started_at_ms: r.startedAt,
+        submitted_at_ms: r.submittedAt,
+        active_ms: r.activeMs,
+        shown: [...r.shown],
+        events: events(r, (e) => e),
+      })),
+    };
+    const file: ResultsFileV1 = { ...body, hash: fileHash(body) };
+    return { fileName, content: `${JSON.stringify(file)}\n`, reviews: finished.length, file };
+  }
+  const reviews: ResultsReview[] = finished.map((r) => {
+    const pin = itemPin(db, queueItem(db, r.itemId));
+    pinnedRows(db, pin); // this database still holds exactly what the pack showed
+    const toNeutral = (id: string): string => {
+      const n = neutralIdOf(pin, id);
+      if (n === undefined) throw new AppError('internal', `Review ${r.id} names critique "${id}", which its item does not show.`);
+      return n;
+    };
     return {
-      record: buildReviewRecord(
-        {
-          task: r.task_id,
-          evaluator: pack.evaluator_id,
-          study: pack.study_name,
-          condition: r.condition,
-          startedAt: r.started_at,
-          submittedAt: r.submitted_at,
-          activeMs: r.active_ms,
-          shown,
-        },
-        events,
-      ),
-      started_at_ms: r.started_at,
-      submitted_at_ms: r.submitted_at,
-      active_ms: r.active_ms,
-      shown,
-      events: (eventRows.all({ review: r.review_id }) as { seq: number; type: string; payload_json: string; client_time: number | null; server_time: number }[]).map(
-        (e) => ({ seq: e.seq, type: e.type, payload: JSON.parse(e.payload_json) as Record<string, unknown>, client_time: e.client_time, server_time: e.server_time }),
-      ),
+      record: renameRecord(r.record, toNeutral),
+      started_at_ms: r.startedAt,
+      submitted_at_ms: r.submittedAt,
+      active_ms: r.activeMs,
+      shown: r.shown.map(toNeutral),
+      seen: { task: pin.taskHash, critiques: pin.critiques.map((c) => c.hash) },
+      events: events(r, (e) => renameEventCritique(e, toNeutral)!),
     };
   });
-  const body = {
-    format: 'assay-results' as const,
-    version: 1 as const,
-    study: { id: pack.study_id, name: pack.study_name },
-    pack: { id: pack.id },
-    evaluator: pack.evaluator_id,
-    exported_at: new Date(now).toISOString(),
-    reviews,
-  };
-  const file: ResultsFile = { ...body, hash: fileHash(body) };
-  const stamp = new Date(now).toISOString().slice(0, 19).replace(/[:T]/g, '-');
-  return { fileName: `${pack.study_name}-${pack.evaluator_id}-results-${stamp}.json`, content: `${JSON.stringify(file)}\n`, reviews: reviews.length, file };
+  const body = { format: 'assay-results' as const, version: 2 as const, requires: [], ...common, pack: { id: pack.id, issue: issue.issue }, reviews };
+  const file: ResultsFileV2 = { ...body, hash: fileHash(body), mac: resultsMac(issue.secret, body) };
+  return { fileName, content: `${JSON.stringify(file)}\n`, reviews: reviews.length, file };
 }
 
-/** A validated review ready to merge: where it goes and exactly what to store. */
+/** A validated review ready to merge: where it goes and exactly what to store (original critique ids). */
 interface PreparedReview {
   readonly where: string;
-  readonly itemId: number;
+  readonly item: QueueItemRow;
+  /** What the item showed: stored, or computed now and stored with the review. */
+  readonly pin: Pin;
   readonly task: string;
   readonly evaluator: string;
   readonly status: 'submitted' | 'skipped';
@@ -115,22 +150,42 @@ interface PreparedReview {
   readonly record: ReviewRecord;
 }
 
-interface ItemRow {
-  id: number;
-  condition: string;
-  label: string;
-  policy: string;
+interface Prepared {
+  readonly study: StudyRow;
+  readonly reviews: PreparedReview[];
+  readonly authenticated: boolean;
+  readonly formatVersion: number | null;
+  readonly packId: string | null;
+  readonly issue: string | null;
 }
 
 /** Fails with the place (`FILE:…`) and what is wrong. */
 class Refusal extends Error {}
 
-function itemOf(db: AnyDb, study: StudyRow, evaluator: string, task: string, where: string): ItemRow {
-  const item = db
-    .prepare('SELECT id, condition, label, policy FROM queue_items WHERE study = $study AND evaluator_id = $evaluator AND task_id = $task')
-    .get({ study: study.name, evaluator, task }) as ItemRow | undefined;
+const itemStatements = new WeakMap<AnyDb, Statement>();
+
+function itemOf(db: AnyDb, study: StudyRow, evaluator: string, task: string, where: string): QueueItemRow {
+  let stmt = itemStatements.get(db);
+  if (!stmt) {
+    stmt = db.prepare('SELECT id, evaluator_id, task_id, study, condition, label, policy FROM queue_items WHERE study = $study AND evaluator_id = $evaluator AND task_id = $task');
+    itemStatements.set(db, stmt);
+  }
+  const item = stmt.get({ study: study.name, evaluator, task }) as QueueItemRow | undefined;
   if (!item) throw new Refusal(`${where}: evaluator "${evaluator}" was not assigned task "${task}" in study "${study.name}"`);
   return item;
+}
+
+/** The item's pin, after checking (for a stored pin) that the task still holds exactly what it pinned. */
+function checkedPin(db: AnyDb, item: QueueItemRow, where: string): Pin {
+  const pin = itemPin(db, item);
+  if (!pin.stored) return pin; // computed from the task as it is now
+  try {
+    pinnedRows(db, pin);
+  } catch (err) {
+    if (err instanceof AppError) throw new Refusal(`${where}: ${err.message}`);
+    throw err;
+  }
+  return pin;
 }
 
 /**
@@ -138,109 +193,151 @@ function itemOf(db: AnyDb, study: StudyRow, evaluator: string, task: string, whe
  * throws at the first one that may not follow, or whose flaw anchor does not resolve in the task.
  */
 function checkEvents(db: AnyDb, task: string, events: readonly ReviewEvent[], shown: readonly string[], where: string): 'submitted' | 'skipped' {
-  let state = initialReviewState;
-  const rules = { shownCritiques: new Set(shown) };
   let view: { output: string; base: string | null } | undefined;
-  events.forEach((event, i) => {
-    const problem = checkReviewEvent(state, event, rules);
-    if (problem) throw new Refusal(`${where}: event ${i + 1} (${event.type}): ${problem}`);
+  const result = replayChecked(events, { shownCritiques: new Set(shown) }, (event) => {
     if ((event.type === 'flaw-added' || event.type === 'flaw-edited') && event.flaw.anchor) {
       view ??= getTaskView(db, task);
       const r = resolveAnchor(event.flaw.anchor, view.output, { base: view.base });
-      if (!r.ok) throw new Refusal(`${where}: event ${i + 1} (${event.type}): flaw.anchor.${r.error.path}: ${r.error.message}`);
+      if (!r.ok) return `flaw.anchor.${r.error.path}: ${r.error.message}`;
     }
-    state = reduceReview(state, event);
+    return null;
   });
-  if (state.status === 'open') throw new Refusal(`${where}: the review was neither submitted nor skipped`);
-  return state.status;
+  if (!result.ok) throw new Refusal(`${where}: event ${result.index + 1} (${result.event.type}): ${result.problem}`);
+  if (result.state.status === 'open') throw new Refusal(`${where}: the review was neither submitted nor skipped`);
+  return result.state.status;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && [...a].sort().join('\u0000') === [...b].sort().join('\u0000');
 }
 
-function firstIssue(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, root = '(file)'): string {
-  const issue = error.issues[0]!;
-  return `${issue.path.map(String).join('.') || root}: ${issue.message}`;
+/** The fields of a review record this Assay knows (a record may carry more: they are ignored). */
+function knownRecord(r: ReviewRecord): unknown {
+  const { task, evaluator, study, condition, started_at, submitted_at, active_seconds, rating, skipped, decisions, added, shown } = r;
+  return { task, evaluator, study, condition, started_at, submitted_at, active_seconds, rating, skipped, decisions, added, shown };
 }
 
-function prepareResults(db: AnyDb, file: ResultsFile, fileName: string, studyName: string | undefined): { study: StudyRow; reviews: PreparedReview[] } {
+function prepareResults(db: AnyDb, raw: Record<string, unknown>, version: 1 | 2, fileName: string, studyName: string | undefined, now: number): Prepared {
+  const parsed = version === 1 ? ResultsFileV1Schema.safeParse(raw) : ResultsFileV2Schema.safeParse(raw);
+  if (!parsed.success) throw new Refusal(`${fileName}: ${firstIssue(parsed.error)}`);
+  const file = parsed.data;
+  // The hash (and the proof) cover the file as written, fields this Assay does not know included.
+  if (fileHash(raw) !== file.hash) {
+    throw new Refusal(`${fileName}: the content does not match its hash: the file was changed after export. Ask the evaluator to export it again.`);
+  }
   const study = findStudyById(db, file.study.id);
   if (!study) throw new Refusal(`${fileName}: this file is for study "${file.study.name}" (id ${file.study.id}), which is not in this database`);
   if (studyName !== undefined && study.name !== studyName) throw new Refusal(`${fileName}: this file is for study "${study.name}", not "${studyName}"`);
-  if (file.pack.id !== packId(study.id, file.evaluator)) {
+  if (study.state === 'closed') throw new Refusal(`${fileName}: study "${study.name}" is closed: no more results can be merged into it`);
+  const packRow = db.prepare(`SELECT study_id, evaluator_id FROM packs WHERE id = $id AND role = 'exported'`).get({ id: file.pack.id }) as
+    | { study_id: string; evaluator_id: string }
+    | undefined;
+  if (!packRow || packRow.study_id !== study.id || packRow.evaluator_id !== file.evaluator) {
     throw new Refusal(`${fileName}: pack "${file.pack.id}" was never issued to evaluator "${file.evaluator}" in study "${study.name}"`);
   }
-  const seen = new Set<string>();
-  return {
-    study,
-    reviews: file.reviews.map((r, i) => {
-      const where = `${fileName}: reviews.${i} (task "${r.record.task}")`;
-      if (seen.has(r.record.task)) throw new Refusal(`${where}: a second review of the same task`);
-      seen.add(r.record.task);
-      if (r.record.evaluator !== file.evaluator) throw new Refusal(`${where}: evaluator "${r.record.evaluator}" is not the file's evaluator "${file.evaluator}"`);
-      if (r.record.study !== study.name) throw new Refusal(`${where}: study "${r.record.study}" is not "${study.name}"`);
-      const item = itemOf(db, study, file.evaluator, r.record.task, where);
-      if (r.record.condition !== item.label && r.record.condition !== item.condition) {
-        throw new Refusal(`${where}: condition "${r.record.condition}" does not match the assignment`);
-      }
-      const expected = item.policy === 'none' ? [] : shownCritiqueRows(db, r.record.task, item.policy).map((c) => c.id);
-      // Packs name critiques k1, k2, … (neutralCritiqueId); a review made in this database uses the original ids.
-      const neutral = expected.map((_, i) => neutralCritiqueId(i));
-      let toOriginal: (id: string) => string;
-      if (sameSet(r.shown, neutral)) toOriginal = (id) => expected[neutral.indexOf(id)] ?? id;
-      else if (sameSet(r.shown, expected)) toOriginal = (id) => id;
-      else throw new Refusal(`${where}: the critiques shown (${r.shown.join(', ') || 'none'}) are not those the condition shows`);
-      const events = r.events.map((e, k) => {
-        if (e.seq !== k + 1) throw new Refusal(`${where}: events.${k}.seq: expected ${k + 1}, found ${e.seq} (the log has a gap)`);
-        const parsed = ReviewEventSchema.safeParse({ ...e.payload, type: e.type });
-        if (!parsed.success) throw new Refusal(`${where}: events.${k}: ${firstIssue(parsed.error, '(event)')}`);
-        return { event: parsed.data, clientTime: e.client_time, serverTime: e.server_time };
-      });
-      const status = checkEvents(
-        db,
-        r.record.task,
-        events.map((e) => e.event),
-        r.shown,
-        where,
+  // SECURITY: proof of origin. Only the pack's own secret (random, kept in this database and given
+  // only to that evaluator) produces a valid mac: another evaluator cannot write results as them.
+  if (file.version === 2) {
+    const issue = db.prepare(`SELECT secret FROM pack_issues WHERE pack_id = $id AND role = 'exported' AND issue = $issue`).get({ id: file.pack.id, issue: file.pack.issue }) as
+      | { secret: string | null }
+      | undefined;
+    if (!issue || issue.secret === null) {
+      throw new Refusal(`${fileName}: pack "${file.pack.id}" of evaluator "${file.evaluator}" has no issue "${file.pack.issue}" in this database: these results did not come from a pack exported here`);
+    }
+    if (!sameMac(resultsMac(issue.secret, raw), file.mac)) {
+      throw new Refusal(
+        `${fileName}: the results do not prove they came from the pack issued to "${file.evaluator}" (their mac does not match the pack's secret), so they were refused. Only results exported by Assay from the database where "${file.evaluator}" opened that pack are accepted.`,
       );
-      const meta = {
-        task: r.record.task,
-        evaluator: file.evaluator,
-        study: study.name,
-        condition: r.record.condition,
-        startedAt: r.started_at_ms,
-        submittedAt: r.submitted_at_ms,
-        activeMs: r.active_ms,
-        shown: r.shown,
-      };
-      if (canonicalJson(buildReviewRecord(meta, events.map((e) => e.event))) !== canonicalJson(r.record)) {
-        throw new Refusal(`${where}: the record does not match its event log`);
+    }
+  } else if (!db.prepare(`SELECT 1 FROM pack_issues WHERE pack_id = $id AND role = 'exported' AND format_version = 1`).get({ id: file.pack.id })) {
+    throw new Refusal(
+      `${fileName}: a version-1 results file (no proof of origin), but the pack of "${file.evaluator}" was issued as version 2, with a secret. Version-1 results are accepted only for packs issued before that upgrade: ask "${file.evaluator}" to export the results again with the current Assay.`,
+    );
+  }
+  const seen = new Set<string>();
+  const reviews = (file.reviews as readonly (ResultsReview | (Omit<ResultsReview, 'seen'> & { seen?: undefined }))[]).map((r, i): PreparedReview => {
+    const where = `${fileName}: reviews.${i} (task "${r.record.task}")`;
+    if (seen.has(r.record.task)) throw new Refusal(`${where}: a second review of the same task`);
+    seen.add(r.record.task);
+    if (r.record.evaluator !== file.evaluator) throw new Refusal(`${where}: evaluator "${r.record.evaluator}" is not the file's evaluator "${file.evaluator}"`);
+    if (r.record.study !== study.name) throw new Refusal(`${where}: study "${r.record.study}" is not "${study.name}"`);
+    const item = itemOf(db, study, file.evaluator, r.record.task, where);
+    if (r.record.condition !== item.label && r.record.condition !== item.condition) {
+      throw new Refusal(`${where}: condition "${r.record.condition}" does not match the assignment`);
+    }
+    // What the item showed, pinned when its pack was exported: the only mapping of k1…kn back to
+    // the task's critiques. A decision can never move to a critique the evaluator did not see.
+    const pin = checkedPin(db, item, where);
+    if (version === 2 && !pin.stored) throw new Refusal(`${where}: this item was never issued in a pack (nothing was pinned for it)`);
+    const neutral = pin.critiques.map((c) => c.neutralId);
+    if (r.shown.join('\u0000') !== neutral.join('\u0000')) {
+      throw new Refusal(`${where}: shown: the critiques shown (${r.shown.join(', ') || 'none'}) are not those this item was issued with (${neutral.join(', ') || 'none'})`);
+    }
+    if (r.seen) {
+      if (r.seen.task !== pin.taskHash) throw new Refusal(`${where}: seen.task: the task this review was made on is not the task pinned for this item (its content differs)`);
+      if (r.seen.critiques.length !== pin.critiques.length) {
+        throw new Refusal(`${where}: seen.critiques: ${r.seen.critiques.length} critiques, but this item was issued with ${pin.critiques.length}`);
       }
-      const mapped = events.map((e) => ({ ...e, event: withOriginalCritique(e.event, toOriginal) }));
-      const shown = r.shown.map(toOriginal);
-      const record = buildReviewRecord({ ...meta, condition: item.condition, shown }, mapped.map((e) => e.event));
-      return {
-        where,
-        itemId: item.id,
-        task: r.record.task,
-        evaluator: file.evaluator,
-        status,
-        shown,
-        startedAt: r.started_at_ms,
-        submittedAt: r.submitted_at_ms,
-        activeMs: r.active_ms,
-        events: mapped,
-        record,
-      };
-    }),
-  };
-}
-
-/** The event with its critique id (if any) translated from the pack's neutral id to the original. */
-function withOriginalCritique(event: ReviewEvent, toOriginal: (id: string) => string): ReviewEvent {
-  if (event.type === 'decision-recorded' || event.type === 'decision-cleared') return { ...event, critique: toOriginal(event.critique) };
-  return event;
+      r.seen.critiques.forEach((hash, k) => {
+        if (hash !== pin.critiques[k]!.hash) {
+          throw new Refusal(
+            `${where}: seen.critiques.${k}: the critique shown as ${pin.critiques[k]!.neutralId} is not the one pinned for this item (its content differs): its decision would be credited to another critique`,
+          );
+        }
+      });
+    }
+    const events = r.events.map((e, k) => {
+      if (e.seq !== k + 1) throw new Refusal(`${where}: events.${k}.seq: expected ${k + 1}, found ${e.seq} (the log has a gap)`);
+      const parsedEvent = parseResultsEvent(e);
+      if (!parsedEvent.success) throw new Refusal(`${where}: events.${k}: ${firstIssue(parsedEvent.error, '(event)')}`);
+      return { event: parsedEvent.data, clientTime: e.client_time, serverTime: e.server_time };
+    });
+    const times = checkReviewTimes(
+      { startedAt: r.started_at_ms, submittedAt: r.submitted_at_ms, activeMs: r.active_ms, events: events.map((e) => ({ clientTime: e.clientTime, serverTime: e.serverTime })) },
+      now,
+      resultsTimeFields,
+    );
+    if (times) throw new Refusal(`${where}: ${times.field}: ${times.message}`);
+    const status = checkEvents(
+      db,
+      r.record.task,
+      events.map((e) => e.event),
+      r.shown,
+      where,
+    );
+    const meta: ReviewRecordMeta = {
+      task: r.record.task,
+      evaluator: file.evaluator,
+      study: study.name,
+      condition: r.record.condition,
+      startedAt: r.started_at_ms,
+      submittedAt: r.submitted_at_ms,
+      activeMs: r.active_ms,
+      shown: r.shown,
+    };
+    if (canonicalJson(knownRecord(buildReviewRecord(meta, events.map((e) => e.event)))) !== canonicalJson(knownRecord(r.record))) {
+      throw new Refusal(`${where}: the record does not match its event log`);
+    }
+    const toOriginal = (id: string): string | undefined => originalCritiqueId(pin, id);
+    const mapped = events.map((e) => ({ ...e, event: renameEventCritique(e.event, toOriginal)! }));
+    const shown = pin.critiques.map((c) => c.id);
+    const record = buildReviewRecord({ ...meta, condition: item.condition, shown }, mapped.map((e) => e.event));
+    return {
+      where,
+      item,
+      pin,
+      task: r.record.task,
+      evaluator: file.evaluator,
+      status,
+      shown,
+      startedAt: r.started_at_ms,
+      submittedAt: r.submitted_at_ms,
+      activeMs: r.active_ms,
+      events: mapped,
+      record,
+    };
+  });
+  return { study, reviews, authenticated: version === 2, formatVersion: version, packId: file.pack.id, issue: version === 2 ? (file as ResultsFileV2).pack.issue : 'v1' };
 }
 
 /** Synthesises the event log of a record made outside Assay, in the order an evaluator would act. */
@@ -261,7 +358,10 @@ export function eventsFromRecord(record: ReviewRecord): ReviewEvent[] {
   return events;
 }
 
-function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: string | undefined): { study: StudyRow; reviews: PreparedReview[] } {
+/** Active time in a review record is rounded to 0.1 s, so it may exceed the wall time by up to 50 ms. */
+const recordActiveToleranceMs = 50;
+
+function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: string | undefined, now: number): Prepared {
   let study: StudyRow | undefined;
   const reviews: PreparedReview[] = [];
   const seen = new Set<string>();
@@ -274,6 +374,10 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
     } catch (err) {
       throw new Refusal(`${where}: not JSON (${(err as Error).message})`);
     }
+    if (mayHaveSurrogateEscape(line)) {
+      const lone = findLoneSurrogate(raw);
+      if (lone) throw new Refusal(`${where}: ${dottedPath(lone.path, '(record)')}: ${loneSurrogateMessage(lone)}`);
+    }
     const parsed = ReviewRecordSchema.safeParse(raw);
     if (!parsed.success) throw new Refusal(`${where}: ${firstIssue(parsed.error, '(record)')}`);
     const r = parsed.data;
@@ -282,6 +386,7 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
     if (!study) {
       study = findStudy(db, name);
       if (!study) throw new Refusal(`${where}: study: no study "${name}" in this database`);
+      if (study.state === 'closed') throw new Refusal(`${where}: study: "${study.name}" is closed: no more results can be merged into it`);
     } else if (name !== study.name) {
       throw new Refusal(`${where}: study: "${name}" differs from the file's first record ("${study.name}"); use one file per study`);
     }
@@ -292,26 +397,29 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
     if (r.condition !== item.condition) {
       throw new Refusal(`${where}: condition: "${r.condition}" does not match the assignment ("${item.condition}")`);
     }
-    const shown = item.policy === 'none' ? [] : shownCritiqueRows(db, r.task, item.policy).map((c) => c.id);
-    const policy = studyConditions(db, study.id).find((c) => c.name === item.condition)?.policy ?? item.policy;
+    // Records made outside Assay name critiques by their original ids; the item's pin says which it shows.
+    const pin = checkedPin(db, item, where);
+    const shown = pin.critiques.map((c) => c.id);
     r.decisions.forEach((d, k) => {
       if (!shown.includes(d.critique)) {
+        const policy = studyConditions(db, study!.id).find((c) => c.name === item.condition)?.policy ?? item.policy;
         throw new Refusal(`${where}: decisions.${k}.critique: critique "${d.critique}" was not shown in condition "${item.condition}" (policy ${policy})`);
       }
     });
     if (r.shown !== undefined && !sameSet(r.shown, shown)) {
       throw new Refusal(`${where}: shown: the critiques listed are not those condition "${item.condition}" shows (${shown.join(', ') || 'none'})`);
     }
+    const startedAt = Date.parse(r.started_at);
+    const submittedAt = Date.parse(r.submitted_at);
+    const activeMs = Math.round(r.active_seconds * 1000);
+    const times = checkReviewTimes({ startedAt, submittedAt, activeMs }, now, recordTimeFields, recordActiveToleranceMs);
+    if (times) throw new Refusal(`${where}: ${times.field}: ${times.message}`);
     const events = eventsFromRecord(r);
     events.forEach((e, k) => {
       const p = ReviewEventSchema.safeParse(e);
       if (!p.success) throw new Refusal(`${where}: ${firstIssue(p.error, '(event)')} (in synthesised event ${k + 1}, ${e.type})`);
     });
     const status = checkEvents(db, r.task, events, shown, where);
-    const startedAt = Date.parse(r.started_at);
-    const submittedAt = Date.parse(r.submitted_at);
-    if (submittedAt < startedAt) throw new Refusal(`${where}: submitted_at is before started_at`);
-    const activeMs = Math.round(r.active_seconds * 1000);
     const meta = { task: r.task, evaluator: r.evaluator, study: study.name, condition: item.condition, startedAt, submittedAt, activeMs, shown };
     const record = buildReviewRecord(meta, events);
     // Decisions in any order (the stored record lists them in display order).
@@ -320,7 +428,8 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
     if (content(record) !== content(r)) throw new Refusal(`${where}: the record contradicts itself (a rating on a skipped review, or two decisions on one critique)`);
     reviews.push({
       where,
-      itemId: item.id,
+      item,
+      pin,
       task: r.task,
       evaluator: r.evaluator,
       status,
@@ -333,49 +442,27 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
     });
   });
   if (!study) throw new Refusal(`${fileName}: no review records in the file`);
-  return { study, reviews };
+  return { study, reviews, authenticated: false, formatVersion: null, packId: null, issue: null };
 }
 
 /** The record of the review stored for a queue item, or 'open' while it is under way, or null. */
 function storedRecord(db: AnyDb, itemId: number): ReviewRecord | 'open' | null {
-  const row = db
-    .prepare(
-      `SELECT r.id, r.status, r.shown_json, r.started_at, r.submitted_at, r.active_ms, q.task_id, q.evaluator_id, q.study, q.condition
-         FROM reviews r JOIN queue_items q ON q.id = r.queue_item_id WHERE q.id = $itemId`,
-    )
-    .get({ itemId }) as
-    | { id: number; status: string; shown_json: string; started_at: number; submitted_at: number; active_ms: number; task_id: string; evaluator_id: string; study: string; condition: string }
-    | undefined;
+  const row = db.prepare('SELECT status FROM reviews WHERE queue_item_id = $itemId').get({ itemId }) as { status: string } | undefined;
   if (!row) return null;
   if (row.status === 'open') return 'open';
-  return buildReviewRecord(
-    {
-      task: row.task_id,
-      evaluator: row.evaluator_id,
-      study: row.study,
-      condition: row.condition,
-      startedAt: row.started_at,
-      submittedAt: row.submitted_at,
-      activeMs: row.active_ms,
-      shown: JSON.parse(row.shown_json) as string[],
-    },
-    loadEvents(db, row.id).map((e) => e.event),
-  );
+  return finishedReviews(db, { itemId })[0]!.record;
 }
 
-function merge(
-  db: WritableDb,
-  prepared: { study: StudyRow; reviews: PreparedReview[] },
-  info: { kind: 'results' | 'records'; packId: string | null; source: string; hash: string },
-  now: number,
-): Pick<ResultsFileReport, 'added' | 'unchanged' | 'conflicts'> {
+function merge(db: WritableDb, prepared: Prepared, info: { kind: 'results' | 'records'; source: string; hash: string }, now: number): Pick<ResultsFileReport, 'added' | 'unchanged' | 'conflicts'> {
   return db.transaction(() => {
+    const state = (db.prepare('SELECT state FROM studies WHERE id = $id').get({ id: prepared.study.id }) as { state: string }).state;
+    if (state === 'closed') throw new Refusal(`${info.source}: study "${prepared.study.name}" is closed: no more results can be merged into it`);
     let added = 0;
     let unchanged = 0;
     const conflicts: ResultsFileReport['conflicts'] = [];
     const toAdd: PreparedReview[] = [];
     for (const r of prepared.reviews) {
-      const stored = storedRecord(db, r.itemId);
+      const stored = storedRecord(db, r.item.id);
       if (stored === null) toAdd.push(r);
       else if (stored === 'open') conflicts.push({ task: r.task, evaluator: r.evaluator, message: 'a review of this item is under way in this database; nothing was overwritten' });
       else if (canonicalJson(stored) === canonicalJson(r.record)) unchanged++;
@@ -385,12 +472,25 @@ function merge(
     const importId = Number(
       db
         .prepare(
-          `INSERT INTO result_imports (study_id, pack_id, kind, source, content_hash, added, unchanged, conflicts, imported_at)
-           VALUES ($study, $pack, $kind, $source, $hash, $added, $unchanged, $conflicts, $now)`,
+          `INSERT INTO result_imports (study_id, pack_id, kind, source, content_hash, added, unchanged, conflicts, imported_at, authenticated, format_version, pack_issue)
+           VALUES ($study, $pack, $kind, $source, $hash, $added, $unchanged, $conflicts, $now, $authenticated, $version, $issue)`,
         )
-        .run({ study: prepared.study.id, pack: info.packId, kind: info.kind, source: info.source, hash: info.hash, added: toAdd.length, unchanged, conflicts: conflicts.length, now })
-        .lastInsertRowid,
+        .run({
+          study: prepared.study.id,
+          pack: prepared.packId,
+          kind: info.kind,
+          source: info.source,
+          hash: info.hash,
+          added: toAdd.length,
+          unchanged,
+          conflicts: conflicts.length,
+          now,
+          authenticated: prepared.authenticated ? 1 : 0,
+          version: prepared.formatVersion,
+          issue: prepared.issue,
+        }).lastInsertRowid,
     );
+    freezeStudy(db, prepared.study.name, now);
     const insertReview = db.prepare(
       `INSERT INTO reviews (queue_item_id, status, shown_json, started_at, updated_at, submitted_at, active_ms, active_updated_at, last_seq)
        VALUES ($item, $status, $shown, $startedAt, $submittedAt, $submittedAt, $activeMs, $submittedAt, $lastSeq)`,
@@ -401,9 +501,18 @@ function merge(
     );
     const mark = db.prepare(`INSERT INTO imported_reviews (review_id, import_id, origin) VALUES ($review, $importId, $origin)`);
     for (const r of toAdd) {
+      // pin what the review showed, if it was not yet (refused if the task changed since it was read)
+      let pin: Pin;
+      try {
+        pin = storePin(db, r.pin, now);
+      } catch (err) {
+        if (err instanceof AppError) throw new Refusal(`${r.where}: ${err.message}`);
+        throw err;
+      }
+      if (!samePin(pin, r.pin)) throw new Refusal(`${r.where}: what this item shows changed during the import`);
       const review = Number(
         insertReview.run({
-          item: r.itemId,
+          item: r.item.id,
           status: r.status,
           shown: JSON.stringify(r.shown),
           startedAt: r.startedAt,
@@ -425,10 +534,11 @@ function merge(
 
 /**
  * Merges results files into their studies. Each file is all-or-nothing for validation (a tampered,
- * foreign or invalid file is refused whole); reviews that clash with a different stored review are
- * reported as conflicts and never overwrite it; a review already stored is left unchanged, so
- * importing the same file twice changes nothing. Plain review-record JSONL (no event log, no hash)
- * is validated against the study's assignment and stored with a synthesised event log.
+ * forged, foreign or invalid file is refused whole); reviews that clash with a different stored
+ * review are reported as conflicts and never overwrite it; a review already stored is left
+ * unchanged, so importing the same file twice changes nothing. Plain review-record JSONL (no event
+ * log, no hash, no proof of origin) is validated against the study's assignment and stored with a
+ * synthesised event log.
  */
 export function importResults(
   db: WritableDb,
@@ -437,7 +547,18 @@ export function importResults(
   now = Date.now(),
 ): ResultsFileReport[] {
   return files.map(({ fileName, content }) => {
-    const report: ResultsFileReport = { file: fileName, status: 'refused', error: null, study: null, evaluator: null, added: 0, unchanged: 0, conflicts: [] };
+    const report: ResultsFileReport = {
+      file: fileName,
+      status: 'refused',
+      error: null,
+      study: null,
+      evaluator: null,
+      authenticated: false,
+      formatVersion: null,
+      added: 0,
+      unchanged: 0,
+      conflicts: [],
+    };
     try {
       let whole: unknown = undefined;
       try {
@@ -447,30 +568,30 @@ export function importResults(
       }
       const isObject = whole !== null && typeof whole === 'object' && !Array.isArray(whole);
       const format = isObject ? (whole as { format?: unknown }).format : undefined;
-      if (format === 'assay-results') {
-        const parsed = ResultsFileSchema.safeParse(whole);
-        if (!parsed.success) throw new Refusal(`${fileName}: ${firstIssue(parsed.error)}`);
-        if (fileHash(parsed.data) !== parsed.data.hash) {
-          throw new Refusal(`${fileName}: the content does not match its hash: the file was changed after export. Ask the evaluator to export it again.`);
-        }
-        const prepared = prepareResults(db, parsed.data, fileName, options.study);
+      if (format !== undefined) {
+        if (format !== 'assay-results') throw new Refusal(`${fileName}: not a results file (format ${JSON.stringify(format)}; expected "assay-results" or review-record JSONL)`);
+        const { raw, version } = readStudyDocument(whole, fileName, 'assay-results');
+        const prepared = prepareResults(db, raw, version, fileName, options.study, now);
         report.study = prepared.study.name;
-        report.evaluator = parsed.data.evaluator;
-        Object.assign(report, merge(db, prepared, { kind: 'results', packId: parsed.data.pack.id, source: fileName, hash: parsed.data.hash }, now));
-      } else if (format !== undefined) {
-        throw new Refusal(`${fileName}: not a results file (format ${JSON.stringify(format)}; expected "assay-results" or review-record JSONL)`);
+        report.evaluator = raw['evaluator'] as string;
+        report.formatVersion = version;
+        report.authenticated = prepared.authenticated;
+        Object.assign(report, merge(db, prepared, { kind: 'results', source: fileName, hash: raw['hash'] as string }, now));
       } else {
-        const prepared = prepareRecords(db, content, fileName, options.study);
+        const prepared = prepareRecords(db, content, fileName, options.study, now);
         report.study = prepared.study.name;
         const evaluators = [...new Set(prepared.reviews.map((r) => r.evaluator))];
         report.evaluator = evaluators.length === 1 ? evaluators[0]! : null;
-        const hash = fileHash({ content });
-        Object.assign(report, merge(db, prepared, { kind: 'records', packId: null, source: fileName, hash }, now));
+        Object.assign(report, merge(db, prepared, { kind: 'records', source: fileName, hash: fileHash({ content }) }, now));
       }
       report.status = 'merged';
     } catch (err) {
-      if (err instanceof Refusal || err instanceof AppError) report.error = err.message;
-      else throw err;
+      if (err instanceof Refusal || err instanceof AppError) {
+        report.error = err.message;
+        report.study = null;
+        report.evaluator = null;
+        report.authenticated = false;
+      } else throw err;
     }
     return report;
   });

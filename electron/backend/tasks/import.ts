@@ -1,9 +1,12 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parseUntrustedJson } from '../../../shared/json-shape.js';
-import { validateTask, type ValidTask } from '../../../shared/task-format.js';
+import { canonicalJson } from '../../../shared/study/canonical.js';
+import { formatPath, validateTask, type ValidTask } from '../../../shared/task-format.js';
+import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
 import { AppError } from '../../../shared/result.js';
 import type { WritableDb } from '../db/types.js';
+import { taskChangeRefusal } from './guard.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type LineEvent } from './lines.js';
 
 /** Counts reported after an import. */
@@ -32,7 +35,7 @@ export interface ImportReport extends ImportSummary {
 
 /** How an import behaves. */
 export interface ImportOptions {
-  /** Overwrite a task whose id exists with other content (refused when it has reviews). */
+  /** Overwrite a task whose id exists with other content (refused once the task was shown: tasks/guard.ts). */
   readonly replace?: boolean;
   /** Validate (against the database too) but write nothing. */
   readonly dryRun?: boolean;
@@ -42,23 +45,6 @@ export interface ImportOptions {
   readonly maxErrors?: number;
   /** Called after each chunk read from a file: bytes done and the file's size. */
   readonly onProgress?: (done: number, total: number) => void;
-}
-
-/** A stable hash of a task's content: key order does not matter. */
-export function contentHash(value: unknown): string {
-  return crypto.createHash('sha256').update(canonicalJson(value)).digest('hex');
-}
-
-/** JSON with object keys sorted, so equal values serialise equally. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.keys(value as object)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
-    return `{${entries.join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 /** Formats the errors of a report for a terminal or the UI: the listed ones, then how many more. */
@@ -95,24 +81,6 @@ interface PendingTask {
   readonly row: Params & { readonly id: string };
 }
 
-/** How to count the reviews of a task, if the reviews tables exist in this database (issue #4). */
-function reviewCounter(db: WritableDb): ((taskId: string) => number) | null {
-  const has = (table: string): boolean => db.prepare('SELECT 1 FROM sqlite_schema WHERE type = $t AND name = $n').get({ t: 'table', n: table }) !== undefined;
-  if (!has('reviews')) return null;
-  const columns = (table: string): string[] => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
-  const reviewColumns = columns('reviews');
-  if (reviewColumns.includes('task_id')) {
-    const stmt = db.prepare('SELECT count(*) AS n FROM reviews WHERE task_id = $id');
-    return (id) => (stmt.get({ id }) as { n: number }).n;
-  }
-  if (reviewColumns.includes('queue_item_id') && has('queue_items') && columns('queue_items').includes('task_id')) {
-    const stmt = db.prepare('SELECT count(*) AS n FROM reviews r JOIN queue_items q ON q.id = r.queue_item_id WHERE q.task_id = $id');
-    return (id) => (stmt.get({ id }) as { n: number }).n;
-  }
-  // Unknown shape: refuse every replacement rather than risk orphaning someone's work.
-  return () => 1;
-}
-
 /**
  * Imports the lines of one task package as they arrive (`push`, then `end`). Validates every line and
  * writes valid tasks while no error has been seen; the caller runs it inside a transaction and rolls
@@ -126,7 +94,6 @@ export class ImportSession {
   private seq: number;
   private readonly emptyAtStart: boolean;
   private readonly now = Date.now();
-  private readonly reviews: ((taskId: string) => number) | null;
   private readonly stmts;
   private pending: { tasks: PendingTask[]; critiques: PendingRow[]; flaws: PendingRow[] } = { tasks: [], critiques: [], flaws: [] };
 
@@ -140,7 +107,6 @@ export class ImportSession {
     this.splitter = new LineSplitter((e) => this.onLine(e), options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     this.seq = (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM tasks').get() as { seq: number }).seq;
     this.emptyAtStart = this.seq === 0;
-    this.reviews = reviewCounter(db);
     this.stmts = {
       existing: db.prepare('SELECT content_hash, source_json FROM tasks WHERE id = $id'),
       insertTask: db.prepare(
@@ -216,6 +182,15 @@ export class ImportSession {
       this.error(line, '(json)', `not valid JSON: ${(err as Error).message}`);
       return;
     }
+    // A valid UTF-8 line can still spell a lone surrogate as an escape ("\ud83c"): refuse it, or it
+    // would be stored as invalid UTF-8 and shift every anchor after it. Cheap: only lines with such an escape are walked.
+    if (mayHaveSurrogateEscape(text)) {
+      const lone = findLoneSurrogate(raw);
+      if (lone) {
+        this.error(line, lone.path.length ? formatPath(lone.path) : '(json)', loneSurrogateMessage(lone));
+        return;
+      }
+    }
     const result = validateTask(raw);
     if (!result.ok) {
       for (const issue of result.issues) this.error(line, issue.path, issue.message);
@@ -247,9 +222,10 @@ export class ImportSession {
         this.error(line, 'id', `a different task with id "${task.id}" is already in the database (import with --replace to overwrite it)`);
         return;
       }
-      const reviews = this.reviews?.(task.id) ?? 0;
-      if (reviews > 0) {
-        this.error(line, 'id', `task "${task.id}" already has ${reviews} review${reviews === 1 ? '' : 's'}: --replace is refused for reviewed tasks; import it under a new id`);
+      // The one guard for changing an existing task (tasks/guard.ts): shown tasks stay as shown.
+      const refusal = taskChangeRefusal(this.db, task.id);
+      if (refusal) {
+        this.error(line, 'id', refusal);
         return;
       }
       replace = true;

@@ -93,7 +93,7 @@ export class LineSplitter {
 }
 
 /** Index of the first byte that makes `b` invalid UTF-8 (only called on invalid input). */
-function firstInvalidUtf8(b: Buffer): number {
+export function firstInvalidUtf8(b: Buffer): number {
   // the longest prefix that is valid as the start of a stream (it may end mid-character), by bisection
   let lo = 0;
   let hi = b.length;

@@ -53,7 +53,7 @@ function records(assignments: readonly Assignment[]): string {
         study: 'pilot',
         condition: a.condition,
         started_at: new Date(Date.UTC(2026, 0, 1, 9, i)).toISOString(),
-        submitted_at: new Date(Date.UTC(2026, 0, 1, 9, i, 30)).toISOString(),
+        submitted_at: new Date(Date.UTC(2026, 0, 1, 9, i) + (10 * (i + 1) + 30) * 1000).toISOString(), // active time fits in the review
         active_seconds: 10 * (i + 1),
         rating: assisted ? 3 : 5,
         skipped: null,

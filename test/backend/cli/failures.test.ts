@@ -41,6 +41,7 @@ function argsFor(dir: string): Record<string, string[]> {
     'study create': ['--name', 's', '--conditions', 'a:none', '--evaluators', 'e1', '--overlap', '1', '--seed', '1'],
     'study list': [],
     'study show': ['s'],
+    'study close': ['s'],
     'pack export': [...study, '--evaluator', 'e1', '--out', out('pack.json')],
     'pack import': [file],
     'results export': ['--out', out('results.json')],

@@ -3,10 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../electron/backend/cli/main.js';
 import { openDatabase } from '../../../electron/backend/db/open.js';
-import { createEvaluator, ensurePracticeQueue, getQueue, recordEvent, startReview } from '../../../electron/backend/reviews/repository.js';
+import { createEvaluator, ensurePracticeQueue, getQueue, recordEvent } from '../../../electron/backend/reviews/repository.js';
 import { importTasks } from '../../../electron/backend/tasks/import.js';
 import { ReviewRecordSchema } from '../../../shared/review/record.js';
 import { tempDbPath, tempDir } from '../../helpers/temp.js';
+import { startReview } from '../../helpers/review.js';
 
 async function run(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -28,9 +29,9 @@ function seeded(): string {
   const [i1, i2, i3] = getQueue(db, 'ana');
   let cid = 0;
   const rec = (review: number, seq: number, event: Parameters<typeof recordEvent>[1]['event']) =>
-    recordEvent(db, { evaluator: 'ana', review, expectedSeq: seq, clientEventId: `client-${++cid}`, clientTime: 1, event });
+    recordEvent(db, { evaluator: 'ana', review, expectedSeq: seq, clientEventId: `client-${++cid}`, clientTime: Date.now(), event });
   const r1 = startReview(db, 'ana', i1!.id).review!.id;
-  rec(r1, 0, { type: 'decision-recorded', critique: 'c1', verdict: 'reject', reason: 'nitpick' });
+  rec(r1, 0, { type: 'decision-recorded', critique: 'k1', verdict: 'reject', reason: 'nitpick' }); // k1: the neutral id of c1
   rec(r1, 1, { type: 'flaw-added', flaw: { id: 'a1', description: 'Says two', anchor: { quote: 'two' }, severity: 'minor' } });
   rec(r1, 2, { type: 'rating-set', rating: 5 });
   rec(r1, 3, { type: 'submitted' });

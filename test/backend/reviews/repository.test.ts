@@ -13,12 +13,12 @@ import {
   nextActiveMs,
   recordEvent,
   recordHeartbeat,
-  startReview,
 } from '../../../electron/backend/reviews/repository.js';
 import { importTasks } from '../../../electron/backend/tasks/import.js';
 import { replayReview } from '../../../shared/review/state.js';
 import type { ReviewEvent } from '../../../shared/review/events.js';
 import { tempDb } from '../../helpers/db.js';
+import { startReview } from '../../helpers/review.js';
 
 const tasks = [
   {
@@ -76,7 +76,8 @@ describe('blinding', () => {
     await dispatch(handlers, 'evaluators:create', { displayName: 'Ana' });
     const queue = (await dispatch(handlers, 'review:queue', { evaluator: 'ana' })) as { ok: true; value: { items: { id: number }[] } };
     const item = queue.value.items[0]!.id;
-    const view = await dispatch(handlers, 'review:start', { evaluator: 'ana', item });
+    expect((await dispatch(handlers, 'review:begin', { evaluator: 'ana', item })).ok).toBe(true);
+    const view = await dispatch(handlers, 'review:view', { evaluator: 'ana', item });
     expect(view.ok).toBe(true);
     const text = JSON.stringify(view);
     for (const secret of ['SECRET-GROUND-TRUTH', '"valid"', '"score"', 'critic-x', '0.95', 'practice"', '"flaws"']) expect(text).not.toContain(secret);
@@ -94,12 +95,16 @@ describe('blinding', () => {
     ensurePracticeQueue(db, 'ana');
     const item = getQueue(db, 'ana')[0]!.id;
     db.prepare(`UPDATE queue_items SET policy = 'valid-only' WHERE id = $item`).run({ item });
-    expect(getReviewView(db, 'ana', item).critiques!.map((c) => c.id)).toEqual(['c1', 'c3']);
+    const shown = (): string[][] => getReviewView(db, 'ana', item).critiques!.map((c) => [c.id, c.text]);
+    expect(shown()).toEqual([
+      ['k1', 'Six months, not a year.'],
+      ['k2', 'Unscored.'],
+    ]);
     db.prepare(`UPDATE queue_items SET policy = 'top-1' WHERE id = $item`).run({ item });
-    expect(getReviewView(db, 'ana', item).critiques!.map((c) => c.id)).toEqual(['c2']);
+    expect(shown()).toEqual([['k1', 'Decoy critique.']]);
     startReview(db, 'ana', item);
     db.prepare(`UPDATE queue_items SET policy = 'all' WHERE id = $item`).run({ item });
-    expect(getReviewView(db, 'ana', item).critiques!.map((c) => c.id)).toEqual(['c2']);
+    expect(shown()).toEqual([['k1', 'Decoy critique.']]);
   });
 
   it('resolves critique anchors in the output and evidence in the document (UTF-16 ranges)', () => {
@@ -123,20 +128,23 @@ describe('event log', () => {
 
   it('appends in order; the state rebuilt from the stored log equals the state built live', () => {
     const { review, item } = started();
+    // The evaluator names critiques by their neutral ids (k1 = c1, k2 = c2 here); the log stores the originals.
     const events: ReviewEvent[] = [
-      { type: 'decision-recorded', critique: 'c1', verdict: 'accept' },
-      { type: 'decision-recorded', critique: 'c2', verdict: 'reject', reason: 'incorrect' },
+      { type: 'decision-recorded', critique: 'k1', verdict: 'accept' },
+      { type: 'decision-recorded', critique: 'k2', verdict: 'reject', reason: 'incorrect' },
       { type: 'flaw-added', flaw: { id: 'a1', description: 'Year is wrong', anchor: { quote: 'a year' } } },
       { type: 'undone' },
       { type: 'redone' },
       { type: 'rating-set', rating: 2 },
     ];
     events.forEach((e, i) => expect(rec(review, i, e).seq).toBe(i + 1));
-    const live = replayReview(events);
+    const original = (e: ReviewEvent): ReviewEvent => ('critique' in e ? { ...e, critique: e.critique.replace('k', 'c') } : e);
+    const live = replayReview(events.map(original));
     const stored = replayReview(loadEvents(db, review).map((e) => e.event));
     expect(stored).toEqual(live);
     const view = getReviewView(db, 'ana', item);
     expect(view.review!.events.map((e) => e.seq)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(view.review!.events.map((e) => e.event)).toEqual(events); // the view speaks neutral ids again
     expect(getQueue(db, 'ana')[0]!.status).toBe('open');
   });
 
@@ -146,7 +154,8 @@ describe('event log', () => {
     const b = beginReview(db, 'ana', item);
     expect(b.review.id).toBe(review);
     expect(b.review.events.map((e) => e.event)).toEqual([{ type: 'rating-set', rating: 4 }]);
-    expect(b.shown).toEqual(['c1', 'c2', 'c3']);
+    expect(b.shown).toEqual(['k1', 'k2', 'k3']);
+    expect(b.pin).toBe(getReviewView(db, 'ana', item).item.pin);
     expect(JSON.stringify(b)).not.toContain('The bridge closes');
     // A later begin (another day) returns the same review: same id, start time and log.
     const again = beginReview(db, 'ana', item, b.review.startedAt + 86_400_000);
@@ -168,6 +177,8 @@ describe('event log', () => {
   it('refuses invalid events without writing: unknown critique, bad anchor, submit without rating, other evaluator', () => {
     const { review } = started();
     expect(() => rec(review, 0, { type: 'decision-recorded', critique: 'zz', verdict: 'accept' })).toThrow(/No critique "zz"/);
+    // an original id is not a name the evaluator knows: refused as well
+    expect(() => rec(review, 0, { type: 'decision-recorded', critique: 'c1', verdict: 'accept' })).toThrow(/No critique "c1"/);
     expect(() => rec(review, 0, { type: 'flaw-added', flaw: { id: 'a1', description: 'x', anchor: { quote: 'not in output' } } })).toThrow(
       /flaw.anchor.quote: quote not found/,
     );
@@ -179,7 +190,7 @@ describe('event log', () => {
 
   it('a submitted review is closed and exported as a record (JSON and CSV)', () => {
     const { review } = started();
-    rec(review, 0, { type: 'decision-recorded', critique: 'c1', verdict: 'accept', editedText: 'Six months, not one year.' });
+    rec(review, 0, { type: 'decision-recorded', critique: 'k1', verdict: 'accept', editedText: 'Six months, not one year.' });
     rec(review, 1, { type: 'flaw-added', flaw: { id: 'a1', description: 'Says "closes", it, was voted', severity: 'minor' } });
     rec(review, 2, { type: 'rating-set', rating: 2 });
     rec(review, 3, { type: 'submitted' });
@@ -215,9 +226,13 @@ describe('event log', () => {
   });
 
   it('accepts active time only as far as the wall clock allows', () => {
-    expect(nextActiveMs(10_000, 1_000, 15_000, 6_000)).toBe(15_000);
-    expect(nextActiveMs(10_000, 1_000, 99_000, 6_000)).toBe(17_000);
-    expect(nextActiveMs(10_000, 1_000, 5_000, 6_000)).toBe(10_000);
-    expect(nextActiveMs(10_000, 1_000, undefined, 6_000)).toBe(10_000);
+    const t0 = Date.UTC(2026, 0, 1);
+    expect(nextActiveMs(10_000, t0 + 1_000, 15_000, t0 + 60_000, t0)).toBe(15_000);
+    expect(nextActiveMs(10_000, t0 + 55_000, 99_000, t0 + 60_000, t0)).toBe(17_000); // 5 s elapsed + 2 s slack
+    expect(nextActiveMs(10_000, t0 + 1_000, 5_000, t0 + 60_000, t0)).toBe(10_000);
+    expect(nextActiveMs(10_000, t0 + 1_000, undefined, t0 + 60_000, t0)).toBe(10_000);
+    // never more than the time since the review started: the slack cannot add up past the wall time
+    expect(nextActiveMs(0, t0, 99_000, t0 + 1_000, t0)).toBe(1_000);
+    expect(nextActiveMs(1_000, t0 + 1_000, 99_000, t0 + 1_500, t0)).toBe(1_500);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { openDatabase } from '../../../electron/backend/db/open.js';
 import { loadDemo } from '../../../electron/backend/demo.js';
-import { createEvaluator, ensurePracticeQueue, getQueue, recordEvent, startReview } from '../../../electron/backend/reviews/repository.js';
+import { createEvaluator, ensurePracticeQueue, getQueue, recordEvent } from '../../../electron/backend/reviews/repository.js';
 import { tempDbPath } from '../../helpers/temp.js';
+import { startReview } from '../../helpers/review.js';
 
 describe('recordEvent with cached review state', () => {
   it('sees events another connection (another window, the CLI) appended meanwhile', () => {
@@ -14,7 +15,7 @@ describe('recordEvent with cached review state', () => {
     const item = getQueue(a, evaluator)[0]!.id;
     const review = startReview(a, evaluator, item).review!.id;
     const rec = (db: typeof a, expectedSeq: number, event: Parameters<typeof recordEvent>[1]['event']) =>
-      recordEvent(db, { evaluator, review, expectedSeq, clientEventId: `cache-${expectedSeq}-xxxxxxxx`, clientTime: 1, event });
+      recordEvent(db, { evaluator, review, expectedSeq, clientEventId: `cache-${expectedSeq}-xxxxxxxx`, clientTime: Date.now(), event });
 
     rec(a, 0, { type: 'rating-set', rating: 3 }); // a's cache now holds seq 1
     const b = openDatabase(file);

@@ -6,8 +6,8 @@ import { runCli } from '../../../electron/backend/cli/main.js';
 import { migrate, schemaVersion } from '../../../electron/backend/db/migrate.js';
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { exportReviewRecords } from '../../../electron/backend/reviews/export.js';
-import { getQueue, getReviewView, recordEvent, startReview } from '../../../electron/backend/reviews/repository.js';
-import { fileHash } from '../../../electron/backend/studies/hash.js';
+import { getQueue, getReviewView, recordEvent } from '../../../electron/backend/reviews/repository.js';
+import { fileHash, resultsMac } from '../../../electron/backend/studies/hash.js';
 import { exportPack, importPack } from '../../../electron/backend/studies/packs.js';
 import { createStudy, getStudy, listStudies } from '../../../electron/backend/studies/repository.js';
 import { exportResults, importResults } from '../../../electron/backend/studies/results.js';
@@ -15,6 +15,7 @@ import type { ReviewEvent } from '../../../shared/review/events.js';
 import { tempDb } from '../../helpers/db.js';
 import { tempDbPath, tempDir } from '../../helpers/temp.js';
 import { loadStudyTasks, secrets, studyTasks } from './fixtures.js';
+import { startReview } from '../../helpers/review.js';
 
 const conditions = [
   { name: 'blindfold', policy: 'none' },
@@ -31,7 +32,7 @@ function researcher(tasks = 8): WritableDb {
   return db;
 }
 
-let clock = 10_000;
+let clock = Date.UTC(2026, 0, 5, 9);
 /** Reviews every item of `evaluator`'s study queue through #4's repository (as the UI would). */
 function reviewAll(db: WritableDb, evaluator: string, decide: (critiques: readonly string[], i: number) => ReviewEvent[]): number {
   const items = getQueue(db, evaluator).filter((q) => q.study === 'uplift');
@@ -172,7 +173,8 @@ describe('packs', () => {
 
     const tampered = content.replace('"Set ', '"Set X');
     expect(() => importPack(tempDb().db, tampered, 'bob.json')).toThrow("bob.json: the pack's content does not match its hash");
-    expect(() => importPack(tempDb().db, '{"format":"assay-pack","version":2}', 'x.json')).toThrow(/x\.json: version/);
+    expect(() => importPack(tempDb().db, '{"format":"assay-pack","version":2}', 'x.json')).toThrow(/x\.json: requires: /);
+    expect(() => importPack(tempDb().db, '{"format":"assay-pack","version":3}', 'x.json')).toThrow(/x\.json: version 3 of the "assay-pack" format needs a newer Assay/);
     expect(() => importPack(tempDb().db, 'not json', 'x.json')).toThrow('x.json: not a pack');
     expect(() => importPack(db, content, 'bob.json')).toThrow("the researcher's database of study \"uplift\"");
   });
@@ -254,13 +256,15 @@ describe('results', () => {
     expect(n!.error).toContain('this file is for study "uplift", not "something-else"');
 
     // A re-hashed file claiming another evaluator's pack is refused too.
-    const file = JSON.parse(results) as Record<string, unknown>;
-    const forged = { ...file, pack: { id: 'pack-000000000000000000000000' } };
+    const file = JSON.parse(results) as Record<string, unknown> & { pack: Record<string, unknown> };
+    const forged = { ...file, pack: { ...file.pack, id: 'pack-000000000000000000000000' } };
     const [p] = importResults(db, [{ fileName: 'p.json', content: JSON.stringify({ ...forged, hash: fileHash(forged) }) }]);
     expect(p!.error).toContain('pack "pack-000000000000000000000000" was never issued to evaluator "eval-ann"');
-    // A re-hashed file with one review twice is refused, not half-merged.
+    // A file signed with the pack's own secret (the evaluator's Assay, or a bug in it) with one
+    // review twice is refused, not half-merged.
+    const { secret } = db.prepare(`SELECT secret FROM pack_issues WHERE role = 'exported' AND issue = $issue`).get({ issue: file.pack['issue'] }) as { secret: string };
     const doubled = { ...file, reviews: [...(file['reviews'] as unknown[]), (file['reviews'] as unknown[])[0]] };
-    const [d] = importResults(db, [{ fileName: 'd.json', content: JSON.stringify({ ...doubled, hash: fileHash(doubled) }) }]);
+    const [d] = importResults(db, [{ fileName: 'd.json', content: JSON.stringify({ ...doubled, hash: fileHash(doubled), mac: resultsMac(secret, doubled) }) }]);
     expect(d!.error).toMatch(/d\.json: reviews\.4 \(task "[^"]+"\): a second review of the same task/);
     expect(reviews()).toEqual({ n: 0 });
   });
@@ -414,7 +418,7 @@ describe('CLI', () => {
     expect(shown.assignments).toHaveLength(8);
     expect(Object.keys(shown.assignments[0]!)).toEqual(expect.arrayContaining(['evaluator', 'task', 'condition', 'position']));
     expect(await run('study', 'list', '--db', rdb)).toBe(0);
-    expect(out.join('')).toContain('pilot\t0/8 done');
+    expect(out.join('')).toContain('pilot\topen\t0/8 done');
 
     expect(await run('study', 'create', '--name', 'x', '--conditions', 'a:none', '--evaluators', 'a,b', '--overlap', '3', '--seed', '1', '--db', rdb)).toBe(1);
     expect(err.join('')).toContain('overlap 3 is impossible with 2 evaluator(s)');

@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { WritableDb } from '../../../electron/backend/db/types.js';
-import { getQueue, recordEvent, startReview } from '../../../electron/backend/reviews/repository.js';
+import { getQueue, recordEvent } from '../../../electron/backend/reviews/repository.js';
 import { exportPack, importPack, parsePack } from '../../../electron/backend/studies/packs.js';
 import { createStudy } from '../../../electron/backend/studies/repository.js';
 import { exportResults, importResults } from '../../../electron/backend/studies/results.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
 import { tempDb } from '../../helpers/db.js';
 import { loadStudyTasks } from './fixtures.js';
+import { startReview } from '../../helpers/review.js';
 
 /** A researcher database with a study, and one evaluator's finished results file. */
 function setup(): { db: WritableDb; results: string; pack: string } {
@@ -17,7 +18,7 @@ function setup(): { db: WritableDb; results: string; pack: string } {
   const pack = exportPack(db, 's', 'e1').content;
   const { db: ev } = tempDb();
   importPack(ev, pack, 'p.json');
-  let t = 1_000;
+  let t = Date.UTC(2026, 0, 5, 9);
   for (const q of getQueue(ev, 'e1').filter((x) => x.study === 's')) {
     const view = startReview(ev, 'e1', q.id, (t += 1000));
     const events = [
@@ -108,7 +109,7 @@ describe('review records made outside Assay (property test)', () => {
           study: 'ext',
           started_at: '2026-02-01T09:00:00Z',
           submitted_at: '2026-02-01T09:03:00Z',
-          active_seconds: 100 + n++, // a fresh record each run: never "unchanged"
+          active_seconds: 1 + n++ / 10, // a fresh record each run: never "unchanged" (and within the 3 minutes)
           rating: 4,
           skipped: null,
           decisions: critiques.map((critique) => ({ critique, verdict: 'accept' })),

@@ -207,13 +207,13 @@ describe('task import', () => {
   it('refuses --replace for a task that already has reviews', () => {
     const { db } = tempDb();
     importTasks(db, [codeTask]);
-    // a review belongs to a queue item of the task (migration 0002)
+    // a review belongs to a queue item of a task (migration 0002)
     db.prepare("INSERT INTO evaluators (id, display_name, created_at) VALUES ('e1', 'E', 0)").run();
     db.prepare("INSERT INTO queue_items (id, evaluator_id, task_id, condition, label, policy, position) VALUES (1, 'e1', 'code-1', 'assisted', 'A', 'all', 0)").run();
     db.prepare("INSERT INTO reviews (id, queue_item_id, shown_json, started_at, updated_at, active_updated_at) VALUES (1, 1, '[]', 0, 0, 0)").run();
     const before = dump(db);
     const report = importFile(db, writePackage('r.jsonl', [{ ...codeTask, title: 'changed' }]), { label: 'r.jsonl', replace: true });
-    expect(report.errors).toEqual(['r.jsonl:1: id: task "code-1" already has 1 review: --replace is refused for reviewed tasks; import it under a new id']);
+    expect(report.errors).toEqual(['r.jsonl:1: id: task "code-1" already has 1 review: it cannot be replaced or changed; import the new version under a new id.']);
     expect(dump(db)).toEqual(before);
   });
 

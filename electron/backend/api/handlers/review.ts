@@ -1,8 +1,8 @@
-import { beginReview, createEvaluator, getQueue, getReviewView, ensurePracticeQueue, listEvaluators, recordEvent, recordHeartbeat, startReview } from '../../reviews/repository.js';
+import { beginReview, createEvaluator, getQueue, getReviewView, ensurePracticeQueue, listEvaluators, recordEvent, recordHeartbeat } from '../../reviews/repository.js';
 import type { Handlers } from '../dispatch.js';
 import type { HandlerContext } from './context.js';
 
-type ReviewOpName = 'evaluators:list' | 'evaluators:create' | 'review:queue' | 'review:view' | 'review:start' | 'review:begin' | 'review:record' | 'review:heartbeat';
+type ReviewOpName = 'evaluators:list' | 'evaluators:create' | 'review:queue' | 'review:view' | 'review:begin' | 'review:record' | 'review:heartbeat';
 
 /** Handlers of `evaluators:*` and `review:*`: the evaluator's side. */
 export function reviewHandlers({ db }: HandlerContext): Pick<Handlers, ReviewOpName> {
@@ -14,7 +14,6 @@ export function reviewHandlers({ db }: HandlerContext): Pick<Handlers, ReviewOpN
       return { items: getQueue(db, evaluator) };
     },
     'review:view': ({ evaluator, item }) => getReviewView(db, evaluator, item),
-    'review:start': ({ evaluator, item }) => startReview(db, evaluator, item),
     'review:begin': ({ evaluator, item }) => beginReview(db, evaluator, item),
     'review:record': (input) => recordEvent(db, input),
     'review:heartbeat': ({ evaluator, review, activeMs }) => ({ activeMs: recordHeartbeat(db, evaluator, review, activeMs) }),

@@ -1,10 +1,10 @@
 import { exportPack, importPack, listImportedPacks } from '../../studies/packs.js';
-import { createStudy, getStudy, listStudies } from '../../studies/repository.js';
+import { closeStudy, createStudy, getStudy, listStudies } from '../../studies/repository.js';
 import { exportResults, importResults } from '../../studies/results.js';
 import type { Handlers } from '../dispatch.js';
 import type { HandlerContext } from './context.js';
 
-type StudyOpName = 'studies:list' | 'studies:get' | 'studies:create' | 'packs:export' | 'packs:import' | 'packs:list' | 'results:export' | 'results:import';
+type StudyOpName = 'studies:list' | 'studies:get' | 'studies:create' | 'studies:close' | 'packs:export' | 'packs:import' | 'packs:list' | 'results:export' | 'results:import';
 
 /** Handlers of `studies:*`, `packs:*` and `results:*`. */
 export function studyHandlers({ db }: HandlerContext): Pick<Handlers, StudyOpName> {
@@ -12,6 +12,7 @@ export function studyHandlers({ db }: HandlerContext): Pick<Handlers, StudyOpNam
     'studies:list': () => listStudies(db),
     'studies:get': ({ name }) => getStudy(db, name),
     'studies:create': (spec) => createStudy(db, spec),
+    'studies:close': ({ name }) => closeStudy(db, name),
     'packs:export': ({ study, evaluator }) => {
       const r = exportPack(db, study, evaluator);
       return { fileName: r.fileName, content: r.content };

@@ -9,7 +9,7 @@ import { metricsCommand } from './metrics.js';
 import { packExportCommand, packImportCommand } from './pack.js';
 import { resultsExportCommand, resultsImportCommand } from './results.js';
 import { serveCommand } from './serve.js';
-import { studyCreateCommand, studyListCommand, studyShowCommand } from './study.js';
+import { studyCloseCommand, studyCreateCommand, studyListCommand, studyShowCommand } from './study.js';
 
 /** The one table of CLI commands. Add a command here and nowhere else. */
 export const commands: readonly Command[] = [
@@ -22,6 +22,7 @@ export const commands: readonly Command[] = [
   studyCreateCommand,
   studyListCommand,
   studyShowCommand,
+  studyCloseCommand,
   packExportCommand,
   packImportCommand,
   resultsExportCommand,

@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../db/open.js';
-import { writeFileAtomic } from '../../files.js';
+import { readUtf8File, writeFileAtomic } from '../../files.js';
 import { resolveDbPath } from '../../paths.js';
 import { exportPack, importPack } from '../../studies/packs.js';
 import { getStudy } from '../../studies/repository.js';
-import { InputError, UsageError, dbOption, type Command } from '../command.js';
+import { UsageError, dbOption, type Command } from '../command.js';
 
 /** `assay pack export`. */
 export const packExportCommand: Command = {
@@ -45,12 +45,7 @@ export const packImportCommand: Command = {
   run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('expected one pack FILE');
     const file = positionals[0]!;
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (err) {
-      throw new InputError(`cannot read ${file}: ${(err as Error).message}`);
-    }
+    const text = readUtf8File(file, path.basename(file));
     const db = openDatabase(resolveDbPath(values['db'] as string | undefined, io.env));
     try {
       io.stdout(`${JSON.stringify(importPack(db, text, path.basename(file)))}\n`);

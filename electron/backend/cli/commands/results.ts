@@ -1,10 +1,9 @@
-import fs from 'node:fs';
 import path from 'node:path';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
 import { exportResults, importResults } from '../../studies/results.js';
-import { InputError, UsageError, dbOption, type Command } from '../command.js';
-import { writeFileAtomic } from '../../files.js';
+import { UsageError, dbOption, type Command } from '../command.js';
+import { readUtf8File, writeFileAtomic } from '../../files.js';
 
 /** `assay results export`. */
 export const resultsExportCommand: Command = {
@@ -35,13 +34,7 @@ export const resultsImportCommand: Command = {
   allowPositionals: true,
   run({ values, positionals }, io) {
     if (positionals.length === 0) throw new UsageError('expected at least one FILE');
-    const files = positionals.map((file) => {
-      try {
-        return { fileName: path.basename(file), content: fs.readFileSync(file, 'utf8') };
-      } catch (err) {
-        throw new InputError(`cannot read ${file}: ${(err as Error).message}`);
-      }
-    });
+    const files = positionals.map((file) => ({ fileName: path.basename(file), content: readUtf8File(file, path.basename(file)) }));
     const db = openDatabase(resolveDbPath(values['db'] as string | undefined, io.env));
     try {
       const reports = importResults(db, files, { study: values['study'] as string | undefined });

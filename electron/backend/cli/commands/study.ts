@@ -1,10 +1,11 @@
-import fs from 'node:fs';
 import { parseUntrustedJson } from '../../../../shared/json-shape.js';
 import { parseConditionList, parseEvaluatorList } from '../../../../shared/study/spec.js';
+import { findLoneSurrogate, loneSurrogateMessage } from '../../../../shared/unicode.js';
+import { readUtf8File } from '../../files.js';
 import { openDatabase } from '../../db/open.js';
 import type { WritableDb } from '../../db/types.js';
 import { resolveDbPath } from '../../paths.js';
-import { createStudy, getStudy, listStudies } from '../../studies/repository.js';
+import { closeStudy, createStudy, getStudy, listStudies } from '../../studies/repository.js';
 import { InputError, UsageError, dbOption, type CliIo, type Command } from '../command.js';
 
 function withDb<T>(values: Record<string, unknown>, io: CliIo, fn: (db: WritableDb) => T): T {
@@ -29,12 +30,7 @@ function wholeNumber(text: string, flag: string): number {
 
 /** Task ids from a file: one id per line, or task-package JSONL (each line's `id`). */
 export function readTaskIds(file: string): string[] {
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new InputError(`--tasks: cannot read ${file}: ${(err as Error).message}`);
-  }
+  const text = readUtf8File(file);
   const ids: string[] = [];
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
@@ -46,6 +42,8 @@ export function readTaskIds(file: string): string[] {
       } catch (err) {
         throw new InputError(`${file}:${i + 1}: not JSON (${(err as Error).message})`);
       }
+      const lone = findLoneSurrogate(obj);
+      if (lone) throw new InputError(`${file}:${i + 1}: ${lone.path.join('.') || '(json)'}: ${loneSurrogateMessage(lone)}`);
       const id = (obj as { id?: unknown }).id;
       if (typeof id !== 'string' || id === '') throw new InputError(`${file}:${i + 1}: id: expected a task id`);
       ids.push(id);
@@ -114,7 +112,7 @@ export const studyListCommand: Command = {
     else {
       for (const s of studies) {
         io.stdout(
-          `${s.name}\t${s.done}/${s.total} done\t${s.taskCount} tasks, ${s.evaluatorCount} evaluators, overlap ${s.overlap}, seed ${s.seed}\t${s.conditions.map((c) => `${c.name}:${c.policy}`).join(',')}\n`,
+          `${s.name}\t${s.state}\t${s.done}/${s.total} done\t${s.taskCount} tasks, ${s.evaluatorCount} evaluators, overlap ${s.overlap}, seed ${s.seed}\t${s.conditions.map((c) => `${c.name}:${c.policy}`).join(',')}\n`,
         );
       }
     }
@@ -137,7 +135,7 @@ export const studyShowCommand: Command = {
       return 0;
     }
     const lines = [
-      `Study ${study.name}  seed ${study.seed}  overlap ${study.overlap}${study.timeLimitSeconds ? `  time limit ${study.timeLimitSeconds} s` : ''}`,
+      `Study ${study.name}  ${study.state}${study.closedAt !== null ? ` since ${new Date(study.closedAt).toISOString()}` : ''}  seed ${study.seed}  overlap ${study.overlap}${study.timeLimitSeconds ? `  time limit ${study.timeLimitSeconds} s` : ''}`,
       `Conditions: ${study.conditions.map((c) => `${c.name} (${c.policy})`).join(', ')}`,
       `Tasks: ${study.tasks.length}`,
       'Evaluator\tdone/total\t' + study.conditions.map((c) => c.name).join('\t'),
@@ -148,6 +146,28 @@ export const studyShowCommand: Command = {
       }),
     ];
     io.stdout(`${lines.join('\n')}\n`);
+    return 0;
+  },
+};
+
+/** `assay study close`. */
+export const studyCloseCommand: Command = {
+  words: ['study', 'close'],
+  summary: 'Close a study for good: no new reviews, results imports or pack exports; its tasks may appear in practice queues again',
+  usage: 'NAME [--json] [--db PATH]',
+  options: { ...dbOption, json: { type: 'boolean' } },
+  allowPositionals: true,
+  run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw new UsageError('expected one study NAME');
+    const study = withDb(values, io, (db) => closeStudy(db, positionals[0]!));
+    if (values['json']) io.stdout(`${JSON.stringify({ name: study.name, state: study.state, closedAt: study.closedAt })}\n`);
+    else {
+      const done = study.assignments.filter((a) => a.status === 'submitted' || a.status === 'skipped').length;
+      const open = study.assignments.filter((a) => a.status === 'open').length;
+      io.stdout(
+        `Study "${study.name}" is closed (${new Date(study.closedAt!).toISOString()}): ${done}/${study.assignments.length} reviews finished${open ? `; ${open} unfinished review(s) stay out of the figures` : ''}. It takes no new reviews, results or packs.\n`,
+      );
+    }
     return 0;
   },
 };

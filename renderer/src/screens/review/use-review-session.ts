@@ -146,9 +146,9 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
     Promise.all([viewPromise, begin]).then(
       async ([v, b]) => {
         if (cancelled) return;
-        const shownIds = (v.critiques ?? []).map((c) => c.id);
-        const same = b.shown === null ? v.critiques === null : b.shown.length === shownIds.length && b.shown.every((id, i) => id === shownIds[i]);
-        // The critiques shown were frozen differently (the policy changed meanwhile): take the server's view.
+        // The pin names exactly what the item shows (task and critiques): a view prefetched before the
+        // review started may show something else (a practice task replaced meanwhile): take the server's view.
+        const same = b.pin === v.item.pin && (b.shown === null) === (v.critiques === null);
         const merged: ReviewView = same ? { ...(viewRef.current ?? v), review: b.review } : await call('review:view', { evaluator, item });
         if (cancelled) return;
         const shownEvents = viewRef.current?.review?.events.length ?? 0;

@@ -11,8 +11,20 @@ export function downloadText(fileName: string, content: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Reads the files a file input chose, as text. */
+/**
+ * Reads the files a file input chose, as UTF-8 text. Bytes that are not UTF-8 are refused with the
+ * file's name, never replaced by U+FFFD (File.text() would replace them and change the text silently).
+ */
 export async function readFiles(list: FileList | null): Promise<{ fileName: string; content: string }[]> {
   if (!list) return [];
-  return Promise.all([...list].map(async (f) => ({ fileName: f.name, content: await f.text() })));
+  return Promise.all(
+    [...list].map(async (f) => {
+      const bytes = new Uint8Array(await f.arrayBuffer());
+      try {
+        return { fileName: f.name, content: new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes) };
+      } catch {
+        throw new Error(`${f.name}: not valid UTF-8 text. Nothing was imported.`);
+      }
+    }),
+  );
 }

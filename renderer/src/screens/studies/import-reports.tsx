@@ -27,6 +27,11 @@ export function ImportReports({ reports, onClose }: { readonly reports: readonly
               <span>
                 {r.added + r.unchanged + r.conflicts.length === 0 ? 'no finished reviews in this file' : `${r.added} review${r.added === 1 ? '' : 's'} added, ${r.unchanged} already here`}
                 {r.study ? ` (study ${r.study}${r.evaluator ? `, ${r.evaluator}` : ''})` : ''}
+                {r.formatVersion === null
+                  ? ' — review records: no proof of origin'
+                  : r.authenticated
+                    ? ' — signed by the pack'
+                    : ' — unauthenticated: a version-1 file from before signed results, no proof of origin'}
                 {r.conflicts.length > 0 ? `, ${r.conflicts.length} conflict${r.conflicts.length === 1 ? '' : 's'}:` : '.'}
               </span>
             )}

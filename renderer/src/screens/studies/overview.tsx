@@ -37,7 +37,13 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
   const openPack = async (list: FileList | null): Promise<void> => {
     setError(null);
     setNotice(null);
-    const [file] = await readFiles(list);
+    let file: { fileName: string; content: string } | undefined;
+    try {
+      [file] = await readFiles(list);
+    } catch (e) {
+      setError((e as Error).message);
+      return;
+    }
     if (!file) return;
     try {
       const r = await call('packs:import', file);
@@ -56,9 +62,9 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
   const importResults = async (list: FileList | null): Promise<void> => {
     setError(null);
     setNotice(null);
-    const files = await readFiles(list);
-    if (files.length === 0) return;
     try {
+      const files = await readFiles(list);
+      if (files.length === 0) return;
       setReports(await call('results:import', { files }));
       load();
     } catch (e) {
@@ -209,6 +215,7 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
                       <button type="button" className="link" onClick={() => navigate('studies', s.name)}>
                         {s.name}
                       </button>
+                      {s.state === 'closed' && <span className="study-state closed list-tag">closed</span>}
                     </td>
                     <td className="small">
                       {s.conditions.map((c, i) => (

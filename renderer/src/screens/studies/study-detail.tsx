@@ -17,7 +17,9 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
   const [notice, setNotice] = useState<string | null>(null);
   const [reports, setReports] = useState<readonly ResultsFileReport[] | null>(null);
   const [rows, setRows] = useState(matrixPage);
+  const [confirmClose, setConfirmClose] = useState(false);
   const resultsInput = useRef<HTMLInputElement>(null);
+  const cancelClose = useRef<HTMLButtonElement>(null);
 
   const load = useCallback(() => {
     call('studies:get', { name })
@@ -25,10 +27,20 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
       .catch((e: Error) => setError(e.message));
   }, [name]);
   useEffect(load, [load]);
+  const isOpen = study?.state === 'open';
   useKeys({
-    i: () => resultsInput.current?.click(),
-    Escape: () => navigate('studies'),
+    i: () => {
+      if (isOpen) resultsInput.current?.click();
+    },
+    c: () => {
+      if (isOpen) setConfirmClose(true);
+    },
+    Escape: () => (confirmClose ? setConfirmClose(false) : navigate('studies')),
   });
+  // The confirmation opens on Cancel: closing is final, so it never happens by a stray Enter.
+  useEffect(() => {
+    if (confirmClose) cancelClose.current?.focus();
+  }, [confirmClose]);
 
   // One pass over the assignment (it can hold hundreds of thousands of items): matrix cells and
   // done/total per evaluator and per evaluator × condition ('' = all conditions).
@@ -79,9 +91,9 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
 
   const importResults = async (list: FileList | null): Promise<void> => {
     setError(null);
-    const files = await readFiles(list);
-    if (files.length === 0) return;
     try {
+      const files = await readFiles(list);
+      if (files.length === 0) return;
       setReports(await call('results:import', { files, study: study.name }));
       load();
     } catch (e) {
@@ -90,6 +102,19 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
   };
 
   const done = study.evaluators.reduce((n, e) => n + count(e.id).done, 0);
+  const unfinished = study.assignments.filter((a) => a.status === 'open').length;
+
+  const closeStudy = async (): Promise<void> => {
+    setError(null);
+    try {
+      setStudy(await call('studies:close', { name: study.name }));
+      setConfirmClose(false);
+      setNotice(`Study ${study.name} is closed: it takes no new reviews, results or packs.`);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const closedNote = 'The study is closed: it takes no new reviews, results or packs.';
 
   return (
     <section className="studies" aria-labelledby="study-title">
@@ -98,11 +123,25 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
           ← Studies
         </button>
         <h1 id="study-title">{study.name}</h1>
+        <span className={`study-state ${study.state}`} title={study.state === 'closed' ? closedNote : 'The study takes reviews and results.'}>
+          {study.state === 'closed' ? 'Closed' : 'Open'}
+        </span>
         <Progress done={done} total={study.assignments.length} label={`Progress of ${study.name}`} />
         <span className="spacer" />
-        <button type="button" onClick={() => resultsInput.current?.click()} aria-keyshortcuts="i" title="Import results (i)">
+        <button
+          type="button"
+          onClick={() => resultsInput.current?.click()}
+          aria-keyshortcuts="i"
+          title={isOpen ? 'Import results (i)' : closedNote}
+          disabled={!isOpen}
+        >
           Import results…
         </button>
+        {isOpen && (
+          <button type="button" onClick={() => setConfirmClose(true)} aria-keyshortcuts="c" title="Close the study (c)">
+            Close study…
+          </button>
+        )}
         <input
           ref={resultsInput}
           type="file"
@@ -128,6 +167,32 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
           </span>
         ))}
       </p>
+      {study.state === 'closed' && study.closedAt !== null && (
+        <p className="study-closed small">
+          Closed on {new Date(study.closedAt).toLocaleString()}: no new reviews, results or packs; the figures are final
+          {unfinished > 0 ? ` (${unfinished} unfinished review${unfinished === 1 ? '' : 's'} stay out of them)` : ''}.
+        </p>
+      )}
+      {confirmClose && (
+        <section className="confirm-close" role="alertdialog" aria-labelledby="confirm-close-title" aria-describedby="confirm-close-text">
+          <h2 id="confirm-close-title">Close {study.name} for good?</h2>
+          <p id="confirm-close-text">
+            A closed study takes no new reviews, results imports or pack exports, and cannot be reopened: its figures stay as they are now.{' '}
+            {unfinished > 0
+              ? `${unfinished} review${unfinished === 1 ? ' is' : 's are'} still under way and will stay out of the figures.`
+              : 'No review is under way.'}{' '}
+            Its tasks may then appear in practice queues.
+          </p>
+          <div className="form-actions">
+            <button type="button" className="danger" onClick={() => void closeStudy()}>
+              Close study
+            </button>
+            <button type="button" ref={cancelClose} onClick={() => setConfirmClose(false)}>
+              Cancel
+            </button>
+          </div>
+        </section>
+      )}
       {error && (
         <div role="alert" className="error-banner">
           {error}
@@ -177,7 +242,7 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
                     );
                   })}
                   <td className="actions">
-                    <button type="button" onClick={() => void exportPack(e.id)} aria-label={`Export pack for ${e.id}`}>
+                    <button type="button" onClick={() => void exportPack(e.id)} aria-label={`Export pack for ${e.id}`} disabled={!isOpen} title={isOpen ? undefined : closedNote}>
                       Export pack
                     </button>
                   </td>
@@ -196,6 +261,7 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
               <tr>
                 <th scope="col">File</th>
                 <th scope="col">Kind</th>
+                <th scope="col">Proof of origin</th>
                 <th scope="col">Merged</th>
                 <th scope="col" className="num">
                   Added
@@ -212,7 +278,8 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
               {study.imports.map((m, i) => (
                 <tr key={`${m.source}-${m.importedAt}-${i}`}>
                   <td className="mono small">{m.source}</td>
-                  <td className="small">{m.kind === 'results' ? 'results file' : 'review records (no event log)'}</td>
+                  <td className="small">{m.kind === 'results' ? `results file v${m.formatVersion ?? 1}` : 'review records (no event log)'}</td>
+                  <td className="small">{m.authenticated ? 'signed by the pack' : m.kind === 'results' ? 'none (issued before signed results)' : 'none (made outside Assay)'}</td>
                   <td className="small">{new Date(m.importedAt).toLocaleString()}</td>
                   <td className="num">{m.added}</td>
                   <td className="num">{m.unchanged}</td>
