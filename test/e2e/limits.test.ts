@@ -73,6 +73,9 @@ describe('browser mode limits, in Chromium', () => {
     await page.getByLabel('Task package files').setInputFiles(file);
     await expect.poll(() => openSpoolFiles(pid).length, { timeout: 30_000, interval: 20 }).toBe(1);
     const [spool] = openSpoolFiles(pid);
+    // Reload once chunks are arriving: the page then knows its upload's id (a reload in the instant
+    // between the server's begin and the page reading its answer leaves the upload to expire).
+    await expect.poll(() => fs.statSync(spool!.replace(/ \(deleted\)$/, '')).size, { timeout: 30_000, interval: 20 }).toBeGreaterThan(0);
     await page.reload();
     // (an abandoned upload would otherwise expire after 5 minutes of inactivity)
     await expect.poll(() => openSpoolFiles(pid), { timeout: 15_000 }).toEqual([]);
