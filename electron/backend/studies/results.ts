@@ -2,10 +2,10 @@ import type { ResultsFileReport } from '../../../shared/contract/studies.js';
 import { AppError } from '../../../shared/result.js';
 import { eventPayload, ReviewEventSchema, type ReviewEvent } from '../../../shared/review/events.js';
 import { buildReviewRecord, ReviewRecordSchema, type ReviewRecord } from '../../../shared/review/record.js';
-import { checkReviewEvent, initialReviewState, reduceReview } from '../../../shared/review/state.js';
+import { replayChecked } from '../../../shared/review/state.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
 import { ResultsFileSchema, type ResultsFile, type ResultsReview } from '../../../shared/study/formats.js';
-import { resolveAnchor } from '../../../shared/anchors.js';
+import { resolveAnchor, TextIndex } from '../../../shared/anchors.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { getTaskView } from '../tasks/repository.js';
 import { loadEvents } from '../reviews/repository.js';
@@ -135,23 +135,22 @@ function itemOf(db: AnyDb, study: StudyRow, evaluator: string, task: string, whe
 /**
  * Replays events with the review rules (the same checks the review screen's back end applies);
  * throws at the first one that may not follow, or whose flaw anchor does not resolve in the task.
+ * Linear in the number of events (see replayChecked); the caps on flaws and events apply.
  */
 function checkEvents(db: AnyDb, task: string, events: readonly ReviewEvent[], shown: readonly string[], where: string): 'submitted' | 'skipped' {
-  let state = initialReviewState;
-  const rules = { shownCritiques: new Set(shown) };
-  let view: { output: string; base: string | null } | undefined;
-  events.forEach((event, i) => {
-    const problem = checkReviewEvent(state, event, rules);
-    if (problem) throw new Refusal(`${where}: event ${i + 1} (${event.type}): ${problem}`);
-    if ((event.type === 'flaw-added' || event.type === 'flaw-edited') && event.flaw.anchor) {
-      view ??= getTaskView(db, task);
-      const r = resolveAnchor(event.flaw.anchor, view.output, { base: view.base });
-      if (!r.ok) throw new Refusal(`${where}: event ${i + 1} (${event.type}): flaw.anchor.${r.error.path}: ${r.error.message}`);
+  let view: { output: string; base: string | null; index: TextIndex } | undefined;
+  const result = replayChecked(events, { shownCritiques: new Set(shown) }, (event) => {
+    if ((event.type !== 'flaw-added' && event.type !== 'flaw-edited') || !event.flaw.anchor) return null;
+    if (!view) {
+      const t = getTaskView(db, task);
+      view = { output: t.output, base: t.base, index: new TextIndex(t.output) };
     }
-    state = reduceReview(state, event);
+    const r = resolveAnchor(event.flaw.anchor, view.output, { base: view.base, index: view.index });
+    return r.ok ? null : `flaw.anchor.${r.error.path}: ${r.error.message}`;
   });
-  if (state.status === 'open') throw new Refusal(`${where}: the review was neither submitted nor skipped`);
-  return state.status;
+  if (!result.ok) throw new Refusal(`${where}: event ${result.index + 1} (${events[result.index]!.type}): ${result.problem}`);
+  if (result.state.status === 'open') throw new Refusal(`${where}: the review was neither submitted nor skipped`);
+  return result.state.status;
 }
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
