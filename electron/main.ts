@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session } from 'electron';
-import { createHandlers } from './backend/api/handlers/index.js';
+import { createBackend, type Backend } from './backend/api/backend.js';
 import { openDatabase } from './backend/db/open.js';
 import type { WritableDb } from './backend/db/types.js';
 import { packageRoot, resolveDbPath } from './backend/paths.js';
@@ -47,6 +47,7 @@ function createWindow(): BrowserWindow {
 }
 
 let db: WritableDb | undefined;
+let backend: Backend | undefined;
 
 void app.whenReady().then(() => {
   // SECURITY: the same CSP as browser mode, on every response; no permission is ever granted.
@@ -57,14 +58,17 @@ void app.whenReady().then(() => {
   const dbPath = resolveDbPath(undefined);
   const binding = electronSqliteBinding();
   try {
-    db = openDatabase(dbPath, binding ? { nativeBinding: binding } : {});
+    // busyTimeoutMs 0: the main process never blocks on another connection's lock (dispatch retries).
+    db = openDatabase(dbPath, { busyTimeoutMs: 0, ...(binding ? { nativeBinding: binding } : {}) });
   } catch (err) {
     // A corrupt, read-only or newer database: say so instead of showing a blank window.
     dialog.showErrorBox('Assay cannot open its database', (err as Error).message);
     app.quit();
     return;
   }
-  const handlers = createHandlers({ db, dbPath, host: 'desktop' });
+  // Long operations run on worker threads, which load the same (Electron-ABI) SQLite addon.
+  backend = createBackend({ db, dbPath, host: 'desktop', nativeBinding: binding });
+  const handlers = backend.handlers;
   registerIpcHandlers(ipcMain, handlers, dbPath);
   serveRenderer();
   const win = createWindow();
@@ -89,6 +93,11 @@ void app.whenReady().then(() => {
 });
 
 app.on('window-all-closed', () => {
-  db?.close();
-  if (process.platform !== 'darwin') app.quit();
+  const closing = backend?.close() ?? Promise.resolve();
+  backend = undefined;
+  void closing.then(() => {
+    db?.close();
+    db = undefined;
+    if (process.platform !== 'darwin') app.quit();
+  });
 });

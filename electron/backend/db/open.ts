@@ -17,6 +17,12 @@ export interface OpenOptions {
   readonly migrate?: boolean;
   /** Copy the database aside before migrating an existing one (default true). */
   readonly backupBeforeMigrate?: boolean;
+  /**
+   * How long a statement waits for another connection's write lock before failing with
+   * SQLITE_BUSY (default 5000 ms; opening and migrating always wait up to 5 s). The thread that
+   * answers the UI sets it low and retries without blocking (see dispatch); worker threads set it high.
+   */
+  readonly busyTimeoutMs?: number;
 }
 
 function nativeBindingFromEnv(options: OpenOptions): string | undefined {
@@ -47,6 +53,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): WritableD
       if (from > 0 && from < latestVersion() && options.backupBeforeMigrate !== false) backupBeforeMigration(writable, file, from);
       migrate(writable);
     }
+    if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
     return writable;
   } catch (err) {
     db?.close();
@@ -66,10 +73,21 @@ export function backupBeforeMigration(db: WritableDb, file: string, fromVersion:
   return target;
 }
 
-/** Opens an existing database for reading only. */
-export function openReadonly(file: string, options: OpenOptions = {}): ReadonlyDb {
+/**
+ * Opens an existing database for reading only: SQLite refuses every write on this handle. The
+ * read worker uses it for long reads (analysis data, exports, study views) beside the app's own
+ * connection; in WAL mode it reads a consistent snapshot while others write.
+ */
+export function openReadonly(file: string, options: Pick<OpenOptions, 'nativeBinding' | 'busyTimeoutMs'> = {}): ReadonlyDb {
   const binding = nativeBindingFromEnv(options);
-  const db = new Database(file, { readonly: true, fileMustExist: true, ...(binding ? { nativeBinding: binding } : {}) });
-  db.pragma('busy_timeout = 5000');
-  return db as ReadonlyDb;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, ...(binding ? { nativeBinding: binding } : {}) });
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return db as ReadonlyDb;
+  } catch (err) {
+    db?.close();
+    throw databaseError(err, file) ?? new AppError('database', `Cannot open the database ${file}: ${(err as Error).message}`);
+  }
 }

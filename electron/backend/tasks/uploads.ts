@@ -64,6 +64,11 @@ export class UploadRegistry {
     private readonly options: UploadOptions = {},
   ) {}
 
+  /** Uploads in progress. */
+  get size(): number {
+    return this.uploads.size;
+  }
+
   /** Starts an upload; `name` is only used in messages. */
   begin(name: string, size: number, replace: boolean): { uploadId: string; chunkBytes: number } {
     this.expire();
