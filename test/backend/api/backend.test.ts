@@ -40,7 +40,7 @@ function counted(db: WritableDb): { db: WritableDb; uses: () => number } {
 }
 
 /** A valid input for every long operation (valid for the contract; the back end may still refuse it). */
-const samples: { readonly [K in keyof typeof offloaded]-?: OpInput<K & OpName> } = {
+const samples: { readonly [K in OpName]?: OpInput<K> } = {
   'tasks:importBegin': { name: 'x.jsonl', size: 10 },
   'tasks:importChunk': { uploadId: '00000000-0000-4000-8000-000000000000', offset: 0, data: '' },
   'tasks:importFinish': { uploadId: '00000000-0000-4000-8000-000000000000' },
@@ -62,7 +62,7 @@ describe('the back end (createBackend): long operations on worker threads', () =
     const { db, path: file } = tempDb();
     const main = counted(db);
     const b = backend(main.db, file);
-    for (const name of Object.keys(samples) as (keyof typeof samples)[]) {
+    for (const name of Object.keys(samples) as OpName[]) {
       if (name === 'review:queue') continue;
       const before = main.uses();
       const r = await dispatch(b.handlers, name, samples[name]);
