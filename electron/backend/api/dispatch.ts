@@ -31,7 +31,9 @@ async function runRetryingBusy(run: () => unknown, retryMs: number): Promise<unk
       return await run();
     } catch (err) {
       if (!sqliteCode(err)?.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw err;
-      await sleep(Math.min(2 ** attempt, 8));
+      // Poll often: an import holds the lock for a few milliseconds at a time with short gaps
+      // between its batches, and a slow poll keeps missing them. Each try is one failed lock call.
+      await sleep(attempt < 2_000 ? 1 : 10);
     }
   }
 }

@@ -88,10 +88,12 @@ function sameJson(source: string, value: unknown): boolean {
 }
 
 /**
- * Tasks validated and queued for writing, per batch (and per write transaction). Small enough that
+ * Tasks validated and queued for writing, per batch (and per write transaction): small enough that
  * one batch holds the write lock for a few milliseconds, large enough to amortise the commit.
  */
-const WRITE_BATCH = 100;
+const WRITE_BATCH = 25;
+/** A batch is also written once its tasks' source text reaches this size (big tasks, fewer per batch). */
+const WRITE_BATCH_CHARS = 256 * 1024;
 
 /** How to count the reviews of a task, if the reviews tables exist in this database (issue #4). */
 function reviewCounter(db: WritableDb): ((taskId: string) => number) | null {
@@ -127,6 +129,7 @@ export class ImportSession {
   private readonly existing: Statement;
   private readonly batchTasks: number;
   private pending: { tasks: PendingTask[]; critiques: PendingRow[]; flaws: PendingRow[] } = { tasks: [], critiques: [], flaws: [] };
+  private pendingChars = 0;
 
   /** `sink` receives the validated rows; without one (a dry run, an upload's early check) nothing is written. */
   constructor(
@@ -310,13 +313,15 @@ export class ImportSession {
         },
       });
     }
-    if (this.pending.tasks.length >= this.batchTasks) this.flush();
+    this.pendingChars += source.length;
+    if (this.pending.tasks.length >= this.batchTasks || this.pendingChars >= WRITE_BATCH_CHARS) this.flush();
   }
 
   /** Hands the queued rows to the sink (one short transaction when staged). */
   private flush(): void {
     const batch = this.pending;
     this.pending = { tasks: [], critiques: [], flaws: [] };
+    this.pendingChars = 0;
     if (batch.tasks.length === 0 || this.report.errorCount > 0 || !this.sink) return; // a rejected file writes nothing more
     try {
       this.sink.write(batch);
@@ -375,7 +380,7 @@ export function runImport(db: WritableDb, file: string, options: ImportOptions, 
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   const synchronous = db.pragma('synchronous', { simple: true }) as number;
   db.pragma('cache_size = -16384');
-  db.pragma('synchronous = NORMAL');
+  db.pragma(`synchronous = ${process.env['XX_SYNC'] ?? 'NORMAL'}`);
   const counter = reviewCounter(db);
   const session = new ImportSession(db, file, options, new StagedSink(db, file, { countReviews: (id) => counter?.(id) ?? 0 }));
   try {
