@@ -380,7 +380,7 @@ export function runImport(db: WritableDb, file: string, options: ImportOptions, 
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   const synchronous = db.pragma('synchronous', { simple: true }) as number;
   db.pragma('cache_size = -16384');
-  db.pragma(`synchronous = ${process.env['XX_SYNC'] ?? 'NORMAL'}`);
+  db.pragma('synchronous = NORMAL');
   const counter = reviewCounter(db);
   const session = new ImportSession(db, file, options, new StagedSink(db, file, { countReviews: (id) => counter?.(id) ?? 0 }));
   try {
