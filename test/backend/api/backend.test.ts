@@ -1,7 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createBackend, offloaded, type Backend } from '../../../electron/backend/api/backend.js';
 import { dispatch } from '../../../electron/backend/api/dispatch.js';
 import { openDatabase, openReadonly } from '../../../electron/backend/db/open.js';
@@ -130,6 +132,24 @@ describe('the back end (createBackend): long operations on worker threads', () =
     expect(read.ok).toBe(true);
     expect(await writing).toMatchObject({ ok: true, value: { id: 'patient' } });
     expect(order).toEqual(['read answered', 'write answered']);
+  });
+
+  it('removes what a killed import left behind when it starts', async () => {
+    const { db, path: file } = tempDb();
+    loadDemo(db);
+    // The rows an import had staged when its process died (pid of a process that has exited).
+    const dead = spawnSync(process.execPath, ['-e', 'console.log(process.pid)'], { encoding: 'utf8' });
+    const pid = Number(dead.stdout.trim());
+    db.prepare(`INSERT INTO import_batches (id, source, state, owner_host, owner_pid, started_at, heartbeat_at, first_seq, last_seq) VALUES (7, 'killed.jsonl', 'staging', $host, $pid, $now, $now, 100, 101)`).run({ host: os.hostname(), pid, now: Date.now() });
+    for (const seq of [100, 101]) {
+      db.prepare(`INSERT INTO tasks (id, seq, kind, output, source_json, content_hash, imported_at, import_batch) VALUES ($id, $seq, 'summary', 'x', '{}', 'h', 0, 7)`).run({ id: `staged-${seq}`, seq });
+      db.prepare(`INSERT INTO critiques (task_id, id, position, text) VALUES ($id, 'c1', 0, 'x')`).run({ id: `staged-${seq}` });
+    }
+    const b = backend(db, file);
+    expect(await dispatch(b.handlers, 'app:info', {})).toMatchObject({ ok: true, value: { taskCount: 4 } }); // invisible meanwhile
+    await vi.waitFor(() => expect(db.prepare('SELECT count(*) AS n FROM tasks').get()).toEqual({ n: 4 }), { timeout: 20_000 });
+    expect(db.prepare(`SELECT count(*) AS n FROM critiques WHERE task_id LIKE 'staged-%'`).get()).toEqual({ n: 0 });
+    expect(db.prepare(`SELECT id, state FROM import_batches`).all()).toEqual([{ id: 1, state: 'published' }]); // the demo's; batch 7 is gone
   });
 
   it('gives up on a lock held past the retry window with the database message, not a raw SQLite error', async () => {
