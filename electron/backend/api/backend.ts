@@ -1,4 +1,5 @@
 import type { OpName } from '../../../shared/contract/index.js';
+import { sqliteCode } from '../db/errors.js';
 import type { WritableDb } from '../db/types.js';
 import { ensurePracticeQueue } from '../reviews/repository.js';
 import { WorkerPool, type WorkerScript } from '../worker/pool.js';
@@ -41,6 +42,49 @@ export interface BackendOptions {
   readonly inline?: boolean;
   /** The worker's script (default: beside the running code, see defaultWorkerScript). */
   readonly workerScript?: WorkerScript;
+  /** How long a call waits for a busy database before it fails (default {@link busyRetryMs}). */
+  readonly busyRetryMs?: number;
+}
+
+/** How long a call keeps trying while another connection holds the write lock. */
+export const busyRetryMs = 60_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A handler that, when SQLite reports the database busy, tries again until `retryMs` have passed.
+ * Write transactions take the lock first (BEGIN IMMEDIATE), so a busy failure wrote nothing and
+ * the call can simply run again. The wait is asynchronous: open the main connection with
+ * `busyTimeoutMs: 0`, and this thread answers other calls meanwhile instead of blocking in SQLite's
+ * busy handler (in the desktop app, a blocked main process freezes the window). While it waits,
+ * `waiting` says so to the write worker, which then lets it go first between two import batches.
+ */
+function retryingBusy(handler: (input: unknown) => unknown, retryMs: number, waiting: Int32Array | undefined): (input: unknown) => Promise<unknown> {
+  return async (input) => {
+    const deadline = Date.now() + retryMs;
+    let flagged = false;
+    try {
+      for (;;) {
+        try {
+          return await handler(input);
+        } catch (err) {
+          if (!sqliteCode(err)?.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw err;
+          if (waiting && !flagged) {
+            flagged = true;
+            Atomics.add(waiting, 0, 1);
+          }
+          // Poll often: an import holds the lock a few milliseconds at a time with short gaps
+          // between its batches, which a slow poll keeps missing. Each try is one failed lock call.
+          await sleep(1);
+        }
+      }
+    } finally {
+      if (flagged) {
+        Atomics.sub(waiting!, 0, 1);
+        Atomics.notify(waiting!, 0);
+      }
+    }
+  };
 }
 
 /** The back end over one database, as the desktop app and browser mode run it. */
@@ -58,21 +102,23 @@ export interface Backend {
  * behind starts at once, on the write thread.
  */
 export function createBackend(options: BackendOptions): Backend {
-  const local = createHandlers({ db: options.db, dbPath: options.dbPath, host: options.host });
-  if (options.inline || options.db.memory) return { handlers: local, close: async () => {} };
-  const pool = new WorkerPool({ dbPath: options.db.name, nativeBinding: options.nativeBinding, host: options.host, ...(options.workerScript ? { script: options.workerScript } : {}) });
-  const routed: Record<string, (input: unknown) => Promise<unknown>> = {};
-  for (const [name, lane] of Object.entries(offloaded) as [OpName, Lane][]) routed[name] = (input) => pool.run(lane, name, input);
-  const handlers = {
-    ...local,
-    ...routed,
-    'review:queue': async (input: { evaluator: string }) => {
-      ensurePracticeQueue(options.db, input.evaluator);
-      return pool.run('read', 'review:queue', input);
-    },
-  } as Handlers;
+  const retryMs = options.busyRetryMs ?? busyRetryMs;
+  const inline = options.inline || options.db.memory;
+  const pool = inline
+    ? undefined
+    : new WorkerPool({ dbPath: options.db.name, nativeBinding: options.nativeBinding, host: options.host, ...(options.workerScript ? { script: options.workerScript } : {}) });
+  const local = createHandlers({ db: options.db, dbPath: options.dbPath, host: options.host }) as unknown as Record<string, (input: unknown) => unknown>;
+  const handlers: Record<string, (input: unknown) => unknown> = {};
+  for (const [name, handler] of Object.entries(local)) handlers[name] = retryingBusy(handler, retryMs, pool?.writersWaiting);
+  if (!pool) return { handlers: handlers as Handlers, close: async () => {} };
+  for (const [name, lane] of Object.entries(offloaded) as [OpName, Lane][]) handlers[name] = (input) => pool.run(lane, name, input);
+  const ensure = retryingBusy((input) => ensurePracticeQueue(options.db, (input as { evaluator: string }).evaluator), retryMs, pool.writersWaiting);
+  handlers['review:queue'] = async (input) => {
+    await ensure(input);
+    return pool.run('read', 'review:queue', input);
+  };
   pool.run('write', 'imports:cleanup', {}).catch(() => {
     // reported by the next import, which cleans up again first
   });
-  return { handlers, close: () => pool.close() };
+  return { handlers: handlers as Handlers, close: () => pool.close() };
 }

@@ -18,6 +18,16 @@ export function visibleTask(alias: string): string {
   return `(${alias}.import_batch IS NULL OR ${alias}.import_batch NOT IN (SELECT id FROM import_batches WHERE state = 'staging'))`;
 }
 
+let beforeBatch: (() => void) | undefined;
+
+/**
+ * Sets what runs before each staged batch's transaction in this thread. The back end's write
+ * worker uses it to let the main thread's waiting writes go first (see worker/protocol.ts).
+ */
+export function beforeImportBatch(hook: (() => void) | undefined): void {
+  beforeBatch = hook;
+}
+
 /** A staging batch untouched for this long belongs to an import that died (or hangs): it is removed. */
 export const abandonedAfterMs = 2 * 60_000;
 
@@ -230,6 +240,7 @@ export class StagedSink implements RowSink {
 
   write(batch: RowBatch): void {
     if (this.done) throw new AppError('internal', 'This import was already finished');
+    beforeBatch?.();
     const now = this.now();
     const created = this.batch === null;
     try {

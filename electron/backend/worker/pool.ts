@@ -56,6 +56,7 @@ class LaneWorker {
   constructor(
     private readonly lane: Lane,
     private readonly options: WorkerPoolOptions,
+    private readonly writersWaiting: Int32Array,
   ) {}
 
   run(job: string, input: unknown): Promise<unknown> {
@@ -82,7 +83,13 @@ class LaneWorker {
   private start(): Worker {
     if (this.worker) return this.worker;
     const script = this.options.script ?? defaultWorkerScript();
-    const workerData: WorkerInit = { lane: this.lane, dbPath: this.options.dbPath, nativeBinding: this.options.nativeBinding, host: this.options.host };
+    const workerData: WorkerInit = {
+      lane: this.lane,
+      dbPath: this.options.dbPath,
+      nativeBinding: this.options.nativeBinding,
+      host: this.options.host,
+      writersWaiting: this.writersWaiting.buffer as SharedArrayBuffer,
+    };
     const worker = 'file' in script ? new Worker(script.file, { workerData }) : new Worker(script.code, { eval: true, workerData });
     this.fatal = undefined;
     worker.on('message', (m: WorkerMessage) => this.onMessage(worker, m));
@@ -145,9 +152,11 @@ class LaneWorker {
  */
 export class WorkerPool {
   private readonly lanes: Record<Lane, LaneWorker>;
+  /** Calls of this thread waiting for the write lock (shared with the write worker, see protocol.ts). */
+  readonly writersWaiting = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(readonly options: WorkerPoolOptions) {
-    this.lanes = { read: new LaneWorker('read', options), write: new LaneWorker('write', options) };
+    this.lanes = { read: new LaneWorker('read', options, this.writersWaiting), write: new LaneWorker('write', options, this.writersWaiting) };
   }
 
   /** Runs `job` on `lane`'s thread; resolves to its result or rejects with its error (codes kept). */

@@ -11,6 +11,21 @@ export interface WorkerInit {
   /** The better-sqlite3 addon to load (the Electron build in the desktop app). */
   readonly nativeBinding: string | undefined;
   readonly host: 'desktop' | 'browser';
+  /**
+   * One Int32: how many calls on the main thread are waiting for the write lock. The write worker
+   * lets them go first between two batches of an import (see {@link yieldToWaitingWriters}).
+   */
+  readonly writersWaiting: SharedArrayBuffer;
+}
+
+/**
+ * Called by the write worker before each batch of an import: while calls of the main thread wait
+ * for the lock, waits (at most `maxMs`) so that they take it first. An import then costs each
+ * waiting call at most one batch, not a lost race against the next batch.
+ */
+export function yieldToWaitingWriters(waiting: Int32Array, maxMs = 50): void {
+  const until = Date.now() + maxMs;
+  for (let n = Atomics.load(waiting, 0); n > 0 && Date.now() < until; n = Atomics.load(waiting, 0)) Atomics.wait(waiting, 0, n, 2);
 }
 
 /** A job sent to a worker: a handler's name and its (already validated) input. */

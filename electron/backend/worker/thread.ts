@@ -5,9 +5,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { createHandlers, readHandlers } from '../api/handlers/index.js';
 import { openDatabase, openReadonly } from '../db/open.js';
 import type { AnyDb } from '../db/types.js';
-import { cleanupAbandonedImports } from '../tasks/staging.js';
+import { beforeImportBatch, cleanupAbandonedImports } from '../tasks/staging.js';
 import { UploadRegistry } from '../tasks/uploads.js';
-import { toWire, type JobMessage, type WorkerInit, type WorkerMessage } from './protocol.js';
+import { toWire, yieldToWaitingWriters, type JobMessage, type WorkerInit, type WorkerMessage } from './protocol.js';
 
 /** Jobs a worker runs besides the contract's handlers. */
 type Job = (input: never) => unknown;
@@ -20,6 +20,8 @@ function start(init: WorkerInit): { db: AnyDb; jobs: Record<string, Job>; holdsS
   }
   // The main thread opened (and migrated) the file already; waiting for a lock only blocks this thread.
   const db = openDatabase(init.dbPath, { nativeBinding: init.nativeBinding, migrate: false, busyTimeoutMs: 60_000 });
+  const waiting = new Int32Array(init.writersWaiting);
+  beforeImportBatch(() => yieldToWaitingWriters(waiting));
   // Uploads in progress live here, on the thread that imports them: it is not stopped for idleness meanwhile.
   const uploads = new UploadRegistry(db);
   const handlers = createHandlers({ db, dbPath: init.dbPath, host: init.host, uploads });
