@@ -233,11 +233,6 @@ export class StagedSink implements RowSink {
     this.stage = db.prepare('INSERT INTO import_replacements (batch, task_id, line, rows_json) VALUES ($batch, $task, $line, $rows)');
   }
 
-  /** The batch id, once rows were written (for tests and diagnostics). */
-  get batchId(): number | null {
-    return this.batch;
-  }
-
   write(batch: RowBatch): void {
     if (this.done) throw new AppError('internal', 'This import was already finished');
     beforeBatch?.();
@@ -297,7 +292,12 @@ export class StagedSink implements RowSink {
             continue;
           }
           const staged = JSON.parse(r.rows_json) as { task: Params & { id: string }; critiques: Params[]; flaws: Params[] };
-          this.writer.replace(r.line, staged.task, staged.critiques, staged.flaws);
+          try {
+            this.writer.replace(r.line, staged.task, staged.critiques, staged.flaws);
+          } catch (err) {
+            if (!(err instanceof RowError)) throw err;
+            refusals.push({ line: err.line, field: '(task)', message: `database: ${err.message}` });
+          }
         }
         if (refusals.length > 0) throw new PublishRefused();
         const published = this.db
@@ -348,7 +348,7 @@ const discardChunk = 500;
  * Deletes a staging batch's rows in short transactions (critiques and flaws go with their tasks),
  * then the batch itself. Safe to repeat and to run from two processes at once.
  */
-export function discardBatch(db: WritableDb, batch: number): void {
+function discardBatch(db: WritableDb, batch: number): void {
   const row = db.prepare('SELECT first_seq, last_seq, state FROM import_batches WHERE id = $batch').get({ batch }) as
     | { first_seq: number | null; last_seq: number | null; state: string }
     | undefined;
@@ -377,7 +377,7 @@ export function discardBatch(db: WritableDb, batch: number): void {
 }
 
 /** True when a staging batch belongs to an import that can no longer finish. */
-export function isAbandoned(row: Pick<BatchRow, 'owner_host' | 'owner_pid' | 'heartbeat_at'>, now = Date.now()): boolean {
+function isAbandoned(row: Pick<BatchRow, 'owner_host' | 'owner_pid' | 'heartbeat_at'>, now = Date.now()): boolean {
   if (now - row.heartbeat_at > abandonedAfterMs) return true;
   // A process on this machine that no longer exists (killed, crashed, power cut) cannot publish.
   return row.owner_host === os.hostname() && row.owner_pid !== process.pid && !pidAlive(row.owner_pid);
