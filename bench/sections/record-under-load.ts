@@ -137,6 +137,8 @@ export const recordUnderLoadSection: BenchSection = {
         ...summary('during the CLI import', underCli, idleP99),
         { name: `UI import (tasks:importFinish) of ${TASKS} tasks`, value: uiMs / 1000, unit: 's' },
         ...summary('during the UI import', underUi, idleP99),
+        // The figures depend on what else the machine runs: say how busy it was.
+        { name: 'machine load average (1 min) at the end', value: os.loadavg()[0]!, unit: '' },
       ];
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
