@@ -3,15 +3,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createBackend, offloaded, type Backend } from '../../../electron/backend/api/backend.js';
 import { dispatch } from '../../../electron/backend/api/dispatch.js';
 import { openDatabase, openReadonly } from '../../../electron/backend/db/open.js';
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { loadDemo } from '../../../electron/backend/demo.js';
-import { WorkerPool } from '../../../electron/backend/worker/pool.js';
+import { defaultWorkerScript, WorkerPool } from '../../../electron/backend/worker/pool.js';
 import { opNames, type OpInput, type OpName } from '../../../shared/contract/index.js';
 import { tempDb } from '../../helpers/db.js';
+import { repoRoot } from '../../helpers/server.js';
 import { tempDbPath, tempDir } from '../../helpers/temp.js';
 
 const backends: Backend[] = [];
@@ -183,6 +185,20 @@ describe('worker threads and the SQLite addon', () => {
     expect(write).toMatchObject({ ok: false, error: { code: 'database', message: expect.stringContaining(missing) } });
     expect(read).toMatchObject({ ok: false, error: { code: 'database', message: expect.stringContaining(missing) } });
     expect(await dispatch(bad.handlers, 'app:info', {})).toMatchObject({ ok: true }); // the main thread is unaffected
+  });
+
+  it('the built worker bundles run beside the bundles that start them: dist/db-worker.mjs (CLI) and dist/electron/db-worker.cjs (desktop)', async () => {
+    const dist = path.join(repoRoot, 'dist');
+    expect(defaultWorkerScript(pathToFileURL(path.join(dist, 'cli.mjs')).href)).toEqual({ file: path.join(dist, 'db-worker.mjs') });
+    expect(defaultWorkerScript(pathToFileURL(path.join(dist, 'electron', 'main.cjs')).href)).toEqual({ file: path.join(dist, 'electron', 'db-worker.cjs') });
+    const { db, path: file } = tempDb();
+    loadDemo(db);
+    for (const script of [path.join(dist, 'db-worker.mjs'), path.join(dist, 'electron', 'db-worker.cjs')]) {
+      const pool = new WorkerPool({ dbPath: file, host: 'desktop', script: { file: script } });
+      expect(await pool.run('read', 'studies:list', {})).toEqual([]);
+      expect(await pool.run('write', 'imports:cleanup', {})).toEqual([]);
+      await pool.close();
+    }
   });
 
   it('a worker that dies fails its job with a clear error, and the next job starts a new one', async () => {
