@@ -19,8 +19,8 @@ export interface OpenOptions {
   readonly backupBeforeMigrate?: boolean;
   /**
    * How long a statement waits for another connection's write lock before failing with
-   * SQLITE_BUSY (default 5000 ms; opening and migrating always wait up to 5 s). The thread that
-   * answers the UI sets it low and retries without blocking (see dispatch); worker threads set it high.
+   * SQLITE_BUSY (default {@link defaultBusyTimeoutMs}; opening and migrating always wait that
+   * long). The thread that answers the UI sets 0 and retries without blocking (see api/backend.ts).
    */
   readonly busyTimeoutMs?: number;
 }
@@ -29,10 +29,17 @@ function nativeBindingFromEnv(options: OpenOptions): string | undefined {
   return options.nativeBinding ?? (process.env['ASSAY_SQLITE_BINDING'] || undefined);
 }
 
+/**
+ * How long a connection waits for another one's write lock by default. Imports hold it for a few
+ * milliseconds at a time, but publishing a file that replaces many tasks holds it longer (about
+ * 0.2 ms per replaced task): a CLI command then waits rather than fail.
+ */
+export const defaultBusyTimeoutMs = 60_000;
+
 function configure(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${defaultBusyTimeoutMs}`);
   // FULL: an acknowledged action survives a power cut too, not only a crash of the app.
   db.pragma('synchronous = FULL');
 }
@@ -83,7 +90,7 @@ export function openReadonly(file: string, options: Pick<OpenOptions, 'nativeBin
   let db: Database.Database | undefined;
   try {
     db = new Database(file, { readonly: true, fileMustExist: true, ...(binding ? { nativeBinding: binding } : {}) });
-    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? defaultBusyTimeoutMs))}`);
     db.prepare('SELECT count(*) FROM sqlite_schema').get();
     return db as ReadonlyDb;
   } catch (err) {
