@@ -42,12 +42,12 @@ try {
   process.exit(1);
 }
 
-port.on('message', (m: JobMessage) => {
+port.on('message', async (m: JobMessage) => {
   let reply: WorkerMessage;
   try {
     const job = worker.jobs[m.job];
     if (!job) throw new Error(`no job "${m.job}" on the ${init.lane} worker`);
-    reply = { type: 'done', id: m.id, ok: true, value: job(m.input as never), holdsState: worker.holdsState() };
+    reply = { type: 'done', id: m.id, ok: true, value: await job(m.input as never), holdsState: worker.holdsState() };
   } catch (err) {
     reply = { type: 'done', id: m.id, ok: false, error: toWire(err), holdsState: worker.holdsState() };
   }
