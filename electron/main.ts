@@ -2,7 +2,7 @@
 // Everything else lives in electron/backend (plain Node) so that it can be tested without Electron.
 import path from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session } from 'electron';
-import { createHandlers } from './backend/api/handlers/index.js';
+import { createBackend, type Backend } from './backend/api/backend.js';
 import { openDatabase } from './backend/db/open.js';
 import type { WritableDb } from './backend/db/types.js';
 import { packageRoot, resolveDbPath } from './backend/paths.js';
@@ -35,6 +35,7 @@ function serveRenderer(): void {
 
 let db: WritableDb | undefined;
 let mainWindow: BrowserWindow | undefined;
+let backend: Backend | undefined;
 
 function createWindow(): BrowserWindow {
   // (the navigation guards come from guardEveryWebContents, as for any other web contents)
@@ -53,14 +54,17 @@ function start(): void {
     const dbPath = resolveDbPath(undefined);
     const binding = electronSqliteBinding();
     try {
-      db = openDatabase(dbPath, binding ? { nativeBinding: binding } : {});
+      // busyTimeoutMs 0: the main process never blocks on another connection's lock (dispatch retries).
+      db = openDatabase(dbPath, { busyTimeoutMs: 0, ...(binding ? { nativeBinding: binding } : {}) });
     } catch (err) {
       // A corrupt, read-only or newer database: say so instead of showing a blank window.
       dialog.showErrorBox('Assay cannot open its database', (err as Error).message);
       app.quit();
       return;
     }
-    const handlers = createHandlers({ db, dbPath, host: 'desktop' });
+    // Long operations run on worker threads, which load the same (Electron-ABI) SQLite addon.
+    backend = createBackend({ db, dbPath, host: 'desktop', nativeBinding: binding });
+    const handlers = backend.handlers;
     registerIpcHandlers(ipcMain, handlers, dbPath);
     serveRenderer();
     const win = createWindow();
@@ -85,8 +89,15 @@ function start(): void {
   });
 
   app.on('window-all-closed', () => {
-    db?.close();
-    if (process.platform !== 'darwin') app.quit();
+    // macOS keeps the app (and its database) alive without windows: 'activate' opens a new one.
+    if (process.platform === 'darwin') return;
+    const closing = backend?.close() ?? Promise.resolve();
+    backend = undefined;
+    void closing.then(() => {
+      db?.close();
+      db = undefined;
+      app.quit();
+    });
   });
 }
 

@@ -5,6 +5,7 @@ import { heapSection } from './heap.js';
 import { importSection } from './import.js';
 import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
+import { recordUnderLoadSection } from './record-under-load.js';
 import { studiesSection } from './studies.js';
 
 /** Every benchmark section, in the order they run. Add a section here. */
@@ -14,6 +15,7 @@ export const sections: readonly BenchSection[] = [
   heapSection,
   metricsSection,
   importSection,
+  recordUnderLoadSection,
   nextItemSection,
   studiesSection,
 ];

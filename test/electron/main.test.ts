@@ -219,3 +219,36 @@ describe('preload', () => {
     expect(fake.state.invoked).toEqual([[ipcChannel('tasks:list'), {}]]);
   });
 });
+
+describe('electron main: the back end and its worker threads', () => {
+  it('passes the Electron build of the SQLite addon to the back end, for its worker threads too', async () => {
+    const { createRequire } = await import('node:module');
+    const path = await import('node:path');
+    // Stand-in for the Electron-ABI addon: a copy of the Node build, which loads in this test process.
+    const addon = path.join(path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    const copy = path.join(path.dirname(tempDbPath()), 'better_sqlite3.node');
+    fs.copyFileSync(addon, copy);
+    const seen: { nativeBinding?: string | undefined; host: string }[] = [];
+    vi.resetModules();
+    vi.doMock('../../electron/backend/api/backend.js', async (importOriginal) => {
+      const actual = await importOriginal<typeof import('../../electron/backend/api/backend.js')>();
+      return {
+        ...actual,
+        createBackend: (options: Parameters<typeof actual.createBackend>[0]) => {
+          seen.push({ nativeBinding: options.nativeBinding, host: options.host });
+          return actual.createBackend(options);
+        },
+      };
+    });
+    process.env['ASSAY_DB'] = tempDbPath();
+    process.env['ASSAY_SQLITE_BINDING'] = copy;
+    try {
+      await import('../../electron/main.js');
+      await vi.waitFor(() => expect(seen).toHaveLength(1));
+    } finally {
+      delete process.env['ASSAY_SQLITE_BINDING'];
+      vi.doUnmock('../../electron/backend/api/backend.js');
+    }
+    expect(seen).toEqual([{ nativeBinding: copy, host: 'desktop' }]);
+  });
+});

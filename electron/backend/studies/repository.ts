@@ -5,6 +5,7 @@ import { AssignmentError, assignStudy } from '../../../shared/study/assign.js';
 import { StudySpecSchema, type StudySpecInput } from '../../../shared/study/spec.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { ensureEvaluator } from '../reviews/repository.js';
+import { visibleTask } from '../tasks/staging.js';
 
 /** A study row. */
 export interface StudyRow {
@@ -51,11 +52,11 @@ export function studyConditions(db: AnyDb, studyId: string): { name: string; pol
 
 function taskIds(db: AnyDb, requested: readonly string[] | undefined): string[] {
   if (!requested) {
-    const all = (db.prepare('SELECT id FROM tasks ORDER BY seq').all() as { id: string }[]).map((r) => r.id);
+    const all = (db.prepare(`SELECT t.id FROM tasks t WHERE ${visibleTask('t')} ORDER BY t.seq`).all() as { id: string }[]).map((r) => r.id);
     if (all.length === 0) throw new AppError('invalid-input', 'This database has no tasks. Import tasks first (assay import FILE), then create the study.');
     return all;
   }
-  const exists = db.prepare('SELECT 1 FROM tasks WHERE id = $id');
+  const exists = db.prepare(`SELECT 1 FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`);
   const missing = requested.filter((id) => !exists.get({ id }));
   if (missing.length > 0) {
     throw new AppError(

@@ -1,8 +1,19 @@
 import { beginReview, createEvaluator, getQueue, getReviewView, ensurePracticeQueue, listEvaluators, recordEvent, recordHeartbeat } from '../../reviews/repository.js';
+import type { AnyDb } from '../../db/types.js';
 import type { Handlers } from '../dispatch.js';
 import type { HandlerContext } from './context.js';
 
 type ReviewOpName = 'evaluators:list' | 'evaluators:create' | 'review:queue' | 'review:view' | 'review:begin' | 'review:record' | 'review:heartbeat';
+
+/**
+ * The read-only half of `review:queue` (the queue as it stands), which also runs on a read-only
+ * connection; the back end brings the practice queue up to date first (see backend.ts).
+ */
+export function reviewReadHandlers(db: AnyDb): Pick<Handlers, 'review:queue'> {
+  return {
+    'review:queue': ({ evaluator }) => ({ items: getQueue(db, evaluator) }),
+  };
+}
 
 /** Handlers of `evaluators:*` and `review:*`: the evaluator's side. */
 export function reviewHandlers({ db }: HandlerContext): Pick<Handlers, ReviewOpName> {

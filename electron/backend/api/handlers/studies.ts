@@ -1,16 +1,30 @@
 import { exportPack, importPack, listImportedPacks } from '../../studies/packs.js';
 import { closeStudy, createStudy, getStudy, listStudies } from '../../studies/repository.js';
 import { exportResults, importResults } from '../../studies/results.js';
+import type { AnyDb } from '../../db/types.js';
 import type { Handlers } from '../dispatch.js';
 import type { HandlerContext } from './context.js';
 
 type StudyOpName = 'studies:list' | 'studies:get' | 'studies:create' | 'studies:close' | 'packs:export' | 'packs:import' | 'packs:list' | 'results:export' | 'results:import';
+type StudyReadOpName = 'studies:list' | 'studies:get' | 'packs:list' | 'results:export';
+
+/** The `studies:*`, `packs:*` and `results:*` handlers that only read (they also run on a read-only connection). */
+export function studyReadHandlers(db: AnyDb): Pick<Handlers, StudyReadOpName> {
+  return {
+    'studies:list': () => listStudies(db),
+    'studies:get': ({ name }) => getStudy(db, name),
+    'packs:list': () => listImportedPacks(db),
+    'results:export': ({ pack }) => {
+      const r = exportResults(db, { pack });
+      return { fileName: r.fileName, content: r.content, reviews: r.reviews };
+    },
+  };
+}
 
 /** Handlers of `studies:*`, `packs:*` and `results:*`. */
 export function studyHandlers({ db }: HandlerContext): Pick<Handlers, StudyOpName> {
   return {
-    'studies:list': () => listStudies(db),
-    'studies:get': ({ name }) => getStudy(db, name),
+    ...studyReadHandlers(db),
     'studies:create': (spec) => createStudy(db, spec),
     'studies:close': ({ name }) => closeStudy(db, name),
     'packs:export': ({ study, evaluator }) => {
@@ -19,11 +33,6 @@ export function studyHandlers({ db }: HandlerContext): Pick<Handlers, StudyOpNam
     },
     // SECURITY: the pack text is untrusted input; importPack parses it with the pack schema and checks its hash.
     'packs:import': ({ fileName, content }) => importPack(db, content, fileName),
-    'packs:list': () => listImportedPacks(db),
-    'results:export': ({ pack }) => {
-      const r = exportResults(db, { pack });
-      return { fileName: r.fileName, content: r.content, reviews: r.reviews };
-    },
     // SECURITY: results files are untrusted input: schema, hash, assignment and event rules are all checked.
     'results:import': ({ files, study }) => importResults(db, files, { study }),
   };
