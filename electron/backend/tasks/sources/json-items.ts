@@ -15,11 +15,9 @@ const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
  * end an item. The item's JSON is parsed by the caller.
  */
 export class JsonItemSplitter {
-  private mode: 'start' | 'array' | 'lines' | 'done' = 'start';
+  private mode: 'start' | 'array' | 'lines' | 'done' | 'failed' = 'start';
   private line = 1;
   private item = 0;
-  private sawBom = false;
-  private bytesSeen = 0;
   // array mode
   private parts: Buffer[] = [];
   private partBytes = 0;
@@ -52,24 +50,27 @@ export class JsonItemSplitter {
     }
     if (this.mode === 'start') {
       // decide from the first byte that is not space (after a byte-order mark): '[' or not
-      let i = 0;
-      if (this.bytesSeen === 0 && chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) {
-        i = 3;
-        this.sawBom = true;
-      }
-      this.bytesSeen += chunk.length;
-      while (i < chunk.length && WS.has(chunk[i]!)) {
-        if (chunk[i] === 0x0a) this.line++;
-        i++;
-      }
-      if (i === chunk.length) {
-        this.pendingStart.push(Buffer.from(chunk));
+      const buf = this.pendingStart.length ? Buffer.concat([...this.pendingStart, chunk]) : Buffer.from(chunk);
+      const bom = [0xef, 0xbb, 0xbf];
+      if (buf.length < 3 && buf.every((b, k) => b === bom[k])) {
+        this.pendingStart = [buf]; // maybe the start of a byte-order mark
         return;
       }
-      if (chunk[i] === 0x5b /* [ */) {
+      let i = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+      let line = 1;
+      while (i < buf.length && WS.has(buf[i]!)) {
+        if (buf[i] === 0x0a) line++;
+        i++;
+      }
+      if (i === buf.length) {
+        this.pendingStart = [buf];
+        return;
+      }
+      this.pendingStart = [];
+      if (buf[i] === 0x5b /* [ */) {
         this.mode = 'array';
-        this.pendingStart = [];
-        this.scan(chunk, i + 1);
+        this.line = line;
+        this.scan(buf, i + 1);
         return;
       }
       this.mode = 'lines';
@@ -77,20 +78,19 @@ export class JsonItemSplitter {
         if ('error' in e) this.onItem({ item: ++this.item, line: e.line, error: e.error });
         else if (e.text.trim() !== '') this.onItem({ item: ++this.item, line: e.line, text: e.text });
       }, this.maxItemBytes);
-      for (const p of this.pendingStart) this.lines.push(p);
-      this.pendingStart = [];
-      this.lines.push(chunk);
+      this.lines.push(buf);
       return;
     }
     if (this.mode === 'array') this.scan(chunk, 0);
     else if (this.mode === 'done') this.trailing(chunk, 0);
+    // 'failed': the rest of the file is not read (the problem was reported)
   }
 
   /** Ends the input. */
   end(): void {
     if (this.mode === 'lines') this.lines!.end();
     else if (this.mode === 'array') this.onItem({ item: this.item + 1, line: this.line, error: 'the file ends before the closing "]" of its array' });
-    else if (this.mode === 'start') this.onItem({ item: 0, line: this.line, error: 'the file is empty' });
+    else if (this.mode === 'start') this.onItem({ item: 0, line: 1, error: 'the file is empty' });
   }
 
   private trailing(chunk: Buffer, from: number): void {
@@ -99,7 +99,7 @@ export class JsonItemSplitter {
       if (c === 0x0a) this.line++;
       else if (!WS.has(c)) {
         this.onItem({ item: this.item, line: this.line, error: 'text after the closing "]" of the array' });
-        this.mode = 'done';
+        this.mode = 'failed';
         return;
       }
     }
@@ -123,7 +123,7 @@ export class JsonItemSplitter {
         }
         if (this.expectComma) {
           this.onItem({ item: this.item + 1, line: this.line, error: 'expected "," or "]" between the items of the array' });
-          this.mode = 'done';
+          this.mode = 'failed';
           return;
         }
         this.inItem = true;

@@ -30,7 +30,8 @@ export interface LabelStudioMeta {
   readonly fields: Record<string, string>;
   /** The rest of `data`. */
   readonly data: Record<string, unknown>;
-  readonly predictions: readonly { readonly fields: Record<string, unknown>; readonly result: readonly StoredResult[] }[];
+  /** The predictions' own fields and their results (absent when the task had no `predictions`). */
+  readonly predictions?: readonly { readonly fields: Record<string, unknown>; readonly result: readonly StoredResult[] }[];
   readonly annotations?: unknown;
 }
 
@@ -163,6 +164,9 @@ function mapTask(ctx: SourceContext, raw: unknown, where: string, item: number, 
         if (names.length > 0) critique['category'] = names.join(', ');
         critique['text'] = names.join(', ');
       }
+      const severity = parts.find((p) => p['type'] === 'choices' && p['from_name'] === 'severity' && isObject(p['value']) && Array.isArray(p['value']['choices']));
+      const level = severity ? ((severity['value'] as { choices: unknown[] }).choices[0] as unknown) : undefined;
+      if (level === 'minor' || level === 'major' || level === 'critical') critique['severity'] = level;
       const written = textarea && isObject(textarea['value']) ? asText(textarea['value']['text']) : undefined;
       if (written !== undefined) critique['text'] = written;
       const score = typeof labels?.['score'] === 'number' ? labels['score'] : pfields['score'];
@@ -189,7 +193,7 @@ function mapTask(ctx: SourceContext, raw: unknown, where: string, item: number, 
     keys: Object.keys(data),
     fields,
     data: dataRest,
-    predictions: storedPredictions,
+    ...(predictions !== undefined ? { predictions: storedPredictions } : {}),
     ...(annotations !== undefined ? { annotations } : {}),
   };
   const userMeta = isObject(task['meta']) ? task['meta'] : {};

@@ -282,14 +282,21 @@ function buildTask(ctx: SourceContext, group: ExampleGroup, examples: { line: nu
       if (k === textKey || (k === 'spans' && parsed.spans) || (k === 'label' && parsed.labelCritique)) continue;
       fields[k] = v;
     }
+    // An example about one critique may carry its text and severity in `meta` (as `assay export prodigy` writes them).
+    const single = (parsed.spans?.length ?? 0) + (parsed.labelCritique ? 1 : 0) === 1;
+    const exMeta = single && isObject(ex.value['meta']) ? ex.value['meta'] : {};
+    const said = {
+      ...(typeof exMeta['critique'] === 'string' ? { text: exMeta['critique'] } : {}),
+      ...(exMeta['severity'] === 'minor' || exMeta['severity'] === 'major' || exMeta['severity'] === 'critical' ? { severity: exMeta['severity'] } : {}),
+    };
     for (const s of parsed.spans ?? []) {
       if (!critiques.has(s.critique)) {
-        critiques.set(s.critique, { id: s.critique, text: s.label ?? '', ...(s.label !== undefined ? { category: s.label } : {}), anchor: { start: s.start, end: s.end } });
+        critiques.set(s.critique, { id: s.critique, text: s.label ?? '', ...(s.label !== undefined ? { category: s.label } : {}), anchor: { start: s.start, end: s.end }, ...said });
       }
     }
     if (parsed.labelCritique && !critiques.has(parsed.labelCritique)) {
       const label = ex.value['label'] as string;
-      critiques.set(parsed.labelCritique, { id: parsed.labelCritique, text: label, category: label });
+      critiques.set(parsed.labelCritique, { id: parsed.labelCritique, text: label, category: label, ...said });
     }
     stored.push({
       keys: Object.keys(ex.value),
