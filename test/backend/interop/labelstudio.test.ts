@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { openDatabase } from '../../../electron/backend/db/open.js';
 import { exportTasks } from '../../../electron/backend/tasks/export.js';
 import { importTasks } from '../../../electron/backend/tasks/import.js';
 import { findSource, importFromSource } from '../../../electron/backend/tasks/sources/index.js';
@@ -26,7 +25,6 @@ const T3 = 'A task without predictions.';
 /** A Label Studio JSON export written for these tests: spans after emoji, a per-region textarea, severity, a whole-text critique, other results, annotations. */
 function lsExport(): Record<string, unknown>[] {
   const year = cp(T1, 'for a year');
-  const spring = cp(T2, 'in spring');
   const spring16 = { start: T2.indexOf('in spring'), end: T2.indexOf('in spring') + 'in spring'.length }; // a JavaScript tool's UTF-16 offsets
   return [
     {
