@@ -97,6 +97,7 @@ export function importProdigyReviews(
           const answer = ex.value['answer'];
           const annotator = ex.value['_annotator_id'] ?? ex.value['_session_id'];
           const stamp = ex.value['_timestamp'];
+          if (answer === undefined) continue; // a question nobody answered (a stream example): not a review
           if (answer !== 'accept' && answer !== 'reject' && answer !== 'ignore') {
             ctx.error(where, 'answer', `expected "accept", "reject" or "ignore" (got ${JSON.stringify(answer)})`);
             continue;
