@@ -3,6 +3,7 @@ import { coldLoadSection } from './cold-load.js';
 import { durabilitySection } from './durability.js';
 import { heapSection } from './heap.js';
 import { importSection } from './import.js';
+import { interopSection } from './interop.js';
 import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
 import { studiesSection } from './studies.js';
@@ -14,6 +15,7 @@ export const sections: readonly BenchSection[] = [
   heapSection,
   metricsSection,
   importSection,
+  interopSection,
   nextItemSection,
   studiesSection,
 ];
