@@ -69,8 +69,6 @@ export function sourceMappings(source: TaskSource, map: string | undefined): Fie
   }
 }
 
-const spoolMark = '\u0000spool';
-
 /** Where each spooled task came from (its line and row): growable, 8 bytes a task. */
 class Places {
   private places = new Uint32Array(2048);
@@ -177,15 +175,17 @@ export async function importFromSource(db: WritableDb, file: string, options: So
     }
     // The importer checks the mapped tasks; after a source error it only checks (writes nothing),
     // so that one run lists the problems of both kinds.
-    const report = importFile(db, spool, { ...options, dryRun: options.dryRun === true || errorCount > 0, label: spoolMark, maxErrors });
+    // (the importer names the file as `label`, so what it records is the user's file; its line
+    // numbers are the spool's, turned back into the source's places below)
+    const report = importFile(db, spool, { ...options, dryRun: options.dryRun === true || errorCount > 0, label, maxErrors });
     for (const e of report.errors) {
-      const m = new RegExp(`^${spoolMark}:(\\d+): `).exec(e);
+      const m = e.startsWith(`${label}:`) ? /^(\d+): /.exec(e.slice(label.length + 1)) : null;
       if (!m) {
-        if (errors.length < maxErrors) errors.push(e.replace(spoolMark, label));
+        if (errors.length < maxErrors) errors.push(e);
         continue;
       }
       const index = Number(m[1]) - 1;
-      const rest = e.slice(m[0].length);
+      const rest = e.slice(label.length + 1 + m[0].length);
       const sep = rest.indexOf(': ');
       const field = sep === -1 ? rest : rest.slice(0, sep);
       // the importer names other spooled tasks by their spool line: name them as the source does

@@ -172,14 +172,15 @@ export function importProdigyReviews(
   });
   if (options.dryRun) return { file: label, errors, errorCount, warnings, reviews: list.length, merge: null };
   // The one path for reviews made outside Assay: every check of `assay results import` applies.
-  const mark = `\u0000prodigy:${path.basename(file)}`;
-  const [merge] = importResults(db, [{ fileName: mark, content: `${records.join('\n')}\n` }], { study: study.name });
+  const name = path.basename(file); // what the results import records as the source, as `assay results import` does
+  const [merge] = importResults(db, [{ fileName: name, content: `${records.join('\n')}\n` }], { study: study.name });
   if (merge!.status === 'refused') {
-    // "MARK:N: …" names the N-th record: name the file's lines it came from instead
-    const m = new RegExp(`^${mark.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?::(\\d+))?: `).exec(merge!.error ?? '');
+    // "NAME:N: …" names the N-th record: name the file's lines it came from instead
+    const error = merge!.error ?? '';
+    const m = error.startsWith(`${name}:`) ? /^(\d+)?:? /.exec(error.slice(name.length + 1)) : null;
     const r = m?.[1] !== undefined ? list[Number(m[1]) - 1] : undefined;
     const where = r ? (r.lines.length > 1 ? `${r.lines[0]} (and line${r.lines.length > 2 ? 's' : ''} ${r.lines.slice(1, 6).join(', ')}${r.lines.length > 6 ? ', …' : ''})` : String(r.lines[0])) : null;
-    const rest = m ? merge!.error!.slice(m[0].length) : (merge!.error ?? '');
+    const rest = m ? error.slice(name.length + 1 + m[0].length) : error;
     const who = r ? `the review of task "${r.task}" by "${r.evaluator}": ` : '';
     ctx.error(where, '(review)', `${who}${rest}`);
     return { file: label, errors, errorCount, warnings, reviews: 0, merge: { ...merge!, file: label, error: errors[0] ?? null } };
