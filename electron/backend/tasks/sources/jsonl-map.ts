@@ -71,7 +71,9 @@ export const jsonlMapSource: TaskSource = {
         return;
       }
       const obj = parsed.value;
-      const mappings = rowMappings(ctx, Object.keys(obj));
+      // (without --map: keys named like task fields, a nested `context` object's keys included)
+      const context = obj['context'];
+      const mappings = rowMappings(ctx, [...Object.keys(obj), ...(isObject(context) ? Object.keys(context).map((k) => `context.${k}`) : [])]);
       if (!mappings.some((m) => m.target === 'output')) {
         ctx.error(where, 'output', `no key is mapped to output: give --map output=KEY (keys here: ${Object.keys(obj).slice(0, 20).join(', ') || 'none'})`);
         return;

@@ -170,6 +170,17 @@ describe('assay import FILE.jsonl --map', () => {
     ]);
   });
 
+  it('without --map, takes the keys named like task fields (a nested context too) and leaves the rest out', async () => {
+    const file = write('plain.jsonl', `${JSON.stringify({ id: 'p1', output: 'O', context: { document: 'D', query: 'Q' }, extra: 1, title: 'T' })}\n${JSON.stringify({ output: 'O2', document: 'D2' })}\n`);
+    const { db } = tempDb();
+    const report = await importFromSource(db, file, { source: findSource('jsonl') });
+    expect(report.errors).toEqual([]);
+    expect(tasksOf(db)).toEqual([
+      { id: 'p1', kind: 'summary', title: 'T', output: 'O', context: { document: 'D', query: 'Q' } },
+      { id: 'plain-2', kind: 'summary', output: 'O2', context: { document: 'D2' } },
+    ]);
+  });
+
   it('names the line and key of a missing or mistyped value', async () => {
     const file = write('x.jsonl', `${JSON.stringify({ summary: 'ok', uid: 1 })}\n${JSON.stringify({ uid: 2 })}\n${JSON.stringify({ summary: ['a'], uid: 3 })}\n`);
     const { db } = tempDb();
