@@ -1,5 +1,4 @@
 import type { ResolvedAnchor } from '../../../shared/anchors.js';
-import { TextIndex } from '../../../shared/anchors.js';
 import { AppError } from '../../../shared/result.js';
 import type { AnyDb } from '../db/types.js';
 import { finishedReviews, type FinishedReview } from '../reviews/records.js';
@@ -112,9 +111,4 @@ export function loadStudyExport(db: AnyDb, name: string): StudyExport {
 export function coveredText(task: Pick<ExportTask, 'output' | 'base'>, resolved: ResolvedAnchor): string {
   const text = resolved.side === 'base' ? (task.base ?? '') : task.output;
   return text.slice(resolved.start16, resolved.end16);
-}
-
-/** Code-point offsets ↔ text helpers for one text (cached per text by the caller). */
-export function textIndex(text: string): TextIndex {
-  return new TextIndex(text);
 }

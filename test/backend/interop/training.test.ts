@@ -261,7 +261,8 @@ describeWithDatasets('Saunders et al. helpfulness labels as training data', ['op
   // The released data has no rating and no reject reason. Today's review rules require both, so this
   // test gives every review rating 4 and every rejection the reason "other" (stand-ins that no column
   // counted here depends on); the test below, without them, needs the study settings
-  // `--rating off --reject-reason optional` (branch i-settings) and is enabled when they land.
+  // `--rating off --reject-reason optional` (branch i-settings) and is enabled when they land, with
+  // the study of labelsStudy() created with those settings.
   it('critique-labels has 5,507 rows, 1,776 of them accepted (JSON Lines and Parquet read by DuckDB)', async () => {
     const dbPath = await labelsStudy(true);
     const out = path.join(tempDir(), 'saunders');

@@ -105,6 +105,9 @@ function previewValue(value: unknown): unknown {
  * All or nothing: a file with any error imports nothing.
  */
 export async function importFromSource(db: WritableDb, file: string, options: SourceImportOptions): Promise<SourceImportReport> {
+  // SECURITY: a foreign file is untrusted input. Sources only parse it (nesting limits, strict
+  // UTF-8, no lone surrogates, bounded line and item sizes) into task objects; the importer, which
+  // validates every task like a line of a task package, is the only writer.
   const { source } = options;
   const label = options.label ?? file;
   const maxErrors = options.maxErrors ?? 50;

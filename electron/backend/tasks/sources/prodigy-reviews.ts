@@ -61,6 +61,8 @@ export function importProdigyReviews(
       if (warnings.length < maxErrors) warnings.push(`${label}:${where}: ${message}`);
     },
   };
+  // SECURITY: answers made outside Assay have no proof of origin; like review-record JSON Lines they are
+  // a researcher-side path, checked against the study's assignment by the results import.
   const study = requireStudy(db, options.study);
   const evaluators = (db.prepare('SELECT evaluator_id FROM study_evaluators WHERE study_id = $id ORDER BY position').all({ id: study.id }) as { evaluator_id: string }[]).map(
     (r) => r.evaluator_id,
