@@ -3,6 +3,7 @@ import { coldLoadSection } from './cold-load.js';
 import { durabilitySection } from './durability.js';
 import { heapSection } from './heap.js';
 import { importSection } from './import.js';
+import { interopSection } from './interop.js';
 import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
 import { recordUnderLoadSection } from './record-under-load.js';
@@ -16,6 +17,7 @@ export const sections: readonly BenchSection[] = [
   metricsSection,
   importSection,
   recordUnderLoadSection,
+  interopSection,
   nextItemSection,
   studiesSection,
 ];

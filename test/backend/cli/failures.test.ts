@@ -51,6 +51,10 @@ function argsFor(dir: string): Record<string, string[]> {
     'export flaws': study,
     'export matches': study,
     'export events': study,
+    'export labelstudio': study,
+    'export prodigy': study,
+    'export w3c': study,
+    'export training': [...study, '--kind', 'critique-labels', '--out', out('training')],
   };
 }
 

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { backupCommand } from './backup.js';
 import { demoCommand } from './demo.js';
 import { exportAnalysisCommands } from './export-analysis.js';
+import { exportLabelStudioCommand, exportProdigyCommand, exportTrainingCommand, exportW3cCommand } from './export-interop.js';
 import { exportReviewsCommand } from './export-reviews.js';
 import { exportTasksCommand } from './export-tasks.js';
 import { importCommand } from './import.js';
@@ -29,4 +30,8 @@ export const commands: readonly Command[] = [
   resultsImportCommand,
   metricsCommand,
   ...exportAnalysisCommands,
+  exportLabelStudioCommand,
+  exportProdigyCommand,
+  exportW3cCommand,
+  exportTrainingCommand,
 ];
