@@ -2,6 +2,7 @@ import type { BenchSection } from '../section.js';
 import { coldLoadSection } from './cold-load.js';
 import { durabilitySection } from './durability.js';
 import { heapSection } from './heap.js';
+import { coverageSection } from './coverage.js';
 import { importSection } from './import.js';
 import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
@@ -16,4 +17,5 @@ export const sections: readonly BenchSection[] = [
   importSection,
   nextItemSection,
   studiesSection,
+  coverageSection,
 ];
