@@ -1174,3 +1174,47 @@ function breakdowns(
   for (const list of Object.values(active)) list.sort((a, b) => a - b);
   return { by_severity: catchBy('severity'), by_category: catchBy('category'), by_evaluator, by_position, active_seconds: active };
 }
+
+/** Per-review counts for {@link upliftFromCounts}: one caught count per review and its cells. */
+export interface ReviewCounts {
+  readonly condition: Int32Array;
+  readonly evaluator: Int32Array;
+  readonly task: Int32Array;
+  readonly caught: Float64Array;
+  readonly evaluators: number;
+  readonly tasks: number;
+}
+
+/**
+ * The relative uplift in caught per review of condition `c` over `base`, with the population
+ * interval, straight from per-review counts: the same linearisation and variance as
+ * {@link computeMetrics}, without matching (for `assay study plan`'s many simulated studies).
+ */
+export function upliftFromCounts(counts: ReviewCounts, c: number, base: number, level = 0.95): { value: number | null; ci: readonly [number | null, number | null] } {
+  const N = counts.condition.length;
+  const reviewStats = new Float64Array(N * K);
+  for (let i = 0; i < N; i++) {
+    reviewStats[i * K + S_REVIEWS] = 1;
+    reviewStats[i * K + S_CAUGHT] = counts.caught[i]!;
+  }
+  const p = {
+    condition: counts.condition,
+    evaluator: counts.evaluator,
+    task: counts.task,
+    reviewStats,
+    evaluatorIds: { length: counts.evaluators },
+    taskIds: { length: counts.tasks },
+  } as unknown as Prepared;
+  const spec = RATIOS.caught_per_review!;
+  const a = ratioLin(p, c, spec);
+  const b = ratioLin(p, base, spec);
+  if (!(a.value > 0) || !(b.value > 0)) return { value: b.value > 0 ? a.value / b.value - 1 : null, ci: [null, null] };
+  const z = new Float64Array(N);
+  const w = new Float64Array(N);
+  for (let i = 0; i < N; i++) {
+    z[i] = a.z[i]! / a.value - b.z[i]! / b.value;
+    w[i] = a.w[i]! + b.w[i]!;
+  }
+  const interval = populationInterval(p, Math.log(a.value / b.value), z, w, 'log-ratio', level);
+  return { value: a.value / b.value - 1, ci: interval.ci };
+}

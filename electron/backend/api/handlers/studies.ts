@@ -1,17 +1,20 @@
 import { exportPack, importPack, listImportedPacks } from '../../studies/packs.js';
+import { checkDesign, planFromDb } from '../../studies/check.js';
 import { createStudy, getStudy, listStudies } from '../../studies/repository.js';
 import { exportResults, importResults } from '../../studies/results.js';
 import type { Handlers } from '../dispatch.js';
 import type { HandlerContext } from './context.js';
 
-type StudyOpName = 'studies:list' | 'studies:get' | 'studies:create' | 'packs:export' | 'packs:import' | 'packs:list' | 'results:export' | 'results:import';
+type StudyOpName = 'studies:list' | 'studies:get' | 'studies:create' | 'studies:check' | 'studies:plan' | 'packs:export' | 'packs:import' | 'packs:list' | 'results:export' | 'results:import';
 
 /** Handlers of `studies:*`, `packs:*` and `results:*`. */
 export function studyHandlers({ db }: HandlerContext): Pick<Handlers, StudyOpName> {
   return {
     'studies:list': () => listStudies(db),
     'studies:get': ({ name }) => getStudy(db, name),
-    'studies:create': (spec) => createStudy(db, spec),
+    'studies:create': ({ force, ...spec }) => createStudy(db, spec, Date.now(), { force: force === true }),
+    'studies:check': ({ conditions, evaluators, overlap, tasks }) => checkDesign(db, { conditions, evaluators, overlap }, tasks),
+    'studies:plan': (input) => { const p = planFromDb(db, input); return { ...p, conditions: [...p.conditions], designs: [...p.designs] }; },
     'packs:export': ({ study, evaluator }) => {
       const r = exportPack(db, study, evaluator);
       return { fileName: r.fileName, content: r.content };
