@@ -6,9 +6,10 @@
 import { computeMetrics, type CiMethod, type Figure, type StudyMetrics } from '../../shared/metrics/compute.js';
 import { metricTaskFromInput } from '../../shared/metrics/from-task.js';
 import { seededRandom, type Random } from '../../shared/metrics/prng.js';
-import { outcomeReview, simTruth, simulatedTasks, simulateOutcomes, solveLogit, type SimModel } from '../../shared/metrics/simulate.js';
+import { outcomeReview, simTruth, simulatedTasks, simulateOutcomes, solveLogit, type SimModel, type SimOutcome } from '../../shared/metrics/simulate.js';
 import type { StudyData } from '../../shared/metrics/types.js';
-import { assignStudy } from '../../shared/study/assign.js';
+import { assignStudy, type Assignment } from '../../shared/study/assign.js';
+import type { TaskInput } from '../../shared/task-format.js';
 import type { BenchFigure, BenchSection } from '../section.js';
 
 /** One setting of the coverage table. */
@@ -36,8 +37,23 @@ export function settingModel(s: CoverageSetting): SimModel {
   };
 }
 
+/** One simulated study: the task packages, the assignment, what the evaluators did, and the engine's input. */
+export interface SimulatedStudy {
+  readonly packages: readonly TaskInput[];
+  readonly evaluators: readonly string[];
+  readonly assignments: readonly Assignment[];
+  readonly outcomes: readonly SimOutcome[];
+  readonly assisted: ReadonlyMap<string, boolean>;
+  readonly data: StudyData;
+}
+
 /** One simulated study as the engine's input. */
 export function simulateStudy(s: CoverageSetting, random: Random, seed: number): StudyData {
+  return simulateStudyFull(s, random, seed).data;
+}
+
+/** One simulated study with everything needed to replay it through the real import path. */
+export function simulateStudyFull(s: CoverageSetting, random: Random, seed: number): SimulatedStudy {
   const model = settingModel(s);
   const packages = simulatedTasks(s.tasks, random);
   const evaluators = Array.from({ length: s.evaluators }, (_v, i) => `ev${String(i + 1).padStart(2, '0')}`);
@@ -46,13 +62,14 @@ export function simulateStudy(s: CoverageSetting, random: Random, seed: number):
   const outcomes = simulateOutcomes(model, assignments, flaws, random);
   const byId = new Map(packages.map((t) => [t.id, t]));
   const assisted = new Map(model.conditions.map((c) => [c.name, c.assisted]));
-  return {
+  const data: StudyData = {
     study: 'coverage',
     conditions: s.conditions.map((name, i) => ({ name, policy: i === 0 ? 'none' : 'all' })),
     tasks: packages.map(metricTaskFromInput),
     reviews: outcomes.map((o, i) => outcomeReview(o, byId.get(o.task)!, assisted.get(o.condition)!, `r${i}`)),
     adjudications: [],
   };
+  return { packages, evaluators, assignments, outcomes, assisted, data };
 }
 
 /** The figures the table checks, with their truth in a setting. */

@@ -206,7 +206,9 @@ const S_RATING_OBS = 15;
 const S_RATING_S1 = 16;
 const S_RATING_S2 = 17;
 const S_ACTIVE_N = 18;
-const K = 19;
+/** Flaws that can be caught automatically or are adjudicated: catch figures resting on none are undefined. */
+const S_COUNTABLE = 19;
+const K = 20;
 
 /** Per-condition figures, in this order in the bootstrap buffers (address them by name through FI). */
 const FIGURES = [
@@ -406,6 +408,7 @@ function prepare(data: StudyData, tasks: Map<string, MetricTask>, matchings: Map
       if (ruled.has(f.id)) flawsAdjudicated[i]!++;
       if (auto || ruled.has(f.id)) flawsCountable[i]!++;
     }
+    rs[o + S_COUNTABLE] = flawsCountable[i]!;
     const key = `${c}\u0000${t}`;
     const list = groups.get(key);
     if (list) list.push(i);
@@ -511,6 +514,11 @@ function figuresFromSums(s: Float64Array, out: Float64Array, o: number): void {
   for (const name of FIGURES) {
     const spec = RATIOS[name];
     if (spec) out[o + FI[name]] = div(s[spec.num]!, s[spec.den]!);
+  }
+  if (s[S_COUNTABLE] === 0) {
+    // nothing could be caught: the catch figures rest on nothing (not 0)
+    out[o + FI.caught_per_review] = NaN;
+    out[o + FI.catch_rate] = NaN;
   }
   const vs1 = s[S_VERDICT_S1]!;
   out[o + FI.verdict_alpha] = alphaFromSums({ n: s[S_VERDICT_N]!, observed: s[S_VERDICT_OBS]!, s1: vs1, s2: vs1 }, 'nominal') ?? NaN;
