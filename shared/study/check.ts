@@ -39,6 +39,11 @@ export const StudyCheckSchema = z.object({
   hazards: z.array(HazardSchema),
   tasks: z.number().int().nonnegative(),
   flaws: z.number().int().nonnegative(),
+  /** The design's simulated power to detect a relative uplift in caught per review (null when it cannot be simulated). */
+  estimate: z
+    .object({ uplift: z.number(), power: z.number(), mean_ci_width: z.number().nullable(), replicates: z.number().int(), evaluator_sd: z.number() })
+    .nullable()
+    .optional(),
 });
 /** The result of a check. */
 export type StudyCheck = z.infer<typeof StudyCheckSchema>;
@@ -232,18 +237,28 @@ export function checkText(check: StudyCheck): string {
  * warning below the power wanted. Null when the design cannot be simulated (no baseline, no flaws).
  */
 export function powerHazard(design: CheckDesign, flawCounts: readonly number[], uplift = 0.5, replicates = 100): Hazard | null {
+  return designPower(design, flawCounts, uplift, replicates).hazard;
+}
+
+/** The design's simulated power (see {@link powerHazard}) and the hazard when it is too low. */
+export function designPower(design: CheckDesign, flawCounts: readonly number[], uplift = 0.5, replicates = 100): { estimate: StudyCheck['estimate']; hazard: Hazard | null } {
   const base = design.conditions.findIndex((x) => x.policy === 'none');
   const assisted = design.conditions.findIndex((x, i) => i !== base && x.policy !== 'none');
-  if (base < 0 || assisted < 0 || flawCounts.every((k) => k === 0) || design.overlap > design.evaluators) return null;
+  if (base < 0 || assisted < 0 || flawCounts.every((k) => k === 0) || design.overlap > design.evaluators || design.evaluators < 1) return { estimate: null, hazard: null };
   const a = { ...defaultPlanAssumptions, uplift, replicates };
   const d = simulateDesign(flawCounts, design.conditions, { tasks: flawCounts.length, evaluators: design.evaluators, overlap: design.overlap }, a, seededRandom(a.seed));
-  if (d.power >= a.power) return null;
+  const estimate = { uplift, power: d.power, mean_ci_width: d.mean_ci_width, replicates, evaluator_sd: a.evaluatorSd };
+  if (d.power >= a.power) return { estimate, hazard: null };
+  return { estimate, hazard: tooSmall(design, d, a, uplift, base, assisted) };
+}
+
+function tooSmall(design: CheckDesign, d: { power: number; mean_ci_width: number | null }, a: typeof defaultPlanAssumptions, uplift: number, base: number, assisted: number): Hazard {
   return {
     code: 'too-small',
     severity: 'warning',
     condition: design.conditions[assisted]!.name,
     count: Math.round(d.power * 100),
-    message: `This design has about ${Math.round(d.power * 100)}% power to detect a ${Math.round(uplift * 100)}% uplift in caught flaws per review (${design.conditions[assisted]!.name} over ${design.conditions[base]!.name}; simulated with evaluator SD ${a.evaluatorSd}, ${Math.round(a.baselineCatchRate * 100)}% caught unassisted); the expected 95% interval spans ${d.mean_ci_width === null ? '—' : `${Math.round(d.mean_ci_width * 100)} points`}.`,
+    message: `This design has about ${Math.round(d.power * 100)}% power to detect a ${Math.round(uplift * 100)}% uplift in caught flaws per review (${design.conditions[assisted]!.name} over ${design.conditions[base]!.name}; simulated with evaluator SD ${a.evaluatorSd}, ${Math.round(a.baselineCatchRate * 100)}% caught unassisted); ${d.mean_ci_width === null ? 'with so few reviews the metrics give no interval at all' : `the expected 95% interval spans ${Math.round(d.mean_ci_width * 100)} points`}.`,
     action: 'Run assay study plan to see how many evaluators and tasks reach 80% power.',
   };
 }

@@ -1,6 +1,6 @@
 import { PlanInputError, planStudy, type StudyPlan } from '../../../shared/metrics/plan.js';
 import { AppError } from '../../../shared/result.js';
-import { checkStudy, powerHazard, StudyCheckSchema, type CheckDesign, type CheckTask, type StudyCheck } from '../../../shared/study/check.js';
+import { checkStudy, designPower, StudyCheckSchema, type CheckDesign, type CheckTask, type StudyCheck } from '../../../shared/study/check.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { requireStudy, studyConditions } from './repository.js';
 
@@ -44,8 +44,8 @@ export function loadCheckTasks(db: AnyDb, ids?: readonly string[]): CheckTask[] 
 export function checkDesign(db: AnyDb, design: CheckDesign, taskIds?: readonly string[]): StudyCheck {
   const tasks = loadCheckTasks(db, taskIds);
   const check = checkStudy(design, tasks);
-  const power = powerHazard(design, tasks.map((t) => t.flaws.length));
-  return power ? { ...check, hazards: [...check.hazards, power] } : check;
+  const { estimate, hazard } = designPower(design, tasks.map((t) => t.flaws.length));
+  return { ...check, hazards: hazard ? [...check.hazards, hazard] : check.hazards, estimate };
 }
 
 /** The check of an existing study, recomputed on its tasks, evaluators and overlap. */
