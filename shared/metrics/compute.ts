@@ -1,4 +1,4 @@
-import { addAlphaUnit, alphaFromSums, emptyAlphaSums } from './krippendorff.js';
+import { alphaFromSums } from './krippendorff.js';
 import { matchReview, type ReviewMatching } from './matching.js';
 import { MIN_REVIEWS, POPULATION_METHOD, tQuantile, twoWayVariance, type Linearised } from './population.js';
 import { seededRandom } from './prng.js';
@@ -568,7 +568,6 @@ function evaluate(p: Prepared, w: Float64Array, sums: Float64Array, out: Float64
   }
 }
 
-const nullable = (x: number): number | null => (Number.isNaN(x) ? null : x);
 
 function percentileCi(samples: Float64Array, count: number, level: number): { ci: readonly [number | null, number | null]; defined: number } {
   const kept: number[] = [];
