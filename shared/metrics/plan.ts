@@ -116,6 +116,9 @@ export function simulateDesign(
 
 const EVALUATOR_STEPS = [3, 4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64];
 
+/** Most reviews (tasks × overlap) one simulated study may have: keeps a plan within seconds. */
+export const MAX_PLAN_REVIEWS = 20_000;
+
 /**
  * Plans a study over tasks with the given flaw counts: for all the tasks (and a half and a
  * quarter of them, when that leaves at least 20), the fewest evaluators from 3–64 whose simulated
@@ -134,6 +137,12 @@ export function planStudy(
   if (flawCounts.length === 0) throw new PlanInputError('no tasks to plan over: import tasks first, or give --tasks FILE');
   if (flawCounts.every((k) => k === 0)) throw new PlanInputError('no task has ground-truth flaws: caught per review is 0 whatever the design; add planted flaws');
   if (overlap < 1) throw new PlanInputError(`--overlap: expected a whole number ≥ 1, not ${overlap}`);
+  // SECURITY: the plan runs in the back end (also for browser mode's API): bound its work.
+  if (flawCounts.length * overlap > MAX_PLAN_REVIEWS) {
+    throw new PlanInputError(
+      `a plan simulates at most ${MAX_PLAN_REVIEWS.toLocaleString('en')} reviews per study (tasks × overlap); these ${flawCounts.length} tasks × overlap ${overlap} are more: give --tasks FILE with a representative subset`,
+    );
+  }
   const random = seededRandom(a.seed);
   const T = flawCounts.length;
   const taskCounts = [...new Set([T, Math.round(T / 2), Math.round(T / 4)])].filter((n) => n === T || n >= 20);

@@ -1,7 +1,7 @@
 // `assay study check`, the checks of `study create` and of the New study screen: every hazard of a
 // design over its tasks, with a count and what to do. Pure; the back end feeds the tasks.
 import { z } from 'zod';
-import { defaultPlanAssumptions, simulateDesign } from '../metrics/plan.js';
+import { defaultPlanAssumptions, MAX_PLAN_REVIEWS, simulateDesign } from '../metrics/plan.js';
 import { seededRandom } from '../metrics/prng.js';
 import { parsePolicy, selectShownCritiques, type CritiquePolicy } from '../policy.js';
 
@@ -244,7 +244,10 @@ export function powerHazard(design: CheckDesign, flawCounts: readonly number[], 
 export function designPower(design: CheckDesign, flawCounts: readonly number[], uplift = 0.5, replicates = 100): { estimate: StudyCheck['estimate']; hazard: Hazard | null } {
   const base = design.conditions.findIndex((x) => x.policy === 'none');
   const assisted = design.conditions.findIndex((x, i) => i !== base && x.policy !== 'none');
-  if (base < 0 || assisted < 0 || flawCounts.every((k) => k === 0) || design.overlap > design.evaluators || design.evaluators < 1) return { estimate: null, hazard: null };
+  // SECURITY: the check runs on every edit of the New study form: bound the simulation's work.
+  if (base < 0 || assisted < 0 || flawCounts.every((k) => k === 0) || design.overlap > design.evaluators || design.evaluators < 1 || flawCounts.length * design.overlap > MAX_PLAN_REVIEWS) {
+    return { estimate: null, hazard: null };
+  }
   const a = { ...defaultPlanAssumptions, uplift, replicates };
   const d = simulateDesign(flawCounts, design.conditions, { tasks: flawCounts.length, evaluators: design.evaluators, overlap: design.overlap }, a, seededRandom(a.seed));
   const estimate = { uplift, power: d.power, mean_ci_width: d.mean_ci_width, replicates, evaluator_sd: a.evaluatorSd };

@@ -40,5 +40,7 @@ describe('study plan', () => {
     expect(() => planStudy([0, 0], conditions, { uplift: 0.5 })).toThrow(PlanInputError);
     expect(() => planStudy([1], conditions, { uplift: 4 })).toThrow(/--uplift: 4 over a catch rate of 0.27 would exceed 100%/);
     expect(() => planStudy([1], conditions, { uplift: -1 })).toThrow(/--uplift/);
+    // bounded work (the plan also runs behind browser mode's API)
+    expect(() => planStudy(Array(15_000).fill(1), conditions, { uplift: 0.5 })).toThrow(/at most 20,000 reviews per study \(tasks × overlap\); these 15000 tasks × overlap 2/);
   });
 });

@@ -143,6 +143,9 @@ export const studyShowCommand: Command = {
       `Study ${study.name}  seed ${study.seed}  overlap ${study.overlap}${study.timeLimitSeconds ? `  time limit ${study.timeLimitSeconds} s` : ''}`,
       `Conditions: ${study.conditions.map((c) => `${c.name} (${c.policy})`).join(', ')}`,
       `Tasks: ${study.tasks.length}`,
+      study.check
+        ? `Check at creation: ${study.check.check.hazards.length} hazard(s)${study.check.forced ? ', created with --force despite an error' : ''} (assay study check ${study.name})`
+        : 'Check at creation: none stored (created before study checks existed)',
       'Evaluator\tdone/total\t' + study.conditions.map((c) => c.name).join('\t'),
       ...study.evaluators.map((e) => {
         const mine = study.assignments.filter((a) => a.evaluator === e.id);

@@ -47,8 +47,11 @@ function ConditionCard({ name, c, m }: { name: string; c: ConditionMetrics; m: S
     <section className="metric-card" aria-label={`Condition ${name}`}>
       <header>
         <h2>{name}</h2>
-        <span className="muted small">
-          {c.policy} · {c.reviews} reviews
+        <span className="muted small" title="What the figures rest on (hover a figure for its own basis)">
+          {c.policy} · {c.reviews} reviews · {c.reported_per_review.basis.evaluators} evaluators
+          {c.catch_rate.basis.flaws !== undefined && c.catch_rate.basis.flaws > 0
+            ? ` · ${c.catch_rate.basis.flaws} flaws: ${c.catch_rate.basis.flaws_auto_matchable} auto-matchable, ${c.catch_rate.basis.flaws_adjudicated} adjudicated`
+            : ''}
         </span>
         {name === m.baseline && <span className="badge">baseline</span>}
       </header>
