@@ -1195,7 +1195,8 @@ export interface ReviewCounts {
 /**
  * The relative uplift in caught per review of condition `c` over `base`, with the population
  * interval, straight from per-review counts: the same linearisation and variance as
- * {@link computeMetrics}, without matching (for `assay study plan`'s many simulated studies).
+ * {@link computeMetrics} (no interval with fewer than {@link MIN_REVIEWS} reviews in an arm),
+ * without matching (for `assay study plan`'s many simulated studies).
  */
 export function upliftFromCounts(counts: ReviewCounts, c: number, base: number, level = 0.95): { value: number | null; ci: readonly [number | null, number | null] } {
   const N = counts.condition.length;
@@ -1216,6 +1217,14 @@ export function upliftFromCounts(counts: ReviewCounts, c: number, base: number, 
   const a = ratioLin(p, c, spec);
   const b = ratioLin(p, base, spec);
   if (!(a.value > 0) || !(b.value > 0)) return { value: b.value > 0 ? a.value / b.value - 1 : null, ci: [null, null] };
+  // the metrics give no interval on fewer than MIN_REVIEWS reviews in an arm: nor does the plan
+  let nA = 0;
+  let nB = 0;
+  for (let i = 0; i < N; i++) {
+    if (counts.condition[i] === c) nA++;
+    else if (counts.condition[i] === base) nB++;
+  }
+  if (nA < MIN_REVIEWS || nB < MIN_REVIEWS) return { value: a.value / b.value - 1, ci: [null, null] };
   const z = new Float64Array(N);
   const w = new Float64Array(N);
   for (let i = 0; i < N; i++) {

@@ -6,6 +6,7 @@ const DesignSchema = z.object({
   overlap: z.number().int(),
   power: z.number(),
   mean_ci_width: z.number().nullable(),
+  median_ci_width: z.number().nullable(),
   replicates: z.number().int(),
 });
 

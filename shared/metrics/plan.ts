@@ -33,8 +33,10 @@ export interface PlanDesign {
   readonly overlap: number;
   /** Share of simulated studies whose 95% interval of the uplift lay above 0. */
   readonly power: number;
-  /** Mean width (hi − lo) of the uplift's interval, as a relative change. */
+  /** Mean width (hi − lo) of the uplift's interval, as a relative change; a few very wide intervals can dominate it. */
   readonly mean_ci_width: number | null;
+  /** Median width of the uplift's interval (the typical study's), as a relative change. */
+  readonly median_ci_width: number | null;
   readonly replicates: number;
 }
 
@@ -95,8 +97,7 @@ export function simulateDesign(
   const u = new Float64Array(design.evaluators);
   const v = new Float64Array(design.tasks);
   let detected = 0;
-  let width = 0;
-  let widths = 0;
+  const widths: number[] = [];
   for (let r = 0; r < a.replicates; r++) {
     for (let e = 0; e < u.length; e++) u[e] = a.evaluatorSd * normal(random);
     for (let t = 0; t < v.length; t++) v[t] = a.taskSd * normal(random);
@@ -107,11 +108,18 @@ export function simulateDesign(
     const res = upliftFromCounts({ condition, evaluator, task, caught, evaluators: design.evaluators, tasks: design.tasks }, target, base);
     if (res.ci[0] !== null && res.ci[1] !== null) {
       if (res.ci[0] > 0) detected++;
-      width += res.ci[1] - res.ci[0];
-      widths++;
+      widths.push(res.ci[1] - res.ci[0]);
     }
   }
-  return { ...design, power: detected / a.replicates, mean_ci_width: widths ? width / widths : null, replicates: a.replicates };
+  widths.sort((x, y) => x - y);
+  const mid = widths.length >> 1;
+  return {
+    ...design,
+    power: detected / a.replicates,
+    mean_ci_width: widths.length ? widths.reduce((s, x) => s + x, 0) / widths.length : null,
+    median_ci_width: widths.length ? (widths.length % 2 ? widths[mid]! : (widths[mid - 1]! + widths[mid]!) / 2) : null,
+    replicates: a.replicates,
+  };
 }
 
 const EVALUATOR_STEPS = [3, 4, 6, 8, 10, 12, 16, 20, 24, 32, 48, 64];

@@ -41,7 +41,15 @@ export const StudyCheckSchema = z.object({
   flaws: z.number().int().nonnegative(),
   /** The design's simulated power to detect a relative uplift in caught per review (null when it cannot be simulated). */
   estimate: z
-    .object({ uplift: z.number(), power: z.number(), mean_ci_width: z.number().nullable(), replicates: z.number().int(), evaluator_sd: z.number() })
+    .object({
+      uplift: z.number(),
+      power: z.number(),
+      mean_ci_width: z.number().nullable(),
+      /** The typical study's interval width (absent in checks stored before it existed). */
+      median_ci_width: z.number().nullable().optional(),
+      replicates: z.number().int(),
+      evaluator_sd: z.number(),
+    })
     .nullable()
     .optional(),
 });
@@ -250,18 +258,18 @@ export function designPower(design: CheckDesign, flawCounts: readonly number[], 
   }
   const a = { ...defaultPlanAssumptions, uplift, replicates };
   const d = simulateDesign(flawCounts, design.conditions, { tasks: flawCounts.length, evaluators: design.evaluators, overlap: design.overlap }, a, seededRandom(a.seed));
-  const estimate = { uplift, power: d.power, mean_ci_width: d.mean_ci_width, replicates, evaluator_sd: a.evaluatorSd };
+  const estimate = { uplift, power: d.power, mean_ci_width: d.mean_ci_width, median_ci_width: d.median_ci_width, replicates, evaluator_sd: a.evaluatorSd };
   if (d.power >= a.power) return { estimate, hazard: null };
   return { estimate, hazard: tooSmall(design, d, a, uplift, base, assisted) };
 }
 
-function tooSmall(design: CheckDesign, d: { power: number; mean_ci_width: number | null }, a: typeof defaultPlanAssumptions, uplift: number, base: number, assisted: number): Hazard {
+function tooSmall(design: CheckDesign, d: { power: number; median_ci_width: number | null }, a: typeof defaultPlanAssumptions, uplift: number, base: number, assisted: number): Hazard {
   return {
     code: 'too-small',
     severity: 'warning',
     condition: design.conditions[assisted]!.name,
     count: Math.round(d.power * 100),
-    message: `This design has about ${Math.round(d.power * 100)}% power to detect a ${Math.round(uplift * 100)}% uplift in caught flaws per review (${design.conditions[assisted]!.name} over ${design.conditions[base]!.name}; simulated with evaluator SD ${a.evaluatorSd}, ${Math.round(a.baselineCatchRate * 100)}% caught unassisted); ${d.mean_ci_width === null ? 'with so few reviews the metrics give no interval at all' : `the expected 95% interval spans ${Math.round(d.mean_ci_width * 100)} points`}.`,
+    message: `This design has about ${Math.round(d.power * 100)}% power to detect a ${Math.round(uplift * 100)}% uplift in caught flaws per review (${design.conditions[assisted]!.name} over ${design.conditions[base]!.name}; simulated with evaluator SD ${a.evaluatorSd}, ${Math.round(a.baselineCatchRate * 100)}% caught unassisted); ${d.median_ci_width === null ? 'with so few reviews the metrics give no interval at all' : `a typical 95% interval spans ${Math.round(d.median_ci_width * 100)} points`}.`,
     action: 'Run assay study plan to see how many evaluators and tasks reach 80% power.',
   };
 }

@@ -72,7 +72,7 @@ describe('assay study create / check / plan', () => {
     expect(plan.designs[0]).toMatchObject({ tasks: 8, evaluators: 3 });
     const text = await captureCli(['study', 'plan', '--conditions', 'u:none,a:all', '--uplift', '0.5', '--evaluator-sd', '0', '--db', db]);
     expect(text.out).toMatch(/Plan: detect a 50% uplift in caught flaws per review with 80% power/);
-    expect(text.out).toMatch(/tasks\tevaluators\toverlap\tpower\tmean 95% CI width/);
+    expect(text.out).toMatch(/tasks\tevaluators\toverlap\tpower\tmedian 95% CI width/);
     const bad = await captureCli(['study', 'plan', '--conditions', 'u:none,a:all', '--uplift', 'lots', '--db', db]);
     expect(bad.code).toBe(2);
     expect(bad.err).toMatch(/--uplift: expected a number from 0.01 to 10, not "lots"/);

@@ -35,6 +35,17 @@ describe('study plan', () => {
     for (const d of sameTasks) if (d.evaluators < p.recommended!.evaluators) expect(d.power).toBeLessThan(0.8);
   });
 
+  it('gives no interval where the metrics would give none (fewer than 10 reviews in an arm), and reports the typical width', () => {
+    const a = { ...defaultPlanAssumptions, replicates: 50 };
+    // 4 tasks × overlap 2: 4 reviews per arm; computeMetrics says "only 4 reviews: an interval needs at least 10"
+    const tiny = simulateDesign([2, 3, 1, 2], conditions, { tasks: 4, evaluators: 4, overlap: 2 }, a, seededRandom(5));
+    expect(tiny).toMatchObject({ power: 0, mean_ci_width: null, median_ci_width: null });
+    const small = simulateDesign(Array(12).fill(2), conditions, { tasks: 12, evaluators: 4, overlap: 2 }, a, seededRandom(5));
+    expect(small.median_ci_width).not.toBeNull();
+    // a few very wide intervals pull the mean up; the median is the typical study's
+    expect(small.median_ci_width!).toBeLessThanOrEqual(small.mean_ci_width!);
+  });
+
   it('refuses what cannot be simulated, naming the option', () => {
     expect(() => planStudy([1, 2], [{ name: 'a', policy: 'all' }, { name: 'b', policy: 'top-2' }], { uplift: 0.5 })).toThrow(/needs an unassisted condition/);
     expect(() => planStudy([0, 0], conditions, { uplift: 0.5 })).toThrow(PlanInputError);

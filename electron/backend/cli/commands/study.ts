@@ -222,11 +222,11 @@ export const studyPlanCommand: Command = {
       `Plan: detect a ${Math.round(a.uplift * 100)}% uplift in caught flaws per review with ${Math.round(a.power * 100)}% power (95% population interval above 0).`,
       `Assumed: ${Math.round(a.baselineCatchRate * 100)}% of flaws caught unassisted, evaluator skill SD ${a.evaluatorSd} and task difficulty SD ${a.taskSd} (logit scale); ${a.replicates} simulated studies per design.`,
       '',
-      'tasks\tevaluators\toverlap\tpower\tmean 95% CI width',
-      ...plan.designs.map((d) => `${d.tasks}\t${d.evaluators}\t${d.overlap}\t${Math.round(d.power * 100)}%\t${d.mean_ci_width === null ? '—' : `${Math.round(d.mean_ci_width * 100)} points`}`),
+      'tasks\tevaluators\toverlap\tpower\tmedian 95% CI width',
+      ...plan.designs.map((d) => `${d.tasks}\t${d.evaluators}\t${d.overlap}\t${Math.round(d.power * 100)}%\t${d.median_ci_width === null ? '—' : `${Math.round(d.median_ci_width * 100)} points`}`),
       '',
       plan.recommended
-        ? `Recommended: ${plan.recommended.evaluators} evaluators over ${plan.recommended.tasks} tasks (overlap ${plan.recommended.overlap}): ${Math.round(plan.recommended.power * 100)}% power, intervals about ${Math.round((plan.recommended.mean_ci_width ?? 0) * 100)} points wide.`
+        ? `Recommended: ${plan.recommended.evaluators} evaluators over ${plan.recommended.tasks} tasks (overlap ${plan.recommended.overlap}): ${Math.round(plan.recommended.power * 100)}% power, intervals typically ${Math.round((plan.recommended.median_ci_width ?? 0) * 100)} points wide.`
         : `No design reached the power wanted. ${plan.note ?? ''}`,
     ];
     io.stdout(`${lines.join('\n')}\n`);

@@ -2,6 +2,7 @@ import { cloneElement, useEffect, useState } from 'react';
 import type { OpOutput } from '../../../../shared/contract/index.js';
 import { call } from '../../api/client.js';
 import { navigate } from '../../router.js';
+import { estimateText, HazardList } from './hazards.js';
 
 type PolicyKind = 'none' | 'all' | 'top' | 'valid-only';
 
@@ -57,25 +58,9 @@ function CheckPanel({ check, pending, error }: { readonly check: Check | null; r
       {check && (
         <>
           <p className="study-estimate" role="status">
-            {e
-              ? `Power to detect a ${Math.round(e.uplift * 100)}% uplift in caught flaws per review: about ${Math.round(e.power * 100)}% (${e.mean_ci_width === null ? 'with so few reviews the metrics give no interval' : `95% intervals about ${Math.round(e.mean_ci_width * 100)} points wide`}; ${e.replicates} simulated studies, evaluator SD ${e.evaluator_sd}).`
-              : 'No power estimate: the design needs an unassisted condition, an assisted one and tasks with planted flaws.'}
+            {estimateText(e)}
           </p>
-          {check.hazards.length === 0 ? (
-            <p className="muted">No hazards found in {check.tasks} tasks.</p>
-          ) : (
-            <ul className="hazards">
-              {check.hazards.map((h, i) => (
-                <li key={i} className={h.severity === 'error' ? 'hazard error' : 'hazard'}>
-                  <span className="hazard-head">
-                    <span className="badge">{h.severity === 'error' ? 'refused' : 'warning'}</span> <code>{h.code}</code> <span className="muted small">count {h.count}</span>
-                  </span>
-                  <span className="hazard-message">{h.message}</span>
-                  <span className="hazard-action muted small">What to do: {h.action}</span>
-                </li>
-              ))}
-            </ul>
-          )}
+          {check.hazards.length === 0 ? <p className="muted">No hazards found in {check.tasks} tasks.</p> : <HazardList hazards={check.hazards} />}
         </>
       )}
     </section>
