@@ -364,6 +364,7 @@ function prepare(data: StudyData, tasks: Map<string, MetricTask>, matchings: Map
   const flawsAdjudicated = new Int32Array(N);
   const flawsCountable = new Int32Array(N);
   const groups = new Map<string, number[]>(); // condition × task → review indices
+  const validOf = new Map<string, Map<string, boolean | null>>(); // per task, built once
 
   reviews.forEach((r, i) => {
     const c = cIndex.get(r.condition)!;
@@ -372,7 +373,11 @@ function prepare(data: StudyData, tasks: Map<string, MetricTask>, matchings: Map
     task[i] = t;
     evaluator[i] = eIndex.get(r.evaluator)!;
     const taskRow = tasks.get(r.task)!;
-    const valid = new Map(taskRow.critiques.map((x) => [x.id, x.valid]));
+    let valid = validOf.get(r.task);
+    if (!valid) {
+      valid = new Map(taskRow.critiques.map((x) => [x.id, x.valid]));
+      validOf.set(r.task, valid);
+    }
     const accepted = new Set(r.decisions.filter((d) => d.verdict === 'accept').map((d) => d.critique));
     const m = matchings.get(r.id)!;
     const o = i * K;
@@ -653,6 +658,25 @@ function scopeOf(p: Prepared, member: (i: number) => boolean): Scope {
     countable += p.flawsCountable[i]!;
   }
   return { reviews, evaluators: ev.size, tasks: tk.size, flaws, auto, adjudicated, countable };
+}
+
+/** {@link scopeOf} for an explicit list of review indices (no pass over every review). */
+function scopeOfList(p: Prepared, list: readonly number[]): Scope {
+  const ev = new Set<number>();
+  const tk = new Set<number>();
+  let flaws = 0;
+  let auto = 0;
+  let adjudicated = 0;
+  let countable = 0;
+  for (const i of list) {
+    ev.add(p.evaluator[i]!);
+    tk.add(p.task[i]!);
+    flaws += p.reviewStats[i * K + S_FLAWS]!;
+    auto += p.flawsAuto[i]!;
+    adjudicated += p.flawsAdjudicated[i]!;
+    countable += p.flawsCountable[i]!;
+  }
+  return { reviews: list.length, evaluators: ev.size, tasks: tk.size, flaws, auto, adjudicated, countable };
 }
 
 function linearised(p: Prepared, z: Float64Array, w: Float64Array): Linearised {
@@ -1086,25 +1110,19 @@ function breakdowns(
     else cells.set(key, [i]);
   }
   const bIndex = baseline === null ? -1 : p.conditionNames.indexOf(baseline);
+  // Compact arrays over the cell's own reviews (not all N): a study has evaluators × conditions cells.
   const mean = (list: readonly number[], k: number): { value: number; z: Float64Array; w: Float64Array } => {
     let y = 0;
     for (const i of list) y += p.reviewStats[i * K + k]!;
     const value = y / list.length;
-    const z = new Float64Array(N);
-    const w = new Float64Array(N);
-    for (const i of list) {
-      z[i] = (p.reviewStats[i * K + k]! - value) / list.length;
-      w[i] = 1 / list.length;
-    }
+    const z = new Float64Array(list.length);
+    const w = new Float64Array(list.length).fill(1 / list.length);
+    list.forEach((i, j) => {
+      z[j] = (p.reviewStats[i * K + k]! - value) / list.length;
+    });
     return { value, z, w };
   };
-  const mark = new Uint8Array(N);
-  const scope = (list: readonly number[]): Scope => {
-    for (const i of list) mark[i] = 1;
-    const s = scopeOf(p, (i) => mark[i] === 1);
-    for (const i of list) mark[i] = 0;
-    return s;
-  };
+  const scope = (list: readonly number[]): Scope => scopeOfList(p, list);
   const by_evaluator: EvaluatorRow[] = [];
   for (const [key, list] of cells) {
     const [e, c] = key.split('\u0000').map(Number) as [number, number];
@@ -1133,12 +1151,16 @@ function breakdowns(
       const fewBoth = tooFew(s, minReviews) ?? tooFew(sb, minReviews, 'baseline');
       if (fewBoth !== null) return { value, ci: [null, null], reason: fewBoth, basis: basisOf(both, catches, null, null) };
       if (!(a.value > 0)) return { value, ci: [null, null], reason: 'the estimate is 0: no interval for a relative change', basis: basisOf(both, catches, null, null) };
-      const z = new Float64Array(N);
-      const ww = new Float64Array(N);
-      for (let i = 0; i < N; i++) {
-        z[i] = a.z[i]! / a.value - b.z[i]! / b.value;
-        ww[i] = a.w[i]! + b.w[i]!;
-      }
+      const z = new Float64Array(a.z.length + b.z.length);
+      const ww = new Float64Array(z.length);
+      a.z.forEach((x, j) => {
+        z[j] = x / a.value;
+        ww[j] = a.w[j]!;
+      });
+      b.z.forEach((x, j) => {
+        z[a.z.length + j] = -x / b.value;
+        ww[a.z.length + j] = b.w[j]!;
+      });
       const interval = reviewInterval(Math.log(a.value / b.value), z, ww, 'log-ratio', level);
       return { value, ci: interval.ci, reason: interval.reason, basis: basisOf(both, catches, null, interval.df) };
     };
