@@ -511,7 +511,7 @@ export function weightedMedian(seconds: Float64Array, task: Int32Array, w: Float
 }
 
 /** Resamples evaluated together: each pass over a stat row serves this many weight vectors. */
-const LANES = 4;
+const LANES = 8;
 
 /** The value of every figure from one set of sums (`s` is one lane's K sums); NaN = null. */
 function figuresFromSums(s: Float64Array, out: Float64Array, o: number): void {
@@ -538,30 +538,40 @@ function evaluate(p: Prepared, w: Float64Array, sums: Float64Array, out: Float64
   const C = p.conditionNames.length;
   const T = p.taskIds.length;
   const { stats } = p;
-  const w1 = T;
-  const w2 = 2 * T;
-  const w3 = 3 * T;
+  const [o1, o2, o3, o4, o5, o6, o7] = [T, 2 * T, 3 * T, 4 * T, 5 * T, 6 * T, 7 * T];
   for (let c = 0; c < C; c++) {
     sums.fill(0);
-    // stats are [condition][stat][task]: each sum is a dot product with a weight vector
+    // stats are [condition][stat][task]: each sum is a dot product with a weight vector; the row
+    // is read once for all LANES (= 8) vectors
     for (const k of p.nonzero[c]!) {
       const row = (c * K + k) * T;
       let a0 = 0;
       let a1 = 0;
       let a2 = 0;
       let a3 = 0;
+      let a4 = 0;
+      let a5 = 0;
+      let a6 = 0;
+      let a7 = 0;
       for (let t = 0; t < T; t++) {
         const x = stats[row + t]!;
-        if (x === 0) continue;
         a0 += w[t]! * x;
-        a1 += w[w1 + t]! * x;
-        a2 += w[w2 + t]! * x;
-        a3 += w[w3 + t]! * x;
+        a1 += w[o1 + t]! * x;
+        a2 += w[o2 + t]! * x;
+        a3 += w[o3 + t]! * x;
+        a4 += w[o4 + t]! * x;
+        a5 += w[o5 + t]! * x;
+        a6 += w[o6 + t]! * x;
+        a7 += w[o7 + t]! * x;
       }
       sums[k] = a0;
       sums[K + k] = a1;
       sums[2 * K + k] = a2;
       sums[3 * K + k] = a3;
+      sums[4 * K + k] = a4;
+      sums[5 * K + k] = a5;
+      sums[6 * K + k] = a6;
+      sums[7 * K + k] = a7;
     }
     for (let lane = 0; lane < LANES; lane++) {
       const s = sums.subarray(lane * K, (lane + 1) * K);
