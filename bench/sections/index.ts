@@ -2,6 +2,7 @@ import type { BenchSection } from '../section.js';
 import { coldLoadSection } from './cold-load.js';
 import { durabilitySection } from './durability.js';
 import { heapSection } from './heap.js';
+import { coverageSection } from './coverage.js';
 import { importSection } from './import.js';
 import { interopSection } from './interop.js';
 import { metricsSection } from './metrics.js';
@@ -20,4 +21,5 @@ export const sections: readonly BenchSection[] = [
   interopSection,
   nextItemSection,
   studiesSection,
+  coverageSection,
 ];

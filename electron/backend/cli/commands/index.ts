@@ -10,7 +10,7 @@ import { metricsCommand } from './metrics.js';
 import { packExportCommand, packImportCommand } from './pack.js';
 import { resultsExportCommand, resultsImportCommand } from './results.js';
 import { serveCommand } from './serve.js';
-import { studyCloseCommand, studyCreateCommand, studyListCommand, studyShowCommand } from './study.js';
+import { studyCheckCommand, studyCloseCommand, studyCreateCommand, studyListCommand, studyPlanCommand, studyShowCommand } from './study.js';
 
 /** The one table of CLI commands. Add a command here and nowhere else. */
 export const commands: readonly Command[] = [
@@ -21,6 +21,8 @@ export const commands: readonly Command[] = [
   exportTasksCommand,
   exportReviewsCommand,
   studyCreateCommand,
+  studyCheckCommand,
+  studyPlanCommand,
   studyListCommand,
   studyShowCommand,
   studyCloseCommand,
