@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
 import { CLIENT_TIME_MAX_MS, CLIENT_TIME_MIN_MS } from '../review/times.js';
-import { AnchorSchema, SeveritySchema } from '../task-format.js';
+import { AnchorSchema, TextAnchorSchema } from '../anchors.js';
+import { SeveritySchema } from '../task-format.js';
 import { op } from './op.js';
 import { TaskViewSchema } from './tasks.js';
 
@@ -28,12 +29,16 @@ export const QueueEntrySchema = z.object({
 /** A row of an evaluator's queue. */
 export type QueueEntry = z.infer<typeof QueueEntrySchema>;
 
-/** A resolved place in a text: UTF-16 offsets (what the DOM and Monaco use) and 1-based lines. */
+/**
+ * A resolved place in a text: UTF-16 offsets (what the DOM and Monaco use) and 1-based lines, on a
+ * side of a diff and — in a multi-file task — in the file `path` (null otherwise).
+ */
 export const TextRangeSchema = z.object({
   start16: z.number().int().nonnegative(),
   end16: z.number().int().nonnegative(),
   lines: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
   side: z.enum(['output', 'base']),
+  path: z.string().nullable(),
 });
 /** A resolved place in a text. */
 export type TextRange = z.infer<typeof TextRangeSchema>;
@@ -50,7 +55,7 @@ export const ShownCritiqueSchema = z.object({
   range: TextRangeSchema.nullable(),
   severity: SeveritySchema.nullable(),
   category: z.string().nullable(),
-  evidence: z.array(z.object({ anchor: AnchorSchema, note: z.string().nullable(), range: TextRangeSchema.nullable() })),
+  evidence: z.array(z.object({ anchor: TextAnchorSchema, note: z.string().nullable(), range: TextRangeSchema.nullable() })),
 });
 /** A model critique as the evaluator may see it. */
 export type ShownCritique = z.infer<typeof ShownCritiqueSchema>;

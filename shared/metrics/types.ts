@@ -1,7 +1,7 @@
 import type { ResolvedAnchor } from '../anchors.js';
 
-/** An anchor as the metrics need it: resolved against the output (or `base`). */
-export type MetricAnchor = Pick<ResolvedAnchor, 'start' | 'end' | 'lines' | 'side'>;
+/** An anchor as the metrics need it: resolved against the output (or `base`), or a file of a multi-file task (`path`). */
+export type MetricAnchor = Pick<ResolvedAnchor, 'start' | 'end' | 'lines' | 'side' | 'path'>;
 
 /** A model critique of a task, with its ground-truth label. */
 export interface MetricCritique {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPath, taskJsonSchema, validateTask, type TaskValidation } from '../../shared/task-format.js';
+import { formatPath, TASK_SCHEMA_VERSIONS, taskJsonSchema, validateTask, type TaskValidation } from '../../shared/task-format.js';
 import { repoRoot } from '../helpers/server.js';
 
 const issues = (r: TaskValidation) => (r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`));
@@ -135,11 +135,13 @@ describe('docs/task-format.md', () => {
   });
 });
 
-describe('the committed JSON Schema', () => {
-  const file = path.join(repoRoot, 'schema', 'task-v1.schema.json');
-  it('is generated from the zod schema (ASSAY_UPDATE_SCHEMA=1 rewrites it)', () => {
-    const generated = `${JSON.stringify(taskJsonSchema(), null, 2)}\n`;
-    if (process.env['ASSAY_UPDATE_SCHEMA'] === '1') fs.writeFileSync(file, generated);
-    expect(fs.readFileSync(file, 'utf8'), 'schema/task-v1.schema.json is stale: run ASSAY_UPDATE_SCHEMA=1 npx vitest run test/shared/task-format.test.ts').toBe(generated);
-  });
+describe('the committed JSON Schemas', () => {
+  for (const version of TASK_SCHEMA_VERSIONS) {
+    const file = path.join(repoRoot, 'schema', `task-v${version}.schema.json`);
+    it(`task-v${version}.schema.json is generated from the zod schema (ASSAY_UPDATE_SCHEMA=1 rewrites it)`, () => {
+      const generated = `${JSON.stringify(taskJsonSchema(version), null, 2)}\n`;
+      if (process.env['ASSAY_UPDATE_SCHEMA'] === '1') fs.writeFileSync(file, generated);
+      expect(fs.readFileSync(file, 'utf8'), `schema/task-v${version}.schema.json is stale: run ASSAY_UPDATE_SCHEMA=1 npx vitest run test/shared/task-format.test.ts`).toBe(generated);
+    });
+  }
 });

@@ -3,7 +3,10 @@ import { AppError } from '../../../shared/result.js';
 import type { TaskView } from '../../../shared/contract/tasks.js';
 import type { ReviewEvent } from '../../../shared/review/events.js';
 import type { ReviewState } from '../../../shared/review/state.js';
-import { AnchorSchema, SeveritySchema, type Anchor, type Severity } from '../../../shared/task-format.js';
+import { AnchorSchema, TextAnchorSchema, type Anchor, type TextAnchor } from '../../../shared/anchors.js';
+import { shownFile, type TaskFile } from '../../../shared/task-files.js';
+import { SeveritySchema, type Severity } from '../../../shared/task-format.js';
+import { rowFiles } from '../tasks/texts.js';
 import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { sha256Json } from '../studies/hash.js';
@@ -93,6 +96,8 @@ export interface TaskRow {
   readonly output: string;
   readonly language: string | null;
   readonly base: string | null;
+  /** Multi-file tasks: the files (migration 8); NULL or absent otherwise. */
+  readonly files_json?: string | null;
   readonly context_json: string | null;
   /** The hash of the task's source line: it changes whenever the task is replaced. */
   readonly content_hash?: string;
@@ -127,6 +132,8 @@ export interface ShownTask {
   readonly context?: ShownContext;
   readonly language?: string;
   readonly base?: string;
+  /** A multi-file task's files (then `output` is empty): only present for such a task, so that the hash of every other task is as before. */
+  readonly files?: TaskFile[];
 }
 
 /** A critique as an evaluator sees it, without its id: never `valid`, `score`, `model` or unknown fields. */
@@ -135,7 +142,7 @@ export interface ShownCritiqueContent {
   readonly anchor?: Anchor;
   readonly severity?: Severity;
   readonly category?: string;
-  readonly evidence?: { anchor: Anchor; note?: string }[];
+  readonly evidence?: { anchor: TextAnchor; note?: string }[];
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -164,6 +171,7 @@ export function shownContext(json: string | null): ShownContext | undefined {
 // SECURITY: blinding. Field by field: flaws, meta and unknown fields never leave.
 export function shownTask(row: TaskRow): ShownTask {
   const context = shownContext(row.context_json);
+  const files = rowFiles({ output: row.output, base: row.base, files_json: row.files_json ?? null });
   return {
     id: row.id,
     kind: row.kind,
@@ -172,6 +180,7 @@ export function shownTask(row: TaskRow): ShownTask {
     ...(context ? { context } : {}),
     ...(row.language !== null ? { language: row.language } : {}),
     ...(row.base !== null ? { base: row.base } : {}),
+    ...(files ? { files: files.map(shownFile) } : {}),
   };
 }
 
@@ -182,7 +191,7 @@ export function shownCritique(row: CritiqueRow): ShownCritiqueContent {
   const severity = SeveritySchema.safeParse(row.severity);
   const evidence = row.evidence_json ? (JSON.parse(row.evidence_json) as { anchor: unknown; note?: unknown }[]) : [];
   const cleanEvidence = evidence.flatMap((e) => {
-    const a = AnchorSchema.safeParse(e.anchor);
+    const a = TextAnchorSchema.safeParse(e.anchor);
     return a.success ? [{ anchor: a.data, ...(typeof e.note === 'string' ? { note: e.note } : {}) }] : [];
   });
   return {
@@ -197,7 +206,21 @@ export function shownCritique(row: CritiqueRow): ShownCritiqueContent {
 /** A task row as the review screen gets it (the contract's TaskView): built from {@link shownTask}. */
 export function shownTaskView(row: TaskRow): TaskView {
   const t = shownTask(row);
-  return { id: t.id, kind: t.kind, title: t.title ?? null, output: t.output, language: t.language ?? null, base: t.base ?? null, context: t.context ?? null };
+  return {
+    id: t.id,
+    kind: t.kind,
+    title: t.title ?? null,
+    output: t.output,
+    language: t.language ?? null,
+    base: t.base ?? null,
+    files: t.files ? t.files.map(fileView) : null,
+    context: t.context ?? null,
+  };
+}
+
+/** A shown file in the contract's form. */
+export function fileView(f: TaskFile): NonNullable<TaskView['files']>[number] {
+  return { path: f.path, output: f.output, base: f.base ?? null, language: f.language ?? null, deleted: f.deleted === true, renamedFrom: f.renamed_from ?? null };
 }
 
 /**
@@ -265,7 +288,7 @@ export function pinToken(pin: Pin): string {
 }
 
 function taskRow(db: AnyDb, id: string): TaskRow {
-  const row = stmt(db, 'SELECT id, kind, title, output, language, base, context_json, content_hash FROM tasks WHERE id = $id').get({ id }) as TaskRow | undefined;
+  const row = stmt(db, 'SELECT id, kind, title, output, language, base, files_json, context_json, content_hash FROM tasks WHERE id = $id').get({ id }) as TaskRow | undefined;
   if (!row) throw new AppError('not-found', `No task with id "${id}"`);
   return row;
 }

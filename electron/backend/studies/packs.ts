@@ -1,5 +1,6 @@
 import type { ImportedPack } from '../../../shared/contract/studies.js';
 import { parsePolicy } from '../../../shared/policy.js';
+import { multiFileRequirement } from '../../../shared/requires.js';
 import { AppError } from '../../../shared/result.js';
 import { PackFileV1Schema, PackFileV2Schema, type PackFileV2, type PackTask } from '../../../shared/study/formats.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
@@ -9,6 +10,11 @@ import { importTasks } from '../tasks/import.js';
 import { fileHash, newIssueId, newPackSecret, packId } from './hash.js';
 import { firstIssue, parseJsonText, readStudyDocument } from './documents.js';
 import { findStudyById, requireStudy } from './repository.js';
+
+/** True when a pack task uses the multi-file feature: files, or a critique anchor with a path. */
+export function packTaskNeedsMultiFile(task: PackTask): boolean {
+  return task.files !== undefined || (task.critiques ?? []).some((c) => c.anchor?.path !== undefined);
+}
 
 /**
  * Builds one evaluator's offline pack (format 2): their queue in order, each item exactly as its
@@ -46,7 +52,8 @@ export function exportPack(db: WritableDb, studyName: string, evaluator: string,
     const body = {
       format: 'assay-pack' as const,
       version: 2 as const,
-      requires: [],
+      // An older Assay would show a multi-file task as an empty output: it must refuse the pack instead.
+      requires: packItems.some((i) => packTaskNeedsMultiFile(i.task)) ? [multiFileRequirement()] : [],
       pack: { id: packId(study.id, evaluator), issue: newIssueId(), secret: newPackSecret(), created_at: new Date(now).toISOString() },
       study: { id: study.id, name: study.name },
       settings: study.time_limit_seconds !== null ? { time_limit_seconds: study.time_limit_seconds } : {},

@@ -1,5 +1,6 @@
 import type { ResultsFileReport } from '../../../shared/contract/studies.js';
 import { parseUntrustedJson } from '../../../shared/json-shape.js';
+import { multiFileRequirement } from '../../../shared/requires.js';
 import { AppError } from '../../../shared/result.js';
 import { eventPayload, ReviewEventSchema, type ReviewEvent } from '../../../shared/review/events.js';
 import { buildReviewRecord, ReviewRecordSchema, type ReviewRecord, type ReviewRecordMeta } from '../../../shared/review/record.js';
@@ -15,7 +16,8 @@ import {
   type ResultsReview,
 } from '../../../shared/study/formats.js';
 import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
-import { resolveAnchor, TextIndex } from '../../../shared/anchors.js';
+import { resolveTaskAnchor, TaskTextIndexes } from '../../../shared/anchors.js';
+import { viewTexts } from '../../../shared/review/view-texts.js';
 import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { getTaskView } from '../tasks/repository.js';
@@ -68,6 +70,17 @@ function renameRecord(record: ReviewRecord, rename: (id: string) => string): Rev
 
 function queueItem(db: AnyDb, id: number): QueueItemRow {
   return db.prepare('SELECT id, evaluator_id, task_id, study, condition, label, policy FROM queue_items WHERE id = $id').get({ id }) as QueueItemRow;
+}
+
+/** The `path` of a logged flaw event's anchor, if any. */
+function anchorPathOf(payload: Record<string, unknown>): string | undefined {
+  const flaw = payload['flaw'] as { anchor?: { path?: unknown } } | undefined;
+  const path = flaw?.anchor?.path;
+  return typeof path === 'string' ? path : undefined;
+}
+
+function taskHasFiles(db: AnyDb, task: string): boolean {
+  return (db.prepare('SELECT files_json IS NOT NULL AS f FROM tasks WHERE id = $id').get({ id: task }) as { f: number } | undefined)?.f === 1;
 }
 
 /**
@@ -128,7 +141,16 @@ export function exportResults(
       events: events(r, (e) => renameEventCritique(e, toNeutral)!),
     };
   });
-  const body = { format: 'assay-results' as const, version: 2 as const, requires: [], ...common, pack: { id: pack.id, issue: issue.issue }, reviews };
+  // Flaws anchored with a `path` (multi-file tasks) would be refused as unknown anchor fields by an older Assay: say why instead.
+  const multiFile = reviews.some((r) => r.events.some((e) => anchorPathOf(e.payload) !== undefined)) || finished.some((r) => taskHasFiles(db, r.record.task));
+  const body = {
+    format: 'assay-results' as const,
+    version: 2 as const,
+    requires: multiFile ? [multiFileRequirement()] : [],
+    ...common,
+    pack: { id: pack.id, issue: issue.issue },
+    reviews,
+  };
   const file: ResultsFileV2 = { ...body, hash: fileHash(body), mac: resultsMac(issue.secret, body) };
   return { fileName, content: `${JSON.stringify(file)}\n`, reviews: reviews.length, file };
 }
@@ -194,14 +216,12 @@ function checkedPin(db: AnyDb, item: QueueItemRow, where: string): Pin {
  * Linear in the number of events (see replayChecked); the caps on flaws and events apply.
  */
 function checkEvents(db: AnyDb, task: string, events: readonly ReviewEvent[], shown: readonly string[], where: string): 'submitted' | 'skipped' {
-  let view: { output: string; base: string | null; index: TextIndex } | undefined;
+  let indexes: TaskTextIndexes | undefined;
   const result = replayChecked(events, { shownCritiques: new Set(shown) }, (event) => {
     if ((event.type !== 'flaw-added' && event.type !== 'flaw-edited') || !event.flaw.anchor) return null;
-    if (!view) {
-      const t = getTaskView(db, task);
-      view = { output: t.output, base: t.base, index: new TextIndex(t.output) };
-    }
-    const r = resolveAnchor(event.flaw.anchor, view.output, { base: view.base, index: view.index });
+    // anchors are checked per file: a multi-file task's flaw must name one of its files by `path`
+    indexes ??= new TaskTextIndexes(viewTexts(getTaskView(db, task)));
+    const r = resolveTaskAnchor(event.flaw.anchor, indexes.task, indexes);
     return r.ok ? null : `flaw.anchor.${r.error.path}: ${r.error.message}`;
   });
   if (!result.ok) throw new Refusal(`${where}: event ${result.index + 1} (${events[result.index]!.type}): ${result.problem}`);

@@ -2,7 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parseUntrustedJson } from '../../../shared/json-shape.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
-import { formatPath, validateTask, type ValidTask } from '../../../shared/task-format.js';
+import { formatPath, taskFiles, validateTask, type ValidTask } from '../../../shared/task-format.js';
 import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
 import { AppError } from '../../../shared/result.js';
 import type { WritableDb } from '../db/types.js';
@@ -238,9 +238,11 @@ export class ImportSession {
       id: task.id,
       kind: task.kind,
       title: task.title ?? null,
-      output: task.output,
+      output: task.output ?? '',
       language: task.language ?? null,
       base: task.base ?? null,
+      // multi-file tasks (format 1.1): the files as shown (known fields only), in order
+      files: task.files ? JSON.stringify(taskFiles(task)) : null,
       context: json(task.context),
       meta: json(task.meta),
       source,
