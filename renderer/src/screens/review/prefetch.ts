@@ -2,8 +2,10 @@ import type { ReviewView } from '../../../../shared/contract/review.js';
 import { call } from '../../api/client.js';
 import { initialCodeLook } from './verdicts.js';
 
-// Views fetched ahead of time (read-only `review:view`), keyed by evaluator and item.
+// Views fetched ahead of time (read-only `review:view`), keyed by evaluator and item, with the
+// view itself once it is in (the workspace then shows it in its first render).
 const views = new Map<string, Promise<ReviewView>>();
+const arrived = new WeakMap<Promise<ReviewView>, ReviewView>();
 const key = (evaluator: string, item: number): string => `${evaluator}\u0000${item}`;
 
 /** Starts loading an item's view in the background (no review is started); returns the promise. */
@@ -12,7 +14,10 @@ export function prefetchView(evaluator: string, item: number): Promise<ReviewVie
   const known = views.get(k);
   if (known) return known;
   const p = call('review:view', { evaluator, item });
-  p.catch(() => views.delete(k));
+  p.then(
+    (v) => arrived.set(p, v),
+    () => views.delete(k),
+  );
   views.set(k, p);
   if (views.size > 8) views.delete(views.keys().next().value!);
   return p;
@@ -30,7 +35,7 @@ export function prepareCode(view: Promise<ReviewView>, size: () => { width: numb
       if (cancelled) return;
       const { width, height } = m.lastCodeViewSize() ?? size();
       const look = initialCodeLook(v);
-      m.prepareCodeView(v.task.output, v.task.base, v.task.language ?? 'plaintext', width, height, look.marks, look.reveal);
+      m.prepareCodeView(look.output, look.base, look.language, width, height, look.marks, look.reveal);
     };
     if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(run, { timeout: 1000 });
     else window.setTimeout(run, 200);
@@ -46,6 +51,12 @@ export function takePrefetched(evaluator: string, item: number): Promise<ReviewV
   const p = views.get(k);
   views.delete(k);
   return p;
+}
+
+/** A prefetched view that has already arrived (kept for {@link takePrefetched}), or undefined. */
+export function peekPrefetched(evaluator: string, item: number): ReviewView | undefined {
+  const p = views.get(key(evaluator, item));
+  return p ? arrived.get(p) : undefined;
 }
 
 /** Loads the code view's module (Monaco) before it is needed. */

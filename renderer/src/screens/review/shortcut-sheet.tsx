@@ -1,8 +1,10 @@
 import { useEffect, useRef } from 'react';
+import { fileKeys } from './file-keys.js';
 
 /** Every key of the workspace, shown by `?` (and the toolbar button). */
 export const shortcuts: readonly (readonly [string, string])[] = [
-  ['j / k', 'Next / previous critique'],
+  ['j / k', 'Next / previous critique (across the files of a change)'],
+  ...fileKeys.map((b): readonly [string, string] => [b.keys.join(' / '), b.text]),
   ['a', 'Accept the selected critique'],
   ['r', 'Reject it, then i n u d o for the reason'],
   ['e', 'Edit its text (recorded as accepted with edit)'],

@@ -1,8 +1,10 @@
+import { TaskTextIndexes, type TaskTexts } from '../../../../shared/anchors.js';
 import type { ShownCritique, ReviewView } from '../../../../shared/contract/review.js';
 import type { OwnFlaw } from '../../../../shared/review/events.js';
 import { replayReview, type Decision } from '../../../../shared/review/state.js';
+import { viewTexts } from '../../../../shared/review/view-texts.js';
 import type { CodeMark, LineSelection } from '../../components/code-view.js';
-import { rangeOf } from './anchors.js';
+import { flawPlace, initialFile, reviewOrder } from './change-files.js';
 import { reasonLabel } from './forms.js';
 
 /** How a decision reads on a critique card and in a hover. */
@@ -18,18 +20,35 @@ export function verdictClass(d: Decision | undefined): string {
   return d.verdict === 'reject' ? 'cq-rejected' : 'cq-accepted';
 }
 
-/** The line marks of a code task: critiques (by decision, the selected one outlined) and own flaws. */
+/** A task's texts with their line tables, kept for the task's lifetime (flaw marks resolve against them). */
+export interface TaskLookup {
+  readonly texts: TaskTexts;
+  readonly indexes: TaskTextIndexes;
+}
+
+/** The texts of a task as the review gets it, with empty line tables. */
+export function taskLookup(task: ReviewView['task']): TaskLookup {
+  const texts = viewTexts(task);
+  return { texts, indexes: new TaskTextIndexes(texts) };
+}
+
+/**
+ * The line marks of a code task: critiques (by decision, the selected one outlined) and own flaws.
+ * For a multi-file task, only those on the file `path`.
+ */
 export function codeMarksFor(
   task: ReviewView['task'],
   critiques: readonly ShownCritique[],
   decisions: Readonly<Record<string, Decision>>,
   flaws: readonly OwnFlaw[],
   selectedId: string | undefined,
+  path: string | null = null,
+  lookup: TaskLookup = taskLookup(task),
 ): CodeMark[] {
   if (task.kind !== 'code') return [];
   const marks: CodeMark[] = [];
   critiques.forEach((c, i) => {
-    if (c.range) {
+    if (c.range && (c.range.path ?? null) === path) {
       marks.push({
         id: c.id,
         lines: c.range.lines,
@@ -40,8 +59,8 @@ export function codeMarksFor(
     }
   });
   for (const f of flaws) {
-    const r = rangeOf(f.anchor, task.output, task.base);
-    if (r) marks.push({ id: `own:${f.id}`, lines: r.lines, side: r.side, className: 'cq-own', hover: `Your flaw: ${f.description}` });
+    const r = flawPlace(f, lookup.texts, lookup.indexes);
+    if (r && r.path === path) marks.push({ id: `own:${f.id}`, lines: r.lines, side: r.side, className: 'cq-own', hover: `Your flaw: ${f.description}` });
   }
   return marks;
 }
@@ -52,13 +71,33 @@ export function firstUndecided(critiques: readonly ShownCritique[], decisions: R
   return i === -1 ? 0 : i;
 }
 
-/** What a code item shows first: its marks and the first critique's lines (for off-screen rendering). */
-export function initialCodeLook(view: ReviewView): { marks: CodeMark[]; reveal: LineSelection | null } {
-  const critiques = view.critiques ?? [];
+/** The code a code item shows first — the task's, or the first file's of a multi-file task — with its marks and reveal. */
+export interface CodeLook {
+  readonly output: string;
+  readonly base: string | null;
+  readonly language: string;
+  readonly marks: CodeMark[];
+  readonly reveal: LineSelection | null;
+}
+
+/**
+ * What a code item shows first (for off-screen rendering): the code of the first undecided
+ * critique's file (a multi-file task), its marks, and that critique's lines. Must agree with what
+ * the workspace shows on opening, or the prepared editor is not used.
+ */
+export function initialCodeLook(view: ReviewView): CodeLook {
+  const task = view.task;
+  const critiques = reviewOrder(view.critiques ?? [], task.files);
   const content = replayReview((view.review?.events ?? []).map((e) => e.event)).content;
   const first = critiques[firstUndecided(critiques, content.decisions)];
+  const file = task.files ? task.files.find((f) => f.path === initialFile(task.files!, first))! : null;
+  const path = file?.path ?? null;
+  const onFile = first?.range && (first.range.path ?? null) === path ? first.range : null;
   return {
-    marks: codeMarksFor(view.task, critiques, content.decisions, content.flaws, first?.id),
-    reveal: first?.range ? { lines: first.range.lines, side: first.range.side } : null,
+    output: file ? file.output : task.output,
+    base: file ? file.base : task.base,
+    language: (file ? (file.language ?? task.language) : task.language) ?? 'plaintext',
+    marks: codeMarksFor(task, critiques, content.decisions, content.flaws, first?.id, path),
+    reveal: onFile ? { lines: onFile.lines, side: onFile.side } : null,
   };
 }

@@ -6,13 +6,16 @@ import type { CodeMark, LineSelection } from '../../components/code-view.js';
 import { useDarkMode } from '../../use-dark.js';
 import { formatDuration } from './active-time.js';
 import { describeAnchor, linesToAnchor, occurrencesOf, quoteToAnchor, rangeOf, whereOfAnchor } from './anchors.js';
+import { fileCounts, initialFile, reviewOrder, stepFile } from './change-files.js';
+import { fileActionFor } from './file-keys.js';
+import { FileList, statusText } from './file-list.js';
 import { ChunkedText, selectionIn, type Mark } from './chunked-text.js';
 import { CritiqueEditor, FlawForm, ReasonPicker, SkipForm, type FlawDraft } from './forms.js';
 import { ResizablePanes } from './panes.js';
 import { prefetchCodeView, prefetchView, prepareCode } from './prefetch.js';
 import { nextOpenItem } from './queue-order.js';
 import { ShortcutSheet } from './shortcut-sheet.js';
-import { codeMarksFor, firstUndecided, verdictClass, verdictText } from './verdicts.js';
+import { codeMarksFor, firstUndecided, taskLookup, verdictClass, verdictText } from './verdicts.js';
 import { useReviewSession, type ReviewSession, type SaveStatus } from './use-review-session.js';
 
 const CodeView = lazy(() => import('../../components/code-view.js'));
@@ -95,19 +98,40 @@ interface LoadedProps extends Props {
 function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, session, view }: LoadedProps): React.JSX.Element {
   const { state, record, save, notice } = session;
   const task = view.task;
-  const critiques = useMemo(() => view.critiques ?? [], [view.critiques]);
+  const files = task.files;
+  // A multi-file change is reviewed file by file: critiques in file order, then by line.
+  const critiques = useMemo(() => reviewOrder(view.critiques ?? [], task.files), [view.critiques, task.files]);
+  const lookup = useMemo(() => taskLookup(task), [task]);
   const assisted = view.critiques !== null;
   const readOnly = state.status !== 'open';
   // Resume on the first critique still undecided.
   const [selected, setSelected] = useState(() => firstUndecided(critiques, state.content.decisions));
   const [mode, setMode] = useState<Mode>(null);
-  const [lineSel, setLineSel] = useState<LineSelection | null>(null);
+  const [lineSel, setLineSel] = useState<(LineSelection & { readonly path: string | null }) | null>(null);
+  // The file on screen (multi-file): the selected critique's, unless the evaluator chose another
+  // file while that critique was selected.
+  const [fileChoice, setFileChoice] = useState<{ readonly path: string; readonly with: string | undefined } | null>(null);
   const [finishing, setFinishing] = useState(false);
   const outputRef = useRef<HTMLDivElement>(null);
   const docRef = useRef<HTMLDivElement>(null);
   const dark = useDarkMode();
   const current: ShownCritique | undefined = critiques[Math.min(selected, critiques.length - 1)];
   const next = nextOpenItem(queue, item);
+  const shownPath: string | null = !files
+    ? null
+    : fileChoice && fileChoice.with === current?.id
+      ? fileChoice.path
+      : current?.range?.path && files.some((f) => f.path === current.range!.path)
+        ? current.range.path
+        : (fileChoice?.path ?? initialFile(files, current));
+  const shownFile = files && shownPath !== null ? (files.find((f) => f.path === shownPath) ?? null) : null;
+  const openFile = useCallback((path: string, critique?: number) => {
+    setSelected((i) => {
+      const at = critique ?? i;
+      setFileChoice({ path, with: critiques[Math.min(at, critiques.length - 1)]?.id });
+      return at;
+    });
+  }, [critiques]);
 
   // Prefetch the next item (and Monaco when it is code) as soon as this one is on screen.
   useEffect(() => {
@@ -136,6 +160,9 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     }
   }, [finishing, readOnly, save.kind, next, onOpen, onBack]);
 
+  const decisions = state.content.decisions;
+  const flaws = state.content.flaws;
+
   const decide = useCallback(
     (event: Parameters<typeof record>[0]) => {
       if (record(event) && critiques.length > 0) setSelected((i) => Math.min(i + 1, critiques.length - 1));
@@ -145,26 +172,43 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
 
   const flawDraft = useCallback((): FlawDraft => {
     if (task.kind === 'code') {
-      const where = lineSel ? (lineSel.lines[0] === lineSel.lines[1] ? `${lineSel.lines[0]}` : `${lineSel.lines[0]}-${lineSel.lines[1]}`) : '';
-      return { description: '', severity: '', category: '', where, pinned: null, side: lineSel?.side ?? 'output' };
+      const sel = lineSel && lineSel.path === shownPath ? lineSel : null;
+      const where = sel ? (sel.lines[0] === sel.lines[1] ? `${sel.lines[0]}` : `${sel.lines[0]}-${sel.lines[1]}`) : '';
+      // a deleted file has only old lines
+      const side = sel?.side ?? (shownFile?.deleted ? 'base' : 'output');
+      return { description: '', severity: '', category: '', where, pinned: null, side, path: shownPath };
     }
     // Keep where the selection starts: a phrase that occurs twice must be anchored where it was selected.
     const sel = selectionIn(outputRef.current);
-    return { description: '', severity: '', category: '', where: sel ? task.output.slice(sel.start, sel.end) : '', pinned: sel ? { start16: sel.start, end16: sel.end } : null, side: 'output' };
-  }, [task, lineSel]);
+    return { description: '', severity: '', category: '', where: sel ? task.output.slice(sel.start, sel.end) : '', pinned: sel ? { start16: sel.start, end16: sel.end } : null, side: 'output', path: null };
+  }, [task, lineSel, shownPath, shownFile]);
 
   /** The form's draft for changing an own flaw: the anchor's full text (not its shortened display) and place. */
+  const textOf = (path: string, side: 'output' | 'base'): string => {
+    const f = files?.find((x) => x.path === path);
+    return (side === 'base' ? f?.base : f?.output) ?? '';
+  };
   const draftOf = (f: OwnFlaw): FlawDraft => ({
     description: f.description,
     severity: f.severity ?? '',
     category: f.category ?? '',
-    ...whereOfAnchor(f.anchor, task.output, task.base),
+    ...(f.anchor?.path !== undefined && files ? whereOfAnchor(f.anchor, textOf(f.anchor.path, 'output'), textOf(f.anchor.path, 'base')) : whereOfAnchor(f.anchor, task.output, task.base)),
+    path: f.anchor?.path ?? (files ? shownPath : null),
   });
 
   const saveFlaw = (draft: FlawDraft, editing: OwnFlaw | null, initial: FlawDraft): string | null => {
     let anchor: OwnFlaw['anchor'];
-    if (editing && draft.where === initial.where && draft.side === initial.side) {
+    if (editing && draft.where === initial.where && draft.side === initial.side && draft.path === initial.path) {
       anchor = editing.anchor; // the place was not touched: keep its anchor exactly
+    } else if (draft.where.trim() && files) {
+      // a multi-file change: lines of the chosen file, on a side it has
+      const file = files.find((f) => f.path === draft.path);
+      if (!file) return 'Choose the file the lines are in.';
+      if (draft.side === 'base' && file.base === null) return `${file.path} is a new file: it has no old lines.`;
+      if (draft.side === 'output' && file.deleted) return `${file.path} was deleted: choose its old lines (side old).`;
+      const r = linesToAnchor(draft.side === 'base' ? file.base! : file.output, draft.where, draft.side);
+      if ('error' in r) return r.error;
+      anchor = { ...r.anchor, path: file.path };
     } else if (draft.where.trim()) {
       const r =
         task.kind === 'code'
@@ -213,6 +257,11 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     redo: () => !readOnly && record({ type: 'redone' }),
     help: () => setMode({ kind: 'help' }),
     submit,
+    file: (step: number) => {
+      if (!files || shownPath === null) return;
+      const to = stepFile(files, shownPath, step, critiques, decisions);
+      openFile(to.path, to.critique);
+    },
   };
   const actionsRef = useRef(actions);
   actionsRef.current = actions;
@@ -246,7 +295,8 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
         '?': a.help,
       };
       const digit = /^[1-7]$/.test(key) ? Number(key) : null;
-      const run = digit !== null ? () => a.rate(digit) : map[key];
+      const fileAction = fileActionFor(key);
+      const run = digit !== null ? () => a.rate(digit) : fileAction ? () => a.file(fileAction === 'next-file' ? 1 : -1) : map[key];
       if (!run) return;
       e.preventDefault();
       run();
@@ -262,9 +312,6 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     find(outputRef.current, `c:${current.id}`)?.scrollIntoView({ block: 'nearest' });
     find(docRef.current, 'ev:0')?.scrollIntoView({ block: 'center' });
   }, [current, task.kind]);
-
-  const decisions = state.content.decisions;
-  const flaws = state.content.flaws;
 
   const outputMarks = useMemo((): Mark[] => {
     const marks: Mark[] = [];
@@ -295,9 +342,11 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
   );
 
   const codeMarks = useMemo(
-    (): CodeMark[] => codeMarksFor(task, critiques, decisions, flaws, current?.id),
-    [task, critiques, decisions, flaws, current],
+    (): CodeMark[] => codeMarksFor(task, critiques, decisions, flaws, current?.id, shownPath, lookup),
+    [task, critiques, decisions, flaws, current, shownPath, lookup],
   );
+  const fileChoices = useMemo(() => files?.map((f) => ({ path: f.path, hasBase: f.base !== null, deleted: f.deleted })), [files]);
+  const counts = useMemo(() => (files ? fileCounts(files, critiques, decisions, flaws) : null), [files, critiques, decisions, flaws]);
 
   const selectCritique = useCallback(
     (id: string) => {
@@ -308,7 +357,11 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     [critiques],
   );
 
-  const reveal = useMemo((): LineSelection | null => (current?.range ? { lines: current.range.lines, side: current.range.side } : null), [current]);
+  const reveal = useMemo(
+    (): LineSelection | null => (current?.range && (current.range.path ?? null) === shownPath ? { lines: current.range.lines, side: current.range.side } : null),
+    [current, shownPath],
+  );
+  const onSelectLines = useCallback((sel: LineSelection | null) => setLineSel(sel ? { ...sel, path: shownPath } : null), [shownPath]);
 
   const contextPane = (
     <div className="ws-scroll">
@@ -340,12 +393,53 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     </div>
   );
 
+  const selectedLines = (sel: (LineSelection & { readonly path: string | null }) | null): string | null =>
+    sel && sel.path === shownPath ? describeAnchor({ lines: [sel.lines[0], sel.lines[1]], side: sel.side }, '') : null;
+
   const outputPane =
-    task.kind === 'code' ? (
+    files && shownFile ? (
+      <div className="ws-code ws-change">
+        <div className="ws-code-head">
+          <h2>
+            Change <span className="muted">{files.length} files</span>
+          </h2>
+          <span className="muted small">
+            {selectedLines(lineSel) ? `Selected ${selectedLines(lineSel)} — press f to add a flaw` : 'Select lines, then f to add a flaw · ] [ next / previous file'}
+          </span>
+        </div>
+        <div className="change-body">
+          <FileList files={files} current={shownFile.path} counts={counts ?? undefined} onOpen={(path) => openFile(path, stepFile(files, path, 0, critiques, decisions).critique)} />
+          <div className="change-file">
+            <div className="file-head" aria-live="polite">
+              <span className="file-head-path mono">{shownFile.path}</span>
+              <span className="muted small">
+                {statusText(shownFile)} · file {files.indexOf(shownFile) + 1} of {files.length}
+                {shownFile.base !== null && !shownFile.deleted ? ' · old → new' : ''}
+              </span>
+            </div>
+            <div className="code-host">
+              <Suspense fallback={<div className="placeholder" aria-busy="true" />}>
+                <CodeView
+                  output={shownFile.output}
+                  base={shownFile.base}
+                  language={shownFile.language ?? task.language ?? 'plaintext'}
+                  dark={dark}
+                  marks={codeMarks}
+                  reveal={reveal}
+                  onMarkClick={selectCritique}
+                  onSelectLines={onSelectLines}
+                  placement="stage"
+                />
+              </Suspense>
+            </div>
+          </div>
+        </div>
+      </div>
+    ) : task.kind === 'code' ? (
       <div className="ws-code">
         <div className="ws-code-head">
           <h2>{task.base !== null ? 'Diff (old → new)' : 'Code'}</h2>
-          <span className="muted small">{lineSel ? `Selected ${describeAnchor({ lines: [lineSel.lines[0], lineSel.lines[1]], side: lineSel.side }, task.output)} — press f to add a flaw` : 'Select lines, then f to add a flaw'}</span>
+          <span className="muted small">{selectedLines(lineSel) ? `Selected ${selectedLines(lineSel)} — press f to add a flaw` : 'Select lines, then f to add a flaw'}</span>
         </div>
         <div className="code-host">
           <Suspense fallback={<div className="placeholder" aria-busy="true" />}>
@@ -357,7 +451,8 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
               marks={codeMarks}
               reveal={reveal}
               onMarkClick={selectCritique}
-              onSelectLines={setLineSel}
+              onSelectLines={onSelectLines}
+              placement="stage"
             />
           </Suspense>
         </div>
@@ -383,13 +478,23 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
             Critiques <span className="muted">{Object.keys(decisions).filter((id) => critiques.some((c) => c.id === id)).length}/{critiques.length} decided</span>
           </h2>
           {critiques.length === 0 && <p className="muted">The model wrote no critiques for this output.</p>}
-          <ol className="cq-list">
-            {critiques.map((c, i) => (
+          {critiqueGroups(critiques, files !== null).map((g) => (
+          <div key={g.path ?? ''} className="cq-group">
+          {files && (
+            <h3 className="cq-file mono" title={g.path ?? undefined}>
+              {g.path ?? 'The whole change'}
+            </h3>
+          )}
+          <ol className="cq-list" start={g.from + 1}>
+            {critiques.slice(g.from, g.to).map((c, j) => {
+              const i = g.from + j;
+              return (
               <CritiqueCard
                 key={c.id}
                 critique={c}
                 index={i}
-                output={task.output}
+                output={c.anchor?.path !== undefined ? textOf(c.anchor.path, 'output') : task.output}
+                wholeText={files ? 'whole change' : 'whole output'}
                 document={task.context?.document ?? ''}
                 decision={decisions[c.id]}
                 selected={current?.id === c.id}
@@ -409,8 +514,11 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
                 }}
                 onCancel={() => setMode(null)}
               />
-            ))}
+              );
+            })}
           </ol>
+          </div>
+          ))}
         </section>
       )}
       <section aria-labelledby="own-title">
@@ -423,6 +531,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
                 <FlawForm
                   kind={task.kind}
                   hasBase={task.base !== null}
+                  files={fileChoices}
                   initial={mode.initial}
                   editing={f}
                   onSave={(d) => saveFlaw(d, f, mode.initial)}
@@ -433,7 +542,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
             ) : (
               <li key={f.id} className="own-flaw">
                 <div className="own-meta small muted">
-                  {[f.severity, f.category, describeAnchor(f.anchor, task.output)].filter(Boolean).join(' · ')}
+                  {[f.severity, f.category, f.anchor ? describeAnchor(f.anchor, f.anchor.path !== undefined ? textOf(f.anchor.path, 'output') : task.output) : files ? 'whole change' : 'whole output'].filter(Boolean).join(' · ')}
                 </div>
                 <div className="own-text">{f.description}</div>
                 {!readOnly && (
@@ -459,6 +568,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
           <FlawForm
             kind={task.kind}
             hasBase={task.base !== null}
+            files={fileChoices}
             initial={mode.initial}
             editing={null}
             onSave={(d) => saveFlaw(d, null, mode.initial)}
@@ -569,10 +679,25 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
   );
 }
 
+/** Consecutive runs of critiques on one file (by `range.path`); one run when `byFile` is false. */
+function critiqueGroups(critiques: readonly ShownCritique[], byFile: boolean): { path: string | null; from: number; to: number }[] {
+  if (!byFile) return [{ path: null, from: 0, to: critiques.length }];
+  const groups: { path: string | null; from: number; to: number }[] = [];
+  critiques.forEach((c, i) => {
+    const path = c.range?.path ?? null;
+    const last = groups[groups.length - 1];
+    if (last && last.path === path) last.to = i + 1;
+    else groups.push({ path, from: i, to: i + 1 });
+  });
+  return groups;
+}
+
 interface CardProps {
   readonly critique: ShownCritique;
   readonly index: number;
   readonly output: string;
+  /** How a critique without a place reads ("whole output", or "whole change" for several files). */
+  readonly wholeText: string;
   /** The context document: evidence anchors point into it. */
   readonly document: string;
   readonly decision: Decision | undefined;
@@ -607,7 +732,7 @@ function CritiqueCard(p: CardProps): React.JSX.Element {
         <span className="cq-num">{p.index + 1}</span>
         {c.severity && <span className={`chip sev-${c.severity}`}>{c.severity}</span>}
         {c.category && <span className="chip">{c.category}</span>}
-        <span className="muted">{c.anchor ? describeAnchor(c.anchor, p.output) : 'whole output'}</span>
+        <span className="muted">{c.anchor ? describeAnchor(c.anchor, p.output, { withPath: false }) : p.wholeText}</span>
         <span className="spacer" />
         <span className={`verdict ${verdictClass(p.decision)}`}>{verdictText(p.decision)}</span>
       </div>
