@@ -29,6 +29,10 @@ interface Props {
   readonly reveal?: LineSelection | null;
   readonly onMarkClick?: (id: string) => void;
   readonly onSelectLines?: (selection: LineSelection | null) => void;
+  /** The code is a deleted file's old text: every line is shown as deleted. */
+  readonly deleted?: boolean;
+  /** Names the screen layout, whose last size an editor prepared off screen takes (see prepareCodeView). */
+  readonly layout?: string;
   /**
    * `stage`: the editor lives in the fixed stage layer and is placed over this view (the review
    * workspace: it can show an editor prepared off screen without restyling it). `inline` (the
@@ -76,6 +80,8 @@ type Editors =
   | (Shown & {
       kind: 'diff';
       diff: monaco.editor.IStandaloneDiffEditor;
+      /** Whether the diff may turn inline when narrow (not while a mark is on the old side). */
+      inlineAllowed: boolean;
       original: monaco.editor.ITextModel;
       modified: monaco.editor.ITextModel;
     });
@@ -84,19 +90,33 @@ function marksKeyOf(marks: readonly CodeMark[]): string {
   return marks.map((m) => `${m.id}|${m.side}|${m.lines[0]}-${m.lines[1]}|${m.className}|${m.hover}`).join('\n');
 }
 
-/** Shows `marks` as line decorations (glyph, highlight, hover); a no-op when they are already shown. */
-function applyMarks(e: Editors, marks: readonly CodeMark[]): void {
-  const key = marksKeyOf(marks);
+/**
+ * Shows `marks` as line decorations (glyph, highlight, hover), and every line as deleted when the
+ * code is a deleted file's old text; a no-op when they are already shown.
+ */
+function applyMarks(e: Editors, marks: readonly CodeMark[], deleted = false): void {
+  const key = `${deleted ? 'deleted\n' : ''}${marksKeyOf(marks)}`;
   if (key === e.marksKey) return;
   e.marksKey = key;
+  if (e.kind === 'diff') {
+    // A narrow diff editor turns inline, and an inline diff never shows the old side's
+    // decorations: with a mark on old lines, keep the two sides side by side.
+    const inline = !marks.some((m) => m.side === 'base');
+    if (inline !== e.inlineAllowed) {
+      e.inlineAllowed = inline;
+      e.diff.updateOptions({ useInlineViewWhenSpaceIsLimited: inline });
+    }
+  }
   for (const { side, editor } of sideEditors(e)) {
     let collection = e.collections.get(side);
     if (!collection) {
       collection = editor.createDecorationsCollection();
       e.collections.set(side, collection);
     }
+    const whole: monaco.editor.IModelDeltaDecoration[] =
+      deleted && side === 'output' ? [{ range: new monaco.Range(1, 1, editor.getModel()?.getLineCount() ?? 1, 1), options: { isWholeLine: true, className: 'code-deleted-line' } }] : [];
     collection.set(
-      marks
+      whole.concat(marks
         .filter((m) => m.side === side)
         .map((m) => ({
           range: new monaco.Range(m.lines[0], 1, m.lines[1], 1),
@@ -108,7 +128,7 @@ function applyMarks(e: Editors, marks: readonly CodeMark[]): void {
             glyphMarginHoverMessage: { value: escapeMarkdown(m.hover), isTrusted: false, supportHtml: false },
             overviewRuler: { color: 'rgba(214, 160, 0, 0.8)', position: monaco.editor.OverviewRulerLane.Left },
           },
-        })),
+        }))),
     );
   }
 }
@@ -222,8 +242,8 @@ class EditorPool {
   private idleDiff: { diff: monaco.editor.IStandaloneDiffEditor; node: HTMLDivElement; staged: boolean } | null = null;
   /** An editor already showing the next item, rendered off screen ahead of time (see prepareCodeView). */
   prepared: { key: string; editors: Editors } | null = null;
-  /** The size of the last visible code view: where the next one will most likely appear. */
-  lastSize: { width: number; height: number } | null = null;
+  /** The size of the last visible code view of each layout: where the next one will most likely appear. */
+  readonly lastSize = new Map<string, { width: number; height: number }>();
 
   /** New models in an idle editor, or a new editor: in a stage slot, or in `host` itself. */
   create(host: HTMLDivElement | { width: number; height: number }, base: string | null, output: string, language: string): Editors {
@@ -246,7 +266,8 @@ class EditorPool {
       if (host instanceof HTMLDivElement) host.appendChild(idle.node);
       else this.stage.size(idle.node, host.width, host.height);
       idle.diff.setModel({ original, modified });
-      return { kind: 'diff', diff: idle.diff, original, modified, node: idle.node, staged, collections: new Map(), marksKey: '', revealKey: '' };
+      idle.diff.updateOptions({ useInlineViewWhenSpaceIsLimited: true });
+      return { kind: 'diff', diff: idle.diff, inlineAllowed: true, original, modified, node: idle.node, staged, collections: new Map(), marksKey: '', revealKey: '' };
     }
     const model = monaco.editor.createModel(output, language);
     let idle = this.idleSingle?.staged === staged ? this.idleSingle : null;
@@ -317,9 +338,9 @@ const pool = new EditorPool();
 
 const keyOf = (base: string | null, output: string, language: string): string => `${language}\u0000${base === null ? '-' : `+${base.length}:${base}`}\u0000${output}`;
 
-/** The size of the last visible code view: where the next one will most likely appear. */
-export function lastCodeViewSize(): { width: number; height: number } | null {
-  return pool.lastSize;
+/** The size of the last visible code view of a layout (see {@link Props.layout}): where the next one will most likely appear. */
+export function lastCodeViewSize(layout = 'default'): { width: number; height: number } | null {
+  return pool.lastSize.get(layout) ?? null;
 }
 
 /**
@@ -334,6 +355,7 @@ export function prepareCodeView(
   height: number,
   marks: readonly CodeMark[] = [],
   reveal: LineSelection | null = null,
+  deleted = false,
 ): void {
   const key = keyOf(base, output, language);
   if (pool.prepared?.key === key) return;
@@ -341,7 +363,7 @@ export function prepareCodeView(
   pool.prepared = null;
   const editors = pool.create({ width, height }, base, output, language);
   pool.focusable(editors, false);
-  applyMarks(editors, marks);
+  applyMarks(editors, marks, deleted);
   revealIn(editors, reveal);
   pool.prepared = { key, editors };
 }
@@ -359,7 +381,7 @@ function sideEditors(e: Editors): { side: 'output' | 'base'; editor: monaco.edit
  * Read-only code, or Monaco's diff editor from `base` to `output` when there is a base, with line
  * marks (glyph, line highlight, hover). Loaded lazily. Default export for `React.lazy`.
  */
-export default function CodeView({ output, base, language, dark, marks = [], reveal = null, onMarkClick, onSelectLines, placement = 'inline' }: Props): React.JSX.Element {
+export default function CodeView({ output, base, language, dark, marks = [], reveal = null, onMarkClick, onSelectLines, deleted = false, layout = 'default', placement = 'inline' }: Props): React.JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const editors = useRef<Editors | null>(null);
   const marksRef = useRef(marks);
@@ -378,7 +400,9 @@ export default function CodeView({ output, base, language, dark, marks = [], rev
     const e = pool.acquire(el, placement, base, output, language);
     editors.current = e;
     const unplace = e.staged ? pool.stage.show(e.node, el) : null;
-    pool.focusable(e, true);
+    // Back in the tab order after the first frame: the option re-renders the editor, which the
+    // frame that first shows it should not wait for.
+    const focusable = window.setTimeout(() => pool.focusable(e, true), 100);
     const disposables: monaco.IDisposable[] = [];
     let lastSide: 'output' | 'base' | null = null;
     for (const { side, editor } of sideEditors(e)) {
@@ -412,21 +436,22 @@ export default function CodeView({ output, base, language, dark, marks = [], rev
     el.dataset['codeReady'] = 'true';
     // Where the next code view will most likely appear; read after this frame's layout, not forced now.
     const frame = requestAnimationFrame(() => {
-      if (el.clientWidth > 0 && el.clientHeight > 0) pool.lastSize = { width: el.clientWidth, height: el.clientHeight };
+      if (el.clientWidth > 0 && el.clientHeight > 0) pool.lastSize.set(layout, { width: el.clientWidth, height: el.clientHeight });
     });
     return () => {
       cancelAnimationFrame(frame);
+      window.clearTimeout(focusable);
       delete el.dataset['codeReady'];
       for (const d of disposables) d.dispose();
       editors.current = null;
       unplace?.();
       pool.release(e);
     };
-  }, [output, base, language, placement]);
+  }, [output, base, language, placement, layout]);
 
   useEffect(() => {
-    if (editors.current) applyMarks(editors.current, marks);
-  }, [marks, output, base, language]);
+    if (editors.current) applyMarks(editors.current, marks, deleted);
+  }, [marks, deleted, output, base, language]);
 
   useEffect(() => {
     if (editors.current) revealIn(editors.current, reveal);

@@ -55,7 +55,7 @@ export function linesToAnchor(text: string, where: string, side: 'output' | 'bas
   const b = m[2] === undefined ? a : Number(m[2]);
   const count = new TextIndex(text).lineCount;
   if (a < 1 || b < a) return { error: 'The range must start at line 1 or later and not end before it starts.' };
-  if (b > count) return { error: `Line ${b} is past the end (${count} lines).` };
+  if (b > count) return { error: `Line ${b} is past the end (${count} line${count === 1 ? "" : "s"}).` };
   return { anchor: { lines: [a, b], ...(side === 'base' ? { side } : {}) } };
 }
 

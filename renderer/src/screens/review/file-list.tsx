@@ -12,6 +12,8 @@ export function statusText(f: Pick<TaskFileView, 'base' | 'deleted' | 'renamedFr
   return s === 'renamed' ? `renamed from ${f.renamedFrom}` : statusWord[s];
 }
 
+const listKeys = `${fileKeysOf('next-file')} ${fileKeysOf('prev-file')}`;
+
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 interface Props {
@@ -33,7 +35,7 @@ export function FileList({ files, current, onOpen, counts }: Props): React.JSX.E
     void currentRef.current?.scrollIntoView({ block: 'nearest' });
   }, [current]);
   return (
-    <nav className="file-list" aria-label="Files">
+    <nav className="file-list" aria-label="Files" aria-keyshortcuts={listKeys}>
       <ol>
         {files.map((f) => {
           const s = fileStatus(f);
@@ -49,7 +51,6 @@ export function FileList({ files, current, onOpen, counts }: Props): React.JSX.E
                 className={`file-row${here ? ' current' : ''}`}
                 aria-current={here ? 'true' : undefined}
                 aria-label={label}
-                aria-keyshortcuts={here ? undefined : `${fileKeysOf('next-file')} ${fileKeysOf('prev-file')}`}
                 title={label}
                 onClick={() => onOpen(f.path)}
               >

@@ -223,7 +223,9 @@ export function FlawForm({ kind, hasBase, files, initial, editing, onSave, onCan
 function FileLinesFields({ files, draft, onChange }: { readonly files: readonly FlawFileChoice[]; readonly draft: FlawDraft; readonly onChange: (d: FlawDraft) => void }): React.JSX.Element {
   const file = files.find((f) => f.path === draft.path) ?? files[0]!;
   const sides: ('output' | 'base')[] = file.deleted ? ['base'] : file.hasBase ? ['output', 'base'] : ['output'];
-  const fitSide = (f: FlawFileChoice, side: 'output' | 'base'): 'output' | 'base' => (f.deleted ? 'base' : f.hasBase ? side : 'output');
+  // A deleted file has only old lines, a new one only new lines; coming from one of those, the
+  // side was forced, not chosen: a file with both sides starts on the new one again.
+  const fitSide = (f: FlawFileChoice, side: 'output' | 'base'): 'output' | 'base' => (f.deleted ? 'base' : !f.hasBase || file.deleted ? 'output' : side);
   return (
     <>
       <label className="field">
@@ -249,7 +251,7 @@ function FileLinesFields({ files, draft, onChange }: { readonly files: readonly 
         </label>
         <label className="field">
           <span>Side</span>
-          <select value={fitSide(file, draft.side)} onChange={(e) => onChange({ ...draft, path: file.path, side: e.target.value as 'output' | 'base' })}>
+          <select value={file.deleted ? 'base' : file.hasBase ? draft.side : 'output'} onChange={(e) => onChange({ ...draft, path: file.path, side: e.target.value as 'output' | 'base' })}>
             {sides.map((s) => (
               <option key={s} value={s}>
                 {s === 'output' ? 'new (output)' : 'old (base)'}

@@ -27,15 +27,16 @@ export function prefetchView(evaluator: string, item: number): Promise<ReviewVie
  * For a code item: once its view is in, renders its editor off screen in idle time, so that
  * showing it is a move of finished DOM. `size` is where it will appear.
  */
-export function prepareCode(view: Promise<ReviewView>, size: () => { width: number; height: number }): () => void {
+export function prepareCode(view: Promise<ReviewView>, size: (layout: CodeLayout) => { width: number; height: number }): () => void {
   let cancelled = false;
   void Promise.all([view, import('../../components/code-view.js')]).then(([v, m]) => {
     if (cancelled || v.task.kind !== 'code') return;
     const run = (): void => {
       if (cancelled) return;
-      const { width, height } = m.lastCodeViewSize() ?? size();
+      const layout = codeLayout(v.task);
+      const { width, height } = m.lastCodeViewSize(layout) ?? size(layout);
       const look = initialCodeLook(v);
-      m.prepareCodeView(look.output, look.base, look.language, width, height, look.marks, look.reveal);
+      m.prepareCodeView(look.output, look.base, look.language, width, height, look.marks, look.reveal, look.deleted);
     };
     if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(run, { timeout: 1000 });
     else window.setTimeout(run, 200);
@@ -51,6 +52,14 @@ export function takePrefetched(evaluator: string, item: number): Promise<ReviewV
   const p = views.get(k);
   views.delete(k);
   return p;
+}
+
+/** The code pane's layouts: one diff, or a change's file list beside one file's diff. */
+export type CodeLayout = 'diff' | 'change';
+
+/** The code pane layout of a task (its editor has that layout's size). */
+export function codeLayout(task: Pick<ReviewView['task'], 'files'>): CodeLayout {
+  return task.files ? 'change' : 'diff';
 }
 
 /** A prefetched view that has already arrived (kept for {@link takePrefetched}), or undefined. */

@@ -1,5 +1,6 @@
 import { TaskTextIndexes, type TaskTexts } from '../../../../shared/anchors.js';
 import type { ShownCritique, ReviewView } from '../../../../shared/contract/review.js';
+import type { TaskFileView } from '../../../../shared/contract/tasks.js';
 import type { OwnFlaw } from '../../../../shared/review/events.js';
 import { replayReview, type Decision } from '../../../../shared/review/state.js';
 import { viewTexts } from '../../../../shared/review/view-texts.js';
@@ -71,6 +72,29 @@ export function firstUndecided(critiques: readonly ShownCritique[], decisions: R
   return i === -1 ? 0 : i;
 }
 
+/**
+ * What the editor shows for one file of a change: a modified file as a diff, a new one as code,
+ * a deleted one as its old text alone, marked deleted — its marks (all on old lines) moved to the
+ * editor's one side, and `oldSide` says that lines selected there are old lines.
+ */
+export function fileCode(
+  file: Pick<TaskFileView, 'output' | 'base' | 'deleted' | 'language'>,
+  taskLanguage: string | null,
+  marks: readonly CodeMark[],
+  reveal: LineSelection | null,
+): CodeLook {
+  const language = file.language ?? taskLanguage ?? 'plaintext';
+  if (!file.deleted || file.base === null) return { output: file.output, base: file.base, language, marks: [...marks], reveal, deleted: false };
+  return {
+    output: file.base,
+    base: null,
+    language,
+    marks: marks.filter((m) => m.side === 'base').map((m) => ({ ...m, side: 'output' as const })),
+    reveal: reveal && reveal.side === 'base' ? { ...reveal, side: 'output' } : null,
+    deleted: true,
+  };
+}
+
 /** The code a code item shows first — the task's, or the first file's of a multi-file task — with its marks and reveal. */
 export interface CodeLook {
   readonly output: string;
@@ -78,6 +102,8 @@ export interface CodeLook {
   readonly language: string;
   readonly marks: CodeMark[];
   readonly reveal: LineSelection | null;
+  /** A deleted file's old text: shown as deleted. */
+  readonly deleted: boolean;
 }
 
 /**
@@ -93,11 +119,8 @@ export function initialCodeLook(view: ReviewView): CodeLook {
   const file = task.files ? task.files.find((f) => f.path === initialFile(task.files!, first))! : null;
   const path = file?.path ?? null;
   const onFile = first?.range && (first.range.path ?? null) === path ? first.range : null;
-  return {
-    output: file ? file.output : task.output,
-    base: file ? file.base : task.base,
-    language: (file ? (file.language ?? task.language) : task.language) ?? 'plaintext',
-    marks: codeMarksFor(task, critiques, content.decisions, content.flaws, first?.id, path),
-    reveal: onFile ? { lines: onFile.lines, side: onFile.side } : null,
-  };
+  const marks = codeMarksFor(task, critiques, content.decisions, content.flaws, first?.id, path);
+  const reveal: LineSelection | null = onFile ? { lines: onFile.lines, side: onFile.side } : null;
+  if (file) return fileCode(file, task.language, marks, reveal);
+  return { output: task.output, base: task.base, language: task.language ?? 'plaintext', marks, reveal, deleted: false };
 }

@@ -12,10 +12,10 @@ import { FileList, statusText } from './file-list.js';
 import { ChunkedText, selectionIn, type Mark } from './chunked-text.js';
 import { CritiqueEditor, FlawForm, ReasonPicker, SkipForm, type FlawDraft } from './forms.js';
 import { ResizablePanes } from './panes.js';
-import { prefetchCodeView, prefetchView, prepareCode } from './prefetch.js';
+import { codeLayout, prefetchCodeView, prefetchView, prepareCode } from './prefetch.js';
 import { nextOpenItem } from './queue-order.js';
 import { ShortcutSheet } from './shortcut-sheet.js';
-import { codeMarksFor, firstUndecided, taskLookup, verdictClass, verdictText } from './verdicts.js';
+import { codeMarksFor, fileCode, firstUndecided, taskLookup, verdictClass, verdictText } from './verdicts.js';
 import { useReviewSession, type ReviewSession, type SaveStatus } from './use-review-session.js';
 
 const CodeView = lazy(() => import('../../components/code-view.js'));
@@ -139,11 +139,14 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     const view = prefetchView(evaluator, next.id);
     if (next.kind !== 'code') return;
     prefetchCodeView();
-    return prepareCode(view, () => {
-      const here = document.querySelector('.ws-code .code-host');
+    return prepareCode(view, (layout) => {
+      // no code view of that layout shown yet: this one's host if it has the layout, else a guess
+      const here = document.querySelector(layout === 'change' ? '.ws-change .code-host' : '.ws-code:not(.ws-change) .code-host');
       if (here) return { width: here.clientWidth, height: here.clientHeight };
       const panes = document.querySelector('.ws-panes');
-      return { width: (panes?.clientWidth ?? window.innerWidth) * 0.52, height: Math.max(200, (panes?.clientHeight ?? window.innerHeight) - 40) };
+      const width = (panes?.clientWidth ?? window.innerWidth) * 0.52;
+      const height = Math.max(200, (panes?.clientHeight ?? window.innerHeight) - 40);
+      return layout === 'change' ? { width: width * 0.7, height: height - 28 } : { width, height };
     });
   }, [evaluator, next]);
 
@@ -362,6 +365,9 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     [current, shownPath],
   );
   const onSelectLines = useCallback((sel: LineSelection | null) => setLineSel(sel ? { ...sel, path: shownPath } : null), [shownPath]);
+  // a deleted file is shown as its old text alone: lines selected there are old lines
+  const onSelectOldLines = useCallback((sel: LineSelection | null) => setLineSel(sel ? { ...sel, side: 'base', path: shownPath } : null), [shownPath]);
+  const shownCode = useMemo(() => (shownFile ? fileCode(shownFile, task.language, codeMarks, reveal) : null), [shownFile, task.language, codeMarks, reveal]);
 
   const contextPane = (
     <div className="ws-scroll">
@@ -420,14 +426,16 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
             <div className="code-host">
               <Suspense fallback={<div className="placeholder" aria-busy="true" />}>
                 <CodeView
-                  output={shownFile.output}
-                  base={shownFile.base}
-                  language={shownFile.language ?? task.language ?? 'plaintext'}
+                  output={shownCode!.output}
+                  base={shownCode!.base}
+                  language={shownCode!.language}
+                  deleted={shownCode!.deleted}
                   dark={dark}
-                  marks={codeMarks}
-                  reveal={reveal}
+                  marks={shownCode!.marks}
+                  reveal={shownCode!.reveal}
                   onMarkClick={selectCritique}
-                  onSelectLines={onSelectLines}
+                  onSelectLines={shownCode!.deleted ? onSelectOldLines : onSelectLines}
+                  layout={codeLayout(task)}
                   placement="stage"
                 />
               </Suspense>
@@ -452,6 +460,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
               reveal={reveal}
               onMarkClick={selectCritique}
               onSelectLines={onSelectLines}
+              layout={codeLayout(task)}
               placement="stage"
             />
           </Suspense>

@@ -1,0 +1,258 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { openDatabase } from '../../electron/backend/db/open.js';
+import { exportReviewRecords } from '../../electron/backend/reviews/export.js';
+import { createEvaluator, ensurePracticeQueue } from '../../electron/backend/reviews/repository.js';
+import { importTasks } from '../../electron/backend/tasks/import.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { watchProblems } from '../helpers/page.js';
+import { startServe, type ServerProcess } from '../helpers/server.js';
+import { tempDbPath } from '../helpers/temp.js';
+
+// A multi-file code task (task format 1.1) reviewed as a pull request, by keyboard only: the file
+// list, ] and [ between files, j/k across files, decisions on the second file, an own flaw on old
+// lines of a deleted file, submit; then what the server stored names the file of every anchor.
+
+const lines = (prefix: string, n: number): string => Array.from({ length: n }, (_, i) => `${prefix}_${i + 1} = ${i + 1}`).join('\n') + '\n';
+const changed = (text: string, at: readonly number[]): string =>
+  text
+    .split('\n')
+    .map((l, i) => (at.includes(i + 1) ? `${l}  # changed` : l))
+    .join('\n');
+
+const task = {
+  id: 'pr-1',
+  kind: 'code',
+  title: 'Pull request: rates',
+  language: 'python',
+  context: { problem: 'Make the rates module round half up.' },
+  files: [
+    { path: 'src/rates.py', base: lines('rate', 30), output: changed(lines('rate', 30), [4, 20]) },
+    { path: 'src/util/round.py', base: lines('r', 40), output: changed(lines('r', 40), [10, 11, 30]) },
+    { path: 'docs/NOTES.md', output: 'Rounding now goes half up.\n' },
+    { path: 'src/legacy.py', base: lines('old', 12), output: '', deleted: true },
+  ],
+  critiques: [
+    { id: 'c1', text: 'Rates: rate_4 is now off by one.', anchor: { path: 'src/rates.py', lines: [4, 4] } },
+    { id: 'c2', text: 'Round: r_10 loses the sign.', anchor: { path: 'src/util/round.py', lines: [10, 11] } },
+    { id: 'c3', text: 'Round: r_30 should stay as it was.', anchor: { path: 'src/util/round.py', lines: [30, 30], side: 'base' } },
+    { id: 'c4', text: 'Legacy callers of old_3 break.', anchor: { path: 'src/legacy.py', lines: [3, 3], side: 'base' } },
+  ],
+};
+
+interface StoredEvent {
+  readonly type: string;
+  readonly critique?: string;
+  readonly verdict?: string;
+  readonly reason?: string;
+  readonly flaw?: { readonly id: string; readonly description: string; readonly anchor?: unknown };
+}
+
+describe('multi-file review as a pull request (Chromium)', () => {
+  let browser: Browser;
+  let server: ServerProcess;
+  let dbPath: string;
+  const problems: string[] = [];
+  let item = 0;
+
+  beforeAll(async () => {
+    dbPath = tempDbPath();
+    const db = openDatabase(dbPath);
+    importTasks(db, [task]);
+    createEvaluator(db, 'Pat');
+    ensurePracticeQueue(db, 'pat');
+    db.close();
+    server = await startServe(dbPath);
+    browser = await launchChromium();
+    const queue = (await api<{ items: { id: number; taskId: string }[] }>('review:queue', { evaluator: 'pat' })).items;
+    item = queue.find((q) => q.taskId === 'pr-1')!.id;
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  async function api<T>(op: string, input: unknown): Promise<T> {
+    const r = (await (await fetch(`${server.url}api/${op}`, { method: 'POST', body: JSON.stringify(input) })).json()) as { ok: boolean; value: T; error?: { message: string } };
+    if (!r.ok) throw new Error(`${op}: ${r.error?.message}`);
+    return r.value;
+  }
+
+  const files = (page: Page) => page.getByRole('navigation', { name: 'Files' });
+  const currentFile = async (page: Page): Promise<string> => (await files(page).locator('[aria-current="true"]').getAttribute('aria-label'))!;
+  const selectedCritique = async (page: Page): Promise<string> => (await page.locator('.cq-card[aria-current="true"] .cq-text').innerText()).trim();
+  /** The text of the diff on screen (the editor the workspace shows). */
+  const shownCode = (page: Page) => page.locator('.code-view-editor.on-stage .view-line');
+
+  it('moves between files and critiques by keyboard, decides on the second file, adds a flaw on old lines of a deleted file, submits', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    watchProblems(page, problems);
+    await page.goto(server.url);
+    await page.getByRole('button', { name: 'Pat' }).click();
+    await page.getByRole('heading', { name: 'Your queue' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Pull request: rates' }).waitFor();
+
+    // The file list: every file with its status and counts; the first critique's file is open.
+    const rows = files(page).getByRole('button');
+    await expect.poll(() => rows.count()).toBe(4);
+    expect(await rows.evaluateAll((b) => b.map((x) => x.getAttribute('aria-label')))).toEqual([
+      'src/rates.py, modified, 1 critique (1 undecided), 0 own flaws',
+      'src/util/round.py, modified, 2 critiques (2 undecided), 0 own flaws',
+      'docs/NOTES.md, new file, 0 critiques, 0 own flaws',
+      'src/legacy.py, deleted, 1 critique (1 undecided), 0 own flaws',
+    ]);
+    expect(await currentFile(page)).toMatch(/^src\/rates\.py,/);
+    expect(await selectedCritique(page)).toBe('Rates: rate_4 is now off by one.');
+    await expect.poll(() => shownCode(page).filter({ hasText: 'rate_4 = 4  # changed' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    // The editor lives in a layer of its own, placed over the code pane: the pane owns it for
+    // assistive technology, and editors kept off screen are hidden from it.
+    const owned = await page.locator('.ws-change [data-code-ready]').getAttribute('aria-owns');
+    expect(await page.locator(`#${owned}`).getAttribute('class')).toContain('on-stage');
+    expect(await page.locator('.code-view-editor:not(.on-stage)').evaluateAll((n) => n.map((x) => x.getAttribute('aria-hidden')))).not.toContain(null);
+    const [box, host] = await Promise.all([page.locator(`#${owned}`).boundingBox(), page.locator('.ws-change .code-host').boundingBox()]);
+    expect(box).toEqual(host);
+        // Critiques are grouped under their file in the panel.
+    expect(await page.locator('.cq-file').allInnerTexts()).toEqual(['src/rates.py', 'src/util/round.py', 'src/legacy.py']);
+
+    // ] opens the next file and selects its first open critique; its diff is on screen.
+    await page.keyboard.press(']');
+    await expect.poll(() => currentFile(page)).toMatch(/^src\/util\/round\.py,/);
+    expect(await selectedCritique(page)).toBe('Round: r_10 loses the sign.');
+    await expect.poll(() => shownCode(page).filter({ hasText: 'r_10 = 10  # changed' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.locator('.file-head').innerText()).toContain('src/util/round.py');
+
+    // Accept the first critique of the second file; the selection moves to its next one (old side).
+    await page.keyboard.press('a');
+    await expect.poll(() => selectedCritique(page)).toBe('Round: r_30 should stay as it was.');
+    // It is on an old line: the diff shows the old side (side by side, not inline), with its mark.
+    await expect.poll(() => page.locator('.code-view-editor.on-stage .editor.original .cq-glyph').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.locator('.code-view-editor.on-stage .editor.original .view-line').filter({ hasText: /^r_30\s=\s30$/ }).count()).toBe(1);
+    // Reject it as incorrect.
+    await page.keyboard.press('r');
+    await page.keyboard.press('i');
+    // The last critique is on the deleted file: the decision moved the view there.
+    await expect.poll(() => currentFile(page)).toMatch(/^src\/legacy\.py, deleted/);
+    expect(await selectedCritique(page)).toBe('Legacy callers of old_3 break.');
+    // The counts follow the decisions.
+    expect(await rows.nth(1).getAttribute('aria-label')).toBe('src/util/round.py, modified, 2 critiques, 0 own flaws');
+
+    // k goes back across files; [ and ] step through the list, clamped at its ends.
+    await page.keyboard.press('k');
+    await expect.poll(() => currentFile(page)).toMatch(/^src\/util\/round\.py,/);
+    await page.keyboard.press('[');
+    await page.keyboard.press('[');
+    await page.keyboard.press('[');
+    await expect.poll(() => currentFile(page)).toMatch(/^src\/rates\.py,/);
+    await page.keyboard.press(']');
+    await page.keyboard.press(']');
+    await expect.poll(() => currentFile(page)).toMatch(/^docs\/NOTES\.md, new file/);
+    await expect.poll(() => shownCode(page).filter({ hasText: 'Rounding now goes half up.' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await page.keyboard.press(']');
+    await expect.poll(() => currentFile(page)).toMatch(/^src\/legacy\.py,/);
+
+    // f: a flaw on this (deleted) file — only its old lines exist, so the form offers only that side.
+    await page.keyboard.press('f');
+    const form = page.getByRole('group', { name: 'New flaw' });
+    await form.waitFor();
+    expect(await form.getByLabel('File').inputValue()).toBe('src/legacy.py');
+    expect(await form.getByLabel('Side').locator('option').allInnerTexts()).toEqual(['old (base)']);
+    await page.keyboard.type('old_7 was the only caller of the rounding helper.');
+    await page.keyboard.press('Tab'); // severity
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown'); // major
+    await page.keyboard.press('Tab'); // category
+    await page.keyboard.press('Tab'); // file: stays src/legacy.py
+    await page.keyboard.press('Tab'); // lines
+    await page.keyboard.type('7');
+    await page.keyboard.press('Control+Enter');
+    await page.getByText('old_7 was the only caller of the rounding helper.').waitFor();
+    expect(await page.locator('.own-flaw .own-meta').innerText()).toBe('major · src/legacy.py, old line 7');
+    await expect.poll(() => rows.nth(3).getAttribute('aria-label')).toBe('src/legacy.py, deleted, 1 critique (1 undecided), 1 own flaw');
+    // A deleted file is shown as its old text, every line marked deleted; the flaw's mark is on it.
+    await expect.poll(() => page.locator('.code-view-editor.on-stage .cq-glyph.cq-own').count(), { timeout: 15_000 }).toBe(1);
+    expect(await page.locator('.code-view-editor.on-stage .monaco-diff-editor').count()).toBe(0);
+    await expect.poll(() => shownCode(page).filter({ hasText: /^old_7\s=\s7$/ }).count()).toBe(1);
+    expect(await page.locator('.code-view-editor.on-stage .code-deleted-line').count()).toBeGreaterThan(5);
+
+    // A second flaw, on another file and side chosen in the form: new line 2 of src/rates.py.
+    await page.keyboard.press('f');
+    await form.waitFor();
+    await page.keyboard.type('rate_2 is never used.');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab'); // file
+    await page.keyboard.press('Home'); // src/rates.py (the first)
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('2');
+    await page.keyboard.press('Tab'); // side: src/rates.py has both
+    expect(await form.getByLabel('Side').locator('option').allInnerTexts()).toEqual(['new (output)', 'old (base)']);
+    await page.keyboard.press('Control+Enter');
+    await page.getByText('rate_2 is never used.').waitFor();
+
+    await page.keyboard.press('5');
+    await expect.poll(() => page.getByRole('status').innerText()).toContain('Saved');
+    await page.keyboard.press('Control+Enter');
+    await page.getByRole('heading', { name: 'Your queue' }).waitFor();
+
+    // What the server stored: decisions on the second file, flaws whose anchors name their file.
+    const view = await api<{ review: { status: string; events: { event: StoredEvent }[] } }>('review:view', { evaluator: 'pat', item });
+    expect(view.review.status).toBe('submitted');
+    const events = view.review.events.map((e) => e.event);
+    const neutral = new Map<string, string>(); // the server's neutral critique ids, by text
+    for (const c of (await api<{ critiques: { id: string; text: string }[] }>('review:view', { evaluator: 'pat', item })).critiques) neutral.set(c.text, c.id);
+    expect(events.filter((e) => e.type === 'decision-recorded')).toEqual([
+      { type: 'decision-recorded', critique: neutral.get('Round: r_10 loses the sign.'), verdict: 'accept' },
+      { type: 'decision-recorded', critique: neutral.get('Round: r_30 should stay as it was.'), verdict: 'reject', reason: 'incorrect' },
+    ]);
+    expect(events.filter((e) => e.type === 'flaw-added').map((e) => e.flaw)).toEqual([
+      { id: 'a1', description: 'old_7 was the only caller of the rounding helper.', severity: 'major', anchor: { lines: [7, 7], side: 'base', path: 'src/legacy.py' } },
+      { id: 'a2', description: 'rate_2 is never used.', anchor: { lines: [2, 2], path: 'src/rates.py' } },
+    ]);
+    // …and the review record a researcher exports carries them with their paths.
+    const db = openDatabase(dbPath);
+    try {
+      const record = exportReviewRecords(db).find((r) => r.task === 'pr-1')!;
+      expect(record.added.map((f) => f.anchor)).toEqual([
+        { lines: [7, 7], side: 'base', path: 'src/legacy.py' },
+        { lines: [2, 2], path: 'src/rates.py' },
+      ]);
+    } finally {
+      db.close();
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('the file list works by mouse too, and a line range past the chosen file\u2019s end is refused naming it', async () => {
+    const db = openDatabase(dbPath);
+    importTasks(db, [{ ...task, id: 'pr-2', title: 'Pull request: second look' }]);
+    ensurePracticeQueue(db, 'pat');
+    db.close();
+    const queue = (await api<{ items: { id: number; taskId: string }[] }>('review:queue', { evaluator: 'pat' })).items;
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    watchProblems(page, problems);
+    await page.goto(server.url);
+    await page.evaluate("localStorage.setItem('assay.evaluator', 'pat')");
+    await page.goto(`${server.url}#/review/${queue.find((q) => q.taskId === 'pr-2')!.id}`);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Pull request: second look' }).waitFor();
+    await files(page).getByRole('button', { name: /^docs\/NOTES\.md/ }).click();
+    await expect.poll(() => currentFile(page)).toMatch(/^docs\/NOTES\.md, new file/);
+    // A file without critiques keeps the selected critique; the diff shows the new file.
+    await expect.poll(() => shownCode(page).filter({ hasText: 'Rounding now goes half up.' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await page.getByRole('button', { name: 'Add flaw' }).click();
+    const form = page.getByRole('group', { name: 'New flaw' });
+    await form.getByLabel('Description').fill('Says nothing about negative rates.');
+    expect(await form.getByLabel('Side').locator('option').allInnerTexts()).toEqual(['new (output)']);
+    await form.getByLabel(/^Lines/).fill('3');
+    await form.getByRole('button', { name: 'Save flaw' }).click();
+    await form.getByRole('alert').filter({ hasText: 'Line 3 is past the end (1 line).' }).waitFor();
+    await form.getByLabel(/^Lines/).fill('1');
+    await form.getByRole('button', { name: 'Save flaw' }).click();
+    await page.locator('.own-flaw').filter({ hasText: 'Says nothing about negative rates.' }).waitFor();
+    expect(await page.locator('.own-flaw .own-meta').innerText()).toBe('docs/NOTES.md, line 1');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
