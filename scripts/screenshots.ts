@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openDatabase } from '../electron/backend/db/open.js';
+import { importTasks } from '../electron/backend/tasks/import.js';
 import { seedAnalysisStudy, seedWarningStudy } from '../test/backend/analysis/study-fixture.js';
+import { reviewChangeTask } from '../test/fixtures/review-change.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { repoRoot, startServe } from '../test/helpers/server.js';
 
@@ -131,6 +133,44 @@ shots.push(
     },
   },
 );
+
+// The pull-request view (issue 14): a multi-file change of our own, imported into the served
+// database once; on the second file, one critique decided and an own flaw on an old line.
+let changeSeeded = false;
+shots.push({
+  name: 'review-change',
+  prepare: async (page, url) => {
+    if (!changeSeeded) {
+      const db = openDatabase(path.join(dir, 'demo.db'));
+      importTasks(db, [reviewChangeTask]);
+      db.close();
+      changeSeeded = true;
+    }
+    if (await openReview(page, url, 'demo-invoice-rounding')) {
+      await page.keyboard.press('a'); // invoice.py: accepts the first critique
+      await page.keyboard.press(']'); // rounding.py
+      await page.keyboard.press('r');
+      await page.keyboard.press('n');
+      await page.keyboard.press('f');
+      await page.keyboard.type('to_cents truncated negative amounts towards zero too.');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('ArrowDown'); // minor
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab'); // file: rounding.py
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('5');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('ArrowDown'); // old (base)
+      await page.keyboard.press('Control+Enter');
+      await page.keyboard.press('k'); // back to the rejected critique of rounding.py
+    } else {
+      await page.keyboard.press(']'); // the same file (the review resumes on invoice.py)
+    }
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.locator('.code-view-editor.on-stage .cq-glyph').first().waitFor();
+    await page.waitForTimeout(700); // the diff is computed in a worker
+  },
+});
 
 // Analysis (#6): a synthetic study with simulated results, seeded into the served database once.
 let analysisSeeded = false;

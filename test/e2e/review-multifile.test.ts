@@ -255,4 +255,28 @@ describe('multi-file review as a pull request (Chromium)', () => {
     expect(problems).toEqual([]);
     await page.close();
   });
+
+  it('the researcher\u2019s task list and preview show a multi-file task: its files, each one\u2019s code', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
+    watchProblems(page, problems);
+    await page.goto(`${server.url}#/tasks`);
+    const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: 'Pull request: rates' }) });
+    expect(await row.getByRole('cell').nth(1).innerText()).toBe('Code · 4 files · python');
+    await row.getByRole('button', { name: 'Pull request: rates' }).click();
+    const preview = page.getByRole('region', { name: 'Task Pull request: rates' });
+    await preview.waitFor();
+    expect(await preview.getByRole('navigation', { name: 'Files' }).getByRole('button').evaluateAll((b) => b.map((x) => x.getAttribute('aria-label')))).toEqual([
+      'src/rates.py, modified',
+      'src/util/round.py, modified',
+      'docs/NOTES.md, new file',
+      'src/legacy.py, deleted',
+    ]);
+    await expect.poll(() => preview.locator('.view-line').filter({ hasText: 'rate_4 = 4  # changed' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await preview.getByRole('button', { name: /^src\/legacy\.py/ }).click();
+    await expect.poll(() => preview.locator('.file-head').innerText()).toContain('src/legacy.py');
+    // a deleted file: its old text, not an empty diff
+    await expect.poll(() => preview.locator('.view-line').filter({ hasText: /^old_12\s=\s12$/ }).count(), { timeout: 15_000 }).toBe(1);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

@@ -22,13 +22,15 @@ interface Props {
   readonly onOpen: (path: string) => void;
   /** Per-file critique and flaw counts (the review); omitted in the researcher's preview. */
   readonly counts?: ReadonlyMap<string, FileCounts>;
+  /** False in an unassisted condition: no critique counts (there are no critiques to count). */
+  readonly critiques?: boolean;
 }
 
 /**
  * The files of a multi-file change, as a pull request lists them: status letter, path (folder
  * dimmed), and — in a review — the file's critiques (undecided ones marked) and own flaws.
  */
-export function FileList({ files, current, onOpen, counts }: Props): React.JSX.Element {
+export function FileList({ files, current, onOpen, counts, critiques = true }: Props): React.JSX.Element {
   const currentRef = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     // braces: Chromium's scrollIntoView now returns a promise, which React would take for a cleanup
@@ -41,7 +43,12 @@ export function FileList({ files, current, onOpen, counts }: Props): React.JSX.E
           const s = fileStatus(f);
           const slash = f.path.lastIndexOf('/');
           const n = counts?.get(f.path);
-          const label = [f.path, statusText(f), ...(n ? [`${plural(n.critiques, 'critique')}${n.undecided > 0 ? ` (${n.undecided} undecided)` : ''}`, plural(n.flaws, 'own flaw')] : [])].join(', ');
+          const label = [
+            f.path,
+            statusText(f),
+            ...(n && critiques ? [`${plural(n.critiques, 'critique')}${n.undecided > 0 ? ` (${n.undecided} undecided)` : ''}`] : []),
+            ...(n ? [plural(n.flaws, 'own flaw')] : []),
+          ].join(', ');
           const here = f.path === current;
           return (
             <li key={f.path}>
@@ -63,7 +70,7 @@ export function FileList({ files, current, onOpen, counts }: Props): React.JSX.E
                 </span>
                 {n && (
                   <span className="file-counts" aria-hidden="true">
-                    {n.critiques > 0 && (
+                    {critiques && n.critiques > 0 && (
                       <span className={`file-count cq-count${n.undecided > 0 ? ' open' : ''}`}>
                         {n.critiques - n.undecided}/{n.critiques}
                       </span>

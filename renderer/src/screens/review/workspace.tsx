@@ -125,13 +125,12 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
         ? current.range.path
         : (fileChoice?.path ?? initialFile(files, current));
   const shownFile = files && shownPath !== null ? (files.find((f) => f.path === shownPath) ?? null) : null;
-  const openFile = useCallback((path: string, critique?: number) => {
-    setSelected((i) => {
-      const at = critique ?? i;
-      setFileChoice({ path, with: critiques[Math.min(at, critiques.length - 1)]?.id });
-      return at;
-    });
-  }, [critiques]);
+  /** Shows a file of the change, selecting critique `critique` (else keeping the selection). */
+  const openFile = (path: string, critique?: number): void => {
+    const at = critique ?? selected;
+    setSelected(at);
+    setFileChoice({ path, with: critiques[Math.min(at, critiques.length - 1)]?.id });
+  };
 
   // Prefetch the next item (and Monaco when it is code) as soon as this one is on screen.
   useEffect(() => {
@@ -144,9 +143,9 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
       const here = document.querySelector(layout === 'change' ? '.ws-change .code-host' : '.ws-code:not(.ws-change) .code-host');
       if (here) return { width: here.clientWidth, height: here.clientHeight };
       const panes = document.querySelector('.ws-panes');
-      const width = (panes?.clientWidth ?? window.innerWidth) * 0.52;
+      const total = panes?.clientWidth ?? window.innerWidth;
       const height = Math.max(200, (panes?.clientHeight ?? window.innerHeight) - 40);
-      return layout === 'change' ? { width: width * 0.7, height: height - 28 } : { width, height };
+      return layout === 'change' ? { width: total * 0.59 * 0.74, height: height - 28 } : { width: total * 0.52, height };
     });
   }, [evaluator, next]);
 
@@ -414,7 +413,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
           </span>
         </div>
         <div className="change-body">
-          <FileList files={files} current={shownFile.path} counts={counts ?? undefined} onOpen={(path) => openFile(path, stepFile(files, path, 0, critiques, decisions).critique)} />
+          <FileList files={files} current={shownFile.path} counts={counts ?? undefined} critiques={assisted} onOpen={(path) => openFile(path, stepFile(files, path, 0, critiques, decisions).critique)} />
           <div className="change-file">
             <div className="file-head" aria-live="polite">
               <span className="file-head-path mono">{shownFile.path}</span>
@@ -678,9 +677,9 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
         </div>
       )}
       <ResizablePanes
-        layout={task.kind}
-        defaults={task.kind === 'code' ? [0.2, 0.52, 0.28] : [0.36, 0.34, 0.3]}
-        labels={['Context', task.kind === 'code' ? 'Code' : 'Output', assisted ? 'Critiques' : 'Your review']}>
+        layout={files ? 'change' : task.kind}
+        defaults={files ? [0.15, 0.59, 0.26] : task.kind === 'code' ? [0.2, 0.52, 0.28] : [0.36, 0.34, 0.3]}
+        labels={['Context', files ? 'Change' : task.kind === 'code' ? 'Code' : 'Output', assisted ? 'Critiques' : 'Your review']}>
         {[contextPane, outputPane, panel]}
       </ResizablePanes>
       {mode?.kind === 'help' && <ShortcutSheet onClose={() => setMode(null)} />}

@@ -110,7 +110,7 @@ export function TaskList({ info, onChanged }: Props): React.JSX.Element {
                   </button>
                   <div className="muted small mono">{t.id}</div>
                 </td>
-                <td>{t.kind === 'code' ? `Code${t.hasBase ? ' diff' : ''}${t.language ? ` · ${t.language}` : ''}` : 'Summary'}</td>
+                <td>{t.kind === 'code' ? `Code${t.files !== null ? ` · ${t.files} file${t.files === 1 ? '' : 's'}` : t.hasBase ? ' diff' : ''}${t.language ? ` · ${t.language}` : ''}` : 'Summary'}</td>
                 <td className="num">{t.critiqueCount}</td>
               </tr>
             ))}

@@ -2,6 +2,8 @@ import { Suspense, lazy, useEffect, useState } from 'react';
 import type { TaskView } from '../../../../shared/contract/tasks.js';
 import { call } from '../../api/client.js';
 import { useDarkMode } from '../../use-dark.js';
+import { FileList, statusText } from '../review/file-list.js';
+import '../review/review.css';
 
 const CodeView = lazy(() => import('../../components/code-view.js'));
 
@@ -14,6 +16,7 @@ interface Props {
 export function TaskPreview({ id, onClose }: Props): React.JSX.Element {
   const [task, setTask] = useState<TaskView | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [path, setPath] = useState<string | null>(null);
   const dark = useDarkMode();
 
   useEffect(() => {
@@ -24,6 +27,8 @@ export function TaskPreview({ id, onClose }: Props): React.JSX.Element {
 
   if (error) return <div role="alert" className="error-banner">{error}</div>;
   if (!task) return <div className="placeholder" aria-busy="true" />;
+  // A multi-file change: its file list beside one file (a deleted one as its old text).
+  const file = task.files ? (task.files.find((f) => f.path === path) ?? task.files[0]!) : null;
 
   return (
     <section className="preview" aria-label={`Task ${task.title ?? task.id}`}>
@@ -42,8 +47,29 @@ export function TaskPreview({ id, onClose }: Props): React.JSX.Element {
           {!task.context && <p className="muted">No context.</p>}
         </div>
         <div className="pane">
-          <h2>Output</h2>
-          {task.kind === 'code' ? (
+          <h2>{file ? `Change · ${task.files!.length} files` : 'Output'}</h2>
+          {file ? (
+            <div className="preview-change">
+              <FileList files={task.files!} current={file.path} onOpen={setPath} />
+              <div className="change-file">
+                <div className="file-head">
+                  <span className="file-head-path mono">{file.path}</span>
+                  <span className="muted small">{statusText(file)}</span>
+                </div>
+                <div className="code-host">
+                  <Suspense fallback={<div className="placeholder" aria-busy="true" />}>
+                    <CodeView
+                      output={file.deleted ? (file.base ?? '') : file.output}
+                      base={file.deleted ? null : file.base}
+                      deleted={file.deleted}
+                      language={file.language ?? task.language ?? 'plaintext'}
+                      dark={dark}
+                    />
+                  </Suspense>
+                </div>
+              </div>
+            </div>
+          ) : task.kind === 'code' ? (
             <div className="code-host">
               <Suspense fallback={<div className="placeholder" aria-busy="true" />}>
                 <CodeView output={task.output} base={task.base} language={task.language ?? 'plaintext'} dark={dark} />
