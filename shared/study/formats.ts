@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
 import { ReviewRecordSchema } from '../review/record.js';
 import { AnchorSchema, SeveritySchema } from '../task-format.js';
+import { PackSettingsSchema, SETTINGS_FEATURE_VERSION, SETTINGS_FEATURES, type SettingsFeature } from './settings.js';
 
 // The two files between a researcher and an evaluator: the pack (out) and the results (back).
 // docs/studies.md describes them; these schemas are authoritative.
@@ -24,8 +25,24 @@ import { AnchorSchema, SeveritySchema } from '../task-format.js';
 /** A content hash as written in packs and results files: `sha256:` and 64 hex digits. */
 export const ContentHashSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256: and 64 hex digits');
 
-/** The features (names in `requires`) this version of Assay understands. None yet: v2 as first written. */
-export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>();
+/**
+ * The features (names in `requires`) this version of Assay understands: the study settings an
+ * older reader would apply wrongly (see `SETTINGS_FEATURES` in ./settings.ts).
+ */
+export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>(SETTINGS_FEATURES);
+
+/**
+ * The `requires` of a results file: the features its event logs use that an older reader could
+ * not replay — the clock's ending (`time-limit`) and the question's answers (`question`).
+ */
+export function resultsRequires(eventTypes: Iterable<string>): { feature: SettingsFeature; assay: string }[] {
+  const used = new Set<SettingsFeature>();
+  for (const type of eventTypes) {
+    if (type === 'time-expired') used.add('time-limit');
+    if (type === 'answer-set' || type === 'confidence-set') used.add('question');
+  }
+  return SETTINGS_FEATURES.filter((f) => used.has(f)).map((feature) => ({ feature, assay: SETTINGS_FEATURE_VERSION }));
+}
 
 /** `requires`: features a reader must understand to read the file at all. */
 export const RequiresSchema = z.array(
@@ -198,12 +215,6 @@ export const PackItemSchema = z.object({
   task: PackTaskSchema,
   /** The pin: what this item shows, so that the evaluator's Assay can check it reads the pack the same way. */
   seen: SeenSchema,
-});
-
-/** Study settings an evaluator's Assay applies. Later optional settings go here (see the rule above). */
-export const PackSettingsSchema = z.object({
-  /** The study's optional per-item time limit (shown to the evaluator). */
-  time_limit_seconds: z.number().int().positive().nullable().optional(),
 });
 
 /**

@@ -4,8 +4,10 @@ import { AppError } from '../../../shared/result.js';
 import { AssignmentError, assignStudy } from '../../../shared/study/assign.js';
 import { StudySpecSchema, type StudySpecInput } from '../../../shared/study/spec.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
+import { defaultStudySettings } from '../../../shared/study/settings.js';
 import { ensureEvaluator } from '../reviews/repository.js';
 import { visibleTask } from '../tasks/staging.js';
+import { parseStoredSettings, storedSettingsJson } from './settings.js';
 
 /** A study row. */
 export interface StudyRow {
@@ -19,6 +21,8 @@ export interface StudyRow {
   readonly closed_at: number | null;
   /** When the study first showed anything (a pack export, a review): from then on its tasks are frozen. */
   readonly frozen_at: number | null;
+  /** The study's settings as JSON (migration 7; read with `parseStoredSettings`). */
+  readonly settings_json: string;
 }
 
 /** The study called `name`, or undefined. */
@@ -98,10 +102,12 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
       throw err;
     }
     const id = crypto.randomUUID();
+    const settings = spec.settings ?? defaultStudySettings;
+    // time_limit_seconds (migration 3) mirrors the setting for readers that know only that column
     db.prepare(
-      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at)
-       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now)`,
-    ).run({ id, name: spec.name, seed: spec.seed, overlap: spec.overlap, timeLimit: spec.timeLimitSeconds ?? null, now });
+      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at, settings_json)
+       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now, $settings)`,
+    ).run({ id, name: spec.name, seed: spec.seed, overlap: spec.overlap, timeLimit: settings.timeLimitSeconds, now, settings: storedSettingsJson(settings) });
     const addCondition = db.prepare('INSERT INTO study_conditions (study_id, position, name, policy) VALUES ($id, $position, $name, $policy)');
     spec.conditions.forEach((c, position) => addCondition.run({ id, position, name: c.name, policy: c.policy }));
     const addEvaluator = db.prepare('INSERT INTO study_evaluators (study_id, position, evaluator_id) VALUES ($id, $position, $evaluator)');
@@ -160,6 +166,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     seed: study.seed,
     overlap: study.overlap,
     timeLimitSeconds: study.time_limit_seconds,
+    settings: parseStoredSettings(study.settings_json, `study "${study.name}"`),
     createdAt: study.created_at,
     state: study.state,
     closedAt: study.closed_at,

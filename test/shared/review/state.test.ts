@@ -57,7 +57,7 @@ describe('review reducer', () => {
     ];
     expect(apply(edits).content.rating).toBe(5);
     const u2 = apply([...edits, { type: 'undone' }, { type: 'undone' }]);
-    expect(u2.content).toEqual({ decisions: {}, flaws: [], rating: 2 });
+    expect(u2.content).toEqual({ decisions: {}, flaws: [], rating: 2, answer: null, confidence: null });
     const r1 = reduceReview(u2, { type: 'redone' });
     expect(r1.content.rating).toBe(5);
     const edited = reduceReview(r1, { type: 'rating-set', rating: 7 });

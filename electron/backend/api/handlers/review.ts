@@ -1,4 +1,14 @@
-import { beginReview, createEvaluator, getQueue, getReviewView, ensurePracticeQueue, listEvaluators, recordEvent, recordHeartbeat } from '../../reviews/repository.js';
+import {
+  beginReview,
+  createEvaluator,
+  endReviewsPastTheirTime,
+  getQueue,
+  getReviewView,
+  ensurePracticeQueue,
+  listEvaluators,
+  recordEvent,
+  recordHeartbeat,
+} from '../../reviews/repository.js';
 import type { AnyDb } from '../../db/types.js';
 import type { Handlers } from '../dispatch.js';
 import type { HandlerContext } from './context.js';
@@ -22,6 +32,7 @@ export function reviewHandlers({ db }: HandlerContext): Pick<Handlers, ReviewOpN
     'evaluators:create': ({ displayName }) => createEvaluator(db, displayName),
     'review:queue': ({ evaluator }) => {
       ensurePracticeQueue(db, evaluator);
+      endReviewsPastTheirTime(db, evaluator);
       return { items: getQueue(db, evaluator) };
     },
     'review:view': ({ evaluator, item }) => getReviewView(db, evaluator, item),

@@ -1,5 +1,6 @@
 import { exportPack, importPack, listImportedPacks } from '../../studies/packs.js';
 import { closeStudy, createStudy, getStudy, listStudies } from '../../studies/repository.js';
+import { endReviewsPastTheirTime } from '../../reviews/repository.js';
 import { exportResults, importResults } from '../../studies/results.js';
 import type { AnyDb } from '../../db/types.js';
 import type { Handlers } from '../dispatch.js';
@@ -25,6 +26,10 @@ export function studyReadHandlers(db: AnyDb): Pick<Handlers, StudyReadOpName> {
 export function studyHandlers({ db }: HandlerContext): Pick<Handlers, StudyOpName> {
   return {
     ...studyReadHandlers(db),
+    'results:export': (input) => {
+      endReviewsPastTheirTime(db); // items whose time ran out go out ended by the clock
+      return studyReadHandlers(db)['results:export'](input);
+    },
     'studies:create': (spec) => createStudy(db, spec),
     'studies:close': ({ name }) => closeStudy(db, name),
     'packs:export': ({ study, evaluator }) => {
