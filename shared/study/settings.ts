@@ -43,7 +43,7 @@ export const StudySettingsSchema = z
     /** Instructions for evaluators, Markdown, shown before the first item and on demand; null: none. */
     instructions: z
       .string()
-      .max(maxInstructionsLength, `instructions: at most ${maxInstructionsLength.toLocaleString('en')} characters`)
+      .max(maxInstructionsLength, `at most ${maxInstructionsLength.toLocaleString('en')} characters`)
       .nullable()
       .default(null)
       .transform((s) => (s === null || s.trim() === '' ? null : s)),
