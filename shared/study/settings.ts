@@ -196,7 +196,8 @@ export function describeSettings(s: StudySettings): string[] {
   if (s.categories !== null) lines.push(`flaw categories: ${s.categories.join(', ')}`);
   if (s.timeLimitSeconds !== null) {
     const what = s.onTimeLimit === 'skip' ? 'then the item is skipped' : s.onTimeLimit === 'submit' ? 'then the item is submitted as it stands' : 'shown only, not enforced';
-    lines.push(`time limit: ${s.timeLimitSeconds} s per item (${what})`);
+    const limit = s.timeLimitSeconds % 60 === 0 ? `${s.timeLimitSeconds / 60} min` : `${s.timeLimitSeconds} s`;
+    lines.push(`time limit: ${limit} per item (${what})`);
   }
   if (s.question !== null) lines.push(`question: "${s.question}" (yes/no with confidence 50–100%)`);
   if (s.instructions !== null) lines.push(`instructions: ${s.instructions.length.toLocaleString('en')} characters of Markdown`);

@@ -58,7 +58,7 @@ describe('assay study create: settings flags', () => {
     expect(JSON.parse(r.out).settings).toEqual(expected);
     const shown = await captureCli(['study', 'show', 's', '--db', db]);
     expect(shown.out).toContain(
-      'Settings: rating: off (not asked); reject reason: optional; every shown critique decided before submitting; flaw categories: accuracy, coverage, tone; time limit: 300 s per item (then the item is skipped); question: "Does the output contain a serious flaw?" (yes/no with confidence 50–100%); instructions: 61 characters of Markdown',
+      'Settings: rating: off (not asked); reject reason: optional; every shown critique decided before submitting; flaw categories: accuracy, coverage, tone; time limit: 5 min per item (then the item is skipped); question: "Does the output contain a serious flaw?" (yes/no with confidence 50–100%); instructions: 61 characters of Markdown',
     );
     expect(JSON.parse((await captureCli(['study', 'show', 's', '--json', '--db', db])).out).settings).toEqual(expected);
   });
