@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../../electron/backend/api/dispatch.js';
 import { createHandlers } from '../../../electron/backend/api/handlers/index.js';
@@ -11,7 +13,9 @@ import { exportResults, importResults } from '../../../electron/backend/studies/
 import { loadStudyData } from '../../../electron/backend/analysis/feed.js';
 import type { ReviewEvent } from '../../../shared/review/events.js';
 import type { StudySettingsInput } from '../../../shared/study/settings.js';
+import { captureCli } from '../../helpers/cli.js';
 import { tempDb } from '../../helpers/db.js';
+import { tempDir } from '../../helpers/temp.js';
 import { loadStudyTasks } from './fixtures.js';
 
 // Study settings end to end, as the back end enforces them: created with the study, carried by the
@@ -29,12 +33,12 @@ function researcher(settings: StudySettingsInput, tasks = 3): WritableDb {
   return db;
 }
 
-/** The evaluator's database with ann's pack of study "s" opened; returns it and the pack's secret. */
-function evaluator(db: WritableDb): { ev: WritableDb; secret: string } {
+/** The evaluator's database with ann's pack of study "s" opened; returns it, its file and the pack's secret. */
+function evaluator(db: WritableDb): { ev: WritableDb; evPath: string; secret: string } {
   const { content, pack } = exportPack(db, 's', 'ann', t0 + 1000);
-  const ev = tempDb().db;
+  const { db: ev, path: evPath } = tempDb();
   importPack(ev, content, 'ann.assay-pack.json', t0 + 2000);
-  return { ev, secret: pack.pack.secret };
+  return { ev, evPath, secret: pack.pack.secret };
 }
 
 /** A tiny evaluator session: opens an item at `at`, then records events one by one. */
@@ -320,6 +324,22 @@ describe('the time limit', () => {
       const [r] = importResults(db, [{ fileName: 'ann.json', content: exportResults(ev).content }]);
       expect(r).toMatchObject({ status: 'merged', added: 3 });
     });
+  });
+
+  it('assay results export ends the items whose time ran out first, so they go out ended by the clock', async () => {
+    const db = researcher({ timeLimitSeconds: 60, onTimeLimit: 'skip' }, 2);
+    const { ev, evPath } = evaluator(db);
+    for (const item of studyItems(ev)) session(ev, item.id, t0 + 10_000);
+    ev.close();
+    const out = path.join(tempDir(), 'ann-results.json');
+    const r = await captureCli(['results', 'export', '--out', out, '--db', evPath]);
+    expect(r.code, r.err).toBe(0);
+    const file = JSON.parse(fs.readFileSync(out, 'utf8')) as { reviews: { record: Json }[] };
+    expect(file.reviews.map((x) => [x.record['skipped'], x.record['ended_by']])).toEqual([
+      [{ reason: 'time limit' }, 'time-limit'],
+      [{ reason: 'time limit' }, 'time-limit'],
+    ]);
+    expect(importResults(db, [{ fileName: 'ann-results.json', content: fs.readFileSync(out, 'utf8') }])[0]).toMatchObject({ status: 'merged', added: 2 });
   });
 
   it('the import refuses logs that break the limit, a clock ending without a limit, and records past their time', () => {
