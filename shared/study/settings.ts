@@ -28,7 +28,6 @@ export const CategoryNameSchema = z
   .trim()
   .min(1, 'a category needs a name')
   .max(100)
-  // eslint-disable-next-line no-control-regex
   .regex(/^[^,\u0000-\u001f\u007f]+$/, 'a category name has no commas or control characters');
 
 /** The settings of a study, every field with its default (today's behaviour). */

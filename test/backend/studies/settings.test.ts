@@ -315,8 +315,9 @@ describe('the time limit', () => {
     // the queue listing ends the others (through the API, as the Review place lists it)
     const handlers = createHandlers({ db: ev, dbPath: '', host: 'browser' });
     expect(endReviewsPastTheirTime(ev, 'ann', start + 30_000)).toBe(0); // not yet
-    return dispatch(handlers, 'review:queue', { evaluator: 'ann' }).then((q) => {
-      expect(q.ok && q.value.items.filter((i) => i.study === 's').map((i) => i.status)).toEqual(['submitted', 'submitted', 'submitted']);
+    return dispatch(handlers, 'review:queue', { evaluator: 'ann' }).then((answer) => {
+      const q = answer as { ok: true; value: { items: { study: string; status: string }[] } };
+      expect(q.value.items.filter((i) => i.study === 's').map((i) => i.status)).toEqual(['submitted', 'submitted', 'submitted']);
       const file = JSON.parse(exportResults(ev, {}, Date.now()).content) as { reviews: { submitted_at_ms: number; active_ms: number }[]; requires: unknown };
       expect(file.reviews.map((r) => r.submitted_at_ms)).toEqual([start + 60_000, start + 60_000, start + 60_000]);
       expect(file.reviews[0]!.active_ms).toBe(59_000);
