@@ -446,15 +446,14 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
       const p = ReviewEventSchema.safeParse(e);
       if (!p.success) throw new Refusal(`${where}: ${firstIssue(p.error, '(event)')} (in synthesised event ${k + 1}, ${e.type})`);
     });
-    const status = checkEvents(
-      db,
-      r.task,
-      events.map((event) => ({ event, serverTime: submittedAt })),
-      shown,
-      where,
-      settings!,
-      startedAt,
-    );
+    // A record has no event times: its actions are stamped at the submission, except that under a
+    // clock's ending they are taken to precede the deadline (an outside tool may note the ending later).
+    const deadline = itemDeadline(settings!, startedAt);
+    const timed = events.map((event) => ({
+      event,
+      serverTime: deadline !== null && event.type !== 'time-expired' && recordDefaults(r).ended_by === 'time-limit' ? Math.min(submittedAt, deadline) : submittedAt,
+    }));
+    const status = checkEvents(db, r.task, timed, shown, where, settings!, startedAt);
     const meta = { task: r.task, evaluator: r.evaluator, study: study.name, condition: item.condition, startedAt, submittedAt, activeMs, shown };
     const record = buildReviewRecord(meta, events);
     // Decisions in any order (the stored record lists them in display order).
@@ -480,7 +479,7 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
       startedAt,
       submittedAt,
       activeMs,
-      events: events.map((event) => ({ event, clientTime: null, serverTime: submittedAt })),
+      events: timed.map((e) => ({ ...e, clientTime: null })),
       record,
     });
   });

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { dispatch } from '../../../electron/backend/api/dispatch.js';
 import { createHandlers } from '../../../electron/backend/api/handlers/index.js';
@@ -12,6 +13,7 @@ import { createStudy, getStudy } from '../../../electron/backend/studies/reposit
 import { exportResults, importResults } from '../../../electron/backend/studies/results.js';
 import { loadStudyData } from '../../../electron/backend/analysis/feed.js';
 import type { ReviewEvent } from '../../../shared/review/events.js';
+import { recordSettingsProblem, ReviewRecordSchema } from '../../../shared/review/record.js';
 import type { StudySettingsInput } from '../../../shared/study/settings.js';
 import { captureCli } from '../../helpers/cli.js';
 import { tempDb } from '../../helpers/db.js';
@@ -397,4 +399,133 @@ describe('older files', () => {
     file.reviews[0]!.record = older;
     expect(importResults(db, [{ fileName: 'older.json', content: resign(file, secret) }], {}, t0 + 14_000)[0]).toMatchObject({ status: 'merged', added: 1 });
   });
+});
+
+describe('property: any settings and any record', () => {
+  it('a review-record line is merged exactly when it keeps its study’s settings, else refused naming its line and field, storing nothing', () => {
+    const { db } = tempDb();
+    loadStudyTasks(db, 1);
+    let n = 0;
+    const settingsArb = fc.record(
+      {
+        rating: fc.constantFrom('required', 'optional', 'off'),
+        rejectReason: fc.constantFrom('required', 'optional'),
+        decideAll: fc.boolean(),
+        categories: fc.option(fc.constant(['accuracy', 'tone'])),
+        timeLimitSeconds: fc.option(fc.constantFrom(30, 60)),
+        onTimeLimit: fc.constantFrom('submit', 'skip'),
+        question: fc.option(fc.constant('Flawed?')),
+      },
+      { requiredKeys: [] },
+    ) as fc.Arbitrary<StudySettingsInput>;
+    const recordArb = fc.record({
+      rating: fc.option(fc.integer({ min: 1, max: 7 })),
+      skipped: fc.option(fc.constantFrom('No time', 'time limit')),
+      decisions: fc.subarray(['c1', 'c2', 'c3', 'c4']).chain((ids) =>
+        fc.tuple(...ids.map((critique) => fc.record({ critique: fc.constant(critique), verdict: fc.constantFrom('accept', 'reject'), reason: fc.option(fc.constant('nitpick'), { nil: undefined }) }))),
+      ),
+      category: fc.option(fc.constantFrom('accuracy', 'style'), { nil: undefined }),
+      answer: fc.option(fc.boolean(), { nil: undefined }),
+      confidence: fc.option(fc.integer({ min: 50, max: 100 }), { nil: undefined }),
+      endedBy: fc.option(fc.constantFrom('evaluator', 'time-limit'), { nil: undefined }),
+      seconds: fc.constantFrom(20, 30, 60, 66, 120),
+    });
+    fc.assert(
+      fc.property(settingsArb, recordArb, (settings, rec) => {
+        const name = `p${++n}`;
+        createStudy(db, { name, conditions: [{ name: 'assisted', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1, settings });
+        const start = Date.UTC(2026, 2, 2, 10);
+        const line = {
+          task: 'task-1',
+          evaluator: 'ann',
+          study: name,
+          condition: 'assisted',
+          started_at: new Date(start).toISOString(),
+          submitted_at: new Date(start + rec.seconds * 1000).toISOString(),
+          active_seconds: 10,
+          rating: rec.skipped ? null : rec.rating,
+          skipped: rec.skipped ? { reason: rec.skipped } : null,
+          decisions: rec.decisions.map((d) => (d.reason === undefined || d.verdict === 'accept' ? { critique: d.critique, verdict: d.verdict } : d)),
+          added: rec.category ? [{ id: 'x1', description: 'd', category: rec.category }] : [],
+          ...(rec.answer !== undefined ? { answer: rec.skipped ? null : rec.answer } : {}),
+          ...(rec.confidence !== undefined ? { confidence: rec.skipped ? null : rec.confidence } : {}),
+          ...(rec.endedBy !== undefined ? { ended_by: rec.endedBy } : {}),
+        };
+        const before = (db.prepare('SELECT count(*) AS n FROM reviews').get() as { n: number }).n;
+        const expected = recordSettingsProblem(
+          ReviewRecordSchema.parse(line),
+          getStudy(db, name).settings,
+          ['c1', 'c2', 'c3', 'c4'],
+          { startedAt: start, submittedAt: start + rec.seconds * 1000 },
+        );
+        const [r] = importResults(db, [{ fileName: 'p.jsonl', content: JSON.stringify(line) }]);
+        const after = (db.prepare('SELECT count(*) AS n FROM reviews').get() as { n: number }).n;
+        if (expected) {
+          expect(r!.error).toBe(`p.jsonl:1: ${expected.field}: ${expected.message}`);
+          expect(after).toBe(before);
+        } else if (r!.status === 'merged') {
+          expect(after).toBe(before + 1);
+          const stored = exportReviewRecords(db, { study: name })[0]!;
+          expect([stored.ended_by, stored.rating, stored.answer ?? null]).toEqual([rec.endedBy ?? 'evaluator', line.rating, line.answer ?? null]);
+        } else {
+          throw new Error(`a record that keeps its settings was refused: ${r!.error}`);
+        }
+      }),
+      { numRuns: 150 },
+    );
+  }, 120_000);
+});
+
+describe('property: what the evaluator’s Assay records under any settings, the researcher’s import accepts', () => {
+  it('random actions at random times (refusals ignored, as the UI shows them), then export and merge: always merged, record for record', () => {
+    const action = fc.oneof(
+      fc.record({ type: fc.constant('decision-recorded'), critique: fc.constantFrom('k1', 'k2', 'k3', 'k4'), verdict: fc.constantFrom('accept', 'reject'), reason: fc.option(fc.constant('other'), { nil: undefined }) }),
+      fc.record({ type: fc.constant('rating-set'), rating: fc.integer({ min: 1, max: 7 }) }),
+      fc.record({ type: fc.constant('answer-set'), answer: fc.boolean() }),
+      fc.record({ type: fc.constant('confidence-set'), confidence: fc.integer({ min: 50, max: 100 }) }),
+      fc.record({ type: fc.constant('flaw-added'), flaw: fc.record({ id: fc.constantFrom('a1', 'a2'), description: fc.constant('d'), category: fc.constantFrom('accuracy', 'style') }) }),
+      fc.constant({ type: 'undone' }),
+      fc.constant({ type: 'submitted' }),
+      fc.constant({ type: 'skipped', reason: 'Not my field' }),
+      fc.constantFrom({ type: 'time-expired', outcome: 'submitted' }, { type: 'time-expired', outcome: 'skipped' }),
+    );
+    const settingsArb = fc.record(
+      {
+        rating: fc.constantFrom('required', 'optional', 'off'),
+        rejectReason: fc.constantFrom('required', 'optional'),
+        decideAll: fc.boolean(),
+        categories: fc.option(fc.constant(['accuracy'])),
+        timeLimitSeconds: fc.option(fc.constant(60)),
+        onTimeLimit: fc.constantFrom('submit', 'skip'),
+        question: fc.option(fc.constant('Flawed?')),
+      },
+      { requiredKeys: [] },
+    ) as fc.Arbitrary<StudySettingsInput>;
+    fc.assert(
+      fc.property(settingsArb, fc.array(fc.tuple(action, fc.integer({ min: 0, max: 40_000 })), { maxLength: 25 }), (settings, steps) => {
+        const db = researcher(settings, 1);
+        const { ev } = evaluator(db);
+        const item = studyItems(ev)[0]!;
+        const start = t0 + 10_000;
+        const s = session(ev, item.id, start);
+        let at = start;
+        for (const [event, gap] of steps) {
+          at += gap;
+          try {
+            s.send(event as ReviewEvent, at);
+          } catch {
+            // refused (the rules, the clock): the UI would show the message
+          }
+        }
+        const records = () => exportReviewRecords(ev, { study: 's' });
+        const ended = records().length;
+        const [r] = importResults(db, [{ fileName: 'ann.json', content: exportResults(ev, {}, Date.now()).content }]);
+        expect(r!.error).toBeNull();
+        expect(r!.added).toBe(ended);
+        ev.close();
+        db.close();
+      }),
+      { numRuns: 60 },
+    );
+  }, 180_000);
 });
