@@ -18,6 +18,9 @@ export interface StudyRow {
   readonly closed_at: number | null;
   /** When the study first showed anything (a pack export, a review): from then on its tasks are frozen. */
   readonly frozen_at: number | null;
+  /** 1: reviewed on this machine only; 0: only from packs (migration 6). */
+  readonly review_here: 0 | 1;
+  readonly researcher: string | null;
 }
 
 /** The study called `name`, or undefined. */
@@ -98,9 +101,18 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
     }
     const id = crypto.randomUUID();
     db.prepare(
-      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at)
-       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now)`,
-    ).run({ id, name: spec.name, seed: spec.seed, overlap: spec.overlap, timeLimit: spec.timeLimitSeconds ?? null, now });
+      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at, review_here, researcher)
+       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now, $reviewHere, $researcher)`,
+    ).run({
+      id,
+      name: spec.name,
+      seed: spec.seed,
+      overlap: spec.overlap,
+      timeLimit: spec.timeLimitSeconds ?? null,
+      now,
+      reviewHere: spec.reviewHere ? 1 : 0,
+      researcher: spec.researcher ?? null,
+    });
     const addCondition = db.prepare('INSERT INTO study_conditions (study_id, position, name, policy) VALUES ($id, $position, $name, $policy)');
     spec.conditions.forEach((c, position) => addCondition.run({ id, position, name: c.name, policy: c.policy }));
     const addEvaluator = db.prepare('INSERT INTO study_evaluators (study_id, position, evaluator_id) VALUES ($id, $position, $evaluator)');
@@ -162,6 +174,8 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     createdAt: study.created_at,
     state: study.state,
     closedAt: study.closed_at,
+    reviewHere: study.review_here === 1,
+    researcher: study.researcher,
     conditions: studyConditions(db, study.id),
     evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
     tasks,
@@ -227,6 +241,7 @@ export function listStudies(db: AnyDb): StudySummary[] {
       total: c.total,
       createdAt: s.created_at,
       state: s.state,
+      reviewHere: s.review_here === 1,
     };
   });
 }

@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parseUntrustedJson } from '../../../shared/json-shape.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
+import { misplacedFileMessage, recognizeFile, RECOGNIZE_HEAD_CHARS } from '../../../shared/file-kind.js';
 import { formatPath, validateTask, type ValidTask } from '../../../shared/task-format.js';
 import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
 import { AppError } from '../../../shared/result.js';
@@ -96,6 +97,8 @@ export class ImportSession {
   private readonly now = Date.now();
   private readonly stmts;
   private pending: { tasks: PendingTask[]; critiques: PendingRow[]; flaws: PendingRow[] } = { tasks: [], critiques: [], flaws: [] };
+  /** The file is another kind of Assay file (a pack…): reported once, the rest is not read. */
+  private misplaced = false;
 
   constructor(
     private readonly db: WritableDb,
@@ -148,11 +151,24 @@ export class ImportSession {
 
   /** Feeds the next chunk of the file. */
   push(chunk: Uint8Array): void {
+    if (this.misplaced) return;
+    if (this.splitter.bytes === 0 && chunk.byteLength > 0) {
+      // A pack, a results file or review records given to the task import: say where it belongs
+      // (one error, not one per line of schema errors). Recognised from the first chunk.
+      const head = new TextDecoder('utf-8').decode(chunk.subarray(0, RECOGNIZE_HEAD_CHARS));
+      const message = misplacedFileMessage('this file', recognizeFile(head), 'task-import');
+      if (message) {
+        this.misplaced = true;
+        this.error(1, '(file)', message);
+        return;
+      }
+    }
     this.splitter.push(chunk);
   }
 
   /** Ends the file and returns the report; `errorCount > 0` means the caller must roll back. */
   end(): ImportReport {
+    if (this.misplaced) return this.report;
     this.splitter.end();
     this.flush();
     this.report.lines = this.splitter.lines;
