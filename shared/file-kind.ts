@@ -38,6 +38,8 @@ interface Head {
   readonly keys: ReadonlySet<string>;
   readonly format: string | undefined;
   readonly object: boolean;
+  /** True when the text held the whole first value (or was not an object): nothing more can change the answer. */
+  readonly complete: boolean;
 }
 
 /**
@@ -53,7 +55,8 @@ function scanHead(text: string): Head {
   const n = text.length;
   const space = (c: string): boolean => c === ' ' || c === '\t' || c === '\n' || c === '\r';
   while (i < n && space(text[i]!)) i++;
-  if (text[i] !== '{') return { keys, format, object: false };
+  if (i >= n) return { keys, format, object: false, complete: false };
+  if (text[i] !== '{') return { keys, format, object: false, complete: true };
   /** Reads a string starting at the quote at `i`; returns its value and the index after it (or null when cut off). */
   const readString = (at: number): { value: string; end: number } | null => {
     let out = '';
@@ -79,6 +82,7 @@ function scanHead(text: string): Head {
   let depth = 0;
   let expectKey = false;
   let lastKey: string | null = null;
+  let complete = false;
   while (i < n) {
     const c = text[i]!;
     if (space(c) || c === ':') {
@@ -103,7 +107,10 @@ function scanHead(text: string): Head {
       if (depth === 1) expectKey = true;
     } else if (c === '}' || c === ']') {
       depth--;
-      if (depth === 0) break;
+      if (depth === 0) {
+        complete = true;
+        break;
+      }
     } else if (c === ',') {
       if (depth === 1) {
         expectKey = true;
@@ -112,7 +119,7 @@ function scanHead(text: string): Head {
     }
     i++;
   }
-  return { keys, format, object: true };
+  return { keys, format, object: true, complete };
 }
 
 function classify(head: Head): FileKind {
@@ -136,11 +143,21 @@ export function recognizeFile(head: string): FileKind {
   return classify(scanHead(head));
 }
 
+/**
+ * Like {@link recognizeFile} for a file that is still arriving: the kind once the start decides it
+ * (a `format` was read, or the whole first value), null while more of the file could change it.
+ */
+export function recognizeFileStart(head: string): FileKind | null {
+  const scanned = scanHead(head);
+  if (scanned.format !== undefined || scanned.complete) return classify(scanned);
+  return null;
+}
+
 /** Which kind of file a parsed JSON value is (a whole document, or the first line of JSON Lines). */
 export function recognizeValue(value: unknown): FileKind {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'unknown';
   const obj = value as Record<string, unknown>;
-  return classify({ keys: new Set(Object.keys(obj)), format: typeof obj['format'] === 'string' ? obj['format'] : undefined, object: true });
+  return classify({ keys: new Set(Object.keys(obj)), format: typeof obj['format'] === 'string' ? obj['format'] : undefined, object: true, complete: true });
 }
 
 /**

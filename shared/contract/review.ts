@@ -98,9 +98,16 @@ export const reviewOps = {
     EvaluatorSchema,
   ),
   'review:queue': op(
-    "An evaluator's queue: study assignments first, then the practice queue (every task).",
+    "An evaluator's queue: study assignments first (of studies reviewed here), then the practice queue (every task).",
     z.object({ evaluator: evaluatorId }).strict(),
-    z.object({ items: z.array(QueueEntrySchema) }),
+    z.object({
+      items: z.array(QueueEntrySchema),
+      /**
+       * The evaluator's studies in this database that are reviewed only from packs (the researcher's
+       * database): not in the queue, listed so that the Review place can say why and what to do.
+       */
+      elsewhere: z.array(z.object({ study: z.string(), items: z.number().int().nonnegative(), finished: z.number().int().nonnegative() })),
+    }),
   ),
   'review:view': op(
     'One queue item as its evaluator may see it; reads only (safe for prefetching).',

@@ -1,4 +1,5 @@
 import { beginReview, createEvaluator, getQueue, getReviewView, ensurePracticeQueue, listEvaluators, recordEvent, recordHeartbeat } from '../../reviews/repository.js';
+import { studiesReviewedElsewhere } from '../../reviews/visibility.js';
 import type { Handlers } from '../dispatch.js';
 import type { HandlerContext } from './context.js';
 
@@ -11,7 +12,7 @@ export function reviewHandlers({ db }: HandlerContext): Pick<Handlers, ReviewOpN
     'evaluators:create': ({ displayName }) => createEvaluator(db, displayName),
     'review:queue': ({ evaluator }) => {
       ensurePracticeQueue(db, evaluator);
-      return { items: getQueue(db, evaluator) };
+      return { items: getQueue(db, evaluator), elsewhere: studiesReviewedElsewhere(db, evaluator) };
     },
     'review:view': ({ evaluator, item }) => getReviewView(db, evaluator, item),
     'review:begin': ({ evaluator, item }) => beginReview(db, evaluator, item),
