@@ -94,7 +94,7 @@ describe('a study reviewed on this machine (--review-here)', () => {
     const issued = exportPack(other.db, 'pilot', 'ann', t0);
     importPack(ev, issued.content, 'ann.json', t0);
     finish(ev, getQueue(ev, 'ann').find((q) => q.study === 'pilot')!.id, t0 + 1000);
-    const file = JSON.parse(exportResults(ev, {}, t0 + 5000).content) as Record<string, unknown> & { study: { id: string } };
+    const file = JSON.parse(exportResults(ev, {}, t0 + 5000).content) as { study: { id: string }; hash: string; mac: string };
     const { hash: _hash, mac: _mac, ...body } = { ...file, study: { ...file.study, id: getStudy(db, 'pilot').id } };
     const content = JSON.stringify({ ...body, hash: fileHash(body), mac: resultsMac(issued.pack.pack.secret, body) });
     const [report] = importResults(db, [{ fileName: 'odd.json', content }], {}, t0 + 6000);
