@@ -74,10 +74,13 @@ export const ReviewViewSchema = z.object({
     id: z.number().int(),
     label: z.string(),
     study: z.string(),
+    /** Where the item is in its own part of the queue (its study, or practice): "item 3 of 12". */
     position: z.number().int().min(1),
     total: z.number().int().min(1),
     /** A hash of exactly what the item shows (task and critiques); `review:begin` returns it too. */
     pin: z.string(),
+    /** True when the item's study is closed: its review can no longer start, change or be reopened. */
+    closed: z.boolean(),
   }),
   task: TaskViewSchema,
   critiques: z.array(ShownCritiqueSchema).nullable(),

@@ -219,7 +219,7 @@ export function getReviewView(db: AnyDb, evaluator: string, itemId: number): Rev
   const task = shownTaskView(rows.task);
   const { position, total } = itemPosition(db, evaluator, item);
   return {
-    item: { id: item.id, label: item.label, study: item.study, position, total, pin: pinToken(pin) },
+    item: { id: item.id, label: item.label, study: item.study, position, total, pin: pinToken(pin), closed: itemStudyState(db, item) === 'closed' },
     task,
     critiques: pin.showsCritiques ? viewCritiques(rows.critiques, task) : null,
     review: review ? reviewState(db, review, pin) : null,
