@@ -28,11 +28,13 @@ export function App(): React.JSX.Element {
   }, []);
 
   useEffect(refresh, [refresh]);
-  // Browser mode: leaving with finished reviews not yet exported asks first (the desktop app asks in its shell).
   useEffect(() => {
     void refreshPacks().catch(() => undefined);
-    return installUnloadReminder();
   }, []);
+  // Browser mode: leaving with finished reviews not yet exported asks first. (Not in the desktop
+  // app, where a page that objects to unloading silently keeps the window open: its shell asks.)
+  const host = info?.host;
+  useEffect(() => (host === 'browser' ? installUnloadReminder() : undefined), [host]);
 
   // An empty database starts on the welcome (the task screen's empty state): open a pack, or import tasks.
   const route = info && info.taskCount === 0 && location.route === 'review' ? 'tasks' : location.route;
