@@ -63,6 +63,8 @@ export const StudyDetailSchema = z.object({
       pack: z.string().nullable(),
       added: z.number().int(),
       unchanged: z.number().int(),
+      /** Reviews merged as a newer revision of one already here (reopened and finished again). */
+      revised: z.number().int(),
       conflicts: z.number().int(),
       importedAt: z.number().int(),
       /** True when the file proved it came from the pack issued to its evaluator (a version-2 results file). */

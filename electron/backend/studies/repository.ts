@@ -182,7 +182,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     imports: (
       db
         .prepare(
-          'SELECT source, kind, pack_id, added, unchanged, conflicts, imported_at, authenticated, format_version FROM result_imports WHERE study_id = $id ORDER BY imported_at, id',
+          'SELECT source, kind, pack_id, added, unchanged, revised, conflicts, imported_at, authenticated, format_version FROM result_imports WHERE study_id = $id ORDER BY imported_at, id',
         )
         .all({ id: study.id }) as {
         source: string;
@@ -190,6 +190,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
         pack_id: string | null;
         added: number;
         unchanged: number;
+        revised: number;
         conflicts: number;
         imported_at: number;
         authenticated: number;
@@ -201,6 +202,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
       pack: r.pack_id,
       added: r.added,
       unchanged: r.unchanged,
+      revised: r.revised,
       conflicts: r.conflicts,
       importedAt: r.imported_at,
       authenticated: r.authenticated === 1,

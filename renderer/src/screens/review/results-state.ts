@@ -40,7 +40,10 @@ export function unexportedReviews(list: readonly ImportedPack[] | null = packs):
  */
 export function installUnloadReminder(): () => void {
   const onBeforeUnload = (e: BeforeUnloadEvent): void => {
-    if (unexportedReviews() > 0) e.preventDefault();
+    if (unexportedReviews() === 0) return;
+    e.preventDefault();
+    // (older engines ask only when a return value is set; its text is never shown)
+    e.returnValue = 'unexported';
   };
   window.addEventListener('beforeunload', onBeforeUnload);
   return () => window.removeEventListener('beforeunload', onBeforeUnload);

@@ -274,6 +274,9 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
                 <th scope="col" className="num">
                   Already here
                 </th>
+                <th scope="col" className="num" title="Reviews reopened and finished again by the evaluator, merged as their newer revision">
+                  Revised
+                </th>
                 <th scope="col" className="num">
                   Conflicts
                 </th>
@@ -288,6 +291,7 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
                   <td className="small">{new Date(m.importedAt).toLocaleString()}</td>
                   <td className="num">{m.added}</td>
                   <td className="num">{m.unchanged}</td>
+                  <td className="num">{m.revised}</td>
                   <td className="num">{m.conflicts}</td>
                 </tr>
               ))}
