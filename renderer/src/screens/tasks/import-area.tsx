@@ -1,6 +1,8 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { describeImported, importReducer, initialImportState, isBusy, progressOf, type FileOutcome, type ImportEvent, type ImportState } from './import-state.js';
 import { routeFiles } from '../../files/route-files.js';
+import { navigate } from '../../router.js';
+import { useEvaluatorChoice } from '../review/profile.js';
 import { uploadPackage } from './upload.js';
 import './tasks.css';
 
@@ -44,6 +46,7 @@ function isTyping(target: EventTarget | null): boolean {
  */
 export function ImportArea({ onImported, extra, lead, primary = true, children }: Props): React.JSX.Element {
   const state = useSyncExternalStore(subscribe, snapshot);
+  const [, chooseEvaluator] = useEvaluatorChoice();
   const dispatch = emit;
   const [replace, setReplace] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -72,8 +75,14 @@ export function ImportArea({ onImported, extra, lead, primary = true, children }
         }
       }
       if (written > 0) onImported();
+      // A pack given to the task import was opened: go where its evaluator reviews.
+      const opened = routed.find((r) => r.ok && r.evaluator !== undefined);
+      if (opened) {
+        chooseEvaluator(opened.evaluator!);
+        navigate('review');
+      }
     },
-    [replace, onImported, dispatch],
+    [replace, onImported, dispatch, chooseEvaluator],
   );
 
   useEffect(() => {
