@@ -81,7 +81,7 @@ export function QueueList({ evaluator, queue, elsewhere, onSwitch }: Props): Rea
         </div>
       ))}
 
-      {queue.length === 0 && (
+      {queue.length === 0 && elsewhere.length === 0 && (
         <p className="muted">
           Nothing to review yet. If a researcher sent you a pack, open it (Studies → Open pack…); to practise, import tasks (Tasks) or load the demo tasks.
         </p>
@@ -122,7 +122,7 @@ export function QueueList({ evaluator, queue, elsewhere, onSwitch }: Props): Rea
                     <th scope="col">#</th>
                     <th scope="col">Item</th>
                     <th scope="col">Kind</th>
-                    <th scope="col">Set</th>
+                    {part.study !== '' && <th scope="col">Set</th>}
                     <th scope="col">Status</th>
                   </tr>
                 </thead>
@@ -144,7 +144,7 @@ export function QueueList({ evaluator, queue, elsewhere, onSwitch }: Props): Rea
                           </a>
                         </td>
                         <td>{q.kind === 'code' ? 'Code' : 'Summary'}</td>
-                        <td className="muted">{q.label}</td>
+                        {part.study !== '' && <td className="muted">{q.label}</td>}
                         <td>
                           <span className={`status-pill status-${q.status}`}>{statusText[q.status]}</span>
                         </td>
