@@ -3,7 +3,7 @@
 // a log that extends the stored one is a newer revision, anything else stays a conflict.
 import { describe, expect, it } from 'vitest';
 import type { WritableDb } from '../../../electron/backend/db/types.js';
-import { exportReviewRecords } from '../../../electron/backend/reviews/export.js';
+import { exportReviewRecords, reviewCsvRow } from '../../../electron/backend/reviews/export.js';
 import { beginReview, getQueue, getReviewView, recordEvent } from '../../../electron/backend/reviews/repository.js';
 import { exportState, saveResults } from '../../../electron/backend/studies/exports.js';
 import { fileHash, resultsMac } from '../../../electron/backend/studies/hash.js';
@@ -77,6 +77,8 @@ describe('reopening a review', () => {
     // a review never reopened has no `reopened` field at all (records of earlier versions read the same)
     w.act(w.items[1]!, { type: 'rating-set', rating: 4 }, { type: 'submitted' });
     expect(exportReviewRecords(w.ev).find((r) => r.task !== record!.task)).not.toHaveProperty('reopened');
+    // the CSV's last column counts the reopens
+    expect(exportReviewRecords(w.ev).map((r) => reviewCsvRow(r).split(',').at(-1))).toEqual(expect.arrayContaining(['1', '0']));
   });
 
   it('refuses a reopen of an open review, and any change to a finished review without one', () => {
