@@ -1,9 +1,8 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { QueueEntry, ReviewView, ShownCritique } from '../../../../shared/contract/review.js';
 import type { ReviewEvent } from '../../../../shared/review/events.js';
-import type { CodeMark, LineSelection } from '../../components/code-view.js';
-import { rangeOf } from './anchors.js';
-import { selectionIn, type Mark } from './chunked-text.js';
+import type { LineSelection } from '../../components/code-view.js';
+import { selectionIn } from './chunked-text.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { ContextPane } from './context-pane.js';
 import { CritiquePanel } from './critique-panel.js';
@@ -13,12 +12,12 @@ import type { Mode } from './modes.js';
 import { OutputPane } from './output-pane.js';
 import { OwnFlaws } from './own-flaws.js';
 import { paneMinWidths, ResizablePanes } from './panes.js';
-import { prefetchCodeView, prefetchView, prepareCode } from './prefetch.js';
+import { usePrefetch } from './prefetch.js';
 import { nextOpenItem } from './queue-order.js';
 import { checkSubmit, defaultReviewSettings, type ReviewSettings } from './settings.js';
 import { ShortcutSheet } from './shortcut-sheet.js';
 import { DoneBanner, SubmitBar } from './submit-bar.js';
-import { codeMarksFor, firstUndecided, verdictClass } from './verdicts.js';
+import { firstUndecided, useMarks } from './verdicts.js';
 import { useReviewSession, type ReviewSession } from './use-review-session.js';
 import { WorkspaceBar } from './ws-bar.js';
 import { isTypingTarget } from './typing.js';
@@ -84,19 +83,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
   const current: ShownCritique | undefined = critiques[Math.min(selected, critiques.length - 1)];
   const next = nextOpenItem(queue, item);
 
-  // Prefetch the next item (and Monaco when it is code) as soon as this one is on screen.
-  useEffect(() => {
-    if (!next) return;
-    const view = prefetchView(evaluator, next.id);
-    if (next.kind !== 'code') return;
-    prefetchCodeView();
-    return prepareCode(view, () => {
-      const here = document.querySelector('.ws-code .code-host');
-      if (here) return { width: here.clientWidth, height: here.clientHeight };
-      const panes = document.querySelector('.ws-panes');
-      return { width: (panes?.clientWidth ?? window.innerWidth) * 0.52, height: Math.max(200, (panes?.clientHeight ?? window.innerHeight) - 40) };
-    });
-  }, [evaluator, next]);
+  usePrefetch(evaluator, next);
 
   // Tell the queue; after submit/skip, move on once the server has the event: to the next item of
   // the same part of the queue, or — when that part is done — to its finished screen.
@@ -194,35 +181,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
   const decisions = state.content.decisions;
   const flaws = state.content.flaws;
 
-  const outputMarks = useMemo((): Mark[] => {
-    const marks: Mark[] = [];
-    critiques.forEach((c, i) => {
-      if (c.range && c.range.side === 'output') {
-        marks.push({
-          start: c.range.start16,
-          end: c.range.end16,
-          id: `c:${c.id}`,
-          className: `cq ${verdictClass(decisions[c.id])}${current?.id === c.id ? ' cq-selected' : ''}`,
-          title: `Critique ${i + 1}: ${c.text}`,
-        });
-      }
-    });
-    for (const f of flaws) {
-      const r = rangeOf(f.anchor, task.output, task.base);
-      if (r && r.side === 'output' && task.kind === 'summary') marks.push({ start: r.start16, end: r.end16, id: `f:${f.id}`, className: 'own', title: `Your flaw: ${f.description}` });
-    }
-    return marks;
-  }, [critiques, decisions, flaws, current, task]);
-
-  const docMarks = useMemo(
-    (): Mark[] =>
-      (current?.evidence ?? []).flatMap((e, i) =>
-        e.range ? [{ start: e.range.start16, end: e.range.end16, id: `ev:${i}`, className: 'evidence', title: e.note ?? 'Evidence for the selected critique' }] : [],
-      ),
-    [current],
-  );
-
-  const codeMarks = useMemo((): CodeMark[] => codeMarksFor(task, critiques, decisions, flaws, current?.id), [task, critiques, decisions, flaws, current]);
+  const { outputMarks, docMarks, codeMarks } = useMarks(task, critiques, decisions, flaws, current);
 
   const selectCritique = useCallback(
     (id: string) => {
