@@ -91,6 +91,8 @@ export function QueueList({ evaluator, queue, elsewhere, onSwitch }: Props): Rea
         .map((part) => {
           const pack = packs?.find((p) => p.study === part.study && p.evaluator === evaluator);
           const name = part.study === '' ? 'practice' : part.study;
+          // the Set column says nothing when every item of the part is plain practice
+          const sets = queue.some((q) => q.study === part.study && q.label !== 'Practice');
           return (
             <div key={part.study} className="queue-group">
               <div className="queue-group-head">
@@ -122,7 +124,7 @@ export function QueueList({ evaluator, queue, elsewhere, onSwitch }: Props): Rea
                     <th scope="col">#</th>
                     <th scope="col">Item</th>
                     <th scope="col">Kind</th>
-                    {part.study !== '' && <th scope="col">Set</th>}
+                    {sets && <th scope="col">Set</th>}
                     <th scope="col">Status</th>
                   </tr>
                 </thead>
@@ -144,7 +146,7 @@ export function QueueList({ evaluator, queue, elsewhere, onSwitch }: Props): Rea
                           </a>
                         </td>
                         <td>{q.kind === 'code' ? 'Code' : 'Summary'}</td>
-                        {part.study !== '' && <td className="muted">{q.label}</td>}
+                        {sets && <td className="muted">{q.label}</td>}
                         <td>
                           <span className={`status-pill status-${q.status}`}>{statusText[q.status]}</span>
                         </td>
