@@ -2,7 +2,7 @@
 // Everything else lives in electron/backend (plain Node) so that it can be tested without Electron.
 import path from 'node:path';
 import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session } from 'electron';
-import { createHandlers } from './backend/api/handlers/index.js';
+import { createBackend, type Backend } from './backend/api/backend.js';
 import { openDatabase } from './backend/db/open.js';
 import type { WritableDb } from './backend/db/types.js';
 import { packageRoot, resolveDbPath } from './backend/paths.js';
@@ -38,6 +38,7 @@ function serveRenderer(): void {
 
 let db: WritableDb | undefined;
 let mainWindow: BrowserWindow | undefined;
+let backend: Backend | undefined;
 /** A quit is under way (it waits while the close reminder asks). */
 let quitting = false;
 
@@ -58,20 +59,24 @@ function start(): void {
     const dbPath = resolveDbPath(undefined);
     const binding = electronSqliteBinding();
     try {
-      db = openDatabase(dbPath, binding ? { nativeBinding: binding } : {});
+      // busyTimeoutMs 0: the main process never blocks on another connection's lock (dispatch retries).
+      db = openDatabase(dbPath, { busyTimeoutMs: 0, ...(binding ? { nativeBinding: binding } : {}) });
     } catch (err) {
       // A corrupt, read-only or newer database: say so instead of showing a blank window.
       dialog.showErrorBox('Assay cannot open its database', (err as Error).message);
       app.quit();
       return;
     }
-    // The results export asks where to save in a dialog and writes the file itself (results:save).
+    // The results export asks where to save in a dialog and writes the file itself (results:save,
+    // which runs on this thread: the dialog cannot cross to a worker).
     const saveFile = async (title: string, defaultPath: string, content: string): Promise<string | undefined> => {
       const target = (await dialog.showSaveDialog(mainWindow!, { title, defaultPath })).filePath || undefined;
       if (target) writeFileAtomic(target, content);
       return target;
     };
-    const handlers = createHandlers({ db, dbPath, host: 'desktop', saveFile });
+    // Long operations run on worker threads, which load the same (Electron-ABI) SQLite addon.
+    backend = createBackend({ db, dbPath, host: 'desktop', nativeBinding: binding, saveFile });
+    const handlers = backend.handlers;
     registerIpcHandlers(ipcMain, handlers, dbPath);
     serveRenderer();
     const win = createWindow();
@@ -108,8 +113,15 @@ function start(): void {
     quitting = true;
   });
   app.on('window-all-closed', () => {
-    db?.close();
-    if (process.platform !== 'darwin') app.quit();
+    // macOS keeps the app (and its database) alive without windows: 'activate' opens a new one.
+    if (process.platform === 'darwin') return;
+    const closing = backend?.close() ?? Promise.resolve();
+    backend = undefined;
+    void closing.then(() => {
+      db?.close();
+      db = undefined;
+      app.quit();
+    });
   });
 }
 

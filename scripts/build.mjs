@@ -29,18 +29,19 @@ async function buildNode() {
     logLevel: 'warning',
     absWorkingDir: root,
   };
-  await esbuild({
-    ...common,
-    entryPoints: ['electron/backend/cli/entry.ts'],
-    outfile: path.join(dist, 'cli.mjs'),
+  const esm = {
     format: 'esm',
     banner: { js: "import { createRequire as __assayCreateRequire } from 'node:module'; const require = __assayCreateRequire(import.meta.url);" },
-  });
+  };
+  await esbuild({ ...common, ...esm, entryPoints: ['electron/backend/cli/entry.ts'], outfile: path.join(dist, 'cli.mjs') });
+  // The back end's worker thread (electron/backend/worker/pool.ts looks for it beside the bundle that starts it).
+  await esbuild({ ...common, ...esm, entryPoints: ['electron/backend/worker/thread.ts'], outfile: path.join(dist, 'db-worker.mjs') });
   const cjsImportMeta = {
     define: { 'import.meta.url': '__assayImportMetaUrl' },
     banner: { js: "const __assayImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
   };
   await esbuild({ ...common, ...cjsImportMeta, entryPoints: ['electron/main.ts'], outfile: path.join(dist, 'electron', 'main.cjs'), format: 'cjs' });
+  await esbuild({ ...common, ...cjsImportMeta, entryPoints: ['electron/backend/worker/thread.ts'], outfile: path.join(dist, 'electron', 'db-worker.cjs'), format: 'cjs' });
   await esbuild({ ...common, entryPoints: ['electron/preload.ts'], outfile: path.join(dist, 'electron', 'preload.cjs'), format: 'cjs', sourcemap: false });
 }
 

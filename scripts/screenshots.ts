@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openDatabase } from '../electron/backend/db/open.js';
-import { seedAnalysisStudy } from '../test/backend/analysis/study-fixture.js';
+import { seedAnalysisStudy, seedWarningStudy } from '../test/backend/analysis/study-fixture.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { repoRoot, startServe } from '../test/helpers/server.js';
 
@@ -71,6 +71,9 @@ const shots: Shot[] = [
       await page.getByRole('heading', { name: 'New study' }).waitFor();
       await page.getByLabel('Name', { exact: true }).fill('uplift-main');
       await page.getByLabel('Evaluators', { exact: true }).fill('ann = Ann Lee\nbob = Bo Brown\ncyd\ndee');
+      await page.getByRole('button', { name: 'Add condition' }).click();
+      await page.getByRole('region', { name: 'Study check' }).getByText(/Power to detect/).waitFor();
+      await page.getByRole('region', { name: 'Study check' }).getByText('agreement-impossible').waitFor();
     },
   },
 ];
@@ -173,6 +176,7 @@ function seedAnalysis(): void {
   if (analysisSeeded) return;
   const db = openDatabase(path.join(dir, 'demo.db'));
   seedAnalysisStudy(db);
+  seedWarningStudy(db);
   db.close();
   analysisSeeded = true;
 }
@@ -182,8 +186,17 @@ shots.push(
     prepare: async (page, url) => {
       seedAnalysis();
       await page.goto(`${url}#/analysis/uplift-demo`);
-      await page.getByText(/95% CIs · \d+ tasks/).waitFor();
+      await page.getByText(/95% CIs · population:two-way-cluster-robust · \d+ tasks/).waitFor();
       await page.getByRole('figure', { name: 'Catch rate by severity' }).locator('svg').first().waitFor();
+    },
+  },
+  {
+    name: 'analysis-warnings',
+    prepare: async (page, url) => {
+      seedAnalysis();
+      await page.goto(`${url}#/analysis/hand-only`);
+      await page.getByRole('list', { name: 'Warnings' }).waitFor();
+      await page.getByText(/95% CIs · population/).waitFor();
     },
   },
   {

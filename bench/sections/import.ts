@@ -85,7 +85,8 @@ export function syntheticTask(i: number): Record<string, unknown> {
   };
 }
 
-function writePackage(file: string, count: number): number {
+/** Writes `count` synthetic tasks as a task package; returns its size in bytes. */
+export function writePackage(file: string, count: number): number {
   const fd = fs.openSync(file, 'w');
   let pending: string[] = [];
   for (let i = 0; i < count; i++) {

@@ -2,9 +2,12 @@ import type { BenchSection } from '../section.js';
 import { coldLoadSection } from './cold-load.js';
 import { durabilitySection } from './durability.js';
 import { heapSection } from './heap.js';
+import { coverageSection } from './coverage.js';
 import { importSection } from './import.js';
+import { interopSection } from './interop.js';
 import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
+import { recordUnderLoadSection } from './record-under-load.js';
 import { studiesSection } from './studies.js';
 
 /** Every benchmark section, in the order they run. Add a section here. */
@@ -14,6 +17,9 @@ export const sections: readonly BenchSection[] = [
   heapSection,
   metricsSection,
   importSection,
+  recordUnderLoadSection,
+  interopSection,
   nextItemSection,
   studiesSection,
+  coverageSection,
 ];

@@ -35,6 +35,8 @@ export const opAudience: { readonly [K in OpName]: Audience } = {
   'studies:get': 'researcher',
   'studies:create': 'researcher',
   'studies:close': 'researcher',
+  'studies:check': 'researcher',
+  'studies:plan': 'researcher',
   'packs:export': 'researcher',
   'results:import': 'researcher',
   'analysis:data': 'researcher',

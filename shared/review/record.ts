@@ -76,7 +76,8 @@ export function buildReviewRecord(meta: ReviewRecordMeta, events: Iterable<Revie
   const state = replayReview(events);
   if (state.status === 'open') throw new Error(`The review of task "${meta.task}" by "${meta.evaluator}" is still open`);
   const { decisions, flaws, rating } = state.content;
-  const order = [...meta.shown, ...Object.keys(decisions).filter((id) => !meta.shown.includes(id)).sort()];
+  const shown = new Set(meta.shown);
+  const order = [...meta.shown, ...Object.keys(decisions).filter((id) => !shown.has(id)).sort()];
   return {
     task: meta.task,
     evaluator: meta.evaluator,

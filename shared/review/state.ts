@@ -1,5 +1,6 @@
 import { assertNever } from '../result.js';
 import type { OwnFlaw, RejectReason, ReviewEvent } from './events.js';
+import { SortedMap } from './sorted-map.js';
 
 /** The evaluator's verdict on one critique. An accept with `editedText` is an accept-with-edit. */
 export interface Decision {
@@ -8,20 +9,40 @@ export interface Decision {
   readonly editedText?: string;
 }
 
-/** What undo and redo move between: the editable part of a review. */
+/**
+ * What undo and redo move between: the editable part of a review. `decisions` and `flaws` are
+ * built from persistent maps the first time they are read (see {@link makeContent}), so that
+ * applying an event never copies the whole review.
+ */
 export interface ReviewContent {
   readonly decisions: Readonly<Record<string, Decision>>;
   readonly flaws: readonly OwnFlaw[];
   readonly rating: number | null;
 }
 
+/**
+ * A stack of earlier (undo) or undone (redo) contents: an immutable linked list, so pushing and
+ * popping are O(1) and share the rest. `length` is how many entries can be popped.
+ */
+export interface ContentStack {
+  readonly length: number;
+  readonly node: StackNode | null;
+}
+
+/** One entry of a {@link ContentStack}. `depth` counts the nodes below it, itself included. */
+export interface StackNode {
+  readonly content: ReviewContent;
+  readonly next: StackNode | null;
+  readonly depth: number;
+}
+
 /** A review's whole state, a pure function of its events (see {@link replayReview}). */
 export interface ReviewState {
   readonly content: ReviewContent;
-  /** Earlier contents, most recent last. */
-  readonly undo: readonly ReviewContent[];
-  /** Undone contents, most recently undone last. */
-  readonly redo: readonly ReviewContent[];
+  /** Earlier contents, the most recent on top. */
+  readonly undo: ContentStack;
+  /** Undone contents, the most recently undone on top. */
+  readonly redo: ContentStack;
   readonly status: 'open' | 'submitted' | 'skipped';
   readonly skipReason: string | null;
   /** How many flaws were ever added: own-flaw ids are `a1`, `a2`, … and never reused. */
@@ -35,11 +56,114 @@ export interface ReviewState {
 /** How many undo levels a review keeps. */
 export const undoLimit = 200;
 
+/**
+ * The most own flaws one review may hold. Evaluators report a handful; the cap keeps a hostile or
+ * broken client (or results file) from making every later read of the review slow.
+ */
+export const maxFlawsPerReview = 1_000;
+
+/**
+ * The most events one review's log may hold before it must be submitted or skipped (those two
+ * stay possible, so a review can always be finished). Long sessions log a few hundred.
+ */
+export const maxEventsPerReview = 20_000;
+
+/** A flaw with its place in the list: flaws keep the order in which they were first added. */
+interface PlacedFlaw {
+  readonly order: number;
+  readonly flaw: OwnFlaw;
+}
+
+/** The persistent maps behind a {@link ReviewContent}. */
+interface ContentParts {
+  readonly decisions: SortedMap<Decision>;
+  readonly flaws: SortedMap<PlacedFlaw>;
+  readonly rating: number | null;
+}
+
+const contentParts = new WeakMap<ReviewContent, ContentParts>();
+
+/**
+ * A content over persistent maps. Its `decisions` and `flaws` are own, enumerable getters that
+ * build the plain record and array once, on first read, so that equality checks, JSON and the UI
+ * see ordinary data while a replay that never reads them pays nothing for them.
+ */
+function makeContent(parts: ContentParts): ReviewContent {
+  let decisions: Record<string, Decision> | undefined;
+  let flaws: OwnFlaw[] | undefined;
+  const content: ReviewContent = {
+    get decisions() {
+      return (decisions ??= Object.fromEntries(parts.decisions.entries()));
+    },
+    get flaws() {
+      return (flaws ??= parts.flaws
+        .entries()
+        .map(([, placed]) => placed)
+        .sort((a, b) => a.order - b.order)
+        .map((p) => p.flaw));
+    },
+    rating: parts.rating,
+  };
+  contentParts.set(content, parts);
+  return content;
+}
+
+/** The maps behind a content; a content built elsewhere (a plain object) is converted once. */
+function partsOf(content: ReviewContent): ContentParts {
+  let parts = contentParts.get(content);
+  if (!parts) {
+    parts = {
+      decisions: SortedMap.of(Object.entries(content.decisions)),
+      flaws: SortedMap.of(content.flaws.map((flaw, order) => [flaw.id, { order, flaw }] as const)),
+      rating: content.rating,
+    };
+    contentParts.set(content, parts);
+  }
+  return parts;
+}
+
+/** The empty stack. */
+export const emptyStack: ContentStack = { length: 0, node: null };
+
+/**
+ * Pushes `content`, keeping at most `limit` entries poppable. The list is rebuilt from its top
+ * `limit` entries when it grows past twice the limit, so memory stays bounded and each push is
+ * O(1) amortised.
+ */
+function push(stack: ContentStack, content: ReviewContent, limit = Number.POSITIVE_INFINITY): ContentStack {
+  const length = Math.min(stack.length + 1, limit);
+  let top: StackNode = { content, next: stack.node, depth: (stack.node?.depth ?? 0) + 1 };
+  if (top.depth > 2 * limit) {
+    const kept: ReviewContent[] = [];
+    for (let n: StackNode | null = top; n && kept.length < length; n = n.next) kept.push(n.content);
+    let rebuilt = null as StackNode | null;
+    for (let i = kept.length - 1; i >= 0; i--) {
+      const below: StackNode | null = rebuilt;
+      rebuilt = { content: kept[i]!, next: below, depth: (below?.depth ?? 0) + 1 };
+    }
+    top = rebuilt!;
+  }
+  return { length, node: top };
+}
+
+function pop(stack: ContentStack): ContentStack {
+  return stack.length <= 1 ? emptyStack : { length: stack.length - 1, node: stack.node!.next };
+}
+
+/** The contents of a stack from the top down (at most `length` of them). */
+export function stackContents(stack: ContentStack): ReviewContent[] {
+  const out: ReviewContent[] = [];
+  for (let n = stack.node; n && out.length < stack.length; n = n.next) out.push(n.content);
+  return out;
+}
+
+const emptyContent = makeContent({ decisions: SortedMap.empty(), flaws: SortedMap.empty(), rating: null });
+
 /** The state of a review without events. */
 export const initialReviewState: ReviewState = {
-  content: { decisions: {}, flaws: [], rating: null },
-  undo: [],
-  redo: [],
+  content: emptyContent,
+  undo: emptyStack,
+  redo: emptyStack,
   status: 'open',
   skipReason: null,
   flawsAdded: 0,
@@ -54,12 +178,23 @@ export interface ReviewRules {
 
 /**
  * Why `event` may not follow `state`, or null when it may. The back end refuses such an event
- * before it reaches the log, so a replayed log only holds events that passed this check.
+ * before it reaches the log, so a replayed log only holds events that passed this check. O(log n).
  */
 export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: ReviewRules): string | null {
-  if (event.type === 'reopened') return state.status === 'open' ? 'This review is open already; there is nothing to reopen.' : null;
+  if (event.type === 'reopened') {
+    if (state.status === 'open') return 'This review is open already; there is nothing to reopen.';
+    // A reopened review at the cap could only be submitted or skipped again: refuse it here, so
+    // reopen and submit cannot alternate past the limit.
+    if (state.seq >= maxEventsPerReview) {
+      return `This review has reached the limit of ${maxEventsPerReview.toLocaleString('en')} actions per review; it cannot be reopened.`;
+    }
+    return null;
+  }
   if (state.status !== 'open') return `This review was already ${state.status}; reopen it to change it.`;
-  const { content } = state;
+  if (state.seq >= maxEventsPerReview && event.type !== 'submitted' && event.type !== 'skipped') {
+    return `This review has reached the limit of ${maxEventsPerReview.toLocaleString('en')} actions per review; submit or skip it.`;
+  }
+  const parts = partsOf(state.content);
   switch (event.type) {
     case 'decision-recorded':
       if (!rules.shownCritiques.has(event.critique)) return `No critique "${event.critique}" is shown in this review.`;
@@ -68,13 +203,17 @@ export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: 
       if (event.verdict === 'accept' && event.reason !== undefined) return 'An acceptance has no reject reason.';
       return null;
     case 'decision-cleared':
-      return content.decisions[event.critique] ? null : `Critique "${event.critique}" has no decision to clear.`;
+      return parts.decisions.has(event.critique) ? null : `Critique "${event.critique}" has no decision to clear.`;
     case 'flaw-added':
-      return content.flaws.some((f) => f.id === event.flaw.id) ? `A flaw with id "${event.flaw.id}" already exists.` : null;
+      if (parts.flaws.has(event.flaw.id)) return `A flaw with id "${event.flaw.id}" already exists.`;
+      if (parts.flaws.size >= maxFlawsPerReview) {
+        return `A review can hold at most ${maxFlawsPerReview.toLocaleString('en')} flaws of your own; delete one before adding another.`;
+      }
+      return null;
     case 'flaw-edited':
-      return content.flaws.some((f) => f.id === event.flaw.id) ? null : `No flaw "${event.flaw.id}" to edit.`;
+      return parts.flaws.has(event.flaw.id) ? null : `No flaw "${event.flaw.id}" to edit.`;
     case 'flaw-deleted':
-      return content.flaws.some((f) => f.id === event.id) ? null : `No flaw "${event.id}" to delete.`;
+      return parts.flaws.has(event.id) ? null : `No flaw "${event.id}" to delete.`;
     case 'rating-set':
       return null;
     case 'undone':
@@ -82,7 +221,7 @@ export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: 
     case 'redone':
       return state.redo.length > 0 ? null : 'Nothing to redo.';
     case 'submitted':
-      return content.rating === null ? 'Rate the output (1–7) before submitting.' : null;
+      return parts.rating === null ? 'Rate the output (1–7) before submitting.' : null;
     case 'skipped':
       return null;
     default:
@@ -90,54 +229,53 @@ export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: 
   }
 }
 
-function edit(state: ReviewState, content: ReviewContent, extra: Partial<ReviewState> = {}): ReviewState {
-  const undo = [...state.undo, state.content];
+function edit(state: ReviewState, parts: ContentParts, extra: Partial<ReviewState> = {}): ReviewState {
   return {
     ...state,
     ...extra,
-    content,
-    undo: undo.length > undoLimit ? undo.slice(undo.length - undoLimit) : undo,
-    redo: [],
+    content: makeContent(parts),
+    undo: push(state.undo, state.content, undoLimit),
+    redo: emptyStack,
     seq: state.seq + 1,
   };
 }
 
-function withoutKey<T>(record: Readonly<Record<string, T>>, key: string): Record<string, T> {
-  const copy = { ...record };
-  delete copy[key];
-  return copy;
-}
-
-/** Applies one event. Pure: `state` is never modified. Assumes {@link checkReviewEvent} passed. */
+/**
+ * Applies one event in O(log n) (n: decisions and flaws in the review). Pure: `state` is never
+ * modified. Assumes {@link checkReviewEvent} passed.
+ */
 export function reduceReview(state: ReviewState, event: ReviewEvent): ReviewState {
-  const { content } = state;
+  const parts = partsOf(state.content);
   switch (event.type) {
     case 'decision-recorded': {
       const decision: Decision =
         event.verdict === 'reject'
           ? { verdict: 'reject', ...(event.reason ? { reason: event.reason } : {}) }
           : { verdict: 'accept', ...(event.editedText !== undefined ? { editedText: event.editedText } : {}) };
-      return edit(state, { ...content, decisions: { ...content.decisions, [event.critique]: decision } });
+      return edit(state, { ...parts, decisions: parts.decisions.set(event.critique, decision) });
     }
     case 'decision-cleared':
-      return edit(state, { ...content, decisions: withoutKey(content.decisions, event.critique) });
+      return edit(state, { ...parts, decisions: parts.decisions.delete(event.critique) });
     case 'flaw-added':
-      return edit(state, { ...content, flaws: [...content.flaws, event.flaw] }, { flawsAdded: state.flawsAdded + 1 });
-    case 'flaw-edited':
-      return edit(state, { ...content, flaws: content.flaws.map((f) => (f.id === event.flaw.id ? event.flaw : f)) });
+      return edit(state, { ...parts, flaws: parts.flaws.set(event.flaw.id, { order: state.flawsAdded, flaw: event.flaw }) }, { flawsAdded: state.flawsAdded + 1 });
+    case 'flaw-edited': {
+      const placed = parts.flaws.get(event.flaw.id);
+      if (!placed) return edit(state, parts); // checkReviewEvent refuses this; keep replay total anyway
+      return edit(state, { ...parts, flaws: parts.flaws.set(event.flaw.id, { order: placed.order, flaw: event.flaw }) });
+    }
     case 'flaw-deleted':
-      return edit(state, { ...content, flaws: content.flaws.filter((f) => f.id !== event.id) });
+      return edit(state, { ...parts, flaws: parts.flaws.delete(event.id) });
     case 'rating-set':
-      return edit(state, { ...content, rating: event.rating });
+      return edit(state, { ...parts, rating: event.rating });
     case 'undone': {
-      const previous = state.undo[state.undo.length - 1];
-      if (!previous) return { ...state, seq: state.seq + 1 };
-      return { ...state, content: previous, undo: state.undo.slice(0, -1), redo: [...state.redo, content], seq: state.seq + 1 };
+      const previous = state.undo.node?.content;
+      if (state.undo.length === 0 || !previous) return { ...state, seq: state.seq + 1 };
+      return { ...state, content: previous, undo: pop(state.undo), redo: push(state.redo, state.content), seq: state.seq + 1 };
     }
     case 'redone': {
-      const next = state.redo[state.redo.length - 1];
-      if (!next) return { ...state, seq: state.seq + 1 };
-      return { ...state, content: next, redo: state.redo.slice(0, -1), undo: [...state.undo, content], seq: state.seq + 1 };
+      const next = state.redo.node?.content;
+      if (state.redo.length === 0 || !next) return { ...state, seq: state.seq + 1 };
+      return { ...state, content: next, redo: pop(state.redo), undo: push(state.undo, state.content, undoLimit), seq: state.seq + 1 };
     }
     case 'submitted':
       return { ...state, status: 'submitted', seq: state.seq + 1 };
@@ -146,13 +284,16 @@ export function reduceReview(state: ReviewState, event: ReviewEvent): ReviewStat
     case 'reopened':
       // Undo never crosses a reopen: the history starts again from what was submitted, so an
       // undo cannot bring back an edit the submitted revision had already replaced.
-      return { ...state, status: 'open', skipReason: null, undo: [], redo: [], reopened: state.reopened + 1, seq: state.seq + 1 };
+      return { ...state, status: 'open', skipReason: null, undo: emptyStack, redo: emptyStack, reopened: state.reopened + 1, seq: state.seq + 1 };
     default:
       return assertNever(event, 'review event');
   }
 }
 
-/** The state after a whole log: the one definition of what a review contains. */
+/**
+ * The state after a whole log: the one definition of what a review contains. O(n log n) in the
+ * number of events: no event copies the review's decisions, flaws or undo history.
+ */
 export function replayReview(events: Iterable<ReviewEvent>, from: ReviewState = initialReviewState): ReviewState {
   let state = from;
   for (const event of events) state = reduceReview(state, event);
@@ -161,9 +302,9 @@ export function replayReview(events: Iterable<ReviewEvent>, from: ReviewState = 
 
 /** The id for the next own flaw of this review. */
 export function nextFlawId(state: ReviewState): string {
+  const taken = [partsOf(state.content), ...stackContents(state.redo).map(partsOf)];
   let n = state.flawsAdded + 1;
-  const taken = new Set([...state.content.flaws, ...state.redo.flatMap((c) => c.flaws)].map((f) => f.id));
-  while (taken.has(`a${n}`)) n++;
+  while (taken.some((p) => p.flaws.has(`a${n}`))) n++;
   return `a${n}`;
 }
 

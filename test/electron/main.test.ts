@@ -30,6 +30,11 @@ const fake = vi.hoisted(() => {
     invoked: [] as unknown[][],
     messageBoxes: [] as { title?: string; message?: string; buttons?: string[] }[],
     messageBoxResponse: 2,
+    /** What the fake save dialog answers ('' = cancelled). */
+    savePath: '',
+    saveDialogs: [] as { title?: string; defaultPath?: string }[],
+    /** The IPC handlers main.ts registered, by channel. */
+    ipcHandlers: new Map<string, (event: unknown, input: unknown) => Promise<unknown>>(),
   };
   class BrowserWindow {
     static getAllWindows = () => state.windows;
@@ -81,12 +86,20 @@ const fake = vi.hoisted(() => {
         state.messageBoxes.push(options);
         return Promise.resolve({ response: state.messageBoxResponse });
       },
-      showSaveDialog: () => Promise.resolve({ filePath: '' }),
+      showSaveDialog: (_win: unknown, options: { title?: string; defaultPath?: string }) => {
+        state.saveDialogs.push(options);
+        return Promise.resolve({ filePath: state.savePath });
+      },
       showOpenDialog: () => Promise.resolve({ filePaths: [] }),
     },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (state.menu = m) },
     BrowserWindow,
-    ipcMain: { handle: (channel: string) => state.handled.push(channel) },
+    ipcMain: {
+      handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) => {
+        state.ipcHandlers.set(channel, fn);
+        state.handled.push(channel);
+      },
+    },
     protocol: {
       registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s),
       handle: (_scheme: string, fn: never) => (state.protocolHandler = fn),
@@ -273,5 +286,73 @@ describe('preload', () => {
     expect(fake.state.invoked).toEqual([]);
     await api.invoke('tasks:list', {});
     expect(fake.state.invoked).toEqual([[ipcChannel('tasks:list'), {}]]);
+  });
+});
+
+describe('electron main: the back end and its worker threads', () => {
+  it('passes the Electron build of the SQLite addon to the back end, for its worker threads too', async () => {
+    const { createRequire } = await import('node:module');
+    const path = await import('node:path');
+    // Stand-in for the Electron-ABI addon: a copy of the Node build, which loads in this test process.
+    const addon = path.join(path.dirname(createRequire(import.meta.url).resolve('better-sqlite3/package.json')), 'build', 'Release', 'better_sqlite3.node');
+    const copy = path.join(path.dirname(tempDbPath()), 'better_sqlite3.node');
+    fs.copyFileSync(addon, copy);
+    const seen: { nativeBinding?: string | undefined; host: string }[] = [];
+    vi.resetModules();
+    vi.doMock('../../electron/backend/api/backend.js', async (importOriginal) => {
+      const actual = await importOriginal<typeof import('../../electron/backend/api/backend.js')>();
+      return {
+        ...actual,
+        createBackend: (options: Parameters<typeof actual.createBackend>[0]) => {
+          seen.push({ nativeBinding: options.nativeBinding, host: options.host });
+          return actual.createBackend(options);
+        },
+      };
+    });
+    process.env['ASSAY_DB'] = tempDbPath();
+    process.env['ASSAY_SQLITE_BINDING'] = copy;
+    try {
+      await import('../../electron/main.js');
+      await vi.waitFor(() => expect(seen).toHaveLength(1));
+    } finally {
+      delete process.env['ASSAY_SQLITE_BINDING'];
+      vi.doUnmock('../../electron/backend/api/backend.js');
+    }
+    expect(seen).toEqual([{ nativeBinding: copy, host: 'desktop' }]);
+  });
+});
+
+describe('electron main: results saved by the back end through the save dialog', () => {
+  it('results:save (not offloaded) asks where to save, writes the file there and records the export', async () => {
+    // An evaluator's database: a pack opened, one review finished, nothing exported.
+    const file = tempDbPath();
+    const { db: researcher } = tempDb();
+    loadStudyTasks(researcher, 1);
+    createStudy(researcher, { name: 'pilot', conditions: [{ name: 'help', policy: 'all' }], evaluators: [{ id: 'eve' }], overlap: 1, seed: 1, researcher: 'Dr. Rosa Diaz' });
+    const ev = openDatabase(file);
+    importPack(ev, exportPack(researcher, 'pilot', 'eve').content, 'eve.json');
+    const review = beginReview(ev, 'eve', getQueue(ev, 'eve')[0]!.id).review.id;
+    recordEvent(ev, { evaluator: 'eve', review, expectedSeq: 0, clientEventId: 'x-0000001', clientTime: Date.now(), event: { type: 'skipped', reason: 'Not my field' } });
+    ev.close();
+    process.env['ASSAY_DB'] = file;
+    const target = `${tempDbPath()}.results.json`;
+    fake.state.savePath = target;
+    const dialogsBefore = fake.state.saveDialogs.length;
+    const windowsBefore = fake.state.windows.length;
+    vi.resetModules();
+    try {
+      await import('../../electron/main.js');
+      await vi.waitFor(() => expect(fake.state.windows).toHaveLength(windowsBefore + 1));
+      const appFrame = { senderFrame: { parent: null, url: 'assay://app/index.html' } };
+      const save = fake.state.ipcHandlers.get(ipcChannel('results:save'))!;
+      const r = (await save(appFrame, {})) as { ok: boolean; value: { savedTo: string | null; content: string | null; cancelled: boolean; reviews: number } };
+      expect(r).toMatchObject({ ok: true, value: { savedTo: target, content: null, cancelled: false, reviews: 1, researcher: 'Dr. Rosa Diaz' } });
+      expect(fake.state.saveDialogs.slice(dialogsBefore)).toEqual([expect.objectContaining({ title: 'Export results of pilot' })]);
+      expect(JSON.parse(fs.readFileSync(target, 'utf8'))).toMatchObject({ format: 'assay-results', version: 2, evaluator: 'eve' });
+      const packs = (await fake.state.ipcHandlers.get(ipcChannel('packs:list'))!(appFrame, {})) as { value: { unexported: number; lastExport: { savedTo: string } | null }[] };
+      expect(packs.value).toEqual([expect.objectContaining({ unexported: 0, lastExport: expect.objectContaining({ savedTo: target }) })]);
+    } finally {
+      fake.state.savePath = '';
+    }
   });
 });

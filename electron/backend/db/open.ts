@@ -17,16 +17,29 @@ export interface OpenOptions {
   readonly migrate?: boolean;
   /** Copy the database aside before migrating an existing one (default true). */
   readonly backupBeforeMigrate?: boolean;
+  /**
+   * How long a statement waits for another connection's write lock before failing with
+   * SQLITE_BUSY (default {@link defaultBusyTimeoutMs}; opening and migrating always wait that
+   * long). The thread that answers the UI sets 0 and retries without blocking (see api/backend.ts).
+   */
+  readonly busyTimeoutMs?: number;
 }
 
 function nativeBindingFromEnv(options: OpenOptions): string | undefined {
   return options.nativeBinding ?? (process.env['ASSAY_SQLITE_BINDING'] || undefined);
 }
 
+/**
+ * How long a connection waits for another one's write lock by default. Imports hold it for a few
+ * milliseconds at a time, but publishing a file that replaces many tasks holds it longer (about
+ * 0.2 ms per replaced task): a CLI command then waits rather than fail.
+ */
+export const defaultBusyTimeoutMs = 60_000;
+
 function configure(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  db.pragma(`busy_timeout = ${defaultBusyTimeoutMs}`);
   // FULL: an acknowledged action survives a power cut too, not only a crash of the app.
   db.pragma('synchronous = FULL');
 }
@@ -108,6 +121,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): WritableD
       if (from > 0 && from < latestVersion() && options.backupBeforeMigrate !== false) backupBeforeMigration(writable, file, from);
       migrate(writable);
     }
+    if (options.busyTimeoutMs !== undefined) db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
     return writable;
   } catch (err) {
     db?.close();
@@ -127,10 +141,21 @@ export function backupBeforeMigration(db: WritableDb, file: string, fromVersion:
   return target;
 }
 
-/** Opens an existing database for reading only. */
-export function openReadonly(file: string, options: OpenOptions = {}): ReadonlyDb {
+/**
+ * Opens an existing database for reading only: SQLite refuses every write on this handle. The
+ * read worker uses it for long reads (analysis data, exports, study views) beside the app's own
+ * connection; in WAL mode it reads a consistent snapshot while others write.
+ */
+export function openReadonly(file: string, options: Pick<OpenOptions, 'nativeBinding' | 'busyTimeoutMs'> = {}): ReadonlyDb {
   const binding = nativeBindingFromEnv(options);
-  const db = new Database(file, { readonly: true, fileMustExist: true, ...(binding ? { nativeBinding: binding } : {}) });
-  db.pragma('busy_timeout = 5000');
-  return db as ReadonlyDb;
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true, ...(binding ? { nativeBinding: binding } : {}) });
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? defaultBusyTimeoutMs))}`);
+    db.prepare('SELECT count(*) FROM sqlite_schema').get();
+    return db as ReadonlyDb;
+  } catch (err) {
+    db?.close();
+    throw databaseError(err, file) ?? new AppError('database', `Cannot open the database ${file}: ${(err as Error).message}`);
+  }
 }

@@ -29,6 +29,7 @@ import {
   type Pin,
   type QueueItemRow,
 } from './visibility.js';
+import { visibleTask } from '../tasks/staging.js';
 
 interface EvaluatorRow {
   id: string;
@@ -81,19 +82,58 @@ function requireEvaluator(db: AnyDb, evaluator: string): void {
 
 /**
  * Puts every task not yet in the evaluator's practice queue into it (study '', condition
- * 'practice', label 'Practice', policy 'all'). Tasks imported later join on the next call.
+ * 'practice', label 'Practice', policy 'all'). Tasks imported later join on the next call. Cost:
+ * proportional to the new tasks. Two kinds are new: tasks past the highest position, and tasks of
+ * imports published since the last call — imports publish in any order (see tasks/staging.ts), so
+ * a task can become visible after one with a higher seq.
  */
 export function ensurePracticeQueue(db: WritableDb, evaluator: string, now = Date.now()): number {
   requireEvaluator(db, evaluator);
+  const stmts = practiceStatements(db);
   return db
-    .prepare(
-      `INSERT OR IGNORE INTO queue_items (evaluator_id, task_id, study, condition, label, policy, position, created_at)
-       SELECT $evaluator, t.id, '', 'practice', 'Practice', 'all', t.seq, $now
-         FROM tasks t
-        WHERE t.seq > (SELECT coalesce(max(position), 0) FROM queue_items WHERE evaluator_id = $evaluator AND study = '')
-        ORDER BY t.seq`,
-    )
-    .run({ evaluator, now }).changes;
+    .transaction(() => {
+      const synced = (stmts.synced.get({ evaluator }) as { n: number } | undefined)?.n ?? 0;
+      const latest = (stmts.latest.get() as { n: number }).n;
+      const empty = stmts.any.get({ evaluator }) === undefined;
+      let added = stmts.past.run({ evaluator, now }).changes;
+      if (latest > synced && !empty) added += stmts.published.run({ evaluator, now, synced }).changes;
+      if (latest !== synced) stmts.sync.run({ evaluator, latest });
+      return added;
+    })
+    .immediate();
+}
+
+const practiceStatementCache = new WeakMap<AnyDb, Record<'synced' | 'latest' | 'any' | 'past' | 'published' | 'sync', Statement>>();
+
+function practiceStatements(db: WritableDb): Record<'synced' | 'latest' | 'any' | 'past' | 'published' | 'sync', Statement> {
+  let stmts = practiceStatementCache.get(db);
+  if (!stmts) {
+    const insert = `INSERT OR IGNORE INTO queue_items (evaluator_id, task_id, study, condition, label, policy, position, created_at)
+                    SELECT $evaluator, t.id, '', 'practice', 'Practice', 'all', t.seq, $now`;
+    stmts = {
+      synced: db.prepare('SELECT published_seq AS n FROM practice_sync WHERE evaluator_id = $evaluator'),
+      latest: db.prepare('SELECT coalesce(max(published_seq), 0) AS n FROM import_batches'),
+      any: db.prepare(`SELECT 1 FROM queue_items WHERE evaluator_id = $evaluator AND study = '' LIMIT 1`),
+      past: db.prepare(
+        `${insert}
+           FROM tasks t INDEXED BY tasks_visible
+          WHERE t.seq > (SELECT coalesce(max(position), 0) FROM queue_items WHERE evaluator_id = $evaluator AND study = '') AND ${visibleTask('t')}
+          ORDER BY t.seq`,
+      ),
+      published: db.prepare(
+        `${insert}
+           FROM import_batches b JOIN tasks t INDEXED BY tasks_visible ON t.seq BETWEEN b.first_seq AND b.last_seq AND t.import_batch = b.id
+          WHERE b.published_seq > $synced
+          ORDER BY t.seq`,
+      ),
+      sync: db.prepare(
+        `INSERT INTO practice_sync (evaluator_id, published_seq) VALUES ($evaluator, $latest)
+         ON CONFLICT (evaluator_id) DO UPDATE SET published_seq = excluded.published_seq`,
+      ),
+    };
+    practiceStatementCache.set(db, stmts);
+  }
+  return stmts;
 }
 
 interface QueueRow {

@@ -5,6 +5,8 @@ import { AssignmentError, assignStudy } from '../../../shared/study/assign.js';
 import { StudySpecSchema, type StudySpecInput } from '../../../shared/study/spec.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { ensureEvaluator } from '../reviews/repository.js';
+import { visibleTask } from '../tasks/staging.js';
+import { checkDesign, storeCheck, storedCheck } from './check.js';
 
 /** A study row. */
 export interface StudyRow {
@@ -18,7 +20,7 @@ export interface StudyRow {
   readonly closed_at: number | null;
   /** When the study first showed anything (a pack export, a review): from then on its tasks are frozen. */
   readonly frozen_at: number | null;
-  /** 1: reviewed on this machine only; 0: only from packs (migration 6). */
+  /** 1: reviewed on this machine only; 0: only from packs (migration 8). */
   readonly review_here: 0 | 1;
   readonly researcher: string | null;
 }
@@ -54,11 +56,11 @@ export function studyConditions(db: AnyDb, studyId: string): { name: string; pol
 
 function taskIds(db: AnyDb, requested: readonly string[] | undefined): string[] {
   if (!requested) {
-    const all = (db.prepare('SELECT id FROM tasks ORDER BY seq').all() as { id: string }[]).map((r) => r.id);
+    const all = (db.prepare(`SELECT t.id FROM tasks t WHERE ${visibleTask('t')} ORDER BY t.seq`).all() as { id: string }[]).map((r) => r.id);
     if (all.length === 0) throw new AppError('invalid-input', 'This database has no tasks. Import tasks first (assay import FILE), then create the study.');
     return all;
   }
-  const exists = db.prepare('SELECT 1 FROM tasks WHERE id = $id');
+  const exists = db.prepare(`SELECT 1 FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`);
   const missing = requested.filter((id) => !exists.get({ id }));
   if (missing.length > 0) {
     throw new AppError(
@@ -73,7 +75,7 @@ function taskIds(db: AnyDb, requested: readonly string[] | undefined): string[] 
  * Creates a study: validates the specification, computes the seeded balanced assignment and writes
  * the study and every evaluator's queue items in one transaction.
  */
-export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.now()): StudyDetail {
+export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.now(), options: { readonly force?: boolean } = {}): StudyDetail {
   const parsed = StudySpecSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -86,6 +88,12 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
       throw new AppError('conflict', `Queue items for a study "${spec.name}" already exist here (from an opened pack). Choose another name.`);
     }
     const tasks = taskIds(db, spec.tasks);
+    // The study check (issue #11): hazards are stored with the study; an error refuses unless forced.
+    const check = checkDesign(db, { conditions: spec.conditions, evaluators: spec.evaluators.length, overlap: spec.overlap }, tasks);
+    if (check.refused && !options.force) {
+      const errors = check.hazards.filter((h) => h.severity === 'error');
+      throw new AppError('invalid-input', `The study check refuses this design:\n${errors.map((h) => `- ${h.message} ${h.action}`).join('\n')}\nCreate it anyway with --force (CLI) or “Create anyway” (New study screen).`);
+    }
     let assignments;
     try {
       assignments = assignStudy({
@@ -113,6 +121,7 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
       reviewHere: spec.reviewHere ? 1 : 0,
       researcher: spec.researcher ?? null,
     });
+    storeCheck(db, id, check, check.refused, now);
     const addCondition = db.prepare('INSERT INTO study_conditions (study_id, position, name, policy) VALUES ($id, $position, $name, $policy)');
     spec.conditions.forEach((c, position) => addCondition.run({ id, position, name: c.name, policy: c.policy }));
     const addEvaluator = db.prepare('INSERT INTO study_evaluators (study_id, position, evaluator_id) VALUES ($id, $position, $evaluator)');
@@ -177,6 +186,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     reviewHere: study.review_here === 1,
     researcher: study.researcher,
     conditions: studyConditions(db, study.id),
+    check: storedCheck(db, study.id),
     evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
     tasks,
     imports: (

@@ -17,7 +17,7 @@ import {
 } from '../../../shared/study/formats.js';
 import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
 import { misplacedFileMessage, recognizeFile, recognizeValue, RECOGNIZE_HEAD_CHARS } from '../../../shared/file-kind.js';
-import { resolveAnchor } from '../../../shared/anchors.js';
+import { resolveAnchor, TextIndex } from '../../../shared/anchors.js';
 import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { getTaskView } from '../tasks/repository.js';
@@ -218,18 +218,20 @@ function checkedPin(db: AnyDb, item: QueueItemRow, where: string): Pin {
 /**
  * Replays events with the review rules (the same checks the review screen's back end applies);
  * throws at the first one that may not follow, or whose flaw anchor does not resolve in the task.
+ * Linear in the number of events (see replayChecked); the caps on flaws and events apply.
  */
 function checkEvents(db: AnyDb, task: string, events: readonly ReviewEvent[], shown: readonly string[], where: string): 'submitted' | 'skipped' {
-  let view: { output: string; base: string | null } | undefined;
+  let view: { output: string; base: string | null; index: TextIndex } | undefined;
   const result = replayChecked(events, { shownCritiques: new Set(shown) }, (event) => {
-    if ((event.type === 'flaw-added' || event.type === 'flaw-edited') && event.flaw.anchor) {
-      view ??= getTaskView(db, task);
-      const r = resolveAnchor(event.flaw.anchor, view.output, { base: view.base });
-      if (!r.ok) return `flaw.anchor.${r.error.path}: ${r.error.message}`;
+    if ((event.type !== 'flaw-added' && event.type !== 'flaw-edited') || !event.flaw.anchor) return null;
+    if (!view) {
+      const t = getTaskView(db, task);
+      view = { output: t.output, base: t.base, index: new TextIndex(t.output) };
     }
-    return null;
+    const r = resolveAnchor(event.flaw.anchor, view.output, { base: view.base, index: view.index });
+    return r.ok ? null : `flaw.anchor.${r.error.path}: ${r.error.message}`;
   });
-  if (!result.ok) throw new Refusal(`${where}: event ${result.index + 1} (${result.event.type}): ${result.problem}`);
+  if (!result.ok) throw new Refusal(`${where}: event ${result.index + 1} (${events[result.index]!.type}): ${result.problem}`);
   if (result.state.status === 'open') throw new Refusal(`${where}: the review was neither submitted nor skipped`);
   return result.state.status;
 }

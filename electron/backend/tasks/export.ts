@@ -1,4 +1,5 @@
 import type { AnyDb } from '../db/types.js';
+import { visibleTask } from './staging.js';
 
 /** Export formats of `assay export tasks`. */
 export const exportFormats = ['jsonl'] as const;
@@ -15,7 +16,7 @@ export function exportTasks(db: AnyDb, write: (chunk: string) => void, options: 
   let pending: string[] = [];
   let size = 0;
   let tasks = 0;
-  for (const row of db.prepare('SELECT source_json FROM tasks ORDER BY seq').iterate() as Iterable<{ source_json: string }>) {
+  for (const row of db.prepare(`SELECT t.source_json FROM tasks t WHERE ${visibleTask('t')} ORDER BY t.seq`).iterate() as Iterable<{ source_json: string }>) {
     pending.push(row.source_json, '\n');
     size += row.source_json.length + 1;
     tasks++;

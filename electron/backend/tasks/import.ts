@@ -7,8 +7,10 @@ import { formatPath, validateTask, type ValidTask } from '../../../shared/task-f
 import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
 import { AppError } from '../../../shared/result.js';
 import type { WritableDb } from '../db/types.js';
+import type { Statement } from 'better-sqlite3';
 import { taskChangeRefusal } from './guard.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type LineEvent } from './lines.js';
+import { cleanupAbandonedImports, DirectSink, RowError, StagedSink, visibleTask, type PendingRow, type PendingTask, type RowSink } from './staging.js';
 
 /** Counts reported after an import. */
 export interface ImportSummary {
@@ -36,7 +38,7 @@ export interface ImportReport extends ImportSummary {
 
 /** How an import behaves. */
 export interface ImportOptions {
-  /** Overwrite a task whose id exists with other content (refused once the task was shown: tasks/guard.ts). */
+  /** Overwrite a task whose id exists with other content (refused when it has reviews). */
   readonly replace?: boolean;
   /** Validate (against the database too) but write nothing. */
   readonly dryRun?: boolean;
@@ -46,6 +48,11 @@ export interface ImportOptions {
   readonly maxErrors?: number;
   /** Called after each chunk read from a file: bytes done and the file's size. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Tasks written per transaction (default {@link WRITE_BATCH}). Each batch holds the write lock
+   * only briefly, so the app and other imports go on while a big file is imported.
+   */
+  readonly batchTasks?: number;
 }
 
 /** Formats the errors of a report for a terminal or the UI: the listed ones, then how many more. */
@@ -68,19 +75,13 @@ function sameJson(source: string, value: unknown): boolean {
   }
 }
 
-/** Tasks validated and queued for writing, per batch. */
-const WRITE_BATCH = 500;
-
-type Params = Record<string, string | number | null>;
-interface PendingRow {
-  readonly line: number;
-  readonly row: Params;
-}
-interface PendingTask {
-  readonly line: number;
-  readonly replace: boolean;
-  readonly row: Params & { readonly id: string };
-}
+/**
+ * Tasks validated and queued for writing, per batch (and per write transaction): small enough that
+ * one batch holds the write lock for a few milliseconds, large enough to amortise the commit.
+ */
+const WRITE_BATCH = 25;
+/** A batch is also written once its tasks' source text reaches this size (big tasks, fewer per batch). */
+const WRITE_BATCH_CHARS = 256 * 1024;
 
 /**
  * Imports the lines of one task package as they arrive (`push`, then `end`). Validates every line and
@@ -92,11 +93,12 @@ export class ImportSession {
   private readonly splitter: LineSplitter;
   private readonly maxErrors: number;
   private readonly idsInFile = new Map<string, number>();
-  private seq: number;
   private readonly emptyAtStart: boolean;
   private readonly now = Date.now();
-  private readonly stmts;
+  private readonly existing: Statement;
+  private readonly batchTasks: number;
   private pending: { tasks: PendingTask[]; critiques: PendingRow[]; flaws: PendingRow[] } = { tasks: [], critiques: [], flaws: [] };
+  private pendingChars = 0;
   /** The file is another kind of Assay file (a pack…): reported once, the rest is not read. */
   private misplaced = false;
   /** The start of the file until its kind is known (then null). */
@@ -104,38 +106,21 @@ export class ImportSession {
   private headBytes = 0;
   private nextLook = 0;
 
+  /** `sink` receives the validated rows; without one (a dry run, an upload's early check) nothing is written. */
   constructor(
     private readonly db: WritableDb,
     file: string,
     private readonly options: ImportOptions = {},
+    private readonly sink?: RowSink,
   ) {
     this.report = { file, tasks: 0, critiques: 0, flaws: 0, unchanged: 0, replaced: 0, lines: 0, bytes: 0, errors: [], errorCount: 0 };
     this.maxErrors = options.maxErrors ?? 50;
+    this.batchTasks = Math.max(1, options.batchTasks ?? WRITE_BATCH);
     this.splitter = new LineSplitter((e) => this.onLine(e), options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
-    this.seq = (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM tasks').get() as { seq: number }).seq;
-    this.emptyAtStart = this.seq === 0;
-    this.stmts = {
-      existing: db.prepare('SELECT content_hash, source_json FROM tasks WHERE id = $id'),
-      insertTask: db.prepare(
-        `INSERT INTO tasks (id, seq, kind, title, output, language, base, context_json, meta_json, source_json, content_hash, imported_at)
-         VALUES ($id, $seq, $kind, $title, $output, $language, $base, $context, $meta, $source, $hash, $now)`,
-      ),
-      updateTask: db.prepare(
-        `UPDATE tasks SET kind = $kind, title = $title, output = $output, language = $language, base = $base, context_json = $context,
-                meta_json = $meta, source_json = $source, content_hash = $hash, imported_at = $now
-          WHERE id = $id`,
-      ),
-      deleteCritiques: db.prepare('DELETE FROM critiques WHERE task_id = $id'),
-      deleteFlaws: db.prepare('DELETE FROM flaws WHERE task_id = $id'),
-      insertCritique: db.prepare(
-        `INSERT INTO critiques (task_id, id, position, text, anchor_json, resolved_json, severity, category, score, model, evidence_json, valid)
-         VALUES ($task, $id, $position, $text, $anchor, $resolved, $severity, $category, $score, $model, $evidence, $valid)`,
-      ),
-      insertFlaw: db.prepare(
-        `INSERT INTO flaws (task_id, id, position, description, anchor_json, resolved_json, severity, category, critiques_json)
-         VALUES ($task, $id, $position, $description, $anchor, $resolved, $severity, $category, $critiques)`,
-      ),
-    };
+    // (into an empty database nothing can conflict; a concurrent import of the same id fails on its key)
+    this.emptyAtStart = db.prepare('SELECT 1 FROM tasks LIMIT 1').get() === undefined;
+    // Only published tasks count: another import's staged rows are not in the database yet.
+    this.existing = db.prepare(`SELECT t.content_hash, t.source_json FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`);
   }
 
   /** Errors so far. */
@@ -200,6 +185,8 @@ export class ImportSession {
 
   private error(line: number, field: string, message: string): void {
     this.report.errorCount++;
+    // The file is rejected: stop writing and take back what was staged, now rather than at the end.
+    if (this.report.errorCount === 1) this.sink?.abandon();
     if (this.report.errors.length < this.maxErrors) this.report.errors.push(`${this.report.file}:${line}: ${field}: ${message}`);
   }
 
@@ -246,7 +233,7 @@ export class ImportSession {
       .update(source === text ? event.bytes : Buffer.from(source, 'utf8'))
       .digest('hex');
     // (into an empty database nothing can conflict: skip the lookup, which matters for big first imports)
-    const found = this.emptyAtStart ? undefined : (this.stmts.existing.get({ id: task.id }) as { content_hash: string; source_json: string } | undefined);
+    const found = this.emptyAtStart ? undefined : (this.existing.get({ id: task.id }) as { content_hash: string; source_json: string } | undefined);
     let replace = false;
     if (found) {
       if (found.content_hash === hash || sameJson(found.source_json, raw)) {
@@ -265,7 +252,7 @@ export class ImportSession {
       }
       replace = true;
     }
-    if (this.report.errorCount > 0 || this.options.dryRun) {
+    if (this.report.errorCount > 0 || this.options.dryRun || !this.sink) {
       this.count(result.value, replace);
       return; // nothing is written once the file is known to be rejected
     }
@@ -295,7 +282,7 @@ export class ImportSession {
       hash,
       now: this.now,
     };
-    this.pending.tasks.push({ line, replace, row: replace ? row : { ...row, seq: ++this.seq } });
+    this.pending.tasks.push({ line, replace, row });
     const critiques = task.critiques ?? [];
     for (let i = 0; i < critiques.length; i++) {
       const c = critiques[i]!;
@@ -338,70 +325,95 @@ export class ImportSession {
         },
       });
     }
-    if (this.pending.tasks.length >= WRITE_BATCH) this.flush();
+    this.pendingChars += source.length;
+    if (this.pending.tasks.length >= this.batchTasks || this.pendingChars >= WRITE_BATCH_CHARS) this.flush();
   }
 
-  /**
-   * Writes the queued rows table by table: SQLite appends to one B-tree at a time much faster than
-   * it interleaves three (measured: about a fifth of the write time on the benchmark).
-   */
+  /** Hands the queued rows to the sink (one short transaction when staged). */
   private flush(): void {
-    const { tasks, critiques, flaws } = this.pending;
+    const batch = this.pending;
     this.pending = { tasks: [], critiques: [], flaws: [] };
-    const run = (line: number, write: () => void): void => {
-      if (this.report.errorCount > 0) return; // the file is rejected: stop writing
-      try {
-        write();
-      } catch (err) {
-        this.error(line, '(task)', `database: ${(err as Error).message}`);
-      }
-    };
-    for (const t of tasks) {
-      run(t.line, () => {
-        if (t.replace) {
-          this.stmts.updateTask.run(t.row);
-          this.stmts.deleteCritiques.run({ id: t.row.id });
-          this.stmts.deleteFlaws.run({ id: t.row.id });
-        } else {
-          this.stmts.insertTask.run(t.row);
-        }
-      });
+    this.pendingChars = 0;
+    if (batch.tasks.length === 0 || this.report.errorCount > 0 || !this.sink) return; // a rejected file writes nothing more
+    try {
+      this.sink.write(batch);
+    } catch (err) {
+      if (!(err instanceof RowError)) throw err;
+      this.error(err.line, '(task)', `database: ${err.message}`);
     }
-    for (const c of critiques) run(c.line, () => this.stmts.insertCritique.run(c.row));
-    for (const f of flaws) run(f.line, () => this.stmts.insertFlaw.run(f.row));
+  }
+
+  /** Publishes what was written; a refusal (a replaced task reviewed meanwhile) rejects the file. */
+  publish(): ImportReport {
+    if (this.report.errorCount === 0 && this.sink) {
+      for (const r of this.sink.publish()) this.error(r.line, r.field, r.message);
+    }
+    return this.report;
+  }
+
+  /** Takes back everything written (the file failed with an exception). */
+  abandon(): void {
+    this.sink?.abandon();
   }
 }
 
 class Rollback extends Error {}
 
 /**
- * Runs an import session inside one transaction: the file is imported whole, or — on any error,
- * including an exception from `feed` — not at all, leaving the database exactly as before.
+ * Runs an import session: the file is imported whole, or — on any error, including an exception
+ * from `feed` — not at all. Outside a transaction the rows are staged in short transactions and
+ * published at once (see staging.ts): readers see all of the file or none of it, and nobody waits
+ * for the whole file. Inside the caller's transaction (opening a pack) they are written there.
  */
 export function runImport(db: WritableDb, file: string, options: ImportOptions, feed: (session: ImportSession) => void): ImportReport {
-  let report: ImportReport | undefined;
-  const run = (): void => {
+  if (options.dryRun) {
     const session = new ImportSession(db, file, options);
     feed(session);
-    report = session.end();
-    if (report.errorCount > 0 && !options.dryRun) throw new Rollback();
-  };
-  if (options.dryRun) {
-    run();
+    return session.end();
+  }
+  if (db.inTransaction) {
+    let report: ImportReport | undefined;
+    try {
+      db.transaction(() => {
+        const session = new ImportSession(db, file, options, new DirectSink(db));
+        feed(session);
+        report = session.end();
+        if (report.errorCount > 0) throw new Rollback();
+      }).immediate(); // nested: a savepoint
+    } catch (err) {
+      if (!(err instanceof Rollback)) throw err;
+    }
     return report!;
   }
-  // A 16 MiB page cache (SQLite's default is 2 MiB) for the length of the transaction: the rows are
-  // written table by table in batches, so the hot pages are few; more cache only costs memory.
+  cleanupAbandonedImports(db);
+  // A 16 MiB page cache (SQLite's default is 2 MiB) while importing: rows are written table by
+  // table in batches, so the hot pages are few; more cache only costs memory. Staged batches commit
+  // without fsync (synchronous=NORMAL): they are invisible, and the publish (FULL) syncs them all.
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+  const synchronous = db.pragma('synchronous', { simple: true }) as number;
   db.pragma('cache_size = -16384');
+  db.pragma('synchronous = NORMAL');
+  // Checked again at the publish: the task may have been shown (a pack, a review) since its line was read.
+  const session = new ImportSession(db, file, options, new StagedSink(db, file, { refuseChange: (id) => taskChangeRefusal(db, id) }));
   try {
-    db.transaction(run).immediate();
+    feed(session);
+    const report = session.end();
+    if (report.errorCount > 0) return report; // already taken back, at the first error
+    db.pragma(`synchronous = ${synchronous}`);
+    const published = session.publish();
+    if (published.errorCount > 0) session.abandon();
+    return published;
   } catch (err) {
-    if (!(err instanceof Rollback)) throw err;
+    try {
+      session.abandon();
+    } catch {
+      // the next import or back-end start removes the rows (see cleanupAbandonedImports)
+    }
+    throw err;
   } finally {
+    db.pragma(`synchronous = ${synchronous}`);
     db.pragma(`cache_size = ${cacheSize}`);
   }
-  return report!;
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { TaskSummary, TaskView } from '../../../shared/contract/tasks.js';
 import { AppError } from '../../../shared/result.js';
 import type { AnyDb } from '../db/types.js';
+import { visibleTask } from './staging.js';
 
 interface TaskListRow {
   id: string;
@@ -11,9 +12,9 @@ interface TaskListRow {
   critique_count: number;
 }
 
-/** Number of tasks in the database. */
+/** Number of tasks in the database (an import still under way counts only once it is published). */
 export function countTasks(db: AnyDb): number {
-  return (db.prepare('SELECT count(*) AS n FROM tasks').get() as { n: number }).n;
+  return (db.prepare(`SELECT count(*) AS n FROM tasks t WHERE ${visibleTask('t')}`).get() as { n: number }).n;
 }
 
 /** A page of the task list, in import order. */
@@ -22,7 +23,7 @@ export function listTasks(db: AnyDb, offset: number, limit: number): TaskSummary
     .prepare(
       `SELECT t.id, t.kind, t.title, t.language, t.base IS NOT NULL AS has_base,
               (SELECT count(*) FROM critiques c WHERE c.task_id = t.id) AS critique_count
-         FROM tasks t ORDER BY t.seq LIMIT $limit OFFSET $offset`,
+         FROM tasks t INDEXED BY tasks_visible WHERE ${visibleTask('t')} ORDER BY t.seq LIMIT $limit OFFSET $offset`,
     )
     .all({ limit, offset }) as TaskListRow[];
   return rows.map((r) => ({
@@ -50,7 +51,7 @@ interface TaskRow {
 /** One task without ground truth; throws not-found for an unknown id. */
 export function getTaskView(db: AnyDb, id: string): TaskView {
   const row = db
-    .prepare('SELECT id, kind, title, output, language, base, context_json FROM tasks WHERE id = $id')
+    .prepare(`SELECT t.id, t.kind, t.title, t.output, t.language, t.base, t.context_json FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`)
     .get({ id }) as TaskRow | undefined;
   if (!row) throw new AppError('not-found', `No task with id "${id}"`);
   const context = row.context_json ? (JSON.parse(row.context_json) as Record<string, unknown>) : null;

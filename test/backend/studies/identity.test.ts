@@ -57,6 +57,23 @@ const resign = (body: Json, secret: string): string => {
   return JSON.stringify({ ...rest, hash: fileHash(rest), mac: resultsMac(secret, rest) });
 };
 
+/**
+ * Tasks as a schema-4 database held them. Today's importer needs today's schema (staged imports),
+ * so the tasks are imported into a current database and copied over column by column.
+ */
+function loadTasksAtSchema4(raw: WritableDb, n: number): void {
+  const src = path.join(tempDir(), 'current.db');
+  const current = openDatabase(src);
+  loadStudyTasks(current, n);
+  current.close();
+  raw.prepare('ATTACH DATABASE $src AS src').run({ src });
+  for (const table of ['tasks', 'critiques', 'flaws']) {
+    const columns = (raw.prepare(`PRAGMA main.table_info(${table})`).all() as { name: string }[]).map((c) => c.name).join(', ');
+    raw.exec(`INSERT INTO main.${table} (${columns}) SELECT ${columns} FROM src.${table}`);
+  }
+  raw.exec('DETACH DATABASE src');
+}
+
 describe('impersonation', () => {
   it('one evaluator cannot write results as another: without that pack’s secret every forgery is refused', () => {
     const db = researcher();
@@ -215,7 +232,7 @@ describe('format versions', () => {
     const raw = new Database(file) as WritableDb;
     raw.pragma('foreign_keys = ON');
     migrate(raw, { target: 4 });
-    loadStudyTasks(raw, 4);
+    loadTasksAtSchema4(raw, 4);
     // the rows Assay 0.1 wrote for a study (createStudy itself now reads columns of schema 5)
     raw.exec(`
       INSERT INTO evaluators (id, display_name, created_at) VALUES ('ann', 'ann', 1), ('bob', 'bob', 1);

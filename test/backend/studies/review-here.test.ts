@@ -56,7 +56,7 @@ describe('a study reviewed from packs (the default)', () => {
   it('flags a review made here before (a database from before the rule) as a collision when the pack’s results arrive', () => {
     const { db } = study(undefined);
     const pack = exportPack(db, 'pilot', 'ann', t0);
-    // the old way round: the same item reviewed in the researcher's database (possible before migration 6)
+    // the old way round: the same item reviewed in the researcher's database (possible before migration 8)
     const item = db.prepare(`SELECT id, task_id FROM queue_items WHERE study = 'pilot' ORDER BY position LIMIT 1`).get() as { id: number; task_id: string };
     db.prepare(`UPDATE studies SET review_here = 1`).run();
     finish(db, item.id, t0 + 1000, 7);

@@ -1,7 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ReviewEventSchema, type ReviewEvent } from '../../../shared/review/events.js';
-import { checkReviewEvent, initialReviewState, nextFlawId, reduceReview, replayReview, type ReviewState } from '../../../shared/review/state.js';
+import { SortedMap } from '../../../shared/review/sorted-map.js';
+import {
+  checkReviewEvent,
+  emptyStack,
+  initialReviewState,
+  maxEventsPerReview,
+  maxFlawsPerReview,
+  nextFlawId,
+  reduceReview,
+  replayChecked,
+  replayReview,
+  stackContents,
+  undoLimit,
+  type ReviewState,
+} from '../../../shared/review/state.js';
 
 const rules = { shownCritiques: new Set(['c1', 'c2', 'c3']) };
 
@@ -48,7 +62,7 @@ describe('review reducer', () => {
     const r1 = reduceReview(u2, { type: 'redone' });
     expect(r1.content.rating).toBe(5);
     const edited = reduceReview(r1, { type: 'rating-set', rating: 7 });
-    expect(edited.redo).toEqual([]);
+    expect(edited.redo.length).toBe(0);
     expect(checkReviewEvent(edited, { type: 'redone' }, rules)).toBe('Nothing to redo.');
     expect(checkReviewEvent(initialReviewState, { type: 'undone' }, rules)).toBe('Nothing to undo.');
   });
@@ -81,7 +95,7 @@ describe('review reducer', () => {
     ]);
     expect(checkReviewEvent(done, { type: 'undone' }, rules)).toBe('This review was already submitted; reopen it to change it.');
     const open = reduceReview(done, { type: 'reopened' });
-    expect(open).toMatchObject({ status: 'open', reopened: 1, seq: 4, undo: [], redo: [] });
+    expect(open).toMatchObject({ status: 'open', reopened: 1, seq: 4, undo: emptyStack, redo: emptyStack });
     expect(open.content).toEqual(done.content);
     expect(checkReviewEvent(open, { type: 'undone' }, rules)).toBe('Nothing to undo.');
     expect(checkReviewEvent(open, { type: 'reopened' }, rules)).toBe('This review is open already; there is nothing to reopen.');
@@ -92,7 +106,7 @@ describe('review reducer', () => {
     // edits after the reopen undo back to the submitted content, never further
     const edited = apply([{ type: 'rating-set', rating: 4 }, { type: 'submitted' }, { type: 'reopened' }, { type: 'rating-set', rating: 2 }, { type: 'undone' }]);
     expect(edited.content.rating).toBe(4);
-    expect(edited.undo).toEqual([]);
+    expect(edited.undo).toEqual(emptyStack);
   });
 
   it('property: a log with reopens replays to the state of its last revision, and undo never crosses a submit or a reopen', () => {
@@ -153,6 +167,143 @@ describe('review reducer', () => {
           log.push(ReviewEventSchema.parse(JSON.parse(JSON.stringify(e))));
         }
         expect(replayReview(log)).toEqual(s);
+      }),
+    );
+  });
+});
+
+/** The fastest of a few runs, in ms: the least disturbed by other work on the machine. */
+function fastest(runs: number, fn: () => void): number {
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t);
+  }
+  return best;
+}
+
+/** n events of every editing kind over n/2 flaws and n/4 critiques, with undo and redo mixed in. */
+function bigLog(n: number): { events: ReviewEvent[]; shown: Set<string> } {
+  const events: ReviewEvent[] = [];
+  const shown = new Set<string>();
+  for (let i = 0; events.length < n; i++) {
+    const critique = `c${i}`;
+    shown.add(critique);
+    events.push({ type: 'flaw-added', flaw: { id: `a${2 * i + 1}`, description: `flaw ${i}` } });
+    events.push({ type: 'decision-recorded', critique, verdict: 'accept' });
+    events.push({ type: 'flaw-added', flaw: { id: `a${2 * i + 2}`, description: `another ${i}` } });
+    events.push({ type: 'flaw-edited', flaw: { id: `a${2 * i + 1}`, description: `edited ${i}` } });
+    if (i % 10 === 9) events.push({ type: 'undone' }, { type: 'redone' }, { type: 'flaw-deleted', id: `a${2 * i}` });
+  }
+  return { events: events.slice(0, n), shown };
+}
+
+describe('replay cost and limits', () => {
+  it('replays in time linear in the events (n log n): 4× the events take well under 16× the time', () => {
+    // The old reducer copied every flaw and decision on every event: 32,000 flaws took 38 s to merge.
+    const small = bigLog(4_000).events;
+    const large = bigLog(16_000).events;
+    replayReview(small); // warm up the JIT
+    const tSmall = fastest(5, () => replayReview(small).content.flaws);
+    const tLarge = fastest(3, () => replayReview(large).content.flaws);
+    // Linear (or n log n) growth gives about 4–5×; quadratic gives 16× or more. Generous slack for a busy machine.
+    expect(tLarge / Math.max(tSmall, 0.5)).toBeLessThan(9);
+  });
+
+  it('the same log replays to the same content as the quadratic definition did', () => {
+    const { events } = bigLog(600);
+    const s = replayReview(events);
+    // A straightforward model: arrays and records copied on every event.
+    let flaws: { id: string; description: string }[] = [];
+    let decisions: Record<string, unknown> = {};
+    const undo: { flaws: typeof flaws; decisions: typeof decisions }[] = [];
+    const redo: typeof undo = [];
+    for (const e of events) {
+      const before = { flaws, decisions };
+      if (e.type === 'undone') {
+        redo.push(before);
+        ({ flaws, decisions } = undo.pop()!);
+        continue;
+      }
+      if (e.type === 'redone') {
+        undo.push(before);
+        ({ flaws, decisions } = redo.pop()!);
+        continue;
+      }
+      undo.push(before);
+      redo.length = 0;
+      if (e.type === 'flaw-added') flaws = [...flaws, e.flaw];
+      else if (e.type === 'flaw-edited') flaws = flaws.map((f) => (f.id === e.flaw.id ? e.flaw : f));
+      else if (e.type === 'flaw-deleted') flaws = flaws.filter((f) => f.id !== e.id);
+      else if (e.type === 'decision-recorded') decisions = { ...decisions, [e.critique]: { verdict: e.verdict } };
+    }
+    expect(s.content.flaws).toEqual(flaws);
+    expect(s.content.decisions).toEqual(decisions);
+  });
+
+  it(`refuses an own flaw beyond ${maxFlawsPerReview} with a message naming the limit`, () => {
+    const events: ReviewEvent[] = Array.from({ length: maxFlawsPerReview }, (_, i) => ({ type: 'flaw-added', flaw: { id: `a${i + 1}`, description: 'x' } }));
+    const full = replayReview(events);
+    const more: ReviewEvent = { type: 'flaw-added', flaw: { id: nextFlawId(full), description: 'one too many' } };
+    expect(checkReviewEvent(full, more, rules)).toBe('A review can hold at most 1,000 flaws of your own; delete one before adding another.');
+    const fewer = reduceReview(full, { type: 'flaw-deleted', id: 'a7' });
+    expect(checkReviewEvent(fewer, more, rules)).toBeNull();
+    const checked = replayChecked([...events, more], rules);
+    expect(checked).toMatchObject({ ok: false, index: maxFlawsPerReview, problem: expect.stringMatching(/at most 1,000 flaws/) });
+  });
+
+  it(`stops a review at ${maxEventsPerReview} events, except for submitting or skipping it`, () => {
+    const at = { ...replayReview([{ type: 'rating-set', rating: 4 }]), seq: maxEventsPerReview };
+    expect(checkReviewEvent(at, { type: 'rating-set', rating: 5 }, rules)).toBe('This review has reached the limit of 20,000 actions per review; submit or skip it.');
+    expect(checkReviewEvent(at, { type: 'submitted' }, rules)).toBeNull();
+    expect(checkReviewEvent(at, { type: 'skipped', reason: 'too long' }, rules)).toBeNull();
+    // a review finished at the limit cannot be reopened: reopen and submit cannot alternate past it
+    const finished = reduceReview(at, { type: 'submitted' });
+    expect(checkReviewEvent(finished, { type: 'reopened' }, rules)).toBe('This review has reached the limit of 20,000 actions per review; it cannot be reopened.');
+    const below = { ...replayReview([{ type: 'rating-set', rating: 4 }, { type: 'submitted' }]), seq: maxEventsPerReview - 1 };
+    expect(checkReviewEvent(below, { type: 'reopened' }, rules)).toBeNull();
+  });
+
+  it(`keeps exactly ${undoLimit} undo levels, and memory for at most twice that many`, () => {
+    const events: ReviewEvent[] = Array.from({ length: undoLimit + 250 }, (_, i) => ({ type: 'rating-set', rating: 1 + (i % 7) }));
+    let s = replayReview(events);
+    expect(s.undo.length).toBe(undoLimit);
+    expect(s.undo.node!.depth).toBeLessThanOrEqual(2 * undoLimit);
+    for (let i = 0; i < undoLimit; i++) s = reduceReview(s, { type: 'undone' });
+    expect(checkReviewEvent(s, { type: 'undone' }, rules)).toBe('Nothing to undo.');
+    expect(s.content.rating).toBe(1 + (249 % 7)); // the content after the 250th of 450 edits
+    expect(s.redo.length).toBe(undoLimit);
+    expect(stackContents(s.redo)).toHaveLength(undoLimit);
+  });
+});
+
+describe('SortedMap (the persistent map behind a review)', () => {
+  it('property: behaves like a Map under any updates, keeps old versions intact and stays balanced', () => {
+    const op = fc.oneof(
+      fc.record({ kind: fc.constant('set' as const), key: fc.string({ maxLength: 3 }), value: fc.integer() }),
+      fc.record({ kind: fc.constant('delete' as const), key: fc.string({ maxLength: 3 }) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+        let map = SortedMap.empty<number>();
+        const model = new Map<string, number>();
+        const versions: { map: SortedMap<number>; entries: [string, number][] }[] = [];
+        for (const o of ops) {
+          if (o.kind === 'set') {
+            map = map.set(o.key, o.value);
+            model.set(o.key, o.value);
+          } else {
+            map = map.delete(o.key);
+            model.delete(o.key);
+          }
+          const entries = [...model.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+          versions.push({ map, entries });
+          expect(map.size).toBe(model.size);
+          expect(map.depth).toBeLessThanOrEqual(Math.ceil(1.45 * Math.log2(model.size + 2)));
+        }
+        for (const v of versions) expect(v.map.entries()).toEqual(v.entries);
+        for (const [k, value] of model) expect(map.get(k)).toBe(value);
       }),
     );
   });

@@ -1,14 +1,19 @@
+import type { AnyDb } from '../../db/types.js';
 import type { Handlers } from '../dispatch.js';
-import { analysisHandlers } from './analysis.js';
+import { analysisHandlers, analysisReadHandlers } from './analysis.js';
 import { appHandlers } from './app.js';
 import type { HandlerContext } from './context.js';
-import { reviewHandlers } from './review.js';
-import { studyHandlers } from './studies.js';
+import { reviewHandlers, reviewReadHandlers } from './review.js';
+import { studyHandlers, studyReadHandlers } from './studies.js';
 import { taskHandlers } from './tasks.js';
 
 export type { HandlerContext } from './context.js';
 
-/** The back end's implementation of the contract, over one database: one line per domain. */
+/**
+ * The back end's implementation of the contract, over one database, every operation run where it
+ * is called: one line per domain. The app and browser mode use {@link createBackend} (backend.ts),
+ * which sends long operations to worker threads running these same handlers.
+ */
 export function createHandlers(ctx: HandlerContext): Handlers {
   return {
     ...appHandlers(ctx),
@@ -18,3 +23,15 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...analysisHandlers(ctx),
   };
 }
+
+/** Handlers that only read, over any connection (the read worker's is read-only). */
+export function readHandlers(db: AnyDb): ReadHandlers {
+  return {
+    ...reviewReadHandlers(db),
+    ...studyReadHandlers(db),
+    ...analysisReadHandlers(db),
+  };
+}
+
+/** The operations {@link readHandlers} implements. */
+export type ReadHandlers = ReturnType<typeof reviewReadHandlers> & ReturnType<typeof studyReadHandlers> & ReturnType<typeof analysisReadHandlers>;

@@ -6,8 +6,7 @@ import type { HandlerContext } from './context.js';
 type TaskOpName = 'tasks:list' | 'tasks:get' | 'tasks:importBegin' | 'tasks:importChunk' | 'tasks:importFinish' | 'tasks:importCancel';
 
 /** Handlers of `tasks:*`. */
-export function taskHandlers({ db }: HandlerContext): Pick<Handlers, TaskOpName> {
-  const uploads = new UploadRegistry(db);
+export function taskHandlers({ db, uploads = new UploadRegistry(db) }: HandlerContext): Pick<Handlers, TaskOpName> {
   return {
     'tasks:list': ({ offset, limit }) => ({ total: countTasks(db), items: listTasks(db, offset, limit) }),
     'tasks:get': ({ id }) => getTaskView(db, id),

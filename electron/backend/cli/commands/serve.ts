@@ -1,7 +1,7 @@
 import path from 'node:path';
 import fs from 'node:fs';
 import { openDatabase } from '../../db/open.js';
-import { createHandlers } from '../../api/handlers/index.js';
+import { createBackend } from '../../api/backend.js';
 import { startServer } from '../../http/server.js';
 import { distDir, resolveDbPath } from '../../paths.js';
 import { InputError, UsageError, dbOption, type Command } from '../command.js';
@@ -22,16 +22,20 @@ export const serveCommand: Command = {
       return 1;
     }
     const dbPath = resolveDbPath(values['db'] as string | undefined, io.env);
-    const db = openDatabase(dbPath);
+    // The thread that answers requests never blocks on another connection's lock: it retries
+    // asynchronously (dispatch); long operations run on worker threads (createBackend).
+    const db = openDatabase(dbPath, { busyTimeoutMs: 0 });
     if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1') {
       io.stderr(
         `WARNING: serving on ${host}: anyone who can reach this address can read and change the database ${dbPath}. Assay has no login.\n`,
       );
     }
+    const backend = createBackend({ db, dbPath, host: 'browser' });
     let server: Awaited<ReturnType<typeof startServer>>;
     try {
-      server = await startServer({ handlers: createHandlers({ db, dbPath, host: 'browser' }), staticDir, host, port, dbPath });
+      server = await startServer({ handlers: backend.handlers, staticDir, host, port, dbPath });
     } catch (err) {
+      await backend.close();
       db.close();
       const code = (err as NodeJS.ErrnoException).code;
       const why: Record<string, string> = {
@@ -44,10 +48,13 @@ export const serveCommand: Command = {
     }
     io.stdout(`Assay is serving ${dbPath}\n  ${server.url}\nPress Ctrl+C to stop.\n`);
     const stop = (): void => {
-      void server.close().then(() => {
-        db.close();
-        process.exit(0);
-      });
+      void server
+        .close()
+        .then(() => backend.close())
+        .then(() => {
+          db.close();
+          process.exit(0);
+        });
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -20,8 +20,8 @@ import type { Migration } from '../migration.js';
  *
  * Self-contained SQL: nothing here depends on code that may change later.
  */
-export const migration0006: Migration = {
-  version: 6,
+export const migration0008: Migration = {
+  version: 8,
   name: 'evaluator-day',
   up: `
     ALTER TABLE studies ADD COLUMN review_here INTEGER NOT NULL DEFAULT 0 CHECK (review_here IN (0, 1));

@@ -4,11 +4,11 @@ import { migrate, schemaVersion } from '../../../electron/backend/db/migrate.js'
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { tempDbPath } from '../../helpers/temp.js';
 
-describe('migration 0006 (the evaluator’s day)', () => {
-  it('migrates 5 → 6: a study that issued a pack is reviewed from packs, any other here; exports and revisions are recorded; a closed study’s reviews stay finished', () => {
+describe('migration 0008 (the evaluator’s day)', () => {
+  it('migrates 7 → 8: a study that issued a pack is reviewed from packs, any other here; exports and revisions are recorded; a closed study’s reviews stay finished', () => {
     const db = new Database(tempDbPath()) as WritableDb;
     db.pragma('foreign_keys = ON');
-    migrate(db, { target: 5 });
+    migrate(db, { target: 7 });
     db.exec(`
       INSERT INTO tasks (id, seq, kind, output, source_json, content_hash, imported_at) VALUES ('t1', 1, 'summary', 'x', '{}', 'h', 0), ('t2', 2, 'summary', 'y', '{}', 'h', 0);
       INSERT INTO evaluators (id, display_name, created_at) VALUES ('ann', 'Ann', 1);
@@ -17,8 +17,8 @@ describe('migration 0006 (the evaluator’s day)', () => {
       INSERT INTO reviews (queue_item_id, status, shown_json, started_at, updated_at, submitted_at, active_updated_at, last_seq) VALUES (2, 'submitted', '[]', 5, 6, 6, 5, 2);
       INSERT INTO packs (id, role, study_id, study_name, evaluator_id, content_hash, created_at, recorded_at) VALUES ('pack-1', 'exported', 's1', 'issued', 'ann', 'sha256:x', 1234, 1234);
     `);
-    migrate(db, { target: 6 });
-    expect(schemaVersion(db)).toBe(6);
+    migrate(db, { target: 8 });
+    expect(schemaVersion(db)).toBe(8);
     expect(db.prepare('SELECT name, review_here, researcher FROM studies ORDER BY name').all()).toEqual([
       { name: 'issued', review_here: 0, researcher: null },
       { name: 'local', review_here: 1, researcher: null },
