@@ -53,6 +53,11 @@ export const ReviewRecordSchema = z
     confidence: z.number().int().min(50).max(100).nullable().optional(),
     /** Who ended the review: `evaluator` (submit or skip) or `time-limit` (the study's clock). Absent in older records: `evaluator`. */
     ended_by: z.enum(['evaluator', 'time-limit']).optional(),
+    /**
+     * How many times the review was reopened after a submit or skip; absent when never. The record
+     * is the final revision (the last submit or skip).
+     */
+    reopened: z.number().int().min(1).optional(),
   })
   .passthrough();
 /** A review record. */
@@ -118,6 +123,7 @@ export function buildReviewRecord(meta: ReviewRecordMeta, events: Iterable<Revie
     answer: submitted ? answer : null,
     confidence: submitted ? confidence : null,
     ended_by: state.endedBy ?? 'evaluator',
+    ...(state.reopened > 0 ? { reopened: state.reopened } : {}),
   };
 }
 

@@ -54,6 +54,8 @@ export interface ReviewState {
   readonly endedBy: 'evaluator' | 'time-limit' | null;
   /** How many flaws were ever added: own-flaw ids are `a1`, `a2`, … and never reused. */
   readonly flawsAdded: number;
+  /** How many times the review was reopened after being submitted or skipped. */
+  readonly reopened: number;
   /** Number of events applied (the log's last seq). */
   readonly seq: number;
 }
@@ -180,6 +182,7 @@ export const initialReviewState: ReviewState = {
   skipReason: null,
   endedBy: null,
   flawsAdded: 0,
+  reopened: 0,
   seq: 0,
 };
 
@@ -209,7 +212,7 @@ export function undecidedCount(state: ReviewState, shown: ReadonlySet<string>): 
 const ended = (state: ReviewState): string =>
   state.endedBy === 'time-limit'
     ? `This review was ${state.status} by the time limit; it can no longer change.`
-    : `This review was already ${state.status}; it can no longer change.`;
+    : `This review was already ${state.status}; reopen it to change it.`;
 
 function showSeconds(ms: number): string {
   return `${Math.ceil(ms / 1000)} s`;
@@ -221,9 +224,23 @@ function showSeconds(ms: number): string {
  * but O(shown) for a submit under decide-all.
  */
 export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: ReviewRules): string | null {
-  if (state.status !== 'open') return ended(state);
   const settings = rules.settings ?? defaultStudySettings;
   const clock = rules.deadline != null && rules.now !== undefined ? { deadline: rules.deadline, now: rules.now } : null;
+  if (event.type === 'reopened') {
+    if (state.status === 'open') return 'This review is open already; there is nothing to reopen.';
+    // A reopened review at the cap could only be submitted or skipped again: refuse it here, so
+    // reopen and submit cannot alternate past the limit.
+    if (state.seq >= maxEventsPerReview) {
+      return `This review has reached the limit of ${maxEventsPerReview.toLocaleString('en')} actions per review; it cannot be reopened.`;
+    }
+    // SECURITY: a timed item reopened after its time ran out would get more time than the study
+    // allows; within its time it may be reopened like any other.
+    if (clock && clock.now > clock.deadline + timeLimitSlackMs) {
+      return `Time is up for this item: its limit of ${showSeconds(settings.timeLimitSeconds! * 1000)} ran out ${showSeconds(clock.now - clock.deadline)} ago, so it cannot be reopened.`;
+    }
+    return null;
+  }
+  if (state.status !== 'open') return ended(state);
   if (event.type === 'time-expired') {
     if (!enforcesTimeLimit(settings)) return 'This study has no time limit that ends items.';
     const outcome = settings.onTimeLimit === 'skip' ? 'skipped' : 'submitted';
@@ -360,6 +377,10 @@ export function reduceReview(state: ReviewState, event: ReviewEvent): ReviewStat
       return event.outcome === 'skipped'
         ? { ...state, status: 'skipped', skipReason: TIME_LIMIT_SKIP_REASON, endedBy: 'time-limit', seq: state.seq + 1 }
         : { ...state, status: 'submitted', endedBy: 'time-limit', seq: state.seq + 1 };
+    case 'reopened':
+      // Undo never crosses a reopen: the history starts again from what was submitted, so an
+      // undo cannot bring back an edit the submitted revision had already replaced.
+      return { ...state, status: 'open', skipReason: null, endedBy: null, undo: emptyStack, redo: emptyStack, reopened: state.reopened + 1, seq: state.seq + 1 };
     default:
       return assertNever(event, 'review event');
   }

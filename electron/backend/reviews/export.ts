@@ -27,6 +27,7 @@ export const reviewCsvColumns = [
   'answer',
   'confidence',
   'ended_by',
+  'reopened',
 ] as const;
 
 function csvCell(value: string | number | boolean | null): string {
@@ -56,6 +57,7 @@ export function reviewCsvRow(r: ReviewRecord): string {
     r.answer ?? null,
     r.confidence ?? null,
     r.ended_by ?? 'evaluator',
+    r.reopened ?? 0,
   ];
   return cells.map(csvCell).join(',');
 }

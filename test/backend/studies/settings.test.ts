@@ -100,8 +100,9 @@ describe('study settings: create, show, pack, open', () => {
     expect(listImportedPacks(ev)[0]!.settings).toEqual(expected);
     const item = studyItems(ev)[0]!;
     expect(getReviewView(ev, 'ann', item.id).settings).toEqual(expected);
-    // the researcher's own view of the item says the same; practice items follow the defaults
-    const own = getQueue(db, 'ann').find((q) => q.study === 's')!;
+    // a study reviewed in the researcher's own database says the same; practice items follow the defaults
+    createStudy(db, { name: 'here', conditions: [{ name: 'assisted', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 3, settings: all, reviewHere: true }, t0);
+    const own = getQueue(db, 'ann').find((q) => q.study === 'here')!;
     expect(getReviewView(db, 'ann', own.id).settings).toEqual(expected);
   });
 

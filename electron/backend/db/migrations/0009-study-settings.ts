@@ -17,8 +17,8 @@ import type { Migration } from '../migration.js';
  *
  * Self-contained: it reads and writes only these columns, whatever migration precedes it.
  */
-export const migration0007: Migration = {
-  version: 7,
+export const migration0009: Migration = {
+  version: 9,
   name: 'study-settings',
   up: `
     ALTER TABLE studies ADD COLUMN settings_json TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(settings_json) AND json_type(settings_json) = 'object');

@@ -6,19 +6,19 @@ import { listImportedPacks } from '../../../electron/backend/studies/packs.js';
 import { getStudy } from '../../../electron/backend/studies/repository.js';
 import { tempDbPath } from '../../helpers/temp.js';
 
-describe('migration 0007 (study settings)', () => {
-  it('migrates 6 → 7: studies and packs keep their time limit as it was (shown, not enforced), settings never change, open reviews are indexed', () => {
+describe('migration 0009 (study settings)', () => {
+  it('migrates 8 → 9: studies and packs keep their time limit as it was (shown, not enforced), settings never change, open reviews are indexed', () => {
     const db = new Database(tempDbPath()) as WritableDb;
     db.pragma('foreign_keys = ON');
-    migrate(db, { target: 6 });
+    migrate(db, { target: 8 });
     db.exec(`
       INSERT INTO evaluators (id, display_name, created_at) VALUES ('ann', 'Ann', 1);
       INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at) VALUES ('s1', 'timed', 7, 1, 900, 1), ('s2', 'plain', 7, 1, NULL, 2);
       INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at)
         VALUES ('pack-1', 'imported', 'x1', 'elsewhere', 'ann', 600, 'sha256:x', 1, 1), ('pack-2', 'imported', 'x2', 'untimed', 'ann', NULL, 'sha256:y', 2, 2);
     `);
-    migrate(db, { target: 7 });
-    expect(schemaVersion(db)).toBe(7);
+    migrate(db, { target: 9 });
+    expect(schemaVersion(db)).toBe(9);
     expect(db.prepare('SELECT name, settings_json FROM studies ORDER BY name').all()).toEqual([
       { name: 'plain', settings_json: '{}' },
       { name: 'timed', settings_json: '{"timeLimitSeconds":900,"onTimeLimit":"advisory"}' },
