@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
 import { CLIENT_TIME_MAX_MS, CLIENT_TIME_MIN_MS } from '../review/times.js';
+import { StudySettingsSchema } from '../study/settings.js';
 import { AnchorSchema, TextAnchorSchema } from '../anchors.js';
 import { SeveritySchema } from '../task-format.js';
 import { op } from './op.js';
@@ -68,6 +69,15 @@ export const ReviewRecordStateSchema = z.object({
   submittedAt: z.number().int().nullable(),
   activeMs: z.number().int().nonnegative(),
   events: z.array(z.object({ seq: z.number().int().min(1), event: ReviewEventSchema })),
+  /**
+   * The item's clock when its study's time limit ends items (null otherwise): `deadline` is the
+   * server time when it runs out (the item's first opening plus the limit); `remainingMs` is what
+   * was left when this answer was made — count down from it on the client's own clock, which need
+   * not agree with the server's. At zero, send `{type: "time-expired", outcome}` (outcome from
+   * `settings.onTimeLimit`: submit → "submitted", skip → "skipped"); the server also ends an
+   * expired review itself the next time it is opened, listed or exported.
+   */
+  clock: z.object({ deadline: z.number().int(), remainingMs: z.number().int().nonnegative() }).nullable(),
 });
 
 /**
@@ -79,14 +89,23 @@ export const ReviewViewSchema = z.object({
     id: z.number().int(),
     label: z.string(),
     study: z.string(),
+    /** Where the item is in its own part of the queue (its study, or practice): "item 3 of 12". */
     position: z.number().int().min(1),
     total: z.number().int().min(1),
     /** A hash of exactly what the item shows (task and critiques); `review:begin` returns it too. */
     pin: z.string(),
+    /** True when the item's study is closed: its review can no longer start, change or be reopened. */
+    closed: z.boolean(),
   }),
   task: TaskViewSchema,
   critiques: z.array(ShownCritiqueSchema).nullable(),
   review: ReviewRecordStateSchema.nullable(),
+  /**
+   * The settings of the item's study, enforced by the back end whatever the UI does: rating
+   * required/optional/off, reject reason, decide-all, instructions (Markdown), flaw categories (null:
+   * the default list), time limit and what ends it, the yes/no question. Practice items: defaults.
+   */
+  settings: StudySettingsSchema,
 });
 /** Everything the workspace shows for one queue item. */
 export type ReviewView = z.infer<typeof ReviewViewSchema>;
@@ -103,9 +122,16 @@ export const reviewOps = {
     EvaluatorSchema,
   ),
   'review:queue': op(
-    "An evaluator's queue: study assignments first, then the practice queue (every task).",
+    "An evaluator's queue: study assignments first (of studies reviewed here), then the practice queue (every task).",
     z.object({ evaluator: evaluatorId }).strict(),
-    z.object({ items: z.array(QueueEntrySchema) }),
+    z.object({
+      items: z.array(QueueEntrySchema),
+      /**
+       * The evaluator's studies in this database that are reviewed only from packs (the researcher's
+       * database): not in the queue, listed so that the Review place can say why and what to do.
+       */
+      elsewhere: z.array(z.object({ study: z.string(), items: z.number().int().nonnegative(), finished: z.number().int().nonnegative() })),
+    }),
   ),
   'review:view': op(
     'One queue item as its evaluator may see it; reads only (safe for prefetching).',

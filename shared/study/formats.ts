@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
 import { ReviewRecordSchema } from '../review/record.js';
 import { AnchorSchema, TextAnchorSchema } from '../anchors.js';
-import { RequiresSchema } from '../requires.js';
+import { MULTI_FILE_FEATURE, RequiresSchema, unknownRequirement as firstUnknown } from '../requires.js';
 import { TaskFileSchema } from '../task-files.js';
 import { SeveritySchema } from '../task-format.js';
+import { PackSettingsSchema, SETTINGS_FEATURE_VERSION, SETTINGS_FEATURES } from './settings.js';
 
 // The two files between a researcher and an evaluator: the pack (out) and the results (back).
 // docs/studies.md describes them; these schemas are authoritative.
@@ -27,7 +28,40 @@ import { SeveritySchema } from '../task-format.js';
 /** A content hash as written in packs and results files: `sha256:` and 64 hex digits. */
 export const ContentHashSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256: and 64 hex digits');
 
-export { KNOWN_FEATURES, RequiresSchema, unknownRequirement } from '../requires.js';
+/**
+ * The features (names in `requires`) this version of Assay understands in packs and results files:
+ * - the study settings an older reader would apply wrongly (see `SETTINGS_FEATURES` in ./settings.ts);
+ * - `reopen`: a results file holds a review whose log has a `reopened` event (a submitted or
+ *   skipped review made editable again, then finished again). An older reader cannot replay it.
+ * - `multi-file`: multi-file code tasks (task format 1.1; ../requires.ts).
+ */
+export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>([...SETTINGS_FEATURES, 'reopen', MULTI_FILE_FEATURE]);
+
+/** The `requires` entry of a results file with reopened reviews; `assay` is the first version that reads them. */
+export const REOPEN_REQUIREMENT = { feature: 'reopen', assay: '0.2.0' } as const;
+
+/**
+ * The `requires` of a results file: the features its event logs use that an older reader could
+ * not replay — the clock's ending (`time-limit`), the question's answers (`question`) and reopened
+ * reviews (`reopen`).
+ */
+export function resultsRequires(eventTypes: Iterable<string>): { feature: string; assay: string }[] {
+  const used = new Set<string>();
+  for (const type of eventTypes) {
+    if (type === 'time-expired') used.add('time-limit');
+    if (type === 'answer-set' || type === 'confidence-set') used.add('question');
+    if (type === 'reopened') used.add('reopen');
+  }
+  const settings = SETTINGS_FEATURES.filter((f) => used.has(f)).map((feature) => ({ feature: feature as string, assay: SETTINGS_FEATURE_VERSION }));
+  return used.has('reopen') ? [...settings, { ...REOPEN_REQUIREMENT }] : settings;
+}
+
+export { RequiresSchema };
+
+/** The first entry of a file's `requires` that this reader does not understand, if any. */
+export function unknownRequirement(raw: unknown): { feature: string; assay: string } | null {
+  return firstUnknown(raw, KNOWN_FEATURES);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Version 1 (closed objects; read only).
@@ -181,12 +215,6 @@ export const PackItemSchema = z.object({
   seen: SeenSchema,
 });
 
-/** Study settings an evaluator's Assay applies. Later optional settings go here (see the rule above). */
-export const PackSettingsSchema = z.object({
-  /** The study's optional per-item time limit (shown to the evaluator). */
-  time_limit_seconds: z.number().int().positive().nullable().optional(),
-});
-
 /**
  * An offline pack, format `assay-pack` version 2: one JSON object holding only what one evaluator
  * may see, and the pack's secret (random, known only to the researcher's database and this pack).
@@ -204,7 +232,12 @@ export const PackFileV2Schema = z.object({
     secret: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 hex digits'),
     created_at: z.iso.datetime({ offset: true }),
   }),
-  study: z.object({ id: z.string().min(1), name: z.string().min(1) }),
+  study: z.object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    /** Whom the evaluator sends results to (optional; a reader that does not know it ignores it). */
+    researcher: z.string().min(1).max(200).optional(),
+  }),
   settings: PackSettingsSchema,
   evaluator: z.object({ id: z.string().min(1), display_name: z.string().min(1) }),
   items: z.array(PackItemSchema),

@@ -1,10 +1,11 @@
 import type { OpName } from '../../../shared/contract/index.js';
 import { sqliteCode } from '../db/errors.js';
 import type { WritableDb } from '../db/types.js';
-import { ensurePracticeQueue } from '../reviews/repository.js';
+import { endReviewsPastTheirTime, ensurePracticeQueue } from '../reviews/repository.js';
 import { WorkerPool, type WorkerScript } from '../worker/pool.js';
 import type { Lane } from '../worker/protocol.js';
 import type { Handlers } from './dispatch.js';
+import type { SaveFile } from '../studies/exports.js';
 import { createHandlers, type ReadHandlers } from './handlers/index.js';
 
 /**
@@ -46,6 +47,11 @@ export interface BackendOptions {
   readonly workerScript?: WorkerScript;
   /** How long a call waits for a busy database before it fails (default {@link busyRetryMs}). */
   readonly busyRetryMs?: number;
+  /**
+   * The desktop app's save dialog, for `results:save`; that operation is never offloaded (the
+   * dialog lives on this thread), and a worker's handlers have no `saveFile`.
+   */
+  readonly saveFile?: SaveFile;
 }
 
 /** How long a call keeps trying while another connection holds the write lock. */
@@ -109,15 +115,29 @@ export function createBackend(options: BackendOptions): Backend {
   const pool = inline
     ? undefined
     : new WorkerPool({ dbPath: options.db.name, nativeBinding: options.nativeBinding, host: options.host, ...(options.workerScript ? { script: options.workerScript } : {}) });
-  const local = createHandlers({ db: options.db, dbPath: options.dbPath, host: options.host }) as unknown as Record<string, (input: unknown) => unknown>;
+  const local = createHandlers({ db: options.db, dbPath: options.dbPath, host: options.host, ...(options.saveFile ? { saveFile: options.saveFile } : {}) }) as unknown as Record<string, (input: unknown) => unknown>;
   const handlers: Record<string, (input: unknown) => unknown> = {};
   for (const [name, handler] of Object.entries(local)) handlers[name] = retryingBusy(handler, retryMs, pool?.writersWaiting);
   if (!pool) return { handlers: handlers as Handlers, close: async () => {} };
   for (const [name, lane] of Object.entries(offloaded) as [OpName, Lane][]) handlers[name] = (input) => pool.run(lane, name, input);
-  const ensure = retryingBusy((input) => ensurePracticeQueue(options.db, (input as { evaluator: string }).evaluator), retryMs, pool.writersWaiting);
+  const ensure = retryingBusy(
+    (input) => {
+      const { evaluator } = input as { evaluator: string };
+      ensurePracticeQueue(options.db, evaluator);
+      endReviewsPastTheirTime(options.db, evaluator); // the queue then says how items whose time ran out ended
+    },
+    retryMs,
+    pool.writersWaiting,
+  );
   handlers['review:queue'] = async (input) => {
     await ensure(input);
     return pool.run('read', 'review:queue', input);
+  };
+  // results go out with every item whose time ran out ended by the clock (a short write here, first)
+  const endDue = retryingBusy(() => endReviewsPastTheirTime(options.db), retryMs, pool.writersWaiting);
+  handlers['results:export'] = async (input) => {
+    await endDue(input);
+    return pool.run('read', 'results:export', input);
   };
   pool.run('write', 'imports:cleanup', {}).catch(() => {
     // reported by the next import, which cleans up again first

@@ -1,15 +1,19 @@
 import type { ImportedPack } from '../../../shared/contract/studies.js';
+import { misplacedFileMessage, recognizeFile, RECOGNIZE_HEAD_CHARS } from '../../../shared/file-kind.js';
 import { parsePolicy } from '../../../shared/policy.js';
 import { multiFileRequirement } from '../../../shared/requires.js';
 import { AppError } from '../../../shared/result.js';
 import { PackFileV1Schema, PackFileV2Schema, type PackFileV2, type PackTask } from '../../../shared/study/formats.js';
+import { packSettings, settingsFromPack, settingsRequires, type StudySettings } from '../../../shared/study/settings.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { ensureEvaluator, freezeStudy } from '../reviews/repository.js';
 import { ensurePin, pinnedRows, shownCritique, shownTask, type QueueItemRow } from '../reviews/visibility.js';
 import { importTasks } from '../tasks/import.js';
+import { exportState } from './exports.js';
 import { fileHash, newIssueId, newPackSecret, packId } from './hash.js';
 import { firstIssue, parseJsonText, readStudyDocument } from './documents.js';
 import { findStudyById, requireStudy } from './repository.js';
+import { parseStoredSettings, storedSettingsJson } from './settings.js';
 
 /** True when a pack task uses the multi-file feature: files, or a critique anchor with a path. */
 export function packTaskNeedsMultiFile(task: PackTask): boolean {
@@ -29,6 +33,12 @@ export function exportPack(db: WritableDb, studyName: string, evaluator: string,
   return db.transaction(() => {
     const study = requireStudy(db, studyName);
     if (study.state === 'closed') throw new AppError('conflict', `Study "${study.name}" is closed: no more packs can be exported.`);
+    if (study.review_here === 1) {
+      throw new AppError(
+        'conflict',
+        `Study "${study.name}" is reviewed on this machine (it was created with "review on this machine"), so it issues no packs: its evaluators choose their profile in this Assay's Review place. A study is reviewed here or from packs, never both, so that two reviews of one item cannot collide.`,
+      );
+    }
     const member = db
       .prepare(
         `SELECT e.id, e.display_name FROM study_evaluators se JOIN evaluators e ON e.id = se.evaluator_id
@@ -49,23 +59,24 @@ export function exportPack(db: WritableDb, studyName: string, evaluator: string,
       };
       return { position: item.position, label: item.label, show_critiques: pin.showsCritiques, task: packTask, seen: { task: pin.taskHash, critiques: pin.critiques.map((c) => c.hash) } };
     });
+    const settings = parseStoredSettings(study.settings_json, `study "${study.name}"`);
     const body = {
       format: 'assay-pack' as const,
       version: 2 as const,
-      // An older Assay would show a multi-file task as an empty output: it must refuse the pack instead.
-      requires: packItems.some((i) => packTaskNeedsMultiFile(i.task)) ? [multiFileRequirement()] : [],
+      // settings or multi-file tasks an older Assay would apply or show wrongly: it must refuse the pack instead
+      requires: [...settingsRequires(settings), ...(packItems.some((i) => packTaskNeedsMultiFile(i.task)) ? [multiFileRequirement()] : [])],
       pack: { id: packId(study.id, evaluator), issue: newIssueId(), secret: newPackSecret(), created_at: new Date(now).toISOString() },
-      study: { id: study.id, name: study.name },
-      settings: study.time_limit_seconds !== null ? { time_limit_seconds: study.time_limit_seconds } : {},
+      study: { id: study.id, name: study.name, ...(study.researcher !== null ? { researcher: study.researcher } : {}) },
+      settings: packSettings(settings),
       evaluator: { id: member.id, display_name: member.display_name },
       items: packItems,
     };
     const pack: PackFileV2 = { ...body, hash: fileHash(body) };
     db.prepare(
-      `INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at)
-       VALUES ($id, 'exported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $now, $now)
+      `INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at, settings_json)
+       VALUES ($id, 'exported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $now, $now, $settings)
        ON CONFLICT (id, role) DO UPDATE SET content_hash = excluded.content_hash, created_at = excluded.created_at, recorded_at = excluded.recorded_at`,
-    ).run({ id: pack.pack.id, studyId: study.id, studyName: study.name, evaluator, timeLimit: study.time_limit_seconds, hash: pack.hash, now });
+    ).run({ id: pack.pack.id, studyId: study.id, studyName: study.name, evaluator, timeLimit: study.time_limit_seconds, hash: pack.hash, now, settings: study.settings_json });
     // Every issue keeps its secret: results of a copy handed out earlier still verify.
     db.prepare(
       `INSERT INTO pack_issues (pack_id, role, issue, format_version, secret, content_hash, created_at, recorded_at)
@@ -84,7 +95,11 @@ export interface OpenedPack {
   readonly secret: string | null;
   readonly createdAt: number;
   readonly study: { readonly id: string; readonly name: string };
+  /** Whom results go to, as the pack names them (version 2, optional). */
+  readonly researcher: string | null;
   readonly timeLimitSeconds: number | null;
+  /** The study's settings as the pack carries them (a version-1 pack: its time limit, advisory). */
+  readonly settings: StudySettings;
   readonly evaluator: { readonly id: string; readonly display_name: string };
   readonly items: readonly {
     readonly position: number;
@@ -96,8 +111,21 @@ export interface OpenedPack {
   readonly hash: string;
 }
 
+/** A pack's `settings` as study settings; settings that contradict each other are refused naming the file. */
+function packFileSettings(settings: PackFileV2['settings'], fileName: string): StudySettings {
+  try {
+    return settingsFromPack(settings);
+  } catch (err) {
+    const issue = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+    throw new AppError('invalid-input', `${fileName}: settings${issue ? `.${issue.path.map(String).join('.')}: ${issue.message}` : ': not valid'}`);
+  }
+}
+
 /** Parses and verifies a pack file's text (version 1 or 2); throws invalid-input naming the file and the field. */
 export function parsePack(text: string, fileName: string): OpenedPack {
+  // A task package or review records (JSON Lines, not one JSON document): say where they belong.
+  const misplaced = misplacedFileMessage(fileName, recognizeFile(text.slice(0, RECOGNIZE_HEAD_CHARS)), 'pack-open');
+  if (misplaced) throw new AppError('invalid-input', misplaced);
   const { raw, version } = readStudyDocument(parseJsonText(text, fileName, 'a pack'), fileName, 'assay-pack');
   const stale = `${fileName}: the pack's content does not match its hash: the file was changed after export. Ask the researcher for a fresh copy.`;
   if (version === 1) {
@@ -112,7 +140,9 @@ export function parsePack(text: string, fileName: string): OpenedPack {
       secret: null,
       createdAt: Date.parse(p.pack.created_at),
       study: { id: p.study.id, name: p.study.name },
+      researcher: null,
       timeLimitSeconds: p.study.time_limit_seconds,
+      settings: settingsFromPack({ time_limit_seconds: p.study.time_limit_seconds }),
       evaluator: p.evaluator,
       items: p.items.map((i) => ({ ...i, seen: null })),
       hash: p.hash,
@@ -139,8 +169,10 @@ export function parsePack(text: string, fileName: string): OpenedPack {
     issue: p.pack.issue,
     secret: p.pack.secret,
     createdAt: Date.parse(p.pack.created_at),
-    study: p.study,
+    study: { id: p.study.id, name: p.study.name },
+    researcher: p.study.researcher ?? null,
     timeLimitSeconds: p.settings.time_limit_seconds ?? null,
+    settings: packFileSettings(p.settings, fileName),
     evaluator: p.evaluator,
     items: p.items,
     hash: p.hash,
@@ -220,10 +252,12 @@ export function importPack(
       }
     }
     db.prepare(
-      `INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at)
-       VALUES ($id, 'imported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $createdAt, $now)
+      `INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at, settings_json, researcher)
+       VALUES ($id, 'imported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $createdAt, $now, $settings, $researcher)
        ON CONFLICT (id, role) DO NOTHING`,
     ).run({
+      settings: storedSettingsJson(pack.settings),
+      researcher: pack.researcher,
       id: pack.id,
       studyId: pack.study.id,
       studyName: pack.study.name,
@@ -242,16 +276,37 @@ export function importPack(
   }).immediate();
 }
 
-/** The packs opened in this database, with how many of their items are finished. */
+/** The packs opened in this database, with how many of their items are finished and what was exported. */
 export function listImportedPacks(db: AnyDb): ImportedPack[] {
   const rows = db
     .prepare(
-      `SELECT p.id, p.study_name, p.evaluator_id, p.recorded_at, p.time_limit_seconds,
+      `SELECT p.id, p.study_name, p.evaluator_id, p.recorded_at, p.time_limit_seconds, p.settings_json, p.researcher,
               (SELECT count(*) FROM queue_items q WHERE q.study = p.study_name AND q.evaluator_id = p.evaluator_id) AS items,
               (SELECT count(*) FROM queue_items q JOIN reviews r ON r.queue_item_id = q.id
                 WHERE q.study = p.study_name AND q.evaluator_id = p.evaluator_id AND r.status IN ('submitted', 'skipped')) AS finished
          FROM packs p WHERE p.role = 'imported' ORDER BY p.recorded_at, p.id`,
     )
-    .all() as { id: string; study_name: string; evaluator_id: string; recorded_at: number; time_limit_seconds: number | null; items: number; finished: number }[];
-  return rows.map((r) => ({ id: r.id, study: r.study_name, evaluator: r.evaluator_id, items: r.items, finished: r.finished, timeLimitSeconds: r.time_limit_seconds, importedAt: r.recorded_at }));
+    .all() as {
+    id: string;
+    study_name: string;
+    evaluator_id: string;
+    recorded_at: number;
+    time_limit_seconds: number | null;
+    settings_json: string;
+    researcher: string | null;
+    items: number;
+    finished: number;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    study: r.study_name,
+    evaluator: r.evaluator_id,
+    items: r.items,
+    finished: r.finished,
+    timeLimitSeconds: r.time_limit_seconds,
+    settings: parseStoredSettings(r.settings_json, `pack "${r.id}"`),
+    importedAt: r.recorded_at,
+    researcher: r.researcher,
+    ...exportState(db, { id: r.id, study: r.study_name, evaluator: r.evaluator_id }),
+  }));
 }

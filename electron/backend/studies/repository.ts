@@ -4,8 +4,10 @@ import { AppError } from '../../../shared/result.js';
 import { AssignmentError, assignStudy } from '../../../shared/study/assign.js';
 import { StudySpecSchema, type StudySpecInput } from '../../../shared/study/spec.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
+import { defaultStudySettings } from '../../../shared/study/settings.js';
 import { ensureEvaluator } from '../reviews/repository.js';
 import { visibleTask } from '../tasks/staging.js';
+import { parseStoredSettings, storedSettingsJson } from './settings.js';
 import { checkDesign, storeCheck, storedCheck } from './check.js';
 
 /** A study row. */
@@ -20,6 +22,11 @@ export interface StudyRow {
   readonly closed_at: number | null;
   /** When the study first showed anything (a pack export, a review): from then on its tasks are frozen. */
   readonly frozen_at: number | null;
+  /** The study's settings as JSON (migration 9; read with `parseStoredSettings`). */
+  readonly settings_json: string;
+  /** 1: reviewed on this machine only; 0: only from packs (migration 8). */
+  readonly review_here: 0 | 1;
+  readonly researcher: string | null;
 }
 
 /** The study called `name`, or undefined. */
@@ -105,10 +112,22 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
       throw err;
     }
     const id = crypto.randomUUID();
+    const settings = spec.settings ?? defaultStudySettings;
+    // time_limit_seconds (migration 3) mirrors the setting for readers that know only that column
     db.prepare(
-      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at)
-       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now)`,
-    ).run({ id, name: spec.name, seed: spec.seed, overlap: spec.overlap, timeLimit: spec.timeLimitSeconds ?? null, now });
+      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at, settings_json, review_here, researcher)
+       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now, $settings, $reviewHere, $researcher)`,
+    ).run({
+      id,
+      name: spec.name,
+      seed: spec.seed,
+      overlap: spec.overlap,
+      timeLimit: settings.timeLimitSeconds,
+      now,
+      settings: storedSettingsJson(settings),
+      reviewHere: spec.reviewHere ? 1 : 0,
+      researcher: spec.researcher ?? null,
+    });
     storeCheck(db, id, check, check.refused, now);
     const addCondition = db.prepare('INSERT INTO study_conditions (study_id, position, name, policy) VALUES ($id, $position, $name, $policy)');
     spec.conditions.forEach((c, position) => addCondition.run({ id, position, name: c.name, policy: c.policy }));
@@ -168,9 +187,12 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     seed: study.seed,
     overlap: study.overlap,
     timeLimitSeconds: study.time_limit_seconds,
+    settings: parseStoredSettings(study.settings_json, `study "${study.name}"`),
     createdAt: study.created_at,
     state: study.state,
     closedAt: study.closed_at,
+    reviewHere: study.review_here === 1,
+    researcher: study.researcher,
     conditions: studyConditions(db, study.id),
     check: storedCheck(db, study.id),
     evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
@@ -178,7 +200,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     imports: (
       db
         .prepare(
-          'SELECT source, kind, pack_id, added, unchanged, conflicts, imported_at, authenticated, format_version FROM result_imports WHERE study_id = $id ORDER BY imported_at, id',
+          'SELECT source, kind, pack_id, added, unchanged, revised, conflicts, imported_at, authenticated, format_version FROM result_imports WHERE study_id = $id ORDER BY imported_at, id',
         )
         .all({ id: study.id }) as {
         source: string;
@@ -186,6 +208,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
         pack_id: string | null;
         added: number;
         unchanged: number;
+        revised: number;
         conflicts: number;
         imported_at: number;
         authenticated: number;
@@ -197,6 +220,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
       pack: r.pack_id,
       added: r.added,
       unchanged: r.unchanged,
+      revised: r.revised,
       conflicts: r.conflicts,
       importedAt: r.imported_at,
       authenticated: r.authenticated === 1,
@@ -237,6 +261,7 @@ export function listStudies(db: AnyDb): StudySummary[] {
       total: c.total,
       createdAt: s.created_at,
       state: s.state,
+      reviewHere: s.review_here === 1,
     };
   });
 }

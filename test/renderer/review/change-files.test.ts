@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { ReviewView, ShownCritique } from '../../../shared/contract/review.js';
 import type { TaskFileView } from '../../../shared/contract/tasks.js';
 import type { OwnFlaw } from '../../../shared/review/events.js';
+import { defaultStudySettings } from '../../../shared/study/settings.js';
 import { describeAnchor } from '../../../renderer/src/screens/review/anchors.js';
 import { fileCounts, fileStatus, initialFile, reviewOrder, stepFile } from '../../../renderer/src/screens/review/change-files.js';
-import { fileActionFor, fileKeys } from '../../../renderer/src/screens/review/file-keys.js';
-import { shortcuts } from '../../../renderer/src/screens/review/shortcut-sheet.js';
+import { bindingFor, keySections, workspaceKeys } from '../../../renderer/src/screens/review/keymap.js';
 import { codeMarksFor, initialCodeLook } from '../../../renderer/src/screens/review/verdicts.js';
 
 // The pull-request view's logic (multi-file code tasks), without a DOM: review order across files,
@@ -99,20 +99,21 @@ describe('the file list', () => {
     expect(initialFile(files, critique('k', null, 1))).toBe('src/a.py');
     expect(initialFile(files, undefined)).toBe('src/a.py');
   });
-  it('the keys are one table: ] and [ dispatch from it and the shortcut sheet lists it', () => {
-    expect(fileActionFor(']')).toBe('next-file');
-    expect(fileActionFor('[')).toBe('prev-file');
-    expect(fileActionFor('j')).toBeUndefined();
-    for (const b of fileKeys) expect(shortcuts).toContainEqual([b.keys.join(' / '), b.text]);
+  it('] and [ are rows of the one key table (handler, sheet and aria-keyshortcuts read it)', () => {
+    const press = (key: string) => ({ key, ctrlKey: false, metaKey: false, altKey: false, shiftKey: false });
+    expect(bindingFor(workspaceKeys, press(']'))?.action).toBe('next-file');
+    expect(bindingFor(workspaceKeys, press('['))?.action).toBe('prev-file');
+    expect(keySections.find((x) => x.keys === workspaceKeys)).toBeDefined();
   });
 });
 
 describe('marks of a multi-file task', () => {
   const view: ReviewView = {
-    item: { id: 1, label: 'Practice', study: '', position: 1, total: 1, pin: 'p' },
+    item: { id: 1, label: 'Practice', study: '', position: 1, total: 1, pin: 'p', closed: false },
     task: { id: 't', kind: 'code', title: null, output: '', language: 'python', base: null, files, context: null },
     critiques: [critique('k1', 'lib/b.py', 2), critique('k2', 'src/a.py', 3), critique('k3', 'old.py', 1, 'base')],
     review: null,
+    settings: defaultStudySettings,
   };
   it('each file\u2019s diff shows only its own critiques and flaws, on their side', () => {
     const flaws: OwnFlaw[] = [{ id: 'a1', description: 'gone', anchor: { lines: [2, 2], path: 'old.py', side: 'base' } }];

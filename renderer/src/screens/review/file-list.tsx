@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { TaskFileView } from '../../../../shared/contract/tasks.js';
 import { fileStatus, type FileCounts, type FileStatus } from './change-files.js';
-import { fileKeysOf } from './file-keys.js';
+import { keysOf } from './keymap.js';
 
 const statusLetter: Readonly<Record<FileStatus, string>> = { added: 'A', deleted: 'D', renamed: 'R', modified: 'M' };
 const statusWord: Readonly<Record<FileStatus, string>> = { added: 'new file', deleted: 'deleted', renamed: 'renamed', modified: 'modified' };
@@ -12,7 +12,7 @@ export function statusText(f: Pick<TaskFileView, 'base' | 'deleted' | 'renamedFr
   return s === 'renamed' ? `renamed from ${f.renamedFrom}` : statusWord[s];
 }
 
-const listKeys = `${fileKeysOf('next-file')} ${fileKeysOf('prev-file')}`;
+const listKeys = `${keysOf('next-file')} ${keysOf('prev-file')}`;
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 

@@ -1,4 +1,5 @@
-import type { ReviewView } from '../../../../shared/contract/review.js';
+import { useEffect } from 'react';
+import type { QueueEntry, ReviewView } from '../../../../shared/contract/review.js';
 import { call } from '../../api/client.js';
 import { initialCodeLook } from './verdicts.js';
 
@@ -71,4 +72,23 @@ export function peekPrefetched(evaluator: string, item: number): ReviewView | un
 /** Loads the code view's module (Monaco) before it is needed. */
 export function prefetchCodeView(): void {
   void import('../../components/code-view.js');
+}
+
+/** Prefetches the next item (and, for code, Monaco and its editor off screen) once this one is on screen. */
+export function usePrefetch(evaluator: string, next: QueueEntry | undefined): void {
+  useEffect(() => {
+    if (!next) return;
+    const view = prefetchView(evaluator, next.id);
+    if (next.kind !== 'code') return;
+    prefetchCodeView();
+    return prepareCode(view, (layout) => {
+      // no code view of that layout shown yet: this one's host if it has the layout, else a guess
+      const here = document.querySelector(layout === 'change' ? '.ws-change .code-host' : '.ws-code:not(.ws-change) .code-host');
+      if (here) return { width: here.clientWidth, height: here.clientHeight };
+      const panes = document.querySelector('.ws-panes');
+      const total = panes?.clientWidth ?? window.innerWidth;
+      const height = Math.max(200, (panes?.clientHeight ?? window.innerHeight) - 40);
+      return layout === 'change' ? { width: total * 0.59 * 0.74, height: height - 28 } : { width: total * 0.5, height };
+    });
+  }, [evaluator, next]);
 }

@@ -1,3 +1,4 @@
+import { useMemo } from 'react';
 import { TaskTextIndexes, type TaskTexts } from '../../../../shared/anchors.js';
 import type { ShownCritique, ReviewView } from '../../../../shared/contract/review.js';
 import type { TaskFileView } from '../../../../shared/contract/tasks.js';
@@ -5,7 +6,9 @@ import type { OwnFlaw } from '../../../../shared/review/events.js';
 import { replayReview, type Decision } from '../../../../shared/review/state.js';
 import { viewTexts } from '../../../../shared/review/view-texts.js';
 import type { CodeMark, LineSelection } from '../../components/code-view.js';
+import { rangeOf } from './anchors.js';
 import { flawPlace, initialFile, reviewOrder } from './change-files.js';
+import type { Mark } from './chunked-text.js';
 import { reasonLabel } from './forms.js';
 
 /** How a decision reads on a critique card and in a hover. */
@@ -75,7 +78,7 @@ export function firstUndecided(critiques: readonly ShownCritique[], decisions: R
 /**
  * What the editor shows for one file of a change: a modified file as a diff, a new one as code,
  * a deleted one as its old text alone, marked deleted — its marks (all on old lines) moved to the
- * editor's one side, and `oldSide` says that lines selected there are old lines.
+ * editor's one side, and lines selected there are old lines.
  */
 export function fileCode(
   file: Pick<TaskFileView, 'output' | 'base' | 'deleted' | 'language'>,
@@ -123,4 +126,54 @@ export function initialCodeLook(view: ReviewView): CodeLook {
   const reveal: LineSelection | null = onFile ? { lines: onFile.lines, side: onFile.side } : null;
   if (file) return fileCode(file, task.language, marks, reveal);
   return { output: task.output, base: task.base, language: task.language ?? 'plaintext', marks, reveal, deleted: false };
+}
+
+/**
+ * What the panes highlight for the selected critique: its anchor and the other critiques and own
+ * flaws in the output (summaries), its evidence in the document, and the line marks (code).
+ */
+export function useMarks(
+  task: ReviewView['task'],
+  critiques: readonly ShownCritique[],
+  decisions: Readonly<Record<string, Decision>>,
+  flaws: readonly OwnFlaw[],
+  current: ShownCritique | undefined,
+  /** A multi-file change: the open file (its marks only), and the task's texts. */
+  path: string | null = null,
+  lookup?: TaskLookup,
+): { outputMarks: Mark[]; docMarks: Mark[]; codeMarks: CodeMark[] } {
+  const outputMarks = useMemo((): Mark[] => {
+    const marks: Mark[] = [];
+    critiques.forEach((c, i) => {
+      if (c.range && c.range.side === 'output') {
+        marks.push({
+          start: c.range.start16,
+          end: c.range.end16,
+          id: `c:${c.id}`,
+          className: `cq ${verdictClass(decisions[c.id])}${current?.id === c.id ? ' cq-selected' : ''}`,
+          title: `Critique ${i + 1}: ${c.text}`,
+        });
+      }
+    });
+    for (const f of task.kind === 'summary' ? flaws : []) {
+      const r = rangeOf(f.anchor, task.output, task.base);
+      if (r && r.side === 'output') marks.push({ start: r.start16, end: r.end16, id: `f:${f.id}`, className: 'own', title: `Your flaw: ${f.description}` });
+    }
+    return marks;
+  }, [critiques, decisions, flaws, current, task]);
+
+  const docMarks = useMemo(
+    (): Mark[] =>
+      (current?.evidence ?? []).flatMap((e, i) =>
+        e.range ? [{ start: e.range.start16, end: e.range.end16, id: `ev:${i}`, className: 'evidence', title: e.note ?? 'Evidence for the selected critique' }] : [],
+      ),
+    [current],
+  );
+
+  const codeMarks = useMemo(
+    (): CodeMark[] => codeMarksFor(task, critiques, decisions, flaws, current?.id, path, lookup),
+    [task, critiques, decisions, flaws, current, path, lookup],
+  );
+
+  return { outputMarks, docMarks, codeMarks };
 }

@@ -1,42 +1,27 @@
-import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { QueueEntry, ReviewView, ShownCritique } from '../../../../shared/contract/review.js';
-import type { OwnFlaw } from '../../../../shared/review/events.js';
-import { nextFlawId, type Decision } from '../../../../shared/review/state.js';
-import type { CodeMark, LineSelection } from '../../components/code-view.js';
-import { useDarkMode } from '../../use-dark.js';
-import { formatDuration } from './active-time.js';
-import { describeAnchor, linesToAnchor, occurrencesOf, quoteToAnchor, rangeOf, whereOfAnchor } from './anchors.js';
-import { fileCounts, initialFile, reviewOrder, stepFile } from './change-files.js';
-import { fileActionFor } from './file-keys.js';
-import { FileList, statusText } from './file-list.js';
-import { ChunkedText, selectionIn, type Mark } from './chunked-text.js';
-import { CritiqueEditor, FlawForm, ReasonPicker, SkipForm, type FlawDraft } from './forms.js';
-import { ResizablePanes } from './panes.js';
-import { codeLayout, prefetchCodeView, prefetchView, prepareCode } from './prefetch.js';
+import type { ReviewEvent } from '../../../../shared/review/events.js';
+import type { LineSelection } from '../../components/code-view.js';
+import { selectionIn } from './chunked-text.js';
+import { ConfirmDialog } from './confirm-dialog.js';
+import { ContextPane } from './context-pane.js';
+import { CritiquePanel } from './critique-panel.js';
+import type { FlawDraft } from './forms.js';
+import { bindingFor, workspaceKeys, type WorkspaceAction } from './keymap.js';
+import type { Mode } from './modes.js';
+import { OutputPane } from './output-pane.js';
+import { OwnFlaws } from './own-flaws.js';
+import { paneMinWidths, ResizablePanes } from './panes.js';
+import { usePrefetch } from './prefetch.js';
 import { nextOpenItem } from './queue-order.js';
+import { checkSubmit, defaultReviewSettings, type ReviewSettings } from './settings.js';
 import { ShortcutSheet } from './shortcut-sheet.js';
-import { codeMarksFor, fileCode, firstUndecided, taskLookup, verdictClass, verdictText } from './verdicts.js';
-import { useReviewSession, type ReviewSession, type SaveStatus } from './use-review-session.js';
-
-const CodeView = lazy(() => import('../../components/code-view.js'));
-
-type Mode =
-  | { readonly kind: 'reject' }
-  | { readonly kind: 'edit' }
-  | { readonly kind: 'flaw'; readonly editing: OwnFlaw | null; readonly initial: FlawDraft }
-  | { readonly kind: 'skip' }
-  | { readonly kind: 'help' }
-  | null;
-
-/** True when a key press belongs to a field the user is typing in (then no shortcut fires). */
-export function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.closest('.monaco-editor')) return false; // the read-only code view: keys are ours
-  if (target.isContentEditable) return true;
-  if (target instanceof HTMLTextAreaElement || target instanceof HTMLSelectElement) return true;
-  if (target instanceof HTMLInputElement) return !['radio', 'checkbox', 'button', 'submit', 'reset', 'range'].includes(target.type);
-  return false;
-}
+import { DoneBanner, SubmitBar } from './submit-bar.js';
+import { fileCode, firstUndecided, taskLookup, useMarks } from './verdicts.js';
+import { fileCounts, initialFile, reviewOrder, stepFile } from './change-files.js';
+import { useReviewSession, type ReviewSession } from './use-review-session.js';
+import { WorkspaceBar } from './ws-bar.js';
+import { isTypingTarget } from './typing.js';
 
 interface Props {
   readonly evaluator: string;
@@ -44,7 +29,11 @@ interface Props {
   readonly queue: readonly QueueEntry[];
   readonly onBack: () => void;
   readonly onOpen: (item: number) => void;
+  /** Every item of this item's part of the queue (its study, or practice) is finished. */
+  readonly onFinished: (study: string) => void;
   readonly onStatus: (item: number, status: QueueEntry['status']) => void;
+  /** The rules this item follows (the study's settings); today's behaviour when absent. */
+  readonly settings?: ReviewSettings;
 }
 
 /** The review workspace for one queue item: context, output, critiques and the evaluator's verdicts. */
@@ -64,38 +53,21 @@ export function Workspace(props: Props): React.JSX.Element {
     );
   }
   if (!view) return <div className="workspace ws-loading" aria-busy="true" />;
-  return <LoadedWorkspace {...props} session={session} view={view} />;
-}
-
-function SaveIndicator({ save }: { readonly save: SaveStatus }): React.JSX.Element {
-  const text = save.kind === 'saved' ? 'All changes saved' : save.kind === 'saving' ? 'Saving…' : `Not saved yet — retrying: ${save.message}`;
-  return (
-    <span role="status" className={`save-indicator save-${save.kind}`} title={text}>
-      <span className="dot" aria-hidden="true" />
-      {save.kind === 'saved' ? 'Saved' : save.kind === 'saving' ? 'Saving…' : 'Not saved — retrying'}
-    </span>
-  );
-}
-
-function ActiveClock({ activeMs }: { readonly activeMs: React.RefObject<number> }): React.JSX.Element {
-  const [, tick] = useState(0);
-  useEffect(() => {
-    const t = window.setInterval(() => tick((n) => n + 1), 1000);
-    return () => window.clearInterval(t);
-  }, []);
-  return (
-    <span className="muted small mono" title="Active time: counts while this window is visible and you worked in the last minute">
-      {formatDuration(activeMs.current)}
-    </span>
-  );
+  return <LoadedWorkspace {...props} session={session} view={view} settings={props.settings ?? defaultReviewSettings} />;
 }
 
 interface LoadedProps extends Props {
   readonly session: ReviewSession;
   readonly view: ReviewView;
+  readonly settings: ReviewSettings;
 }
 
-function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, session, view }: LoadedProps): React.JSX.Element {
+/**
+ * One loaded item: owns the selection, the open form and the actions; the panes (context, output,
+ * critiques, own flaws, rating and submit) only show and report. Every key goes through the key
+ * table (keymap.ts) and every submit through {@link checkSubmit}.
+ */
+function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, onStatus, session, view, settings }: LoadedProps): React.JSX.Element {
   const { state, record, save, notice } = session;
   const task = view.task;
   const files = task.files;
@@ -112,9 +84,9 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
   // file while that critique was selected.
   const [fileChoice, setFileChoice] = useState<{ readonly path: string; readonly with: string | undefined } | null>(null);
   const [finishing, setFinishing] = useState(false);
+  const [lastAction, setLastAction] = useState<WorkspaceAction | null>(null);
   const outputRef = useRef<HTMLDivElement>(null);
   const docRef = useRef<HTMLDivElement>(null);
-  const dark = useDarkMode();
   const current: ShownCritique | undefined = critiques[Math.min(selected, critiques.length - 1)];
   const next = nextOpenItem(queue, item);
   const shownPath: string | null = !files
@@ -132,176 +104,99 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     setFileChoice({ path, with: critiques[Math.min(at, critiques.length - 1)]?.id });
   };
 
-  // Prefetch the next item (and Monaco when it is code) as soon as this one is on screen.
-  useEffect(() => {
-    if (!next) return;
-    const view = prefetchView(evaluator, next.id);
-    if (next.kind !== 'code') return;
-    prefetchCodeView();
-    return prepareCode(view, (layout) => {
-      // no code view of that layout shown yet: this one's host if it has the layout, else a guess
-      const here = document.querySelector(layout === 'change' ? '.ws-change .code-host' : '.ws-code:not(.ws-change) .code-host');
-      if (here) return { width: here.clientWidth, height: here.clientHeight };
-      const panes = document.querySelector('.ws-panes');
-      const total = panes?.clientWidth ?? window.innerWidth;
-      const height = Math.max(200, (panes?.clientHeight ?? window.innerHeight) - 40);
-      return layout === 'change' ? { width: total * 0.59 * 0.74, height: height - 28 } : { width: total * 0.52, height };
-    });
-  }, [evaluator, next]);
+  usePrefetch(evaluator, next);
 
-  // Tell the queue; after submit/skip, move on once the server has the event.
-  // Only a finished item changes what "next" means; in-progress statuses refresh with the queue.
+  // Tell the queue; after submit/skip, move on once the server has the event: to the next item of
+  // the same part of the queue, or — when that part is done — to its finished screen.
   useEffect(() => {
-    if (state.status !== 'open') onStatus(item, state.status);
+    onStatus(item, state.status);
   }, [item, state.status, onStatus]);
   useEffect(() => {
     if (finishing && readOnly && save.kind === 'saved') {
       setFinishing(false);
       if (next) onOpen(next.id);
-      else onBack();
+      else onFinished(view.item.study);
     }
-  }, [finishing, readOnly, save.kind, next, onOpen, onBack]);
-
-  const decisions = state.content.decisions;
-  const flaws = state.content.flaws;
+  }, [finishing, readOnly, save.kind, next, onOpen, onFinished, view.item.study]);
 
   const decide = useCallback(
-    (event: Parameters<typeof record>[0]) => {
+    (event: ReviewEvent) => {
       if (record(event) && critiques.length > 0) setSelected((i) => Math.min(i + 1, critiques.length - 1));
     },
     [record, critiques.length],
   );
 
-  const flawDraft = useCallback((): FlawDraft => {
+  const flawDraft = (): FlawDraft => {
     if (task.kind === 'code') {
       const sel = lineSel && lineSel.path === shownPath ? lineSel : null;
       const where = sel ? (sel.lines[0] === sel.lines[1] ? `${sel.lines[0]}` : `${sel.lines[0]}-${sel.lines[1]}`) : '';
       // a deleted file has only old lines
-      const side = sel?.side ?? (shownFile?.deleted ? 'base' : 'output');
-      return { description: '', severity: '', category: '', where, pinned: null, side, path: shownPath };
+      return { description: '', severity: '', category: '', where, pinned: null, side: sel?.side ?? (shownFile?.deleted ? 'base' : 'output'), path: shownPath };
     }
     // Keep where the selection starts: a phrase that occurs twice must be anchored where it was selected.
     const sel = selectionIn(outputRef.current);
     return { description: '', severity: '', category: '', where: sel ? task.output.slice(sel.start, sel.end) : '', pinned: sel ? { start16: sel.start, end16: sel.end } : null, side: 'output', path: null };
-  }, [task, lineSel, shownPath, shownFile]);
-
-  /** The form's draft for changing an own flaw: the anchor's full text (not its shortened display) and place. */
-  const textOf = (path: string, side: 'output' | 'base'): string => {
-    const f = files?.find((x) => x.path === path);
-    return (side === 'base' ? f?.base : f?.output) ?? '';
   };
-  const draftOf = (f: OwnFlaw): FlawDraft => ({
-    description: f.description,
-    severity: f.severity ?? '',
-    category: f.category ?? '',
-    ...(f.anchor?.path !== undefined && files ? whereOfAnchor(f.anchor, textOf(f.anchor.path, 'output'), textOf(f.anchor.path, 'base')) : whereOfAnchor(f.anchor, task.output, task.base)),
-    path: f.anchor?.path ?? (files ? shownPath : null),
-  });
+  const decisions = state.content.decisions;
+  const flaws = state.content.flaws;
+  const stepFileBy = (step: number): void => {
+    if (!files || shownPath === null) return;
+    const to = stepFile(files, shownPath, step, critiques, decisions);
+    openFile(to.path, to.critique);
+  };
 
-  const saveFlaw = (draft: FlawDraft, editing: OwnFlaw | null, initial: FlawDraft): string | null => {
-    let anchor: OwnFlaw['anchor'];
-    if (editing && draft.where === initial.where && draft.side === initial.side && draft.path === initial.path) {
-      anchor = editing.anchor; // the place was not touched: keep its anchor exactly
-    } else if (draft.where.trim() && files) {
-      // a multi-file change: lines of the chosen file, on a side it has
-      const file = files.find((f) => f.path === draft.path);
-      if (!file) return 'Choose the file the lines are in.';
-      if (draft.side === 'base' && file.base === null) return `${file.path} is a new file: it has no old lines.`;
-      if (draft.side === 'output' && file.deleted) return `${file.path} was deleted: choose its old lines (side old).`;
-      const r = linesToAnchor(draft.side === 'base' ? file.base! : file.output, draft.where, draft.side);
-      if ('error' in r) return r.error;
-      anchor = { ...r.anchor, path: file.path };
-    } else if (draft.where.trim()) {
-      const r =
-        task.kind === 'code'
-          ? linesToAnchor(draft.side === 'base' && task.base !== null ? task.base : task.output, draft.where, draft.side)
-          : quoteToAnchor(task.output, draft.where, draft.pinned);
-      if ('error' in r) return r.error;
-      anchor = r.anchor;
+  /** The one way to submit: the check first (rating, undecided critiques), then the event. */
+  const submit = (confirmed = false): void => {
+    if (readOnly || finishing) return;
+    const check = checkSubmit(state, critiques, settings);
+    if (check.kind === 'refuse' && check.undecided > 0 && state.content.rating !== null) {
+      setSelected(firstUndecided(critiques, state.content.decisions));
     }
-    const flaw: OwnFlaw = {
-      id: editing?.id ?? nextFlawId(state),
-      description: draft.description.trim(),
-      ...(anchor ? { anchor } : {}),
-      ...(draft.severity ? { severity: draft.severity } : {}),
-      ...(draft.category ? { category: draft.category } : {}),
-    };
-    const ok = record(editing ? { type: 'flaw-edited', flaw } : { type: 'flaw-added', flaw });
-    if (ok) setMode(null);
-    return ok ? null : 'Not saved (see the message above).';
-  };
-
-  /** Says when a quote occurs more than once, and which occurrence the flaw will point at. */
-  const whereNote = (draft: FlawDraft): string | null => {
-    if (task.kind !== 'summary' || !draft.where) return null;
-    const n = occurrencesOf(task.output, draft.where).length;
-    if (n < 2) return null;
-    return draft.pinned === null
-      ? `Occurs ${n} times in the output; the flaw will point at the first. To choose another, cancel, select it in the output and press f.`
-      : `Occurs ${n} times in the output; the flaw points at the one you selected.`;
-  };
-
-  const submit = useCallback(() => {
-    if (readOnly) return;
+    if (check.kind === 'confirm' && !confirmed) {
+      setMode({ kind: 'confirm-submit', message: check.message });
+      return;
+    }
+    if (check.kind === 'refuse') {
+      record({ type: 'submitted' }); // refused locally with the same message (the notice says it)
+      return;
+    }
+    setMode(null);
     if (record({ type: 'submitted' })) setFinishing(true);
-  }, [readOnly, record]);
+  };
 
-  const actions = {
-    next: () => setSelected((i) => Math.min(i + 1, Math.max(0, critiques.length - 1))),
-    prev: () => setSelected((i) => Math.max(i - 1, 0)),
+  const actions: Readonly<Record<WorkspaceAction, (key: string) => unknown>> = {
+    'next-critique': () => setSelected((i) => Math.min(i + 1, Math.max(0, critiques.length - 1))),
+    'prev-critique': () => setSelected((i) => Math.max(i - 1, 0)),
+    'next-file': () => stepFileBy(1),
+    'prev-file': () => stepFileBy(-1),
     accept: () => current && !readOnly && decide({ type: 'decision-recorded', critique: current.id, verdict: 'accept' }),
     reject: () => current && !readOnly && setMode({ kind: 'reject' }),
     edit: () => current && !readOnly && setMode({ kind: 'edit' }),
-    flaw: () => !readOnly && setMode({ kind: 'flaw', editing: null, initial: flawDraft() }),
-    rate: (n: number) => !readOnly && record({ type: 'rating-set', rating: n }),
+    'add-flaw': () => !readOnly && setMode({ kind: 'flaw', editing: null, initial: flawDraft() }),
+    rate: (key) => !readOnly && record({ type: 'rating-set', rating: Number(key) }),
+    submit: () => submit(),
     skip: () => !readOnly && setMode({ kind: 'skip' }),
     undo: () => !readOnly && record({ type: 'undone' }),
     redo: () => !readOnly && record({ type: 'redone' }),
+    reopen: () => readOnly && !view.item.closed && record({ type: 'reopened' }),
+    'next-item': () => readOnly && next && onOpen(next.id),
+    queue: () => onBack(),
     help: () => setMode({ kind: 'help' }),
-    submit,
-    file: (step: number) => {
-      if (!files || shownPath === null) return;
-      const to = stepFile(files, shownPath, step, critiques, decisions);
-      openFile(to.path, to.critique);
-    },
   };
   const actionsRef = useRef(actions);
   actionsRef.current = actions;
   const modeRef = useRef(mode);
   modeRef.current = mode;
 
+  // The keys: one handler, driven by the key table.
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.defaultPrevented || isTypingTarget(e.target) || modeRef.current !== null) return;
-      const a = actionsRef.current;
-      const key = e.key;
-      if ((e.ctrlKey || e.metaKey) && !e.altKey) {
-        const k = key.toLowerCase();
-        if (key === 'Enter') a.submit();
-        else if (k === 'z' && e.shiftKey) a.redo();
-        else if (k === 'z') a.undo();
-        else if (k === 'y') a.redo();
-        else return;
-        e.preventDefault();
-        return;
-      }
-      if (e.altKey || e.ctrlKey || e.metaKey) return;
-      const map: Record<string, () => unknown> = {
-        j: a.next,
-        k: a.prev,
-        a: a.accept,
-        r: a.reject,
-        e: a.edit,
-        f: a.flaw,
-        s: a.skip,
-        '?': a.help,
-      };
-      const digit = /^[1-7]$/.test(key) ? Number(key) : null;
-      const fileAction = fileActionFor(key);
-      const run = digit !== null ? () => a.rate(digit) : fileAction ? () => a.file(fileAction === 'next-file' ? 1 : -1) : map[key];
-      if (!run) return;
+      const binding = bindingFor(workspaceKeys, e);
+      if (!binding) return;
       e.preventDefault();
-      run();
+      setLastAction(binding.action);
+      actionsRef.current[binding.action](e.key);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -315,39 +210,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     find(docRef.current, 'ev:0')?.scrollIntoView({ block: 'center' });
   }, [current, task.kind]);
 
-  const outputMarks = useMemo((): Mark[] => {
-    const marks: Mark[] = [];
-    critiques.forEach((c, i) => {
-      if (c.range && c.range.side === 'output') {
-        marks.push({
-          start: c.range.start16,
-          end: c.range.end16,
-          id: `c:${c.id}`,
-          className: `cq ${verdictClass(decisions[c.id])}${current?.id === c.id ? ' cq-selected' : ''}`,
-          title: `Critique ${i + 1}: ${c.text}`,
-        });
-      }
-    });
-    for (const f of flaws) {
-      const r = rangeOf(f.anchor, task.output, task.base);
-      if (r && r.side === 'output' && task.kind === 'summary') marks.push({ start: r.start16, end: r.end16, id: `f:${f.id}`, className: 'own', title: `Your flaw: ${f.description}` });
-    }
-    return marks;
-  }, [critiques, decisions, flaws, current, task]);
-
-  const docMarks = useMemo(
-    (): Mark[] =>
-      (current?.evidence ?? []).flatMap((e, i) =>
-        e.range ? [{ start: e.range.start16, end: e.range.end16, id: `ev:${i}`, className: 'evidence', title: e.note ?? 'Evidence for the selected critique' }] : [],
-      ),
-    [current],
-  );
-
-  const codeMarks = useMemo(
-    (): CodeMark[] => codeMarksFor(task, critiques, decisions, flaws, current?.id, shownPath, lookup),
-    [task, critiques, decisions, flaws, current, shownPath, lookup],
-  );
-  const fileChoices = useMemo(() => files?.map((f) => ({ path: f.path, hasBase: f.base !== null, deleted: f.deleted })), [files]);
+  const { outputMarks, docMarks, codeMarks } = useMarks(task, critiques, decisions, flaws, current, shownPath, lookup);
   const counts = useMemo(() => (files ? fileCounts(files, critiques, decisions, flaws) : null), [files, critiques, decisions, flaws]);
 
   const selectCritique = useCallback(
@@ -363,311 +226,85 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     (): LineSelection | null => (current?.range && (current.range.path ?? null) === shownPath ? { lines: current.range.lines, side: current.range.side } : null),
     [current, shownPath],
   );
-  const onSelectLines = useCallback((sel: LineSelection | null) => setLineSel(sel ? { ...sel, path: shownPath } : null), [shownPath]);
-  // a deleted file is shown as its old text alone: lines selected there are old lines
-  const onSelectOldLines = useCallback((sel: LineSelection | null) => setLineSel(sel ? { ...sel, side: 'base', path: shownPath } : null), [shownPath]);
-  const shownCode = useMemo(() => (shownFile ? fileCode(shownFile, task.language, codeMarks, reveal) : null), [shownFile, task.language, codeMarks, reveal]);
-
-  const contextPane = (
-    <div className="ws-scroll">
-      <h2>Context</h2>
-      {task.context?.query && <p className="query">{task.context.query}</p>}
-      {task.context?.problem && <ChunkedText text={task.context.problem} marks={[]} className="document" label="Problem" />}
-      {task.context?.sections && task.context.sections.length > 0 && (
-        <details className="outline" open>
-          <summary>Outline ({task.context.sections.length} sections)</summary>
-          <ol>
-            {task.context.sections.map((s, i) => (
-              <li key={i}>
-                <details>
-                  <summary>{s.title}</summary>
-                  {s.summary && <p className="section-summary">{s.summary}</p>}
-                  {s.text && <p className="section-text">{s.text}</p>}
-                </details>
-              </li>
-            ))}
-          </ol>
-        </details>
-      )}
-      {task.context?.document && (
-        <div ref={docRef}>
-          <ChunkedText text={task.context.document} marks={docMarks} className="document" label="Document" />
-        </div>
-      )}
-      {!task.context && <p className="muted">This task has no context.</p>}
-    </div>
+  // lines selected in a deleted file (shown as its old text alone) are old lines
+  const onSelectLines = useCallback(
+    (sel: LineSelection | null) => setLineSel(sel ? { ...sel, side: shownFile?.deleted ? 'base' : sel.side, path: shownPath } : null),
+    [shownPath, shownFile],
   );
-
-  const selectedLines = (sel: (LineSelection & { readonly path: string | null }) | null): string | null =>
-    sel && sel.path === shownPath ? describeAnchor({ lines: [sel.lines[0], sel.lines[1]], side: sel.side }, '') : null;
-
-  const outputPane =
-    files && shownFile ? (
-      <div className="ws-code ws-change">
-        <div className="ws-code-head">
-          <h2>
-            Change <span className="muted">{files.length} files</span>
-          </h2>
-          <span className="muted small">
-            {selectedLines(lineSel) ? `Selected ${selectedLines(lineSel)} — press f to add a flaw` : 'Select lines, then f to add a flaw · ] [ next / previous file'}
-          </span>
-        </div>
-        <div className="change-body">
-          <FileList files={files} current={shownFile.path} counts={counts ?? undefined} critiques={assisted} onOpen={(path) => openFile(path, stepFile(files, path, 0, critiques, decisions).critique)} />
-          <div className="change-file">
-            <div className="file-head" aria-live="polite">
-              <span className="file-head-path mono">{shownFile.path}</span>
-              <span className="muted small">
-                {statusText(shownFile)} · file {files.indexOf(shownFile) + 1} of {files.length}
-                {shownFile.base !== null && !shownFile.deleted ? ' · old → new' : ''}
-              </span>
-            </div>
-            <div className="code-host">
-              <Suspense fallback={<div className="placeholder" aria-busy="true" />}>
-                <CodeView
-                  output={shownCode!.output}
-                  base={shownCode!.base}
-                  language={shownCode!.language}
-                  deleted={shownCode!.deleted}
-                  dark={dark}
-                  marks={shownCode!.marks}
-                  reveal={shownCode!.reveal}
-                  onMarkClick={selectCritique}
-                  onSelectLines={shownCode!.deleted ? onSelectOldLines : onSelectLines}
-                  layout={codeLayout(task)}
-                  placement="stage"
-                />
-              </Suspense>
-            </div>
-          </div>
-        </div>
-      </div>
-    ) : task.kind === 'code' ? (
-      <div className="ws-code">
-        <div className="ws-code-head">
-          <h2>{task.base !== null ? 'Diff (old → new)' : 'Code'}</h2>
-          <span className="muted small">{selectedLines(lineSel) ? `Selected ${selectedLines(lineSel)} — press f to add a flaw` : 'Select lines, then f to add a flaw'}</span>
-        </div>
-        <div className="code-host">
-          <Suspense fallback={<div className="placeholder" aria-busy="true" />}>
-            <CodeView
-              output={task.output}
-              base={task.base}
-              language={task.language ?? 'plaintext'}
-              dark={dark}
-              marks={codeMarks}
-              reveal={reveal}
-              onMarkClick={selectCritique}
-              onSelectLines={onSelectLines}
-              layout={codeLayout(task)}
-              placement="stage"
-            />
-          </Suspense>
-        </div>
-      </div>
-    ) : (
-      <div className="ws-scroll" ref={outputRef}>
-        <h2>Output</h2>
-        <ChunkedText text={task.output} marks={outputMarks} className="output-text" label="Output" onMarkClick={selectCritique} />
-        <p className="muted small hint">Select text, then press f to add a flaw there.</p>
-      </div>
-    );
+  const shownCode = useMemo(() => (shownFile ? fileCode(shownFile, task.language, codeMarks, reveal) : null), [shownFile, task.language, codeMarks, reveal]);
+  const fileOutput = useCallback((path: string) => files?.find((f) => f.path === path)?.output ?? '', [files]);
+  const cancel = (): void => setMode(null);
 
   const panel = (
     <div className="ws-scroll ws-panel">
-      {readOnly && (
-        <p className="done-banner">
-          {state.status === 'submitted' ? 'Submitted' : `Skipped: ${state.skipReason ?? ''}`} — this review is read-only.
-        </p>
-      )}
+      {readOnly && <DoneBanner state={state} canReopen={!view.item.closed} onReopen={() => record({ type: 'reopened' })} />}
       {assisted && (
-        <section aria-labelledby="cq-title">
-          <h2 id="cq-title">
-            Critiques <span className="muted">{Object.keys(decisions).filter((id) => critiques.some((c) => c.id === id)).length}/{critiques.length} decided</span>
-          </h2>
-          {critiques.length === 0 && <p className="muted">The model wrote no critiques for this output.</p>}
-          {critiqueGroups(critiques, files !== null).map((g) => (
-          <div key={g.path ?? ''} className="cq-group">
-          {files && (
-            <h3 className="cq-file mono" title={g.path ?? undefined}>
-              {g.path ?? 'The whole change'}
-            </h3>
-          )}
-          <ol className="cq-list" start={g.from + 1}>
-            {critiques.slice(g.from, g.to).map((c, j) => {
-              const i = g.from + j;
-              return (
-              <CritiqueCard
-                key={c.id}
-                critique={c}
-                index={i}
-                output={c.anchor?.path !== undefined ? textOf(c.anchor.path, 'output') : task.output}
-                wholeText={files ? 'whole change' : 'whole output'}
-                document={task.context?.document ?? ''}
-                decision={decisions[c.id]}
-                selected={current?.id === c.id}
-                readOnly={readOnly}
-                mode={current?.id === c.id ? mode : null}
-                onSelect={() => setSelected(i)}
-                onAccept={actions.accept}
-                onReject={actions.reject}
-                onEdit={actions.edit}
-                onPickReason={(reason) => {
-                  setMode(null);
-                  decide({ type: 'decision-recorded', critique: c.id, verdict: 'reject', reason });
-                }}
-                onSaveEdit={(text) => {
-                  setMode(null);
-                  decide({ type: 'decision-recorded', critique: c.id, verdict: 'accept', editedText: text });
-                }}
-                onCancel={() => setMode(null)}
-              />
-              );
-            })}
-          </ol>
-          </div>
-          ))}
-        </section>
-      )}
-      <section aria-labelledby="own-title">
-        <h2 id="own-title">Your flaws {flaws.length > 0 && <span className="muted">{flaws.length}</span>}</h2>
-        {flaws.length === 0 && mode?.kind !== 'flaw' && <p className="muted small">Flaws you find that {assisted ? 'no critique mentions' : 'you see'}.</p>}
-        <ul className="own-list">
-          {flaws.map((f) =>
-            mode?.kind === 'flaw' && mode.editing?.id === f.id ? (
-              <li key={f.id}>
-                <FlawForm
-                  kind={task.kind}
-                  hasBase={task.base !== null}
-                  files={fileChoices}
-                  initial={mode.initial}
-                  editing={f}
-                  onSave={(d) => saveFlaw(d, f, mode.initial)}
-                  onCancel={() => setMode(null)}
-                  whereNote={whereNote}
-                />
-              </li>
-            ) : (
-              <li key={f.id} className="own-flaw">
-                <div className="own-meta small muted">
-                  {[f.severity, f.category, f.anchor ? describeAnchor(f.anchor, f.anchor.path !== undefined ? textOf(f.anchor.path, 'output') : task.output) : files ? 'whole change' : 'whole output'].filter(Boolean).join(' · ')}
-                </div>
-                <div className="own-text">{f.description}</div>
-                {!readOnly && (
-                  <div className="own-actions">
-                    <button
-                      type="button"
-                      className="quiet small"
-                      aria-label={`Change flaw ${f.id}`}
-                      onClick={() => setMode({ kind: 'flaw', editing: f, initial: draftOf(f) })}
-                    >
-                      Change
-                    </button>
-                    <button type="button" className="quiet small" aria-label={`Delete flaw ${f.id}`} onClick={() => record({ type: 'flaw-deleted', id: f.id })}>
-                      Delete
-                    </button>
-                  </div>
-                )}
-              </li>
-            ),
-          )}
-        </ul>
-        {mode?.kind === 'flaw' && mode.editing === null && (
-          <FlawForm
-            kind={task.kind}
-            hasBase={task.base !== null}
-            files={fileChoices}
-            initial={mode.initial}
-            editing={null}
-            onSave={(d) => saveFlaw(d, null, mode.initial)}
-            onCancel={() => setMode(null)}
-            whereNote={whereNote}
-          />
-        )}
-        {!readOnly && mode?.kind !== 'flaw' && (
-          <div className="row">
-            <button type="button" onClick={actions.flaw} aria-keyshortcuts="f">
-              Add flaw
-            </button>
-            <kbd aria-hidden="true">f</kbd>
-          </div>
-        )}
-      </section>
-      <section aria-labelledby="rating-title" className="rating-section">
-        <h2 id="rating-title">Rating</h2>
-        <div role="radiogroup" aria-label="Rating" className="rating">
-          {[1, 2, 3, 4, 5, 6, 7].map((n) => (
-            <label key={n} className={state.content.rating === n ? 'checked' : undefined}>
-              <input
-                type="radio"
-                name={`rating-${item}`}
-                value={n}
-                checked={state.content.rating === n}
-                disabled={readOnly}
-                onChange={() => actions.rate(n)}
-              />
-              {n}
-            </label>
-          ))}
-        </div>
-        <div className="rating-scale small muted" aria-hidden="true">
-          <span>1 very poor</span>
-          <span>7 excellent</span>
-        </div>
-      </section>
-      {mode?.kind === 'skip' && (
-        <SkipForm
-          onSkip={(reason) => {
+        <CritiquePanel
+          critiques={critiques}
+          decisions={decisions}
+          selected={Math.min(selected, critiques.length - 1)}
+          output={task.output}
+          fileOutput={files ? fileOutput : undefined}
+          document={task.context?.document ?? ''}
+          readOnly={readOnly}
+          mode={mode}
+          onSelect={setSelected}
+          onAccept={() => actions.accept('')}
+          onReject={() => actions.reject('')}
+          onEdit={() => actions.edit('')}
+          onPickReason={(critique, reason) => {
             setMode(null);
-            if (record({ type: 'skipped', reason })) setFinishing(true);
+            decide({ type: 'decision-recorded', critique, verdict: 'reject', reason });
           }}
-          onCancel={() => setMode(null)}
+          onSaveEdit={(critique, text) => {
+            setMode(null);
+            decide({ type: 'decision-recorded', critique, verdict: 'accept', editedText: text });
+          }}
+          onCancel={cancel}
         />
       )}
-      {!readOnly && (
-        <div className="submit-row">
-          <button type="button" className="primary" onClick={submit} aria-keyshortcuts="Control+Enter" disabled={finishing}>
-            Submit
-          </button>
-          <span className="muted small">Ctrl+Enter{state.content.rating === null ? ' · rate first (1–7)' : ''}</span>
-        </div>
-      )}
+      <OwnFlaws task={task} state={state} assisted={assisted} readOnly={readOnly} mode={mode} setMode={setMode} onAdd={() => actions['add-flaw']('f')} record={record} shownPath={shownPath} />
+      <SubmitBar
+        item={item}
+        state={state}
+        settings={settings}
+        readOnly={readOnly}
+        busy={finishing}
+        mode={mode}
+        onRate={(n) => actions.rate(String(n))}
+        onSubmit={() => submit()}
+        onSkip={(reason) => {
+          setMode(null);
+          if (record({ type: 'skipped', reason })) setFinishing(true);
+        }}
+        onCancel={cancel}
+      />
     </div>
   );
 
   return (
-    <section className="workspace" aria-label={`Review: ${task.title ?? task.id}`} data-review-item={item} data-review-ready="true">
-      <div className="ws-bar">
-        <button type="button" onClick={onBack} className="quiet">
-          ← Queue
-        </button>
-        <span className="ws-label">
-          {view.item.label} · {view.item.position} of {view.item.total}
-        </span>
-        <h1 className="ws-title">{task.title ?? task.id}</h1>
-        <span className="spacer" />
-        <SaveIndicator save={save} />
-        <ActiveClock activeMs={session.activeMs} />
-        <button type="button" className="quiet" onClick={actions.undo} disabled={readOnly || state.undo.length === 0} aria-keyshortcuts="Control+Z">
-          Undo
-        </button>
-        <button type="button" className="quiet" onClick={actions.redo} disabled={readOnly || state.redo.length === 0} aria-keyshortcuts="Control+Shift+Z">
-          Redo
-        </button>
-        <button type="button" className="quiet" onClick={actions.help} aria-keyshortcuts="?">
-          Shortcuts
-        </button>
-        {!readOnly && (
-          <button type="button" onClick={actions.skip} aria-keyshortcuts="s">
-            Skip
-          </button>
-        )}
-        {readOnly && next && (
-          <button type="button" className="primary" onClick={() => onOpen(next.id)}>
-            Next item →
-          </button>
-        )}
-      </div>
+    <section
+      className="workspace"
+      aria-label={`Review: ${task.title ?? task.id}`}
+      data-review-item={item}
+      data-review-ready="true"
+      data-last-action={lastAction ?? undefined}
+    >
+      <WorkspaceBar
+        view={view}
+        save={save}
+        activeMs={session.activeMs}
+        readOnly={readOnly}
+        canUndo={state.undo.length > 0}
+        canRedo={state.redo.length > 0}
+        hasNext={next !== undefined}
+        onQueue={onBack}
+        onUndo={() => actions.undo('')}
+        onRedo={() => actions.redo('')}
+        onHelp={() => actions.help('')}
+        onSkip={() => actions.skip('')}
+        onNext={() => actions['next-item']('')}
+      />
       {notice && (
         <div role="alert" className="ws-notice">
           <span>{notice}</span>
@@ -678,119 +315,45 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
       )}
       <ResizablePanes
         layout={files ? 'change' : task.kind}
-        defaults={files ? [0.15, 0.59, 0.26] : task.kind === 'code' ? [0.2, 0.52, 0.28] : [0.36, 0.34, 0.3]}
-        labels={['Context', files ? 'Change' : task.kind === 'code' ? 'Code' : 'Output', assisted ? 'Critiques' : 'Your review']}>
-        {[contextPane, outputPane, panel]}
+        defaults={files ? [0.15, 0.59, 0.26] : task.kind === 'code' ? [0.2, 0.5, 0.3] : [0.34, 0.34, 0.32]}
+        minWidths={paneMinWidths}
+        labels={['Context', files ? 'Change' : task.kind === 'code' ? 'Code' : 'Output', assisted ? 'Critiques' : 'Your review']}
+      >
+        {[
+          <ContextPane key="context" task={task} marks={docMarks} docRef={docRef} />,
+          <OutputPane
+            key="output"
+            task={task}
+            marks={outputMarks}
+            codeMarks={codeMarks}
+            reveal={reveal}
+            lineSelection={lineSel && lineSel.path === shownPath ? lineSel : null}
+            onSelectLines={onSelectLines}
+            onMarkClick={selectCritique}
+            outputRef={outputRef}
+            change={
+              files && shownFile && shownCode && counts
+                ? { files, file: shownFile, code: shownCode, counts, critiques: assisted, onOpenFile: (path) => openFile(path, stepFile(files, path, 0, critiques, decisions).critique) }
+                : undefined
+            }
+          />,
+          panel,
+        ]}
       </ResizablePanes>
-      {mode?.kind === 'help' && <ShortcutSheet onClose={() => setMode(null)} />}
+      {mode?.kind === 'help' && <ShortcutSheet onClose={cancel} />}
+      {mode?.kind === 'confirm-submit' && (
+        <ConfirmDialog
+          title="Submit with undecided critiques?"
+          message={mode.message}
+          confirmText="Submit anyway"
+          cancelText="Go back to them"
+          onConfirm={() => submit(true)}
+          onCancel={() => {
+            setMode(null);
+            setSelected(firstUndecided(critiques, decisions));
+          }}
+        />
+      )}
     </section>
-  );
-}
-
-/** Consecutive runs of critiques on one file (by `range.path`); one run when `byFile` is false. */
-function critiqueGroups(critiques: readonly ShownCritique[], byFile: boolean): { path: string | null; from: number; to: number }[] {
-  if (!byFile) return [{ path: null, from: 0, to: critiques.length }];
-  const groups: { path: string | null; from: number; to: number }[] = [];
-  critiques.forEach((c, i) => {
-    const path = c.range?.path ?? null;
-    const last = groups[groups.length - 1];
-    if (last && last.path === path) last.to = i + 1;
-    else groups.push({ path, from: i, to: i + 1 });
-  });
-  return groups;
-}
-
-interface CardProps {
-  readonly critique: ShownCritique;
-  readonly index: number;
-  readonly output: string;
-  /** How a critique without a place reads ("whole output", or "whole change" for several files). */
-  readonly wholeText: string;
-  /** The context document: evidence anchors point into it. */
-  readonly document: string;
-  readonly decision: Decision | undefined;
-  readonly selected: boolean;
-  readonly readOnly: boolean;
-  readonly mode: Mode;
-  readonly onSelect: () => void;
-  readonly onAccept: () => void;
-  readonly onReject: () => void;
-  readonly onEdit: () => void;
-  readonly onPickReason: (r: NonNullable<Decision['reason']>) => void;
-  readonly onSaveEdit: (text: string) => void;
-  readonly onCancel: () => void;
-}
-
-function CritiqueCard(p: CardProps): React.JSX.Element {
-  const ref = useRef<HTMLLIElement>(null);
-  useEffect(() => {
-    if (p.selected) ref.current?.scrollIntoView({ block: 'nearest' });
-  }, [p.selected]);
-  const c = p.critique;
-  const edited = p.decision?.editedText;
-  return (
-    <li
-      ref={ref}
-      className={`cq-card ${verdictClass(p.decision)}${p.selected ? ' selected' : ''}`}
-      aria-current={p.selected ? 'true' : undefined}
-      aria-label={`Critique ${p.index + 1}`}
-      onClick={p.onSelect}
-    >
-      <div className="cq-meta small">
-        <span className="cq-num">{p.index + 1}</span>
-        {c.severity && <span className={`chip sev-${c.severity}`}>{c.severity}</span>}
-        {c.category && <span className="chip">{c.category}</span>}
-        <span className="muted">{c.anchor ? describeAnchor(c.anchor, p.output, { withPath: false }) : p.wholeText}</span>
-        <span className="spacer" />
-        <span className={`verdict ${verdictClass(p.decision)}`}>{verdictText(p.decision)}</span>
-      </div>
-      {edited !== undefined ? (
-        <>
-          <p className="cq-text">{edited}</p>
-          <p className="cq-original small muted">
-            Model wrote: <s>{c.text}</s>
-          </p>
-        </>
-      ) : (
-        <p className="cq-text">{c.text}</p>
-      )}
-      {p.selected && c.evidence.length > 0 && (
-        <ul className="cq-evidence small">
-          {c.evidence.map((e, i) => (
-            <li key={i}>
-              <span className="ev-swatch" aria-hidden="true" /> Evidence: {describeAnchor(e.anchor, p.document)}
-              {e.note && <span className="muted"> — {e.note}</span>}
-              {!e.range && <span className="muted"> (not found in the document)</span>}
-            </li>
-          ))}
-        </ul>
-      )}
-      {p.selected && !p.readOnly && p.mode === null && (
-        <div className="cq-actions" onClick={(e) => e.stopPropagation()}>
-          <button type="button" onClick={p.onAccept} aria-keyshortcuts="a" className={p.decision?.verdict === 'accept' ? 'on' : undefined}>
-            Accept
-          </button>
-          <button type="button" onClick={p.onReject} aria-keyshortcuts="r" className={p.decision?.verdict === 'reject' ? 'on' : undefined}>
-            Reject
-          </button>
-          <button type="button" onClick={p.onEdit} aria-keyshortcuts="e">
-            Edit
-          </button>
-          <span className="muted small keys" aria-hidden="true">
-            a · r · e · j/k
-          </span>
-        </div>
-      )}
-      {p.selected && p.mode?.kind === 'reject' && (
-        <div onClick={(e) => e.stopPropagation()}>
-          <ReasonPicker onPick={p.onPickReason} onCancel={p.onCancel} />
-        </div>
-      )}
-      {p.selected && p.mode?.kind === 'edit' && (
-        <div onClick={(e) => e.stopPropagation()}>
-          <CritiqueEditor initial={edited ?? c.text} onSave={p.onSaveEdit} onCancel={p.onCancel} />
-        </div>
-      )}
-    </li>
   );
 }
