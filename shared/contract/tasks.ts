@@ -74,6 +74,10 @@ export const ImportResultSchema = z.object({
   errors: z.array(z.string()),
   /** All errors, listed or not. */
   errorCount: z.number().int().nonnegative(),
+  /** The first 50 warnings (valid, but probably wrong: a flaw anchored on lines the change does not touch), `FILE:LINE: field.path: message`. */
+  warnings: z.array(z.string()),
+  /** All warnings, listed or not. */
+  warningCount: z.number().int().nonnegative(),
 });
 /** The outcome of importing one task package. */
 export type ImportResult = z.infer<typeof ImportResultSchema>;
