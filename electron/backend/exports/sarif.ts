@@ -44,7 +44,7 @@ function textOf(texts: TaskTexts, r: ResolvedAnchor): string {
 /** The SARIF log of a study's accepted critiques and added flaws (`include` selects which). */
 export function sarifLog(study: StudyExport, include: readonly SarifInclude[] = SARIF_INCLUDES, version = '0.0.0'): Record<string, unknown> {
   const names = new Map(study.evaluators.map((e) => [e.id, e.name]));
-  const rules: { id: string; shortDescription: { text: string } }[] = [];
+  const rules: Record<string, unknown>[] = [];
   const ruleIndex = new Map<string, number>();
   const rule = (category: string | undefined): { ruleId: string; ruleIndex: number } => {
     const id = ruleIdOf(category);
@@ -52,7 +52,14 @@ export function sarifLog(study: StudyExport, include: readonly SarifInclude[] = 
     if (i === undefined) {
       i = rules.length;
       ruleIndex.set(id, i);
-      rules.push({ id, shortDescription: { text: id === UNCATEGORIZED ? 'Findings without a category' : `Findings of category "${id}"` } });
+      // GitHub code scanning requires fullDescription and help on every rule (the multitool's GH2012)
+      const text = id === UNCATEGORIZED ? 'Findings without a category' : `Findings of category "${id}"`;
+      rules.push({
+        id,
+        shortDescription: { text },
+        fullDescription: { text: `${text}: critiques the evaluators accepted and flaws they added in an Assay study.` },
+        help: { text: `A human evaluator confirmed (accepted critique) or reported (added flaw) this finding in an Assay review study; see the result's properties for the evaluator and the condition.` },
+      });
     }
     return { ruleId: id, ruleIndex: i };
   };

@@ -33,13 +33,13 @@ function loadTask(db: AnyDb, id: string): TaskRow | undefined {
   return db.prepare(`SELECT t.id, t.kind, t.output, t.base, t.files_json, t.source_json FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`).get({ id }) as TaskRow | undefined;
 }
 
-/** The code tasks that have a file whose path ends (at a `/`) the given path. */
+/** The multi-file code tasks that have a file for at least one of the artifact paths. */
 function tasksWithFile(db: AnyDb, paths: readonly string[]): string[] {
   const rows = db.prepare(`SELECT t.id, t.files_json FROM tasks t WHERE t.kind = 'code' AND t.files_json IS NOT NULL AND ${visibleTask('t')} ORDER BY t.seq`).iterate() as Iterable<{ id: string; files_json: string }>;
   const out: string[] = [];
   for (const r of rows) {
     const files = JSON.parse(r.files_json) as TaskFile[];
-    if (paths.every((p) => matchFile(files.map((f) => f.path), p) !== null)) out.push(r.id);
+    if (paths.some((p) => matchFile(files.map((f) => f.path), p) !== null)) out.push(r.id);
   }
   return out;
 }
@@ -148,7 +148,7 @@ function readSarif(ctx: SourceContext): void {
   if (taskId === undefined) {
     const candidates = uris.length ? tasksWithFile(ctx.db, [...new Set(uris)]) : [];
     if (candidates.length !== 1) {
-      ctx.error(null, '--task', candidates.length === 0 ? 'no imported multi-file code task has every file the results name: give --task ID' : `several tasks have the files the results name (${candidates.slice(0, 5).map((c) => JSON.stringify(c)).join(', ')}): give --task ID`);
+      ctx.error(null, '--task', candidates.length === 0 ? 'no imported multi-file code task has a file the results name: give --task ID' : `several tasks have files the results name (${candidates.slice(0, 5).map((c) => JSON.stringify(c)).join(', ')}): give --task ID`);
       return;
     }
     taskId = candidates[0]!;
@@ -168,6 +168,7 @@ function readSarif(ctx: SourceContext): void {
   const ids = new Set(existing.map((c) => c['id']));
   const added: Record<string, unknown>[] = [];
   let skipped = 0;
+  let duplicates = 0;
 
   runs.forEach((run, ri) => {
     const at = (rest: string): string => `runs[${ri}]${rest}`;
@@ -279,7 +280,7 @@ function readSarif(ctx: SourceContext): void {
         .slice(0, 12);
       const id = `sarif-${tool}-${ruleId ?? 'result'}-${fingerprint}`;
       if (ids.has(id)) {
-        skipped++;
+        duplicates++;
         ctx.warn(where, `left out: the task already has this result (critique "${id}")`);
         return;
       }
@@ -296,7 +297,8 @@ function readSarif(ctx: SourceContext): void {
     });
   });
   if (ctx.failed) return;
-  if (added.length === 0) {
+  if (added.length === 0 && duplicates === 0) {
+    // (a log whose results are all on the task already imports it unchanged: importing twice is harmless)
     ctx.error(null, 'results', skipped > 0 ? `no result left to add to task "${taskId}" (${skipped} left out: see the warnings)` : 'the log has no results');
     return;
   }
