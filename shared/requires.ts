@@ -11,8 +11,14 @@ export const MULTI_FILE_FEATURE = 'multi-file';
 /** The first Assay version that understands {@link MULTI_FILE_FEATURE}. */
 export const MULTI_FILE_SINCE = '0.2.0';
 
-/** The features (names in `requires`) this version of Assay understands. */
-export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>([MULTI_FILE_FEATURE]);
+/**
+ * The feature of results files holding a review whose log has a `reopened` event (a submitted or
+ * skipped review made editable again, then finished again): an older reader cannot replay it.
+ */
+export const REOPEN_FEATURE = 'reopen';
+
+/** The features (names in `requires`) this version of Assay understands: `multi-file` and `reopen`. */
+export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>([MULTI_FILE_FEATURE, REOPEN_FEATURE]);
 
 /** One entry of `requires`. */
 export const RequirementSchema = z.object({

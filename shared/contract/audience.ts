@@ -23,6 +23,7 @@ export const opAudience: { readonly [K in OpName]: Audience } = {
   'packs:import': 'evaluator',
   'packs:list': 'evaluator',
   'results:export': 'evaluator',
+  'results:save': 'evaluator',
   'demo:load': 'researcher',
   'tasks:list': 'researcher',
   'tasks:get': 'researcher',

@@ -74,10 +74,14 @@ export const ImportResultSchema = z.object({
   errors: z.array(z.string()),
   /** All errors, listed or not. */
   errorCount: z.number().int().nonnegative(),
-  /** The first 50 warnings (valid, but probably wrong: a flaw anchored on lines the change does not touch), `FILE:LINE: field.path: message`. */
-  warnings: z.array(z.string()),
-  /** All warnings, listed or not. */
-  warningCount: z.number().int().nonnegative(),
+  /**
+   * The first 50 warnings (valid, but probably wrong: a flaw anchored on lines the change does not
+   * touch), `FILE:LINE: field.path: message`. Always sent by this back end; optional in the
+   * contract so that code written against the shape before warnings keeps compiling.
+   */
+  warnings: z.array(z.string()).optional(),
+  /** All warnings, listed or not (always sent, as `warnings`). */
+  warningCount: z.number().int().nonnegative().optional(),
 });
 /** The outcome of importing one task package. */
 export type ImportResult = z.infer<typeof ImportResultSchema>;

@@ -28,7 +28,8 @@ const critiqueId = z.string().min(1).max(200);
 
 /**
  * One entry of a review's append-only event log. Past-tense names: each records something the
- * evaluator did. `undone`/`redone` step through the history of the other editing events.
+ * evaluator did. `undone`/`redone` step through the history of the other editing events, never past
+ * a `submitted`, `skipped` or `reopened` (see shared/review/state.ts).
  */
 export const ReviewEventSchema = z.discriminatedUnion('type', [
   z
@@ -49,6 +50,8 @@ export const ReviewEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('redone') }).strict(),
   z.object({ type: z.literal('submitted') }).strict(),
   z.object({ type: z.literal('skipped'), reason: z.string().trim().min(1).max(2_000) }).strict(),
+  // A finished (submitted or skipped) review made editable again; its next submit is a new revision.
+  z.object({ type: z.literal('reopened') }).strict(),
 ]);
 /** One entry of a review's event log. */
 export type ReviewEvent = z.infer<typeof ReviewEventSchema>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
 import { ReviewRecordSchema } from '../review/record.js';
 import { AnchorSchema, TextAnchorSchema } from '../anchors.js';
-import { RequiresSchema } from '../requires.js';
+import { REOPEN_FEATURE, RequiresSchema } from '../requires.js';
 import { TaskFileSchema } from '../task-files.js';
 import { SeveritySchema } from '../task-format.js';
 
@@ -28,6 +28,9 @@ import { SeveritySchema } from '../task-format.js';
 export const ContentHashSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256: and 64 hex digits');
 
 export { KNOWN_FEATURES, RequiresSchema, unknownRequirement } from '../requires.js';
+
+/** The `requires` entry of a results file with reopened reviews; `assay` is the first version that reads them. */
+export const REOPEN_REQUIREMENT = { feature: REOPEN_FEATURE, assay: '0.2.0' } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Version 1 (closed objects; read only).
@@ -204,7 +207,12 @@ export const PackFileV2Schema = z.object({
     secret: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 hex digits'),
     created_at: z.iso.datetime({ offset: true }),
   }),
-  study: z.object({ id: z.string().min(1), name: z.string().min(1) }),
+  study: z.object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    /** Whom the evaluator sends results to (optional; a reader that does not know it ignores it). */
+    researcher: z.string().min(1).max(200).optional(),
+  }),
   settings: PackSettingsSchema,
   evaluator: z.object({ id: z.string().min(1), display_name: z.string().min(1) }),
   items: z.array(PackItemSchema),

@@ -5,6 +5,7 @@ import { ensurePracticeQueue } from '../reviews/repository.js';
 import { WorkerPool, type WorkerScript } from '../worker/pool.js';
 import type { Lane } from '../worker/protocol.js';
 import type { Handlers } from './dispatch.js';
+import type { SaveFile } from '../studies/exports.js';
 import { createHandlers, type ReadHandlers } from './handlers/index.js';
 
 /**
@@ -46,6 +47,11 @@ export interface BackendOptions {
   readonly workerScript?: WorkerScript;
   /** How long a call waits for a busy database before it fails (default {@link busyRetryMs}). */
   readonly busyRetryMs?: number;
+  /**
+   * The desktop app's save dialog, for `results:save`; that operation is never offloaded (the
+   * dialog lives on this thread), and a worker's handlers have no `saveFile`.
+   */
+  readonly saveFile?: SaveFile;
 }
 
 /** How long a call keeps trying while another connection holds the write lock. */
@@ -109,7 +115,7 @@ export function createBackend(options: BackendOptions): Backend {
   const pool = inline
     ? undefined
     : new WorkerPool({ dbPath: options.db.name, nativeBinding: options.nativeBinding, host: options.host, ...(options.workerScript ? { script: options.workerScript } : {}) });
-  const local = createHandlers({ db: options.db, dbPath: options.dbPath, host: options.host }) as unknown as Record<string, (input: unknown) => unknown>;
+  const local = createHandlers({ db: options.db, dbPath: options.dbPath, host: options.host, ...(options.saveFile ? { saveFile: options.saveFile } : {}) }) as unknown as Record<string, (input: unknown) => unknown>;
   const handlers: Record<string, (input: unknown) => unknown> = {};
   for (const [name, handler] of Object.entries(local)) handlers[name] = retryingBusy(handler, retryMs, pool?.writersWaiting);
   if (!pool) return { handlers: handlers as Handlers, close: async () => {} };

@@ -20,6 +20,9 @@ export interface StudyRow {
   readonly closed_at: number | null;
   /** When the study first showed anything (a pack export, a review): from then on its tasks are frozen. */
   readonly frozen_at: number | null;
+  /** 1: reviewed on this machine only; 0: only from packs (migration 8). */
+  readonly review_here: 0 | 1;
+  readonly researcher: string | null;
 }
 
 /** The study called `name`, or undefined. */
@@ -106,9 +109,18 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
     }
     const id = crypto.randomUUID();
     db.prepare(
-      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at)
-       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now)`,
-    ).run({ id, name: spec.name, seed: spec.seed, overlap: spec.overlap, timeLimit: spec.timeLimitSeconds ?? null, now });
+      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at, review_here, researcher)
+       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now, $reviewHere, $researcher)`,
+    ).run({
+      id,
+      name: spec.name,
+      seed: spec.seed,
+      overlap: spec.overlap,
+      timeLimit: spec.timeLimitSeconds ?? null,
+      now,
+      reviewHere: spec.reviewHere ? 1 : 0,
+      researcher: spec.researcher ?? null,
+    });
     storeCheck(db, id, check, check.refused, now);
     const addCondition = db.prepare('INSERT INTO study_conditions (study_id, position, name, policy) VALUES ($id, $position, $name, $policy)');
     spec.conditions.forEach((c, position) => addCondition.run({ id, position, name: c.name, policy: c.policy }));
@@ -171,6 +183,8 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     createdAt: study.created_at,
     state: study.state,
     closedAt: study.closed_at,
+    reviewHere: study.review_here === 1,
+    researcher: study.researcher,
     conditions: studyConditions(db, study.id),
     check: storedCheck(db, study.id),
     evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
@@ -178,7 +192,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     imports: (
       db
         .prepare(
-          'SELECT source, kind, pack_id, added, unchanged, conflicts, imported_at, authenticated, format_version FROM result_imports WHERE study_id = $id ORDER BY imported_at, id',
+          'SELECT source, kind, pack_id, added, unchanged, revised, conflicts, imported_at, authenticated, format_version FROM result_imports WHERE study_id = $id ORDER BY imported_at, id',
         )
         .all({ id: study.id }) as {
         source: string;
@@ -186,6 +200,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
         pack_id: string | null;
         added: number;
         unchanged: number;
+        revised: number;
         conflicts: number;
         imported_at: number;
         authenticated: number;
@@ -197,6 +212,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
       pack: r.pack_id,
       added: r.added,
       unchanged: r.unchanged,
+      revised: r.revised,
       conflicts: r.conflicts,
       importedAt: r.imported_at,
       authenticated: r.authenticated === 1,
@@ -237,6 +253,7 @@ export function listStudies(db: AnyDb): StudySummary[] {
       total: c.total,
       createdAt: s.created_at,
       state: s.state,
+      reviewHere: s.review_here === 1,
     };
   });
 }

@@ -292,7 +292,7 @@ export class StagedSink implements RowSink {
             continue;
           }
           const staged = JSON.parse(r.rows_json) as { task: Params & { id: string }; critiques: Params[]; flaws: Params[] };
-          // (rows staged before migration 8 have no files column)
+          // (rows staged before migration 13 have no files column)
           staged.task = { files: null, ...staged.task };
           try {
             this.writer.replace(r.line, staged.task, staged.critiques, staged.flaws);

@@ -56,6 +56,7 @@ function argsFor(dir: string): Record<string, string[]> {
     'export labelstudio': study,
     'export prodigy': study,
     'export w3c': study,
+    'export sarif': study,
     'export training': [...study, '--kind', 'critique-labels', '--out', out('training')],
   };
 }

@@ -1,6 +1,7 @@
 import { exportPack, importPack, listImportedPacks } from '../../studies/packs.js';
 import { checkDesign, planFromDb } from '../../studies/check.js';
 import { closeStudy, createStudy, getStudy, listStudies } from '../../studies/repository.js';
+import { saveResults } from '../../studies/exports.js';
 import { exportResults, importResults } from '../../studies/results.js';
 import type { AnyDb } from '../../db/types.js';
 import type { Handlers } from '../dispatch.js';
@@ -17,6 +18,7 @@ type StudyOpName =
   | 'packs:import'
   | 'packs:list'
   | 'results:export'
+  | 'results:save'
   | 'results:import';
 type StudyReadOpName = 'studies:list' | 'studies:get' | 'studies:check' | 'studies:plan' | 'packs:list' | 'results:export';
 
@@ -39,7 +41,7 @@ export function studyReadHandlers(db: AnyDb): Pick<Handlers, StudyReadOpName> {
 }
 
 /** Handlers of `studies:*`, `packs:*` and `results:*`. */
-export function studyHandlers({ db }: HandlerContext): Pick<Handlers, StudyOpName> {
+export function studyHandlers({ db, saveFile }: HandlerContext): Pick<Handlers, StudyOpName> {
   return {
     ...studyReadHandlers(db),
     'studies:create': ({ force, ...spec }) => createStudy(db, spec, Date.now(), { force: force === true }),
@@ -50,6 +52,8 @@ export function studyHandlers({ db }: HandlerContext): Pick<Handlers, StudyOpNam
     },
     // SECURITY: the pack text is untrusted input; importPack parses it with the pack schema and checks its hash.
     'packs:import': ({ fileName, content }) => importPack(db, content, fileName),
+    // Writes (records the export) and, in the desktop app, asks where to save: stays on this thread.
+    'results:save': ({ pack }) => saveResults(db, { pack }, saveFile),
     // SECURITY: results files are untrusted input: schema, hash, assignment and event rules are all checked.
     'results:import': ({ files, study }) => importResults(db, files, { study }),
   };

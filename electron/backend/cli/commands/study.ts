@@ -59,7 +59,7 @@ export function readTaskIds(file: string): string[] {
 export const studyCreateCommand: Command = {
   words: ['study', 'create'],
   summary: 'Create a study and its balanced assignment (LIST: "a:none,b:top-3"; "ann=Ann Lee,bob")',
-  usage: '--name N --conditions LIST --evaluators LIST --overlap N --seed N [--tasks FILE] [--time-limit S] [--force] [--json]',
+  usage: '--name N --conditions LIST --evaluators LIST --overlap N --seed N [--tasks FILE] [--time-limit S] [--review-here] [--researcher TEXT] [--force] [--json]',
   options: {
     ...dbOption,
     name: { type: 'string' },
@@ -69,6 +69,8 @@ export const studyCreateCommand: Command = {
     seed: { type: 'string' },
     tasks: { type: 'string' },
     'time-limit': { type: 'string' },
+    'review-here': { type: 'boolean' },
+    researcher: { type: 'string' },
     force: { type: 'boolean' },
     json: { type: 'boolean' },
   },
@@ -89,6 +91,8 @@ export const studyCreateCommand: Command = {
       seed: wholeNumber(required(values, 'seed'), 'seed'),
       ...(typeof values['tasks'] === 'string' ? { tasks: readTaskIds(values['tasks']) } : {}),
       ...(typeof values['time-limit'] === 'string' ? { timeLimitSeconds: wholeNumber(values['time-limit'], 'time-limit') } : {}),
+      ...(values['review-here'] === true ? { reviewHere: true } : {}),
+      ...(typeof values['researcher'] === 'string' ? { researcher: values['researcher'] } : {}),
     };
     const study = withDb(values, io, (db) => createStudy(db, spec, Date.now(), { force: values['force'] === true }));
     if (values['json']) io.stdout(`${JSON.stringify(study)}\n`);
@@ -96,7 +100,9 @@ export const studyCreateCommand: Command = {
       if (study.check && study.check.check.hazards.length > 0) io.stdout(`Study check (stored with the study; assay study check ${study.name} repeats it):\n${checkText(study.check.check)}\n`);
       io.stdout(
         `Created study "${study.name}": ${study.tasks.length} task(s) × overlap ${study.overlap} = ${study.assignments.length} assignment(s) over ${study.evaluators.length} evaluator(s); conditions ${study.conditions.map((c) => `${c.name} (${c.policy})`).join(', ')}; seed ${study.seed}.\n` +
-          `Next: assay pack export --study ${study.name} --evaluator ID --out FILE\n`,
+          (study.reviewHere
+            ? `Reviewed on this machine: each evaluator chooses their profile in the Review place (no packs).\n`
+            : `Reviewed from packs. Next: assay pack export --study ${study.name} --evaluator ID --out FILE (or --all --out DIR)\n`),
       );
     }
     return 0;
@@ -141,6 +147,7 @@ export const studyShowCommand: Command = {
     const lines = [
       `Study ${study.name}  ${study.state}${study.closedAt !== null ? ` since ${new Date(study.closedAt).toISOString()}` : ''}  seed ${study.seed}  overlap ${study.overlap}${study.timeLimitSeconds ? `  time limit ${study.timeLimitSeconds} s` : ''}`,
       `Conditions: ${study.conditions.map((c) => `${c.name} (${c.policy})`).join(', ')}`,
+      `Reviewed: ${study.reviewHere ? 'on this machine (no packs)' : 'from packs'}${study.researcher ? `; results go to ${study.researcher}` : ''}`,
       `Tasks: ${study.tasks.length}`,
       study.check
         ? `Check at creation: ${study.check.check.hazards.length} hazard(s)${study.check.forced ? ', created with --force despite an error' : ''} (assay study check ${study.name})`

@@ -79,6 +79,8 @@ export function CreateStudy(): React.JSX.Element {
   const [seed, setSeed] = useState(() => Math.floor(Math.random() * 1_000_000));
   const [taskIds, setTaskIds] = useState('');
   const [minutes, setMinutes] = useState('');
+  const [reviewHere, setReviewHere] = useState(false);
+  const [researcher, setResearcher] = useState('');
   const [taskCount, setTaskCount] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -157,6 +159,9 @@ export function CreateStudy(): React.JSX.Element {
       seed,
       ...(ids.length > 0 ? { tasks: ids } : {}),
       ...(timeLimit !== null ? { timeLimitSeconds: timeLimit } : {}),
+      ...(reviewHere ? { reviewHere: true } : {}),
+      // (the field is hidden for a study reviewed here: a name typed before switching is not sent)
+      ...(!reviewHere && researcher.trim() ? { researcher: researcher.trim() } : {}),
       ...(force ? { force: true } : {}),
     })
       .then((s) => navigate('studies', s.name))
@@ -218,6 +223,25 @@ export function CreateStudy(): React.JSX.Element {
             <input type="number" min={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} placeholder="none" className="narrow" />
           </Field>
         </div>
+
+        <fieldset>
+          <legend>Where evaluators review</legend>
+          <label className="radio-line">
+            <input type="radio" name="study-place" checked={!reviewHere} onChange={() => setReviewHere(false)} /> On their own computers, from packs (you export a pack per
+            evaluator and import their results files)
+          </label>
+          <label className="radio-line">
+            <input type="radio" name="study-place" checked={reviewHere} onChange={() => setReviewHere(true)} /> Review on this computer (each evaluator chooses their profile in
+            Review here; no packs)
+          </label>
+          <span className="study-hint">A study is reviewed one way or the other, never both, so that two reviews of one item can never collide. This cannot change later.</span>
+        </fieldset>
+
+        {!reviewHere && (
+          <Field id="study-researcher" label="Results go to" hint="Optional: your name or e-mail address. The evaluators’ Assay tells them whom to send their results to.">
+            <input value={researcher} onChange={(e) => setResearcher(e.target.value)} placeholder="Dr. Rosa Diaz <rosa@lab.example>" maxLength={200} />
+          </Field>
+        )}
 
         <Field id="study-tasks" label="Tasks" hint="Task ids separated by spaces or lines; empty for every task.">
           <textarea value={taskIds} onChange={(e) => setTaskIds(e.target.value)} rows={2} placeholder={`empty: all ${taskCount ?? ''} tasks in this database`} />

@@ -221,6 +221,7 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
         <span>{study.tasks.length} tasks</span>
         <span>{study.evaluators.length} evaluators</span>
         {study.timeLimitSeconds !== null && <span>time limit {Math.round(study.timeLimitSeconds / 60)} min per item</span>}
+        <span>{study.reviewHere ? 'reviewed on this computer (Review place)' : `reviewed from packs${study.researcher ? ` · results go to ${study.researcher}` : ''}`}</span>
         {study.conditions.map((c, i) => (
           <span key={c.name} className={`cond-chip cond-${i % 6}`}>
             {c.name} <span className="muted">{c.policy}</span>
@@ -304,9 +305,13 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
                     );
                   })}
                   <td className="actions">
-                    <button type="button" onClick={() => void exportPack(e.id)} aria-label={`Export pack for ${e.id}`} disabled={!isOpen} title={isOpen ? undefined : closedNote}>
-                      Export pack
-                    </button>
+                    {study.reviewHere ? (
+                      <span className="muted small">reviews here</span>
+                    ) : (
+                      <button type="button" onClick={() => void exportPack(e.id)} aria-label={`Export pack for ${e.id}`} disabled={!isOpen} title={isOpen ? undefined : closedNote}>
+                        Export pack
+                      </button>
+                    )}
                   </td>
                 </tr>
               );
@@ -331,6 +336,9 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
                 <th scope="col" className="num">
                   Already here
                 </th>
+                <th scope="col" className="num" title="Reviews reopened and finished again by the evaluator, merged as their newer revision">
+                  Revised
+                </th>
                 <th scope="col" className="num">
                   Conflicts
                 </th>
@@ -345,6 +353,7 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
                   <td className="small">{new Date(m.importedAt).toLocaleString()}</td>
                   <td className="num">{m.added}</td>
                   <td className="num">{m.unchanged}</td>
+                  <td className="num">{m.revised}</td>
                   <td className="num">{m.conflicts}</td>
                 </tr>
               ))}
