@@ -37,7 +37,7 @@ const shots: Shot[] = [
         evaluators: [{ id: 'ann', displayName: 'Ann Lee' }, { id: 'bob', displayName: 'Bo Brown' }, { id: 'cyd' }, { id: 'dee' }],
         overlap: 3,
         seed: 7,
-        timeLimitSeconds: 900,
+        settings: { timeLimitSeconds: 900, onTimeLimit: 'submit', decideAll: true, question: 'Does the output contain a serious flaw?' },
       };
       const created = (await (await fetch(`${url}api/studies:create`, { method: 'POST', body: JSON.stringify(study) })).json()) as {
         ok: boolean;
@@ -47,7 +47,7 @@ const shots: Shot[] = [
         // Some progress to show: review records for the unassisted assignments, merged as a file.
         const records = created.value.assignments
           .filter((a) => a.condition === 'unassisted')
-          .map((a) => ({ ...a, study: 'uplift-pilot', started_at: '2026-03-02T09:00:00Z', submitted_at: '2026-03-02T09:06:00Z', active_seconds: 340, rating: 5, skipped: null, decisions: [], added: [] }));
+          .map((a) => ({ ...a, study: 'uplift-pilot', started_at: '2026-03-02T09:00:00Z', submitted_at: '2026-03-02T09:06:00Z', active_seconds: 340, rating: 5, skipped: null, decisions: [], added: [], answer: false, confidence: 70 }));
         const content = records.map((r) => JSON.stringify(r)).join('\n');
         await fetch(`${url}api/results:import`, { method: 'POST', body: JSON.stringify({ files: [{ fileName: 'lab-session.jsonl', content }] }) });
       }
@@ -74,6 +74,28 @@ const shots: Shot[] = [
       await page.getByRole('button', { name: 'Add condition' }).click();
       await page.getByRole('region', { name: 'Study check' }).getByText(/Power to detect/).waitFor();
       await page.getByRole('region', { name: 'Study check' }).getByText('agreement-impossible').waitFor();
+    },
+  },
+  {
+    name: 'study-new-settings',
+    prepare: async (page, url) => {
+      await page.goto(`${url}#/studies/new`);
+      await page.getByRole('heading', { name: 'New study' }).waitFor();
+      await page.getByLabel('Name', { exact: true }).fill('sandwich-1');
+      await page.getByLabel('Evaluators', { exact: true }).fill('ann = Ann Lee\nbob = Bo Brown\ncyd\ndee');
+      await page.getByLabel('Rating (1–7)').selectOption('off');
+      await page.getByLabel('Reason on reject').selectOption('optional');
+      await page.getByLabel('Every shown critique decided before submitting').check();
+      await page.getByLabel('Time limit per item (minutes)').fill('10');
+      await page.getByLabel('When time runs out').selectOption('skip');
+      await page.getByLabel('Yes/no question').fill('Does the output contain a serious flaw?');
+      await page.getByLabel('Flaw categories').fill('accuracy, omission, tone');
+      await page
+        .getByLabel('Instructions for evaluators')
+        .fill('# How to review\n\nRead the **source** before the critiques. For each critique:\n\n1. check it against the source;\n2. accept it only if it holds.\n\nSee [the protocol](https://lab.example/protocol). <b>No HTML</b>.');
+      await page.getByRole('button', { name: 'Preview instructions' }).click();
+      await page.getByRole('heading', { name: 'How to review' }).waitFor();
+      await page.getByRole('group', { name: 'How evaluators review' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
     },
   },
 ];

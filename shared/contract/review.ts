@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
 import { CLIENT_TIME_MAX_MS, CLIENT_TIME_MIN_MS } from '../review/times.js';
 import { AnchorSchema, TextAnchorSchema } from '../anchors.js';
+import { StudySettingsSchema } from '../study/settings.js';
 import { SeveritySchema } from '../task-format.js';
 import { op } from './op.js';
 import { TaskViewSchema } from './tasks.js';
@@ -68,6 +69,15 @@ export const ReviewRecordStateSchema = z.object({
   submittedAt: z.number().int().nullable(),
   activeMs: z.number().int().nonnegative(),
   events: z.array(z.object({ seq: z.number().int().min(1), event: ReviewEventSchema })),
+  /**
+   * The item's clock when its study's time limit ends items (null otherwise): `deadline` is the
+   * server time when it runs out (the item's first opening plus the limit); `remainingMs` is what
+   * was left when this answer was made — count down from it on the client's own clock, which need
+   * not agree with the server's. At zero, send `{type: "time-expired", outcome}` (outcome from
+   * `settings.onTimeLimit`: submit → "submitted", skip → "skipped"); the server also ends an
+   * expired review itself the next time it is opened, listed or exported.
+   */
+  clock: z.object({ deadline: z.number().int(), remainingMs: z.number().int().nonnegative() }).nullable(),
 });
 
 /**
@@ -90,6 +100,12 @@ export const ReviewViewSchema = z.object({
   task: TaskViewSchema,
   critiques: z.array(ShownCritiqueSchema).nullable(),
   review: ReviewRecordStateSchema.nullable(),
+  /**
+   * The settings of the item's study, enforced by the back end whatever the UI does: rating
+   * required/optional/off, reject reason, decide-all, instructions (Markdown), flaw categories (null:
+   * the default list), time limit and what ends it, the yes/no question. Practice items: defaults.
+   */
+  settings: StudySettingsSchema,
 });
 /** Everything the workspace shows for one queue item. */
 export type ReviewView = z.infer<typeof ReviewViewSchema>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { StudySettingsSchema } from '../study/settings.js';
 import { StudyCheckSchema } from '../study/check.js';
 import { ConditionSpecSchema, StudySpecSchema } from '../study/spec.js';
 import { StudyPlanSchema } from '../metrics/plan-schema.js';
@@ -45,7 +46,10 @@ export const StudyDetailSchema = z.object({
   name: z.string(),
   seed: z.number().int(),
   overlap: z.number().int(),
+  /** The per-item time limit in seconds (also in `settings`; kept for older readers). */
   timeLimitSeconds: z.number().int().nullable(),
+  /** How the study's evaluators review: every setting, defaults included (shared/study/settings.ts). */
+  settings: StudySettingsSchema,
   createdAt: z.number().int(),
   state: z.enum(['open', 'closed']),
   closedAt: z.number().int().nullable(),
@@ -115,8 +119,10 @@ export const ImportedPackSchema = z.object({
   evaluator: z.string(),
   items: z.number().int().nonnegative(),
   finished: z.number().int().nonnegative(),
-  /** The study's optional per-item time limit (metadata for the evaluator). */
+  /** The study's optional per-item time limit (also in `settings`). */
   timeLimitSeconds: z.number().int().nullable(),
+  /** The study's settings as the pack carried them. */
+  settings: StudySettingsSchema,
   importedAt: z.number().int(),
   /** Whom the evaluator sends results to, as the pack names them; null: the researcher who sent the pack. */
   researcher: z.string().nullable(),

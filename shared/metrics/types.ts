@@ -76,6 +76,12 @@ export interface MetricReview {
   readonly skipped: boolean;
   /** Submitted reviews count; drafts (false) are excluded. */
   readonly submitted: boolean;
+  /** The answer to the study's yes/no question (true = the output is flawed); null or absent: none. */
+  readonly answer?: boolean | null;
+  /** The confidence in `answer`, 50–100; null or absent: none. */
+  readonly confidence?: number | null;
+  /** Who ended the review: the evaluator, or the study's time limit (absent: the evaluator). */
+  readonly endedBy?: 'evaluator' | 'time-limit';
 }
 
 /** What an evaluator reported: an accepted critique, or a flaw they added. */

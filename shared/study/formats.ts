@@ -5,6 +5,7 @@ import { AnchorSchema, TextAnchorSchema } from '../anchors.js';
 import { REOPEN_FEATURE, RequiresSchema } from '../requires.js';
 import { TaskFileSchema } from '../task-files.js';
 import { SeveritySchema } from '../task-format.js';
+import { PackSettingsSchema, SETTINGS_FEATURE_VERSION, SETTINGS_FEATURES } from './settings.js';
 
 // The two files between a researcher and an evaluator: the pack (out) and the results (back).
 // docs/studies.md describes them; these schemas are authoritative.
@@ -31,6 +32,22 @@ export { KNOWN_FEATURES, RequiresSchema, unknownRequirement } from '../requires.
 
 /** The `requires` entry of a results file with reopened reviews; `assay` is the first version that reads them. */
 export const REOPEN_REQUIREMENT = { feature: REOPEN_FEATURE, assay: '0.2.0' } as const;
+
+/**
+ * The `requires` of a results file: the features its event logs use that an older reader could
+ * not replay — the clock's ending (`time-limit`), the question's answers (`question`) and reopened
+ * reviews (`reopen`). (Multi-file anchors are added by the writer: studies/results.ts.)
+ */
+export function resultsRequires(eventTypes: Iterable<string>): { feature: string; assay: string }[] {
+  const used = new Set<string>();
+  for (const type of eventTypes) {
+    if (type === 'time-expired') used.add('time-limit');
+    if (type === 'answer-set' || type === 'confidence-set') used.add('question');
+    if (type === 'reopened') used.add('reopen');
+  }
+  const settings = SETTINGS_FEATURES.filter((f) => used.has(f)).map((feature) => ({ feature: feature as string, assay: SETTINGS_FEATURE_VERSION }));
+  return used.has('reopen') ? [...settings, { ...REOPEN_REQUIREMENT }] : settings;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Version 1 (closed objects; read only).
@@ -182,12 +199,6 @@ export const PackItemSchema = z.object({
   task: PackTaskSchema,
   /** The pin: what this item shows, so that the evaluator's Assay can check it reads the pack the same way. */
   seen: SeenSchema,
-});
-
-/** Study settings an evaluator's Assay applies. Later optional settings go here (see the rule above). */
-export const PackSettingsSchema = z.object({
-  /** The study's optional per-item time limit (shown to the evaluator). */
-  time_limit_seconds: z.number().int().positive().nullable().optional(),
 });
 
 /**

@@ -189,6 +189,9 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
       position: r.position,
       skipped: r.status === 'skipped',
       submitted: true,
+      answer: record.answer ?? null,
+      confidence: record.confidence ?? null,
+      endedBy: record.ended_by ?? 'evaluator',
     };
   });
 

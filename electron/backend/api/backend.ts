@@ -1,7 +1,7 @@
 import type { OpName } from '../../../shared/contract/index.js';
 import { sqliteCode } from '../db/errors.js';
 import type { WritableDb } from '../db/types.js';
-import { ensurePracticeQueue } from '../reviews/repository.js';
+import { endReviewsPastTheirTime, ensurePracticeQueue } from '../reviews/repository.js';
 import { WorkerPool, type WorkerScript } from '../worker/pool.js';
 import type { Lane } from '../worker/protocol.js';
 import type { Handlers } from './dispatch.js';
@@ -120,10 +120,24 @@ export function createBackend(options: BackendOptions): Backend {
   for (const [name, handler] of Object.entries(local)) handlers[name] = retryingBusy(handler, retryMs, pool?.writersWaiting);
   if (!pool) return { handlers: handlers as Handlers, close: async () => {} };
   for (const [name, lane] of Object.entries(offloaded) as [OpName, Lane][]) handlers[name] = (input) => pool.run(lane, name, input);
-  const ensure = retryingBusy((input) => ensurePracticeQueue(options.db, (input as { evaluator: string }).evaluator), retryMs, pool.writersWaiting);
+  const ensure = retryingBusy(
+    (input) => {
+      const { evaluator } = input as { evaluator: string };
+      ensurePracticeQueue(options.db, evaluator);
+      endReviewsPastTheirTime(options.db, evaluator); // the queue then says how items whose time ran out ended
+    },
+    retryMs,
+    pool.writersWaiting,
+  );
   handlers['review:queue'] = async (input) => {
     await ensure(input);
     return pool.run('read', 'review:queue', input);
+  };
+  // results go out with every item whose time ran out ended by the clock (a short write here, first)
+  const endDue = retryingBusy(() => endReviewsPastTheirTime(options.db), retryMs, pool.writersWaiting);
+  handlers['results:export'] = async (input) => {
+    await endDue(input);
+    return pool.run('read', 'results:export', input);
   };
   pool.run('write', 'imports:cleanup', {}).catch(() => {
     // reported by the next import, which cleans up again first

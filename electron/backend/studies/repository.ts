@@ -4,8 +4,10 @@ import { AppError } from '../../../shared/result.js';
 import { AssignmentError, assignStudy } from '../../../shared/study/assign.js';
 import { StudySpecSchema, type StudySpecInput } from '../../../shared/study/spec.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
+import { defaultStudySettings } from '../../../shared/study/settings.js';
 import { ensureEvaluator } from '../reviews/repository.js';
 import { visibleTask } from '../tasks/staging.js';
+import { parseStoredSettings, storedSettingsJson } from './settings.js';
 import { checkDesign, storeCheck, storedCheck } from './check.js';
 
 /** A study row. */
@@ -20,6 +22,8 @@ export interface StudyRow {
   readonly closed_at: number | null;
   /** When the study first showed anything (a pack export, a review): from then on its tasks are frozen. */
   readonly frozen_at: number | null;
+  /** The study's settings as JSON (migration 9; read with `parseStoredSettings`). */
+  readonly settings_json: string;
   /** 1: reviewed on this machine only; 0: only from packs (migration 8). */
   readonly review_here: 0 | 1;
   readonly researcher: string | null;
@@ -108,16 +112,19 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
       throw err;
     }
     const id = crypto.randomUUID();
+    const settings = spec.settings ?? defaultStudySettings;
+    // time_limit_seconds (migration 3) mirrors the setting for readers that know only that column
     db.prepare(
-      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at, review_here, researcher)
-       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now, $reviewHere, $researcher)`,
+      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at, settings_json, review_here, researcher)
+       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now, $settings, $reviewHere, $researcher)`,
     ).run({
       id,
       name: spec.name,
       seed: spec.seed,
       overlap: spec.overlap,
-      timeLimit: spec.timeLimitSeconds ?? null,
+      timeLimit: settings.timeLimitSeconds,
       now,
+      settings: storedSettingsJson(settings),
       reviewHere: spec.reviewHere ? 1 : 0,
       researcher: spec.researcher ?? null,
     });
@@ -180,6 +187,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     seed: study.seed,
     overlap: study.overlap,
     timeLimitSeconds: study.time_limit_seconds,
+    settings: parseStoredSettings(study.settings_json, `study "${study.name}"`),
     createdAt: study.created_at,
     state: study.state,
     closedAt: study.closed_at,

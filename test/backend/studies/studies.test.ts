@@ -354,7 +354,7 @@ describe('review records made outside Assay', () => {
       [{ ...line, condition: 'fullhelp' }, 'ext.jsonl:2: condition: "fullhelp" does not match the assignment ("besttwo")'],
       [{ ...line, evaluator: 'eval-zed' }, 'ext.jsonl:2: evaluator "eval-zed" was not assigned task'],
       [{ ...line, rating: 9 }, 'ext.jsonl:2: rating:'],
-      [{ ...line, rating: null }, 'ext.jsonl:2: event 4 (submitted): Rate the output'],
+      [{ ...line, rating: null }, 'ext.jsonl:2: rating: this study requires a rating (1–7) on every review an evaluator submits'],
       [{ ...line, added: [{ id: 'x1', description: 'Not there', anchor: { quote: 'no such words in the output' } }] }, 'ext.jsonl:2: event 3 (flaw-added): flaw.anchor.quote:'],
     ];
     for (const [bad, message] of cases) {

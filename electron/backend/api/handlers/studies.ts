@@ -1,6 +1,7 @@
 import { exportPack, importPack, listImportedPacks } from '../../studies/packs.js';
 import { checkDesign, planFromDb } from '../../studies/check.js';
 import { closeStudy, createStudy, getStudy, listStudies } from '../../studies/repository.js';
+import { endReviewsPastTheirTime } from '../../reviews/repository.js';
 import { saveResults } from '../../studies/exports.js';
 import { exportResults, importResults } from '../../studies/results.js';
 import type { AnyDb } from '../../db/types.js';
@@ -44,6 +45,10 @@ export function studyReadHandlers(db: AnyDb): Pick<Handlers, StudyReadOpName> {
 export function studyHandlers({ db, saveFile }: HandlerContext): Pick<Handlers, StudyOpName> {
   return {
     ...studyReadHandlers(db),
+    'results:export': (input) => {
+      endReviewsPastTheirTime(db); // items whose time ran out go out ended by the clock
+      return studyReadHandlers(db)['results:export'](input);
+    },
     'studies:create': ({ force, ...spec }) => createStudy(db, spec, Date.now(), { force: force === true }),
     'studies:close': ({ name }) => closeStudy(db, name),
     'packs:export': ({ study, evaluator }) => {
@@ -53,7 +58,10 @@ export function studyHandlers({ db, saveFile }: HandlerContext): Pick<Handlers, 
     // SECURITY: the pack text is untrusted input; importPack parses it with the pack schema and checks its hash.
     'packs:import': ({ fileName, content }) => importPack(db, content, fileName),
     // Writes (records the export) and, in the desktop app, asks where to save: stays on this thread.
-    'results:save': ({ pack }) => saveResults(db, { pack }, saveFile),
+    'results:save': ({ pack }) => {
+      endReviewsPastTheirTime(db); // as results:export: items whose time ran out go out ended by the clock
+      return saveResults(db, { pack }, saveFile);
+    },
     // SECURITY: results files are untrusted input: schema, hash, assignment and event rules are all checked.
     'results:import': ({ files, study }) => importResults(db, files, { study }),
   };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
+import { endReviewsPastTheirTime } from '../../reviews/repository.js';
 import { recordResultsExport } from '../../studies/exports.js';
 import { exportResults, importResults } from '../../studies/results.js';
 import { UsageError, dbOption, type Command } from '../command.js';
@@ -16,6 +17,7 @@ export const resultsExportCommand: Command = {
     if (typeof values['out'] !== 'string') throw new UsageError('--out is required');
     const db = openDatabase(resolveDbPath(values['db'] as string | undefined, io.env));
     try {
+      endReviewsPastTheirTime(db); // items whose time ran out go out ended by the clock
       const r = exportResults(db, { pack: values['pack'] as string | undefined });
       writeFileAtomic(values['out'], r.content);
       recordResultsExport(db, { ...r, hash: r.file.hash }, path.resolve(values['out']));

@@ -1,4 +1,5 @@
 import { parseUntrustedJson } from '../../../../shared/json-shape.js';
+import { CategoryNameSchema, describeSettings, type StudySettingsInput } from '../../../../shared/study/settings.js';
 import { parseConditionList, parseEvaluatorList } from '../../../../shared/study/spec.js';
 import { findLoneSurrogate, loneSurrogateMessage } from '../../../../shared/unicode.js';
 import { readUtf8File } from '../../files.js';
@@ -55,11 +56,54 @@ export function readTaskIds(file: string): string[] {
   return ids;
 }
 
+function oneOf<T extends string>(values: Record<string, unknown>, flag: string, allowed: readonly T[]): T | undefined {
+  const v = values[flag];
+  if (v === undefined) return undefined;
+  if (typeof v !== 'string' || !(allowed as readonly string[]).includes(v)) throw new UsageError(`--${flag}: expected ${allowed.join('|')}, got "${String(v)}"`);
+  return v as T;
+}
+
+/** The study settings given by flags (docs/studies.md, "Study settings"); flags not given keep the defaults. */
+export function settingsFromFlags(values: Record<string, unknown>): StudySettingsInput {
+  const rating = oneOf(values, 'rating', ['required', 'optional', 'off'] as const);
+  const rejectReason = oneOf(values, 'reject-reason', ['required', 'optional'] as const);
+  const onTimeLimit = oneOf(values, 'on-time-limit', ['submit', 'skip'] as const);
+  const limit = values['time-limit'];
+  if (onTimeLimit !== undefined && typeof limit !== 'string') throw new UsageError('--on-time-limit needs --time-limit SECONDS');
+  let categories: string[] | undefined;
+  if (typeof values['categories'] === 'string') {
+    categories = values['categories'].split(',').map((raw, i) => {
+      const r = CategoryNameSchema.safeParse(raw);
+      if (!r.success) throw new UsageError(`--categories: entry ${i + 1} "${raw.trim()}": ${r.error.issues[0]!.message}`);
+      return r.data;
+    });
+    if (new Set(categories).size !== categories.length) throw new UsageError('--categories: a category is listed twice');
+  }
+  const question = values['question'];
+  if (typeof question === 'string' && question.trim() === '') throw new UsageError('--question: give the question, e.g. --question "Does the output contain a serious flaw?"');
+  let instructions: string | undefined;
+  if (typeof values['instructions'] === 'string') {
+    instructions = readUtf8File(values['instructions']);
+    if (instructions.trim() === '') throw new InputError(`${values['instructions']}: the instructions file is empty`);
+  }
+  return {
+    ...(rating !== undefined ? { rating } : {}),
+    ...(rejectReason !== undefined ? { rejectReason } : {}),
+    ...(values['decide-all'] === true ? { decideAll: true } : {}),
+    ...(instructions !== undefined ? { instructions } : {}),
+    ...(categories !== undefined ? { categories } : {}),
+    ...(typeof limit === 'string' ? { timeLimitSeconds: wholeNumber(limit, 'time-limit') } : {}),
+    ...(onTimeLimit !== undefined ? { onTimeLimit } : {}),
+    ...(typeof question === 'string' ? { question: question.trim() } : {}),
+  };
+}
+
 /** `assay study create`. */
 export const studyCreateCommand: Command = {
   words: ['study', 'create'],
-  summary: 'Create a study and its balanced assignment (LIST: "a:none,b:top-3"; "ann=Ann Lee,bob")',
-  usage: '--name N --conditions LIST --evaluators LIST --overlap N --seed N [--tasks FILE] [--time-limit S] [--review-here] [--researcher TEXT] [--force] [--json]',
+  summary: 'Create a study and its balanced assignment (LIST: "a:none,b:top-3"; "ann=Ann Lee,bob"), with its settings (docs/studies.md)',
+  usage:
+    '--name N --conditions LIST --evaluators LIST --overlap N --seed N [--tasks FILE] [--rating required|optional|off] [--reject-reason required|optional] [--decide-all] [--instructions FILE] [--categories "a,b,c"] [--time-limit SECONDS [--on-time-limit submit|skip]] [--question "QUESTION"] [--review-here] [--researcher TEXT] [--force] [--json]',
   options: {
     ...dbOption,
     name: { type: 'string' },
@@ -68,7 +112,14 @@ export const studyCreateCommand: Command = {
     overlap: { type: 'string' },
     seed: { type: 'string' },
     tasks: { type: 'string' },
+    rating: { type: 'string' },
+    'reject-reason': { type: 'string' },
+    'decide-all': { type: 'boolean' },
+    instructions: { type: 'string' },
+    categories: { type: 'string' },
     'time-limit': { type: 'string' },
+    'on-time-limit': { type: 'string' },
+    question: { type: 'string' },
     'review-here': { type: 'boolean' },
     researcher: { type: 'string' },
     force: { type: 'boolean' },
@@ -90,16 +141,20 @@ export const studyCreateCommand: Command = {
       overlap: wholeNumber(required(values, 'overlap'), 'overlap'),
       seed: wholeNumber(required(values, 'seed'), 'seed'),
       ...(typeof values['tasks'] === 'string' ? { tasks: readTaskIds(values['tasks']) } : {}),
-      ...(typeof values['time-limit'] === 'string' ? { timeLimitSeconds: wholeNumber(values['time-limit'], 'time-limit') } : {}),
       ...(values['review-here'] === true ? { reviewHere: true } : {}),
       ...(typeof values['researcher'] === 'string' ? { researcher: values['researcher'] } : {}),
     };
+    const settings = settingsFromFlags(values);
+    if (Object.keys(settings).length > 0) Object.assign(spec, { settings });
     const study = withDb(values, io, (db) => createStudy(db, spec, Date.now(), { force: values['force'] === true }));
     if (values['json']) io.stdout(`${JSON.stringify(study)}\n`);
     else {
       if (study.check && study.check.check.hazards.length > 0) io.stdout(`Study check (stored with the study; assay study check ${study.name} repeats it):\n${checkText(study.check.check)}\n`);
       io.stdout(
         `Created study "${study.name}": ${study.tasks.length} task(s) × overlap ${study.overlap} = ${study.assignments.length} assignment(s) over ${study.evaluators.length} evaluator(s); conditions ${study.conditions.map((c) => `${c.name} (${c.policy})`).join(', ')}; seed ${study.seed}.\n` +
+          describeSettings(study.settings)
+            .map((l) => `Setting: ${l}\n`)
+            .join('') +
           (study.reviewHere
             ? `Reviewed on this machine: each evaluator chooses their profile in the Review place (no packs).\n`
             : `Reviewed from packs. Next: assay pack export --study ${study.name} --evaluator ID --out FILE (or --all --out DIR)\n`),
@@ -145,8 +200,9 @@ export const studyShowCommand: Command = {
       return 0;
     }
     const lines = [
-      `Study ${study.name}  ${study.state}${study.closedAt !== null ? ` since ${new Date(study.closedAt).toISOString()}` : ''}  seed ${study.seed}  overlap ${study.overlap}${study.timeLimitSeconds ? `  time limit ${study.timeLimitSeconds} s` : ''}`,
+      `Study ${study.name}  ${study.state}${study.closedAt !== null ? ` since ${new Date(study.closedAt).toISOString()}` : ''}  seed ${study.seed}  overlap ${study.overlap}`,
       `Conditions: ${study.conditions.map((c) => `${c.name} (${c.policy})`).join(', ')}`,
+      `Settings: ${describeSettings(study.settings).join('; ') || 'defaults (rating required, reason on reject required, no time limit, no question)'}`,
       `Reviewed: ${study.reviewHere ? 'on this machine (no packs)' : 'from packs'}${study.researcher ? `; results go to ${study.researcher}` : ''}`,
       `Tasks: ${study.tasks.length}`,
       study.check

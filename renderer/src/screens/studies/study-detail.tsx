@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ResultsFileReport, StudyDetail } from '../../../../shared/contract/studies.js';
+import { describeSettings } from '../../../../shared/study/settings.js';
 import { call } from '../../api/client.js';
 import { navigate } from '../../router.js';
 import type { StudyCheck } from '../../../../shared/study/check.js';
@@ -220,13 +221,21 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
         <span>overlap {study.overlap}</span>
         <span>{study.tasks.length} tasks</span>
         <span>{study.evaluators.length} evaluators</span>
-        {study.timeLimitSeconds !== null && <span>time limit {Math.round(study.timeLimitSeconds / 60)} min per item</span>}
         <span>{study.reviewHere ? 'reviewed on this computer (Review place)' : `reviewed from packs${study.researcher ? ` · results go to ${study.researcher}` : ''}`}</span>
         {study.conditions.map((c, i) => (
           <span key={c.name} className={`cond-chip cond-${i % 6}`}>
             {c.name} <span className="muted">{c.policy}</span>
           </span>
         ))}
+      </p>
+      <p className="study-meta small" aria-label="Settings">
+        <span>Settings:</span>
+        {describeSettings(study.settings).map((line) => (
+          <span key={line} className="setting-chip">
+            {line}
+          </span>
+        ))}
+        {describeSettings(study.settings).length === 0 && <span>defaults (rating and reasons required, no time limit, no question)</span>}
       </p>
       {study.state === 'closed' && study.closedAt !== null && (
         <p className="study-closed small">
