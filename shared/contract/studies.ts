@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { StudySpecSchema } from '../study/spec.js';
 import { op } from './op.js';
+import { DeletableSchema } from './tasks.js';
 
 /** A study in the researcher's list. */
 export const StudySummarySchema = z.object({
@@ -16,6 +17,8 @@ export const StudySummarySchema = z.object({
   createdAt: z.number().int(),
   /** `closed`: no new reviews, results or packs (see `studies:close`). */
   state: z.enum(['open', 'closed']),
+  /** Archived: hidden from the lists unless asked for (a closed study; everything is kept). */
+  archived: z.boolean(),
 });
 /** A study in the researcher's list. */
 export type StudySummary = z.infer<typeof StudySummarySchema>;
@@ -45,6 +48,10 @@ export const StudyDetailSchema = z.object({
   createdAt: z.number().int(),
   state: z.enum(['open', 'closed']),
   closedAt: z.number().int().nullable(),
+  /** When the study was archived (hidden from the lists), or null. */
+  archivedAt: z.number().int().nullable(),
+  /** Whether the study can be deleted (only one that never showed anything), and if not, why. */
+  deletable: DeletableSchema,
   conditions: z.array(z.object({ name: z.string(), policy: z.string() })),
   evaluators: z.array(z.object({ id: z.string(), displayName: z.string() })),
   tasks: z.array(z.object({ id: z.string(), title: z.string().nullable() })),
@@ -108,15 +115,53 @@ export const ImportedPackSchema = z.object({
 /** A pack opened in this database. */
 export type ImportedPack = z.infer<typeof ImportedPackSchema>;
 
+/** An evaluator profile as the researcher's housekeeping sees it. */
+export const ProfileSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  createdAt: z.number().int(),
+  /** Reviews of this profile, practice included, finished or not. */
+  reviews: z.number().int().nonnegative(),
+  /** Studies that list this profile as an evaluator, and studies of packs opened for it. */
+  studies: z.array(z.string()),
+  removable: DeletableSchema,
+});
+/** An evaluator profile as the researcher's housekeeping sees it. */
+export type Profile = z.infer<typeof ProfileSchema>;
+
 /** Operations on studies, offline packs and results. */
 export const studyOps = {
-  'studies:list': op('Every study in this database with its progress.', z.object({}).strict(), z.array(StudySummarySchema)),
+  'studies:list': op(
+    'Every study in this database with its progress (archived ones only when asked for).',
+    z.object({ archived: z.boolean().default(false) }).strict(),
+    z.array(StudySummarySchema),
+  ),
   'studies:get': op('One study with its assignment and progress.', z.object({ name: z.string().min(1) }).strict(), StudyDetailSchema),
   'studies:create': op('Creates a study and its balanced assignment, and fills the evaluators\u2019 queues.', StudySpecSchema, StudyDetailSchema),
   'studies:close': op(
     'Closes a study for good: no new reviews, results imports or pack exports; its tasks may appear in practice queues again.',
     z.object({ name: z.string().min(1) }).strict(),
     StudyDetailSchema,
+  ),
+  'studies:archive': op(
+    'Archives a closed study (hidden from the lists, everything kept), or with archived: false brings it back.',
+    z.object({ name: z.string().min(1), archived: z.boolean().default(true) }).strict(),
+    StudyDetailSchema,
+  ),
+  'studies:delete': op(
+    'Deletes a study that never showed anything (no pack issued, no review, no results merged); refuses any other, with the reason. Its tasks and profiles stay.',
+    z.object({ name: z.string().min(1) }).strict(),
+    z.object({ name: z.string(), queueItems: z.number().int().nonnegative() }),
+  ),
+  'profiles:list': op(
+    'Every evaluator profile with what refers to it (reviews, studies, opened packs), and whether it can be removed.',
+    z.object({}).strict(),
+    z.array(ProfileSchema),
+  ),
+  'profiles:remove': op(
+    'Removes an evaluator profile that has no reviews, is in no study and came with no pack; refuses any other, with the reason.',
+    z.object({ id: z.string().min(1).max(200) }).strict(),
+    z.object({ id: z.string(), queueItems: z.number().int().nonnegative() }),
   ),
   'packs:export': op(
     'Writes one evaluator\u2019s offline pack (only what they may see).',

@@ -24,6 +24,11 @@ export const offloaded: { readonly [K in OpName]?: Lane } = {
   'packs:export': 'write', // records the issued pack
   'packs:import': 'write',
   'results:import': 'write',
+  'tasks:delete': 'write', // many tasks: short transactions one after another
+  'tasks:search': 'read', // up to ~100 ms at 100,000 tasks: not on the thread that answers the UI
+  'tasks:facets': 'read',
+  'tasks:detail': 'read',
+  'profiles:list': 'read',
   'analysis:data': 'read',
   'studies:list': 'read',
   'studies:get': 'read',

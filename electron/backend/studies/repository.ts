@@ -6,6 +6,7 @@ import { StudySpecSchema, type StudySpecInput } from '../../../shared/study/spec
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { ensureEvaluator } from '../reviews/repository.js';
 import { visibleTask } from '../tasks/staging.js';
+import { studyDeletionRefusal } from './deletion.js';
 
 /** A study row. */
 export interface StudyRow {
@@ -19,6 +20,8 @@ export interface StudyRow {
   readonly closed_at: number | null;
   /** When the study first showed anything (a pack export, a review): from then on its tasks are frozen. */
   readonly frozen_at: number | null;
+  /** When the study was archived (hidden from the lists), or null. */
+  readonly archived_at: number | null;
 }
 
 /** The study called `name`, or undefined. */
@@ -163,6 +166,11 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     createdAt: study.created_at,
     state: study.state,
     closedAt: study.closed_at,
+    archivedAt: study.archived_at,
+    deletable: (() => {
+      const reason = studyDeletionRefusal(db, study);
+      return { ok: reason === null, reason };
+    })(),
     conditions: studyConditions(db, study.id),
     evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
     tasks,
@@ -204,9 +212,9 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
   };
 }
 
-/** Every study, oldest first, with its progress (finished = submitted or skipped). */
-export function listStudies(db: AnyDb): StudySummary[] {
-  const studies = db.prepare('SELECT * FROM studies ORDER BY created_at, name').all() as StudyRow[];
+/** Every study, oldest first, with its progress (finished = submitted or skipped); archived ones only with `archived`. */
+export function listStudies(db: AnyDb, options: { readonly archived?: boolean } = {}): StudySummary[] {
+  const studies = db.prepare(`SELECT * FROM studies ${options.archived ? '' : 'WHERE archived_at IS NULL'} ORDER BY created_at, name`).all() as StudyRow[];
   const counts = db.prepare(
     `SELECT (SELECT count(*) FROM study_evaluators WHERE study_id = $id) AS evaluators,
             (SELECT count(*) FROM study_tasks WHERE study_id = $id) AS tasks,
@@ -228,6 +236,7 @@ export function listStudies(db: AnyDb): StudySummary[] {
       total: c.total,
       createdAt: s.created_at,
       state: s.state,
+      archived: s.archived_at !== null,
     };
   });
 }

@@ -1,3 +1,5 @@
+import { listProfiles, removeProfile } from '../../reviews/profiles.js';
+import { archiveStudy, deleteStudy } from '../../studies/housekeeping.js';
 import { exportPack, importPack, listImportedPacks } from '../../studies/packs.js';
 import { closeStudy, createStudy, getStudy, listStudies } from '../../studies/repository.js';
 import { exportResults, importResults } from '../../studies/results.js';
@@ -5,13 +7,27 @@ import type { AnyDb } from '../../db/types.js';
 import type { Handlers } from '../dispatch.js';
 import type { HandlerContext } from './context.js';
 
-type StudyOpName = 'studies:list' | 'studies:get' | 'studies:create' | 'studies:close' | 'packs:export' | 'packs:import' | 'packs:list' | 'results:export' | 'results:import';
-type StudyReadOpName = 'studies:list' | 'studies:get' | 'packs:list' | 'results:export';
+type StudyOpName =
+  | 'studies:list'
+  | 'studies:get'
+  | 'studies:create'
+  | 'studies:close'
+  | 'studies:archive'
+  | 'studies:delete'
+  | 'profiles:list'
+  | 'profiles:remove'
+  | 'packs:export'
+  | 'packs:import'
+  | 'packs:list'
+  | 'results:export'
+  | 'results:import';
+type StudyReadOpName = 'studies:list' | 'studies:get' | 'profiles:list' | 'packs:list' | 'results:export';
 
 /** The `studies:*`, `packs:*` and `results:*` handlers that only read (they also run on a read-only connection). */
 export function studyReadHandlers(db: AnyDb): Pick<Handlers, StudyReadOpName> {
   return {
-    'studies:list': () => listStudies(db),
+    'studies:list': ({ archived }) => listStudies(db, { archived }),
+    'profiles:list': () => listProfiles(db),
     'studies:get': ({ name }) => getStudy(db, name),
     'packs:list': () => listImportedPacks(db),
     'results:export': ({ pack }) => {
@@ -27,6 +43,9 @@ export function studyHandlers({ db }: HandlerContext): Pick<Handlers, StudyOpNam
     ...studyReadHandlers(db),
     'studies:create': (spec) => createStudy(db, spec),
     'studies:close': ({ name }) => closeStudy(db, name),
+    'studies:archive': ({ name, archived }) => archiveStudy(db, name, archived),
+    'studies:delete': ({ name }) => deleteStudy(db, name),
+    'profiles:remove': ({ id }) => removeProfile(db, id),
     'packs:export': ({ study, evaluator }) => {
       const r = exportPack(db, study, evaluator);
       return { fileName: r.fileName, content: r.content };
