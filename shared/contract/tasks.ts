@@ -61,6 +61,8 @@ export const TaskQuerySchema = z
     sort: TaskSortSchema.optional(),
     offset: z.number().int().nonnegative().max(10_000_000).default(0),
     limit: z.number().int().min(1).max(500).default(100),
+    /** Count the matches (the first page always does; the next pages of a search need not). */
+    withTotal: z.boolean().default(false),
   })
   .strict();
 /** The task browser's question (as sent). */
@@ -88,10 +90,13 @@ export type TaskRow = z.infer<typeof TaskRowSchema>;
 
 /** A page of the task browser. */
 export const TaskPageSchema = z.object({
-  total: z.number().int().nonnegative(),
+  /** How many tasks match; null on a later page that did not ask (`withTotal`). */
+  total: z.number().int().nonnegative().nullable(),
   items: z.array(TaskRowSchema),
   /** The order used (`relevance` falls back to `import` without search text). */
   sort: TaskSortSchema,
+  /** True when best match was asked for but there were too many matches to rank: import order instead. */
+  unranked: z.boolean(),
   /** The words searched for (to highlight), and those ignored (no letter or digit, or too many). */
   terms: z.array(z.string()),
   ignored: z.array(z.string()),

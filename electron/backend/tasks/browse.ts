@@ -28,33 +28,17 @@ function stmt(db: AnyDb, sql: string): Statement {
 
 /** SQL true when the task `alias.task_id` is in a study: a study of this database, or one known from an opened pack. */
 export function inAnyStudySql(alias: string): string {
-  return `(EXISTS (SELECT 1 FROM study_tasks st WHERE st.task_id = ${alias}.task_id)
-        OR EXISTS (SELECT 1 FROM queue_items qs WHERE qs.task_id = ${alias}.task_id AND qs.study <> ''))`;
+  return `${alias}.task_id IN (SELECT task_id FROM study_tasks UNION SELECT task_id FROM queue_items WHERE study <> '')`;
 }
 
 /** Search weights of the index's columns (title, id, text): a hit in the title or id counts most. */
 const bm25 = 'bm25(task_search, 8.0, 8.0, 1.0)';
 
-function orderBy(sort: TaskSort): string {
-  switch (sort) {
-    case 'relevance':
-      return `ORDER BY (f.task_id = $exact) DESC, ${bm25}, f.seq`;
-    case 'import':
-      return 'ORDER BY f.seq';
-    case 'newest':
-      return 'ORDER BY f.seq DESC';
-    case 'title':
-      return 'ORDER BY f.sort_title COLLATE NOCASE, f.seq';
-    case 'id':
-      return 'ORDER BY f.task_id';
-    case 'critiques':
-      return 'ORDER BY f.critiques DESC, f.seq';
-    case 'flaws':
-      return 'ORDER BY f.flaws DESC, f.seq';
-    default:
-      return assertNever(sort, 'sort');
-  }
-}
+/**
+ * Above this many matches, "best match" is not computed (ranking every match of a word found in
+ * most tasks takes long and says little): the results come in import order, and the page says so.
+ */
+export const RANK_LIMIT = 5_000;
 
 interface FacetRow {
   seq: number;
@@ -69,91 +53,180 @@ interface FacetRow {
 /** Characters of the output read for a row's snippet: enough to find a term near the start. */
 const snippetScan = 20_000;
 
+/** True while an import is staging rows (then every query must leave them out). */
+function importsStaging(db: AnyDb): boolean {
+  return stmt(db, `SELECT 1 FROM import_batches WHERE state = 'staging' LIMIT 1`).get() !== undefined;
+}
+
 /**
  * A page of the task browser: the tasks matching the search text and filters, in the order asked
- * for, and how many match in all. Search text without a letter or digit searches for nothing.
+ * for, and how many match in all (unless `withTotal` is false: the next pages of the same search).
+ * Search text without a letter or digit searches for nothing.
  */
 export function searchTasks(db: AnyDb, query: TaskQuery): TaskPage {
   const parsed = TaskQuerySchema.safeParse(query);
   if (!parsed.success) throw new AppError('invalid-input', parsed.error.issues.map((i) => `${i.path.join('.') || '(query)'}: ${i.message}`).join('; '));
   const q = parsed.data;
   const search = parseSearch(q.q);
-  const sort: TaskSort = q.sort === 'relevance' || q.sort === undefined ? (search.match ? 'relevance' : 'import') : q.sort;
+  let sort: TaskSort = q.sort === 'relevance' || q.sort === undefined ? (search.match ? 'relevance' : 'import') : q.sort;
 
-  const where: string[] = [visibleTask('f')];
+  // The facets are joined only when a filter or an order needs them, or an import is staging:
+  // a plain text search is answered by the index alone, in its own (rowid = import) order.
+  const where: string[] = [];
   const params: Record<string, string | number> = {};
+  let needsFacets = importsStaging(db);
+  if (needsFacets) where.push(visibleTask('f'));
   if (search.match) {
     where.push('task_search MATCH $match');
     params['match'] = search.match;
   }
+  const facet = (sql: string): void => {
+    needsFacets = true;
+    where.push(sql);
+  };
   if (q.kind) {
-    where.push('f.kind = $kind');
+    facet('f.kind = $kind');
     params['kind'] = q.kind;
   }
   for (const h of new Set(q.has)) {
     switch (h) {
       case 'critiques':
-        where.push('f.critiques > 0');
+        facet('f.critiques > 0');
         break;
       case 'no-critiques':
-        where.push('f.critiques = 0');
+        facet('f.critiques = 0');
         break;
       case 'flaws':
-        where.push('f.flaws > 0');
+        facet('f.flaws > 0');
         break;
       case 'no-flaws':
-        where.push('f.flaws = 0');
+        facet('f.flaws = 0');
         break;
       case 'anchored-flaws':
-        where.push('f.anchored_flaws > 0');
+        facet('f.anchored_flaws > 0');
         break;
       default:
         assertNever(h, 'filter');
     }
   }
   if (q.study !== undefined) {
-    where.push(`EXISTS (SELECT 1 FROM study_tasks st JOIN studies ss ON ss.id = st.study_id WHERE st.task_id = f.task_id AND ss.name = $study)`);
+    // driven from the study's task list (an index lookup per task of the study), not a scan
+    facet('f.task_id IN (SELECT st.task_id FROM study_tasks st JOIN studies ss ON ss.id = st.study_id WHERE ss.name = $study)');
     params['study'] = q.study;
   }
-  if (q.inStudy === 'any') where.push(inAnyStudySql('f'));
-  if (q.inStudy === 'none') where.push(`NOT ${inAnyStudySql('f')}`);
+  if (q.inStudy === 'any') facet(inAnyStudySql('f'));
+  if (q.inStudy === 'none') facet(`NOT ${inAnyStudySql('f')}`);
   if (q.source !== undefined) {
-    where.push('f.source = $source');
+    facet('f.source = $source');
     params['source'] = q.source;
   }
-  const from = search.match ? 'task_search JOIN task_facets f ON f.seq = task_search.rowid' : 'task_facets f';
-  const whereSql = `WHERE ${where.join(' AND ')}`;
-  const total = (stmt(db, `SELECT count(*) AS n FROM ${from} ${whereSql}`).get(params) as { n: number }).n;
-  const order = orderBy(sort);
-  const pageParams = { ...params, limit: q.limit, offset: q.offset, ...(sort === 'relevance' ? { exact: q.q.trim() } : {}) };
-  const rows = (
-    total === 0
-      ? []
-      : stmt(db, `SELECT f.seq, f.task_id, f.kind, f.source, f.critiques, f.flaws, f.anchored_flaws FROM ${from} ${whereSql} ${order} LIMIT $limit OFFSET $offset`).all(
-          pageParams,
-        )
-  ) as FacetRow[];
+  if (!search.match || !['relevance', 'import', 'newest'].includes(sort)) needsFacets = true;
 
-  const taskStmt = stmt(db, `SELECT title, language, base IS NOT NULL AS has_base, substr(output, 1, ${snippetScan}) AS head FROM tasks WHERE seq = $seq`);
-  const items: TaskRow[] = rows.map((r) => {
-    const t = taskStmt.get({ seq: r.seq }) as { title: string | null; language: string | null; has_base: number; head: string };
-    const studies = studyNames(db, r.task_id);
-    return {
-      id: r.task_id,
-      kind: r.kind,
+  const from = search.match ? (needsFacets ? 'task_search JOIN task_facets f ON f.seq = task_search.rowid' : 'task_search') : 'task_facets f';
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const total = q.withTotal || q.offset === 0 ? (stmt(db, `SELECT count(*) AS n FROM ${from} ${whereSql}`).get(params) as { n: number }).n : null;
+  const seqCol = search.match ? 'task_search.rowid' : 'f.seq';
+  let unranked = false;
+  if (sort === 'relevance' && total !== null && total > RANK_LIMIT) {
+    sort = 'import';
+    unranked = true;
+  } else if (sort === 'relevance' && total === null) {
+    // a later page of a search that was ranked (or not) on its first page: the same rule, counted again
+    const n = (stmt(db, `SELECT count(*) AS n FROM ${from} ${whereSql}`).get(params) as { n: number }).n;
+    if (n > RANK_LIMIT) {
+      sort = 'import';
+      unranked = true;
+    }
+  }
+  let order: string;
+  const pageParams: Record<string, string | number> = { ...params, limit: q.limit, offset: q.offset };
+  switch (sort) {
+    case 'relevance': {
+      // an exact id first, then by weighted BM25
+      const exact = stmt(db, 'SELECT seq FROM tasks WHERE id = $id').get({ id: q.q.trim() }) as { seq: number } | undefined;
+      pageParams['exact'] = exact?.seq ?? -1;
+      order = `ORDER BY (${seqCol} = $exact) DESC, ${bm25}, ${seqCol}`;
+      break;
+    }
+    case 'import':
+      order = `ORDER BY ${seqCol}`;
+      break;
+    case 'newest':
+      order = `ORDER BY ${seqCol} DESC`;
+      break;
+    case 'title':
+      order = 'ORDER BY f.sort_title COLLATE NOCASE, f.seq';
+      break;
+    case 'id':
+      order = 'ORDER BY f.task_id';
+      break;
+    case 'critiques':
+      order = 'ORDER BY f.critiques DESC, f.seq';
+      break;
+    case 'flaws':
+      order = 'ORDER BY f.flaws DESC, f.seq';
+      break;
+    default:
+      order = assertNever(sort, 'sort');
+  }
+  const seqs = total === 0 ? [] : (stmt(db, `SELECT ${seqCol} AS seq FROM ${from} ${whereSql} ${order} LIMIT $limit OFFSET $offset`).all(pageParams) as { seq: number }[]).map((r) => r.seq);
+  return { total, items: pageRows(db, seqs, search.terms), sort, unranked, terms: [...search.terms], ignored: [...search.ignored] };
+}
+
+/** The rows of a page, in the order of `seqs`: three queries for the whole page, not three per row. */
+function pageRows(db: AnyDb, seqs: readonly number[], terms: readonly string[]): TaskRow[] {
+  if (seqs.length === 0) return [];
+  const list = JSON.stringify(seqs);
+  const facets = new Map(
+    (
+      stmt(db, 'SELECT seq, task_id, kind, source, critiques, flaws, anchored_flaws FROM task_facets WHERE seq IN (SELECT value FROM json_each($list))').all({ list }) as FacetRow[]
+    ).map((r) => [r.seq, r]),
+  );
+  const tasks = new Map(
+    (
+      stmt(
+        db,
+        `SELECT seq, title, language, base IS NOT NULL AS has_base, substr(output, 1, ${snippetScan}) AS head FROM tasks WHERE seq IN (SELECT value FROM json_each($list))`,
+      ).all({ list }) as { seq: number; title: string | null; language: string | null; has_base: number; head: string }[]
+    ).map((r) => [r.seq, r]),
+  );
+  const studies = new Map<string, string[]>();
+  for (const r of stmt(
+    db,
+    `SELECT task_id, name FROM (
+       SELECT st.task_id, s.name, 0 AS pack, s.created_at AS at FROM study_tasks st JOIN studies s ON s.id = st.study_id
+        WHERE st.task_id IN (SELECT task_id FROM task_facets WHERE seq IN (SELECT value FROM json_each($list)))
+       UNION
+       SELECT q.task_id, q.study, 1, 0 FROM queue_items q
+        WHERE q.study <> '' AND q.task_id IN (SELECT task_id FROM task_facets WHERE seq IN (SELECT value FROM json_each($list))))
+     ORDER BY pack, at, name`,
+  ).all({ list }) as { task_id: string; name: string }[]) {
+    const names = studies.get(r.task_id) ?? [];
+    if (!names.includes(r.name)) names.push(r.name);
+    studies.set(r.task_id, names);
+  }
+  const rows: TaskRow[] = [];
+  for (const seq of seqs) {
+    const f = facets.get(seq);
+    const t = tasks.get(seq);
+    if (!f || !t) continue; // (deleted between the two reads: not in this page)
+    const names = studies.get(f.task_id) ?? [];
+    rows.push({
+      id: f.task_id,
+      kind: f.kind,
       title: t.title,
       language: t.language,
       hasBase: t.has_base === 1,
-      critiqueCount: r.critiques,
-      flawCount: r.flaws,
-      anchoredFlawCount: r.anchored_flaws,
-      source: r.source,
-      studies: studies.slice(0, 3),
-      studyCount: studies.length,
-      snippet: snippet(t.head, search.terms),
-    };
-  });
-  return { total, items, sort, terms: [...search.terms], ignored: [...search.ignored] };
+      critiqueCount: f.critiques,
+      flawCount: f.flaws,
+      anchoredFlawCount: f.anchored_flaws,
+      source: f.source,
+      studies: names.slice(0, 3),
+      studyCount: names.length,
+      snippet: snippet(t.head, terms),
+    });
+  }
+  return rows;
 }
 
 /** The studies a task is in, oldest first: this database's studies, then those known from opened packs. */
@@ -169,7 +242,7 @@ function studyNames(db: AnyDb, taskId: string): string[] {
 
 /** What the browser's filters can offer: kinds, sources and studies present, with counts. */
 export function taskFacets(db: AnyDb): TaskFacets {
-  const vis = visibleTask('f');
+  const vis = importsStaging(db) ? visibleTask('f') : '1';
   const total = (stmt(db, `SELECT count(*) AS n FROM task_facets f WHERE ${vis}`).get() as { n: number }).n;
   const kinds = stmt(db, `SELECT f.kind, count(*) AS count FROM task_facets f WHERE ${vis} GROUP BY f.kind ORDER BY f.kind DESC`).all() as TaskFacets['kinds'];
   const sources = stmt(db, `SELECT f.source, count(*) AS count FROM task_facets f WHERE f.source IS NOT NULL AND ${vis} GROUP BY f.source ORDER BY count DESC, f.source LIMIT 200`).all() as TaskFacets['sources'];

@@ -7,7 +7,7 @@ import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { createEvaluator, ensurePracticeQueue, getQueue } from '../../../electron/backend/reviews/repository.js';
 import { exportPack } from '../../../electron/backend/studies/packs.js';
 import { createStudy } from '../../../electron/backend/studies/repository.js';
-import { searchTasks, taskDetail, taskFacets } from '../../../electron/backend/tasks/browse.js';
+import { RANK_LIMIT, searchTasks, taskDetail, taskFacets } from '../../../electron/backend/tasks/browse.js';
 import { importTasks, runImport } from '../../../electron/backend/tasks/import.js';
 import type { TaskQuery } from '../../../shared/contract/tasks.js';
 import { startReview } from '../../helpers/review.js';
@@ -97,13 +97,13 @@ describe('task browser: search', () => {
 
   it('never fails on hostile text: FTS5 operators and syntax are only ever words (property)', () => {
     const d = db();
-    const total = searchTasks(d, {}).total;
+    const total = searchTasks(d, {}).total!;
     const special = fc.constantFrom('"', '*', '(', ')', ':', '^', '+', '-', 'AND', 'OR', 'NOT', 'NEAR', 'NEAR(', 'title:', '{id}', '\u0000', ' ', 'zebras', 'é', '\\');
     fc.assert(
       fc.property(fc.array(fc.oneof(special, fc.string({ maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 4 })), { maxLength: 12 }), (parts) => {
         const page = searchTasks(d, { q: parts.join('') });
         expect(page.total).toBeLessThanOrEqual(total);
-        expect(page.items.length).toBe(Math.min(page.total, 100));
+        expect(page.items.length).toBe(Math.min(page.total!, 100));
       }),
       { numRuns: 300 },
     );
@@ -161,10 +161,25 @@ describe('task browser: filters, sorts and counts', () => {
     expect(ids(d, { sort: 'id' })).toEqual(['bench-42', 'bench-420', 'bridge-1', 'bridge-2', 'code-4', 'untitled-3']);
     expect(ids(d, { sort: 'critiques' }).slice(0, 2)).toEqual(['bridge-1', 'code-4']);
     expect(ids(d, { sort: 'flaws' }).slice(0, 3)).toEqual(['bridge-1', 'bridge-2', 'code-4']);
-    const page = searchTasks(d, { sort: 'import', offset: 2, limit: 2 });
+    const page = searchTasks(d, { sort: 'import', offset: 2, limit: 2, withTotal: true });
     expect(page).toMatchObject({ total: 6, sort: 'import' });
     expect(page.items.map((t) => t.id)).toEqual(['untitled-3', 'code-4']);
+    expect(searchTasks(d, { offset: 2, limit: 2 }).total).toBeNull(); // a later page need not count again
     expect(searchTasks(d, { sort: 'relevance' }).sort).toBe('import'); // nothing to rank by without search text
+  });
+
+  it(`ranks by best match up to ${RANK_LIMIT} matches; beyond, lists in import order and says so`, () => {
+    const d = openDatabase(tempDbPath());
+    importTasks(d, Array.from({ length: RANK_LIMIT + 1 }, (_, i) => summary(`w-${i}`, { output: i % 2 ? 'common word' : 'common common common word' })));
+    const many = searchTasks(d, { q: 'common', limit: 3 });
+    expect(many).toMatchObject({ total: RANK_LIMIT + 1, sort: 'import', unranked: true });
+    expect(many.items.map((t) => t.id)).toEqual(['w-0', 'w-1', 'w-2']);
+    const few = searchTasks(d, { q: 'common', kind: 'summary', source: 'none' });
+    expect(few).toMatchObject({ total: 0, unranked: false });
+    d.prepare(`DELETE FROM tasks WHERE id IN (SELECT id FROM tasks WHERE seq > 10)`).run();
+    const ranked = searchTasks(d, { q: 'common', limit: 3 });
+    expect(ranked).toMatchObject({ total: 10, sort: 'relevance', unranked: false });
+    expect(ranked.items[0]!.id).toMatch(/^w-\d*[02468]$/); // "common" three times ranks above once
   });
 
   it('offers the kinds, sources and studies there are, with counts', () => {
