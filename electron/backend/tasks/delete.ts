@@ -54,7 +54,11 @@ function deleteOne(db: WritableDb, taskId: string): void {
  * study, keeping those with reviews or pins (listed with the reason). `dryRun` only reports.
  * `notInStudy` deletes in short transactions: an interrupted run has deleted whole tasks only.
  */
-export function deleteTasks(db: WritableDb, input: { readonly ids?: readonly string[] | undefined; readonly notInStudy?: boolean; readonly dryRun?: boolean }): TaskDeleteResult {
+export function deleteTasks(
+  db: WritableDb,
+  input: { readonly ids?: readonly string[] | undefined; readonly notInStudy?: boolean; readonly dryRun?: boolean },
+  onProgress?: (done: number, total: number) => void,
+): TaskDeleteResult {
   const dryRun = input.dryRun === true;
   const kept: { id: string; reason: string }[] = [];
   let keptCount = 0;
@@ -84,14 +88,12 @@ export function deleteTasks(db: WritableDb, input: { readonly ids?: readonly str
   }
 
   if (input.notInStudy !== true) throw new AppError('invalid-input', 'Name the tasks to delete, or ask for every task in no study.');
-  const candidates = stmt(
-    db,
-    `SELECT f.task_id AS id, f.seq FROM task_facets f
-      WHERE f.seq > $after AND ${visibleTask('f')}
+  const inNoStudy = `${visibleTask('f')}
         AND NOT EXISTS (SELECT 1 FROM study_tasks st WHERE st.task_id = f.task_id)
-        AND NOT EXISTS (SELECT 1 FROM queue_items qs WHERE qs.task_id = f.task_id AND qs.study <> '')
-      ORDER BY f.seq LIMIT ${deleteChunk}`,
-  );
+        AND NOT EXISTS (SELECT 1 FROM queue_items qs WHERE qs.task_id = f.task_id AND qs.study <> '')`;
+  const candidates = stmt(db, `SELECT f.task_id AS id, f.seq FROM task_facets f WHERE f.seq > $after AND ${inNoStudy} ORDER BY f.seq LIMIT ${deleteChunk}`);
+  const total = onProgress ? (stmt(db, `SELECT count(*) AS n FROM task_facets f WHERE ${inNoStudy}`).get() as { n: number }).n : 0;
+  let seen = 0;
   let deleted = 0;
   let after = 0;
   for (;;) {
@@ -108,6 +110,8 @@ export function deleteTasks(db: WritableDb, input: { readonly ids?: readonly str
           }
         }
         if (rows.length > 0) after = rows[rows.length - 1]!.seq;
+        seen += rows.length;
+        onProgress?.(Math.min(seen, total), total);
         return rows.length < deleteChunk;
       })
       .immediate();

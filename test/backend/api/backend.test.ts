@@ -59,6 +59,11 @@ const samples: { readonly [K in OpName]?: OpInput<K> } = {
   'studies:get': { name: 'sample' },
   'results:export': {},
   'review:queue': { evaluator: 'nobody' },
+  'tasks:search': { q: 'demo' },
+  'tasks:facets': {},
+  'tasks:detail': { id: 'demo-footbridge' },
+  'tasks:delete': { notInStudy: true, dryRun: true },
+  'profiles:list': {},
 };
 
 describe('the back end (createBackend): long operations on worker threads', () => {

@@ -9,7 +9,9 @@ import { metricsCommand } from './metrics.js';
 import { packExportCommand, packImportCommand } from './pack.js';
 import { resultsExportCommand, resultsImportCommand } from './results.js';
 import { serveCommand } from './serve.js';
-import { studyCloseCommand, studyCreateCommand, studyListCommand, studyShowCommand } from './study.js';
+import { profilesListCommand, profilesRemoveCommand } from './profiles.js';
+import { studyArchiveCommand, studyCloseCommand, studyCreateCommand, studyDeleteCommand, studyListCommand, studyShowCommand, studyUnarchiveCommand } from './study.js';
+import { tasksDeleteCommand } from './tasks.js';
 
 /** The one table of CLI commands. Add a command here and nowhere else. */
 export const commands: readonly Command[] = [
@@ -19,10 +21,16 @@ export const commands: readonly Command[] = [
   importCommand,
   exportTasksCommand,
   exportReviewsCommand,
+  tasksDeleteCommand,
   studyCreateCommand,
   studyListCommand,
   studyShowCommand,
   studyCloseCommand,
+  studyArchiveCommand,
+  studyUnarchiveCommand,
+  studyDeleteCommand,
+  profilesListCommand,
+  profilesRemoveCommand,
   packExportCommand,
   packImportCommand,
   resultsExportCommand,
