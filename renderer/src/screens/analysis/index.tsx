@@ -34,7 +34,7 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
   const tab = view === 'matching' ? 'matching' : 'dashboard';
 
   useEffect(() => {
-    call('studies:list', {})
+    call('studies:list', { archived: true })
       .then(setStudies)
       .catch((e: Error) => setError(e.message));
   }, []);
@@ -95,6 +95,7 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
             {(studies ?? []).map((s) => (
               <option key={s.id} value={s.name}>
                 {s.name}
+                {s.archived ? ' (archived)' : ''}
               </option>
             ))}
           </select>
