@@ -46,6 +46,7 @@ export const opAudience: { readonly [K in OpName]: Audience } = {
   'results:import': 'researcher',
   'analysis:data': 'researcher',
   'analysis:adjudicate': 'researcher',
+  'analysis:rule': 'researcher',
 };
 
 /** The operations of the evaluator's side, in a stable order. */

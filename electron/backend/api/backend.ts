@@ -30,6 +30,7 @@ export const offloaded: { readonly [K in OpName]?: Lane } = {
   'tasks:detail': 'read',
   'profiles:list': 'read',
   'analysis:data': 'read',
+  'analysis:rule': 'write', // reads the study to check the rulings
   'studies:list': 'read',
   'studies:get': 'read',
   'results:export': 'read',

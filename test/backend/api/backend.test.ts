@@ -64,6 +64,7 @@ const samples: { readonly [K in OpName]?: OpInput<K> } = {
   'tasks:detail': { id: 'demo-footbridge' },
   'tasks:delete': { notInStudy: true, dryRun: true },
   'profiles:list': {},
+  'analysis:rule': { study: 'sample', review: '1', report: { kind: 'added', id: 'x' }, rulings: [{ flaw: 'f1', verdict: 'match' }] },
 };
 
 describe('the back end (createBackend): long operations on worker threads', () => {

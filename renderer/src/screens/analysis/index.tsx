@@ -5,6 +5,7 @@ import { call } from '../../api/client.js';
 import { navigate, type Location } from '../../router.js';
 import './analysis.css';
 import { Dashboard } from './dashboard.js';
+import { applyRulings } from './adjudication.js';
 import { Matching, type Ruling } from './matching.js';
 import { useMetrics } from './use-metrics.js';
 
@@ -64,16 +65,16 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
   const metrics = useMetrics(tab === 'dashboard' ? data : null, options);
   const shown = metrics.status === 'done' ? metrics.metrics : metrics.status === 'running' ? metrics.previous : null;
 
-  const rule = (r: Ruling): void => {
-    if (!study) return;
-    setBusy(true);
-    call('analysis:adjudicate', { study, ...r })
-      .then(load)
-      .catch((e: Error) => {
-        setError(e.message);
-        setBusy(false);
-      });
-  };
+  // A ruling is recorded, then applied to the data in hand (the rule the back end folds its log
+  // with): no reload, so nothing on the screen moves but what the ruling changes.
+  const rule = useCallback(
+    async (r: Ruling): Promise<void> => {
+      if (!study) return;
+      await call('analysis:rule', { study, review: r.review, report: r.report, rulings: [...r.rulings] });
+      setData((d) => (d && d.study === study ? { ...d, adjudications: applyRulings(d.adjudications, r.review, r.report, r.rulings) } : d));
+    },
+    [study],
+  );
 
   if (studies && studies.length === 0) {
     return (
@@ -86,7 +87,7 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
   }
 
   return (
-    <section className="analysis">
+    <section className={`analysis${tab === 'matching' ? ' matching-tab' : ''}`}>
       <div className="analysis-bar">
         <h1>Analysis</h1>
         <label>
@@ -160,7 +161,7 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
         </div>
       )}
       {tab === 'dashboard' && (shown ? <Dashboard metrics={shown} /> : <div className="dashboard-placeholder" aria-busy="true" />)}
-      {tab === 'matching' && (data ? <Matching data={data} busy={busy} onRule={rule} /> : <div className="dashboard-placeholder" aria-busy="true" />)}
+      {tab === 'matching' && (data ? <Matching key={data.study} data={data} onRule={rule} /> : <div className="dashboard-placeholder" aria-busy="true" />)}
     </section>
   );
 }
