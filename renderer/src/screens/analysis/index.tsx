@@ -27,7 +27,6 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
   const [studies, setStudies] = useState<Studies | null>(null);
   const [data, setData] = useState<StudyData | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [resamples, setResamples] = useState(2000);
   const [seed, setSeed] = useState(1);
   const [baseline, setBaseline] = useState('');
@@ -46,14 +45,13 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
 
   const load = useCallback(() => {
     if (!study) return;
-    setBusy(true);
     call('analysis:data', { study })
       .then((d) => {
         setData(d);
         setError(null);
       })
       .catch((e: Error) => setError(e.message))
-      .finally(() => setBusy(false));
+
   }, [study]);
   useEffect(() => {
     setData(null);
