@@ -50,8 +50,7 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
         setData(d);
         setError(null);
       })
-      .catch((e: Error) => setError(e.message))
-
+      .catch((e: Error) => setError(e.message));
   }, [study]);
   useEffect(() => {
     setData(null);
