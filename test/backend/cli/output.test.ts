@@ -193,3 +193,40 @@ describe('progress bars', () => {
     expect(table(['Name', 'Count'], [['a\nb', 5], ['long name', 12_000]])).toBe('Name        Count\na b             5\nlong name  12,000');
   });
 });
+
+describe('study create --tasks FILE (the format README and docs/studies.md describe)', () => {
+  const base = (dir: string, db: string, file: string): string[] => ['study', 'create', '--name', 'pilot', '--conditions', 'u:none', '--evaluators', 'ann', '--overlap', '1', '--seed', '1', '--tasks', file, '--db', db];
+
+  it('one id per line; blank lines and # comments skipped; CRLF ends; a JSON line counts by its "id" (a task package is its own list)', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'x.db');
+    expect((await cli(['import', tasksFile(dir, 4), '--db', db])).code).toBe(0);
+    const list = path.join(dir, 'ids.txt');
+    fs.writeFileSync(list, `# the pilot's tasks\r\nt1\r\n\r\n  t2  \r\n${JSON.stringify(task('t4'))}\r\n`);
+    const created = await cli([...base(dir, db, list), '--json']);
+    expect(created.code).toBe(0);
+    const shown = parseJson((await cli(['study', 'show', 'pilot', '--json', '--db', db])).out)[0] as { assignments: { task: string }[] };
+    expect(shown.assignments.map((a) => a.task).sort()).toEqual(['t1', 't2', 't4']);
+  });
+
+  it('refuses, naming the file and line or the id: bad JSON, a JSON line without an id, an id twice, an unknown id, no ids', async () => {
+    const dir = tempDir();
+    const db = path.join(dir, 'x.db');
+    await cli(['import', tasksFile(dir, 2), '--db', db]);
+    const cases: [string, RegExp][] = [
+      ['t1\n{"id": "t2"\n', /ids\.txt:2: not JSON/],
+      ['t1\n{"kind": "summary"}\n', /ids\.txt:2: id: expected a task id/],
+      ['t1\nt2\nt1\n', /"t1" is listed twice/],
+      ['t1\nnope\n', /not in this database: nope/],
+      ['# nothing\n\n', /ids\.txt: no task ids/],
+    ];
+    for (const [text, message] of cases) {
+      const list = path.join(dir, 'ids.txt');
+      fs.writeFileSync(list, text);
+      const r = await cli(base(dir, db, list));
+      expect(r.code, text).toBe(1);
+      expect(r.err, text).toMatch(message);
+    }
+    expect((await cli(['study', 'list', '--json', '--db', db])).out.trim()).toBe('[]');
+  });
+});
