@@ -42,6 +42,8 @@ export const opAudience: { readonly [K in OpName]: Audience } = {
   'studies:delete': 'researcher',
   'profiles:list': 'researcher',
   'profiles:remove': 'researcher',
+  'studies:check': 'researcher',
+  'studies:plan': 'researcher',
   'packs:export': 'researcher',
   'results:import': 'researcher',
   'analysis:data': 'researcher',

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { StudySpecSchema } from '../study/spec.js';
+import { StudyCheckSchema } from '../study/check.js';
+import { ConditionSpecSchema, StudySpecSchema } from '../study/spec.js';
+import { StudyPlanSchema } from '../metrics/plan-schema.js';
 import { op } from './op.js';
 import { DeletableSchema } from './tasks.js';
 
@@ -53,6 +55,8 @@ export const StudyDetailSchema = z.object({
   /** Whether the study can be deleted (only one that never showed anything), and if not, why. */
   deletable: DeletableSchema,
   conditions: z.array(z.object({ name: z.string(), policy: z.string() })),
+  /** The study check made at creation (null for studies created before checks existed). */
+  check: z.object({ check: StudyCheckSchema, forced: z.boolean(), createdAt: z.number().int() }).nullable(),
   evaluators: z.array(z.object({ id: z.string(), displayName: z.string() })),
   tasks: z.array(z.object({ id: z.string(), title: z.string().nullable() })),
   assignments: z.array(StudyAssignmentSchema),
@@ -137,7 +141,37 @@ export const studyOps = {
     z.array(StudySummarySchema),
   ),
   'studies:get': op('One study with its assignment and progress.', z.object({ name: z.string().min(1) }).strict(), StudyDetailSchema),
-  'studies:create': op('Creates a study and its balanced assignment, and fills the evaluators\u2019 queues.', StudySpecSchema, StudyDetailSchema),
+  'studies:create': op(
+    'Creates a study and its balanced assignment, and fills the evaluators\u2019 queues; refused when the study check finds an error, unless force.',
+    StudySpecSchema.extend({ force: z.boolean().optional() }),
+    StudyDetailSchema,
+  ),
+  'studies:check': op(
+    'Checks a design before it is created: every hazard with a count and what to do, and its power to detect a 50% uplift.',
+    z
+      .object({
+        conditions: z.array(ConditionSpecSchema).min(1).max(20),
+        evaluators: z.number().int().min(1).max(10_000),
+        overlap: z.number().int().min(1).max(10_000),
+        tasks: z.array(z.string().min(1).max(200)).min(1).max(200_000).optional(),
+      })
+      .strict(),
+    StudyCheckSchema,
+  ),
+  'studies:plan': op(
+    'Simulates designs over tasks in this database: how many evaluators and tasks give the power to detect a relative uplift.',
+    z
+      .object({
+        conditions: z.array(ConditionSpecSchema).min(2).max(20),
+        uplift: z.number().positive().max(10),
+        overlap: z.number().int().min(1).max(64).optional(),
+        tasks: z.array(z.string().min(1).max(200)).min(1).max(200_000).optional(),
+        evaluatorSd: z.number().min(0).max(5).optional(),
+        power: z.number().gt(0).lt(1).optional(),
+      })
+      .strict(),
+    StudyPlanSchema,
+  ),
   'studies:close': op(
     'Closes a study for good: no new reviews, results imports or pack exports; its tasks may appear in practice queues again.',
     z.object({ name: z.string().min(1) }).strict(),

@@ -33,6 +33,8 @@ export const offloaded: { readonly [K in OpName]?: Lane } = {
   'analysis:rule': 'write', // reads the study to check the rulings
   'studies:list': 'read',
   'studies:get': 'read',
+  'studies:check': 'read', // simulates the design's power: seconds of CPU
+  'studies:plan': 'read', // simulates many designs
   'results:export': 'read',
   'review:queue': 'read', // the practice queue is brought up to date on the main thread first (cheap)
 } satisfies { readonly [K in OpName]?: K extends keyof ReadHandlers ? Lane : 'write' };

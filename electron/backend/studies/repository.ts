@@ -7,6 +7,7 @@ import type { AnyDb, WritableDb } from '../db/types.js';
 import { ensureEvaluator } from '../reviews/repository.js';
 import { visibleTask } from '../tasks/staging.js';
 import { studyDeletionRefusal } from './deletion.js';
+import { checkDesign, storeCheck, storedCheck } from './check.js';
 
 /** A study row. */
 export interface StudyRow {
@@ -74,7 +75,7 @@ function taskIds(db: AnyDb, requested: readonly string[] | undefined): string[] 
  * Creates a study: validates the specification, computes the seeded balanced assignment and writes
  * the study and every evaluator's queue items in one transaction.
  */
-export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.now()): StudyDetail {
+export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.now(), options: { readonly force?: boolean } = {}): StudyDetail {
   const parsed = StudySpecSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -87,6 +88,12 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
       throw new AppError('conflict', `Queue items for a study "${spec.name}" already exist here (from an opened pack). Choose another name.`);
     }
     const tasks = taskIds(db, spec.tasks);
+    // The study check (issue #11): hazards are stored with the study; an error refuses unless forced.
+    const check = checkDesign(db, { conditions: spec.conditions, evaluators: spec.evaluators.length, overlap: spec.overlap }, tasks);
+    if (check.refused && !options.force) {
+      const errors = check.hazards.filter((h) => h.severity === 'error');
+      throw new AppError('invalid-input', `The study check refuses this design:\n${errors.map((h) => `- ${h.message} ${h.action}`).join('\n')}\nCreate it anyway with --force (CLI) or “Create anyway” (New study screen).`);
+    }
     let assignments;
     try {
       assignments = assignStudy({
@@ -105,6 +112,7 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
       `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at)
        VALUES ($id, $name, $seed, $overlap, $timeLimit, $now)`,
     ).run({ id, name: spec.name, seed: spec.seed, overlap: spec.overlap, timeLimit: spec.timeLimitSeconds ?? null, now });
+    storeCheck(db, id, check, check.refused, now);
     const addCondition = db.prepare('INSERT INTO study_conditions (study_id, position, name, policy) VALUES ($id, $position, $name, $policy)');
     spec.conditions.forEach((c, position) => addCondition.run({ id, position, name: c.name, policy: c.policy }));
     const addEvaluator = db.prepare('INSERT INTO study_evaluators (study_id, position, evaluator_id) VALUES ($id, $position, $evaluator)');
@@ -172,6 +180,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
       return { ok: reason === null, reason };
     })(),
     conditions: studyConditions(db, study.id),
+    check: storedCheck(db, study.id),
     evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
     tasks,
     imports: (

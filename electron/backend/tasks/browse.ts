@@ -12,7 +12,7 @@ import { getTaskView } from './repository.js';
 import { visibleTask } from './staging.js';
 
 // The task browser (issue #12). Filters, counts and sorts read `task_facets` (one narrow row per
-// task) and search reads the FTS5 index `task_search` (migration 7); only the page shown reads task
+// task) and search reads the FTS5 index `task_search` (migration 10); only the page shown reads task
 // rows, whose long texts live on overflow pages. Every query keeps to visible tasks (`visibleTask`):
 // a file still being imported is not listed.
 

@@ -57,6 +57,8 @@ const samples: { readonly [K in OpName]?: OpInput<K> } = {
   'analysis:data': { study: 'sample' },
   'studies:list': {},
   'studies:get': { name: 'sample' },
+  'studies:check': { conditions: [{ name: 'a', policy: 'none' }], evaluators: 3, overlap: 1 },
+  'studies:plan': { conditions: [{ name: 'a', policy: 'none' }, { name: 'b', policy: 'all' }], uplift: 0.5 },
   'results:export': {},
   'review:queue': { evaluator: 'nobody' },
   'tasks:search': { q: 'demo' },

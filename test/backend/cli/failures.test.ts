@@ -48,6 +48,8 @@ function argsFor(dir: string): Record<string, string[]> {
     'tasks delete': ['--not-in-study'],
     'profiles list': [],
     'profiles remove': ['ann'],
+    'study check': ['s'],
+    'study plan': ['--conditions', 'a:none,b:all', '--uplift', '0.5'],
     'pack export': [...study, '--evaluator', 'e1', '--out', out('pack.json')],
     'pack import': [file],
     'results export': ['--out', out('results.json')],
@@ -57,6 +59,10 @@ function argsFor(dir: string): Record<string, string[]> {
     'export flaws': study,
     'export matches': study,
     'export events': study,
+    'export labelstudio': study,
+    'export prodigy': study,
+    'export w3c': study,
+    'export training': [...study, '--kind', 'critique-labels', '--out', out('training')],
   };
 }
 

@@ -148,7 +148,7 @@ describe('closing a study', () => {
 
   it('assay study close NAME closes it and says what that means; list and show print the state', async () => {
     const { db, path } = tempDb();
-    importTasks(db, [{ id: 't1', kind: 'summary', output: 'x' }]);
+    importTasks(db, [{ id: 't1', kind: 'summary', output: 'x', critiques: [{ id: 'c1', text: 'A critique' }] }]);
     createStudy(db, { name: 'pilot', conditions: [{ name: 'all', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1 });
     db.close();
     const run = async (...argv: string[]): Promise<{ code: number; out: string; err: string }> => {

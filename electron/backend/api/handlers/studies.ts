@@ -1,6 +1,7 @@
 import { listProfiles, removeProfile } from '../../reviews/profiles.js';
 import { archiveStudy, deleteStudy } from '../../studies/housekeeping.js';
 import { exportPack, importPack, listImportedPacks } from '../../studies/packs.js';
+import { checkDesign, planFromDb } from '../../studies/check.js';
 import { closeStudy, createStudy, getStudy, listStudies } from '../../studies/repository.js';
 import { exportResults, importResults } from '../../studies/results.js';
 import type { AnyDb } from '../../db/types.js';
@@ -16,12 +17,14 @@ type StudyOpName =
   | 'studies:delete'
   | 'profiles:list'
   | 'profiles:remove'
+  | 'studies:check'
+  | 'studies:plan'
   | 'packs:export'
   | 'packs:import'
   | 'packs:list'
   | 'results:export'
   | 'results:import';
-type StudyReadOpName = 'studies:list' | 'studies:get' | 'profiles:list' | 'packs:list' | 'results:export';
+type StudyReadOpName = 'studies:list' | 'studies:get' | 'studies:check' | 'studies:plan' | 'profiles:list' | 'packs:list' | 'results:export';
 
 /** The `studies:*`, `packs:*` and `results:*` handlers that only read (they also run on a read-only connection). */
 export function studyReadHandlers(db: AnyDb): Pick<Handlers, StudyReadOpName> {
@@ -29,6 +32,11 @@ export function studyReadHandlers(db: AnyDb): Pick<Handlers, StudyReadOpName> {
     'studies:list': ({ archived }) => listStudies(db, { archived }),
     'profiles:list': () => listProfiles(db),
     'studies:get': ({ name }) => getStudy(db, name),
+    'studies:check': ({ conditions, evaluators, overlap, tasks }) => checkDesign(db, { conditions, evaluators, overlap }, tasks),
+    'studies:plan': (input) => {
+      const p = planFromDb(db, input);
+      return { ...p, conditions: [...p.conditions], designs: [...p.designs] };
+    },
     'packs:list': () => listImportedPacks(db),
     'results:export': ({ pack }) => {
       const r = exportResults(db, { pack });
@@ -41,7 +49,7 @@ export function studyReadHandlers(db: AnyDb): Pick<Handlers, StudyReadOpName> {
 export function studyHandlers({ db }: HandlerContext): Pick<Handlers, StudyOpName> {
   return {
     ...studyReadHandlers(db),
-    'studies:create': (spec) => createStudy(db, spec),
+    'studies:create': ({ force, ...spec }) => createStudy(db, spec, Date.now(), { force: force === true }),
     'studies:close': ({ name }) => closeStudy(db, name),
     'studies:archive': ({ name, archived }) => archiveStudy(db, name, archived),
     'studies:delete': ({ name }) => deleteStudy(db, name),

@@ -2,6 +2,7 @@ import type { Command } from '../command.js';
 import { backupCommand } from './backup.js';
 import { demoCommand } from './demo.js';
 import { exportAnalysisCommands } from './export-analysis.js';
+import { exportLabelStudioCommand, exportProdigyCommand, exportTrainingCommand, exportW3cCommand } from './export-interop.js';
 import { exportReviewsCommand } from './export-reviews.js';
 import { exportTasksCommand } from './export-tasks.js';
 import { importCommand } from './import.js';
@@ -10,7 +11,17 @@ import { packExportCommand, packImportCommand } from './pack.js';
 import { resultsExportCommand, resultsImportCommand } from './results.js';
 import { serveCommand } from './serve.js';
 import { profilesListCommand, profilesRemoveCommand } from './profiles.js';
-import { studyArchiveCommand, studyCloseCommand, studyCreateCommand, studyDeleteCommand, studyListCommand, studyShowCommand, studyUnarchiveCommand } from './study.js';
+import {
+  studyArchiveCommand,
+  studyCheckCommand,
+  studyCloseCommand,
+  studyCreateCommand,
+  studyDeleteCommand,
+  studyListCommand,
+  studyPlanCommand,
+  studyShowCommand,
+  studyUnarchiveCommand,
+} from './study.js';
 import { tasksDeleteCommand } from './tasks.js';
 
 /** The one table of CLI commands. Add a command here and nowhere else. */
@@ -23,6 +34,8 @@ export const commands: readonly Command[] = [
   exportReviewsCommand,
   tasksDeleteCommand,
   studyCreateCommand,
+  studyCheckCommand,
+  studyPlanCommand,
   studyListCommand,
   studyShowCommand,
   studyCloseCommand,
@@ -37,4 +50,8 @@ export const commands: readonly Command[] = [
   resultsImportCommand,
   metricsCommand,
   ...exportAnalysisCommands,
+  exportLabelStudioCommand,
+  exportProdigyCommand,
+  exportW3cCommand,
+  exportTrainingCommand,
 ];

@@ -32,8 +32,8 @@ function metaSource(row: string): string {
  *   import's tasks stay invisible), and counts of critiques, flaws and anchored flaws. Filtering
  *   and counting 100,000 tasks reads this table, not the task rows with their long texts.
  */
-export const migration0007: Migration = {
-  version: 7,
+export const migration0010: Migration = {
+  version: 10,
   name: 'task-search',
   up: `
     CREATE VIRTUAL TABLE task_search USING fts5(title, id, body, content = '', contentless_delete = 1, tokenize = 'unicode61 remove_diacritics 2');

@@ -4,11 +4,11 @@ import { migrate, schemaVersion } from '../../../electron/backend/db/migrate.js'
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { tempDbPath } from '../../helpers/temp.js';
 
-describe('migration 0007 (task search)', () => {
-  it('migrates 6 → 7: indexes every existing task (frozen ones too) and keeps the index and facets in step with later writes', () => {
+describe('migration 0010 (task search)', () => {
+  it('migrates 9 → 10: indexes every existing task (frozen ones too) and keeps the index and facets in step with later writes', () => {
     const db = new Database(tempDbPath()) as WritableDb;
     db.pragma('foreign_keys = ON');
-    migrate(db, { target: 6 });
+    migrate(db, { target: 9 }); // every migration before this one
     db.exec(`
       INSERT INTO tasks (id, seq, kind, title, output, context_json, meta_json, source_json, content_hash, imported_at)
         VALUES ('t1', 1, 'summary', 'Footbridge', 'The council closed it.', '{"query":"Résumé please"}', '{"source":"cliff"}', '{}', 'h', 0),
@@ -20,8 +20,8 @@ describe('migration 0007 (task search)', () => {
       INSERT INTO queue_items (evaluator_id, task_id, study, condition, label, policy, position) VALUES ('ann', 't1', '', 'practice', 'Practice', 'all', 1);
       INSERT INTO reviews (queue_item_id, status, shown_json, started_at, updated_at, active_updated_at) VALUES (1, 'open', '[]', 5, 5, 5);
     `);
-    migrate(db, { target: 7 });
-    expect(schemaVersion(db)).toBe(7);
+    migrate(db, { target: 10 });
+    expect(schemaVersion(db)).toBe(10);
     expect(db.prepare('SELECT seq, task_id, kind, sort_title, source, critiques, flaws, anchored_flaws FROM task_facets ORDER BY seq').all()).toEqual([
       { seq: 1, task_id: 't1', kind: 'summary', sort_title: 'Footbridge', source: 'cliff', critiques: 2, flaws: 2, anchored_flaws: 1 },
       { seq: 2, task_id: 't2', kind: 'code', sort_title: 't2', source: null, critiques: 0, flaws: 0, anchored_flaws: 0 },

@@ -12,8 +12,8 @@ import type { Migration } from '../migration.js';
  *
  * Self-contained SQL: nothing here depends on code that may change later.
  */
-export const migration0008: Migration = {
-  version: 8,
+export const migration0011: Migration = {
+  version: 11,
   name: 'study-housekeeping',
   up: `
     ALTER TABLE studies ADD COLUMN archived_at INTEGER;

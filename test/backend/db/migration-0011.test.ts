@@ -4,11 +4,11 @@ import { migrate, schemaVersion } from '../../../electron/backend/db/migrate.js'
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { tempDbPath } from '../../helpers/temp.js';
 
-describe('migration 0008 (study housekeeping)', () => {
-  it('migrates 7 → 8: no study archived; only closed studies archive; a study that showed anything is never deleted', () => {
+describe('migration 0011 (study housekeeping)', () => {
+  it('migrates 10 → 11: no study archived; only closed studies archive; a study that showed anything is never deleted', () => {
     const db = new Database(tempDbPath()) as WritableDb;
     db.pragma('foreign_keys = ON');
-    migrate(db, { target: 7 });
+    migrate(db, { target: 10 });
     db.exec(`
       INSERT INTO tasks (id, seq, kind, output, source_json, content_hash, imported_at) VALUES ('t1', 1, 'summary', 'x', '{}', 'h', 0);
       INSERT INTO evaluators (id, display_name, created_at) VALUES ('ann', 'Ann', 1);
@@ -17,8 +17,8 @@ describe('migration 0008 (study housekeeping)', () => {
       INSERT INTO queue_items (evaluator_id, task_id, study, condition, label, policy, position) VALUES ('ann', 't1', 'reviewed', 'a', 'Set A', 'all', 1);
       INSERT INTO reviews (queue_item_id, status, shown_json, started_at, updated_at, active_updated_at) VALUES (1, 'open', '[]', 5, 5, 5);
     `);
-    migrate(db, { target: 8 });
-    expect(schemaVersion(db)).toBe(8);
+    migrate(db, { target: 11 });
+    expect(schemaVersion(db)).toBe(11);
     expect(db.prepare('SELECT name, archived_at FROM studies ORDER BY name').all()).toEqual([
       { name: 'fresh', archived_at: null },
       { name: 'reviewed', archived_at: null },
