@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openDatabase } from '../electron/backend/db/open.js';
-import { seedAnalysisStudy } from '../test/backend/analysis/study-fixture.js';
+import { seedAnalysisStudy, seedWarningStudy } from '../test/backend/analysis/study-fixture.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { repoRoot, startServe } from '../test/helpers/server.js';
 
@@ -17,10 +17,12 @@ export interface Shot {
 
 const shots: Shot[] = [
   {
+    // The task browser (#12): a search, the list with the words highlighted, the researcher's preview.
     name: 'tasks',
     prepare: async (page, url) => {
-      await page.goto(`${url}#/tasks`);
+      await page.goto(`${url}#/tasks/demo-footbridge?q=council`);
       await page.getByRole('heading', { name: /Tasks/ }).waitFor();
+      await page.getByRole('region', { name: /^Task / }).waitFor();
     },
   },
   {
@@ -65,12 +67,24 @@ const shots: Shot[] = [
     },
   },
   {
+    // Housekeeping (#12): the evaluator profiles with Remove, or the reason a profile stays.
+    name: 'study-profiles',
+    prepare: async (page, url) => {
+      await fetch(`${url}api/evaluators:create`, { method: 'POST', body: JSON.stringify({ displayName: 'Typo Profile' }) });
+      await page.goto(`${url}#/studies`);
+      await page.getByRole('heading', { name: 'Evaluator profiles' }).scrollIntoViewIfNeeded();
+    },
+  },
+  {
     name: 'study-new',
     prepare: async (page, url) => {
       await page.goto(`${url}#/studies/new`);
       await page.getByRole('heading', { name: 'New study' }).waitFor();
       await page.getByLabel('Name', { exact: true }).fill('uplift-main');
       await page.getByLabel('Evaluators', { exact: true }).fill('ann = Ann Lee\nbob = Bo Brown\ncyd\ndee');
+      await page.getByRole('button', { name: 'Add condition' }).click();
+      await page.getByRole('region', { name: 'Study check' }).getByText(/Power to detect/).waitFor();
+      await page.getByRole('region', { name: 'Study check' }).getByText('agreement-impossible').waitFor();
     },
   },
 ];
@@ -135,6 +149,7 @@ function seedAnalysis(): void {
   if (analysisSeeded) return;
   const db = openDatabase(path.join(dir, 'demo.db'));
   seedAnalysisStudy(db);
+  seedWarningStudy(db);
   db.close();
   analysisSeeded = true;
 }
@@ -144,8 +159,17 @@ shots.push(
     prepare: async (page, url) => {
       seedAnalysis();
       await page.goto(`${url}#/analysis/uplift-demo`);
-      await page.getByText(/95% CIs · \d+ tasks/).waitFor();
+      await page.getByText(/95% CIs · population:two-way-cluster-robust · \d+ tasks/).waitFor();
       await page.getByRole('figure', { name: 'Catch rate by severity' }).locator('svg').first().waitFor();
+    },
+  },
+  {
+    name: 'analysis-warnings',
+    prepare: async (page, url) => {
+      seedAnalysis();
+      await page.goto(`${url}#/analysis/hand-only`);
+      await page.getByRole('list', { name: 'Warnings' }).waitFor();
+      await page.getByText(/95% CIs · population/).waitFor();
     },
   },
   {
@@ -153,7 +177,27 @@ shots.push(
     prepare: async (page, url) => {
       seedAnalysis();
       await page.goto(`${url}#/analysis/uplift-demo/matching`);
-      await page.getByRole('region', { name: 'Ground-truth flaws' }).waitFor();
+      await page.getByRole('listbox', { name: 'Reports' }).waitFor();
+      // two reports ruled by keyboard, the third chosen: progress, marks and the highlighted report
+      await page.getByRole('listbox', { name: 'Reports' }).focus();
+      if (!(await page.getByRole('status').filter({ hasText: /^[1-9]\d* of \d+ reports ruled/ }).count())) {
+        await page.keyboard.press('a');
+        await page.keyboard.press('j');
+        await page.keyboard.press('n');
+      }
+      await page.keyboard.press('j');
+      await page.getByRole('region', { name: 'Report and flaws' }).waitFor();
+    },
+  },
+  {
+    // Every plot at the smallest card width (two 440 px columns), long names cut with an ellipsis.
+    name: 'analysis-plots',
+    prepare: async (page, url) => {
+      seedAnalysis();
+      await page.setViewportSize({ width: 940, height: 1300 });
+      await page.goto(`${url}#/analysis/uplift-demo`);
+      await page.getByRole('figure', { name: 'Detection by queue position' }).locator('svg').first().waitFor();
+      await page.getByRole('figure', { name: 'Catch rate by severity' }).scrollIntoViewIfNeeded();
     },
   },
 );
@@ -209,6 +253,7 @@ try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: scheme });
     // `tsx scripts/screenshots.ts NAME...` takes only the shots whose name starts with one of the words.
     for (const shot of shots.filter((x) => process.argv.length <= 2 || process.argv.slice(2).some((w) => x.name.startsWith(w)))) {
+      await page.setViewportSize({ width: 1400, height: 860 }); // a shot may change it
       await shot.prepare(page, server.url);
       await page.waitForTimeout(300);
       const file = path.join(out, `${shot.name}-${scheme}.png`);
