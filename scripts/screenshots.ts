@@ -22,7 +22,8 @@ const shots: Shot[] = [
     prepare: async (page, url) => {
       await page.goto(`${url}#/tasks/demo-footbridge?q=council`);
       await page.getByRole('heading', { name: /Tasks/ }).waitFor();
-      await page.getByRole('region', { name: /^Task / }).waitFor();
+      await page.getByRole('listbox', { name: 'Tasks' }).getByRole('option').first().waitFor();
+      await page.locator('.task-detail:not([aria-busy])').getByRole('heading').first().waitFor();
     },
   },
   {
@@ -197,7 +198,7 @@ shots.push(
       await page.setViewportSize({ width: 940, height: 1300 });
       await page.goto(`${url}#/analysis/uplift-demo`);
       await page.getByRole('figure', { name: 'Detection by queue position' }).locator('svg').first().waitFor();
-      await page.getByRole('figure', { name: 'Catch rate by severity' }).scrollIntoViewIfNeeded();
+      await page.getByRole('figure', { name: 'Flaws reported and caught per review' }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
     },
   },
 );
