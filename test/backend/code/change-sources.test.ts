@@ -76,7 +76,7 @@ describe('assay import --from git', () => {
   it('turns a range of commits into one task: every changed file whole at both ends, renames, new and deleted files, the binary file left out with a note, commit messages as the problem', async () => {
     const { repo, first } = repository();
     const db = tempDbPath();
-    const r = await captureCli(['import', '--from', 'git', '--repo', repo, '--range', `${first}..HEAD`, '--id', 'pr-1', '--merge', mergeFile([3, 3]), '--db', db]);
+    const r = await captureCli(['import', '--json', '--from', 'git', '--repo', repo, '--range', `${first}..HEAD`, '--id', 'pr-1', '--merge', mergeFile([3, 3]), '--db', db]);
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ tasks: 1, critiques: 1, flaws: 2, warnings: 1 });
     expect(r.err).toMatch(/^warning: git .*\.\.HEAD:logo\.png: left out: a binary file$/m);
@@ -115,10 +115,10 @@ describe('assay import --from git', () => {
     writeTree(repo, { 'b.py': 'b = 2\n' });
     git(repo, ['commit', '-q', '-am', 'Change b on main']);
     const db = tempDbPath();
-    const pr = await captureCli(['import', '--from', 'git', '--repo', repo, '--range', 'main...feature', '--id', 'pr', '--db', db]);
+    const pr = await captureCli(['import', '--json', '--from', 'git', '--repo', repo, '--range', 'main...feature', '--id', 'pr', '--db', db]);
     expect(pr.code, pr.err).toBe(0);
     expect(storedTask(db, 'pr').files.map((f) => f['path'])).toEqual(['a.py']);
-    const two = await captureCli(['import', '--from', 'git', '--repo', repo, '--range', 'main..feature', '--id', 'two-dot', '--db', db]);
+    const two = await captureCli(['import', '--json', '--from', 'git', '--repo', repo, '--range', 'main..feature', '--id', 'two-dot', '--db', db]);
     expect(two.code, two.err).toBe(0);
     expect(storedTask(db, 'two-dot').files.map((f) => f['path'])).toEqual(['a.py', 'b.py']);
   });
@@ -126,7 +126,7 @@ describe('assay import --from git', () => {
   it('--dry-run warns about a flaw anchored on lines the change does not touch (the issue\'s wrong-line anchor), naming the changed lines; nothing is written', async () => {
     const { repo, first } = repository();
     const db = tempDbPath();
-    const r = await captureCli(['import', '--from', 'git', '--repo', repo, '--range', `${first}..HEAD`, '--id', 'pr-1', '--merge', mergeFile([4, 4]), '--dry-run', '--db', db]);
+    const r = await captureCli(['import', '--json', '--from', 'git', '--repo', repo, '--range', `${first}..HEAD`, '--id', 'pr-1', '--merge', mergeFile([4, 4]), '--dry-run', '--db', db]);
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain('flaws[0].anchor: line 4 of the output of "src/calc.py" touches no changed line (the change is on output lines 3, 19–22 and base lines 3, 19): is the flaw anchored on the right lines?');
     expect(r.err).not.toContain('flaws[1]');
@@ -146,19 +146,19 @@ describe('assay import --from git', () => {
       ['HEAD~7..HEAD', '"HEAD~7" is not a commit of'],
       ['HEAD..no-such-branch', '"no-such-branch" is not a commit of'],
     ] as const) {
-      const r = await captureCli(['import', '--from', 'git', '--repo', repo, `--range=${range}`, '--db', db]);
+      const r = await captureCli(['import', '--json', '--from', 'git', '--repo', repo, `--range=${range}`, '--db', db]);
       expect(r.code, range).toBe(1);
       expect(r.err).toContain(message);
       expect(r.err).toContain('nothing imported');
     }
     expect(fs.existsSync(marker)).toBe(false);
-    const notRepo = await captureCli(['import', '--from', 'git', '--repo', tempDir(), '--range', 'A..B', '--db', db]);
+    const notRepo = await captureCli(['import', '--json', '--from', 'git', '--repo', tempDir(), '--range', 'A..B', '--db', db]);
     expect(notRepo.code).toBe(1);
     expect(notRepo.err).toMatch(/is not a commit of .*not a git repository/);
-    const usage = await captureCli(['import', 'x.jsonl', '--from', 'git', '--repo', repo, '--range', 'HEAD~1..HEAD', '--db', db]);
+    const usage = await captureCli(['import', '--json', 'x.jsonl', '--from', 'git', '--repo', repo, '--range', 'HEAD~1..HEAD', '--db', db]);
     expect(usage.code).toBe(2);
-    expect((await captureCli(['import', '--from', 'git', '--repo', repo, '--range', 'HEAD~1..HEAD', '--before', repo, '--db', db])).err).toContain('--before does not apply to --from git');
-    expect((await captureCli(['import', 'a.jsonl', '--id', 'x', '--db', db])).err).toContain('--id needs --from git|patch|dirs|sarif');
+    expect((await captureCli(['import', '--json', '--from', 'git', '--repo', repo, '--range', 'HEAD~1..HEAD', '--before', repo, '--db', db])).err).toContain('--before does not apply to --from git');
+    expect((await captureCli(['import', '--json', 'a.jsonl', '--id', 'x', '--db', db])).err).toContain('--id needs --from git|patch|dirs|sarif');
   });
 
   it('--merge: only flaws, critiques and context; errors name the file and the key, and the importer checks every anchor (path required)', async () => {
@@ -192,10 +192,10 @@ describe('assay import --from patch', () => {
     const tree = checkoutTree(repo, first);
     const db = tempDbPath();
     const merge = mergeFile([3, 3]);
-    const viaPatch = await captureCli(['import', series, '--from', 'patch', '--base', tree, '--id', 'via-patch', '--merge', merge, '--db', db]);
+    const viaPatch = await captureCli(['import', '--json', series, '--from', 'patch', '--base', tree, '--id', 'via-patch', '--merge', merge, '--db', db]);
     expect(viaPatch.code, viaPatch.err).toBe(0);
     expect(viaPatch.err).toMatch(/logo\.png: left out: a binary file/);
-    const viaGit = await captureCli(['import', '--from', 'git', '--repo', repo, '--range', `${first}..HEAD`, '--id', 'via-git', '--merge', merge, '--db', db]);
+    const viaGit = await captureCli(['import', '--json', '--from', 'git', '--repo', repo, '--range', `${first}..HEAD`, '--id', 'via-git', '--merge', merge, '--db', db]);
     expect(viaGit.code, viaGit.err).toBe(0);
     const p = storedTask(db, 'via-patch');
     expect(p.files).toEqual(storedTask(db, 'via-git').files);
@@ -211,7 +211,7 @@ describe('assay import --from patch', () => {
     const tree = checkoutTree(repo, first);
     writeTree(tree, { 'src/calc.py': calcV1.replace('    return max(xs)', '    return max(xs)  # edited') });
     const db = tempDbPath();
-    const r = await captureCli(['import', patch, '--from', 'patch', '--base', tree, '--db', db]);
+    const r = await captureCli(['import', '--json', patch, '--from', 'patch', '--base', tree, '--db', db]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/src\/calc\.py: hunk 2: @@ -16,4 \+16,7 @@ does not apply to src\/calc\.py in --base/);
     expect(r.err).toContain('nothing imported');
@@ -226,12 +226,12 @@ describe('assay import --from patch', () => {
     const db = tempDbPath();
     const dotdot = path.join(tempDir(), 'dotdot.patch');
     fs.writeFileSync(dotdot, `--- a/../secret.py\n+++ b/../secret.py\n@@ -1 +1 @@\n-secret\n+changed\n`);
-    let r = await captureCli(['import', dotdot, '--from', 'patch', '--base', tree, '--db', db]);
+    let r = await captureCli(['import', '--json', dotdot, '--from', 'patch', '--base', tree, '--db', db]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('path: a path must not contain ".."');
     const link = path.join(tempDir(), 'link.patch');
     fs.writeFileSync(link, `--- a/link.py\n+++ b/link.py\n@@ -1 +1 @@\n-secret\n+changed\n`);
-    r = await captureCli(['import', link, '--from', 'patch', '--base', tree, '--db', db]);
+    r = await captureCli(['import', '--json', link, '--from', 'patch', '--base', tree, '--db', db]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('link.py leads outside --base');
     expect(r.err).not.toContain('secret\n');
@@ -245,11 +245,11 @@ describe('assay import --from dirs', () => {
     const after = checkoutTree(repo, 'HEAD');
     fs.symlinkSync('/etc/hostname', path.join(after, 'host.txt'));
     const db = tempDbPath();
-    const viaDirs = await captureCli(['import', '--from', 'dirs', '--before', before, '--after', after, '--id', 'via-dirs', '--language', 'text', '--db', db]);
+    const viaDirs = await captureCli(['import', '--json', '--from', 'dirs', '--before', before, '--after', after, '--id', 'via-dirs', '--language', 'text', '--db', db]);
     expect(viaDirs.code, viaDirs.err).toBe(0);
     expect(viaDirs.err).toMatch(/--after host\.txt: left out: a symbolic link/);
     expect(viaDirs.err).toMatch(/logo\.png: left out: a binary file/);
-    const viaGit = await captureCli(['import', '--from', 'git', '--repo', repo, '--range', `${first}..HEAD`, '--id', 'via-git', '--language', 'text', '--db', db]);
+    const viaGit = await captureCli(['import', '--json', '--from', 'git', '--repo', repo, '--range', `${first}..HEAD`, '--id', 'via-git', '--language', 'text', '--db', db]);
     expect(viaGit.code, viaGit.err).toBe(0);
     // dirs cannot see renames: the renamed file is a deletion and a new file
     const strip = (files: Record<string, unknown>[]) => files.filter((f) => !String(f['path']).includes('name'));
@@ -265,10 +265,10 @@ describe('assay import --from dirs', () => {
     const a = tempDir();
     writeTree(a, { 'x.py': 'x\n' });
     const db = tempDbPath();
-    let r = await captureCli(['import', '--from', 'dirs', '--before', a, '--after', a, '--db', db]);
+    let r = await captureCli(['import', '--json', '--from', 'dirs', '--before', a, '--after', a, '--db', db]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('files: the change touches no text file');
-    r = await captureCli(['import', '--from', 'dirs', '--before', a, '--after', path.join(a, 'nope'), '--db', db]);
+    r = await captureCli(['import', '--json', '--from', 'dirs', '--before', a, '--after', path.join(a, 'nope'), '--db', db]);
     expect(r.code).toBe(1);
     expect(r.err).toContain('--after: ');
     expect(r.err).toContain('no such folder');

@@ -116,7 +116,7 @@ describeWithDatasets('the code data-set recipe (docs/code-datasets.md)', ['raw/q
     });
     const file = path.join(tempDir(), 'hand-written.jsonl');
     fs.writeFileSync(file, tasks.map((t) => JSON.stringify(t)).join('\n'));
-    const r = await captureCli(['import', file, '--dry-run', '--db', tempDbPath()]);
+    const r = await captureCli(['import', '--json', file, '--dry-run', '--db', tempDbPath()]);
     expect(r.code, r.err).toBe(0);
     expect(r.err.split('\n').filter((l) => l.startsWith('warning: '))).toEqual([
       expect.stringMatching(/^warning: .*hand-written\.jsonl:1: flaws\[0\]\.anchor: line 1 of the output touches no changed line \(the change is on output lines 5, 7–26 and base lines 1, 6\): is the flaw anchored on the right lines\?$/),

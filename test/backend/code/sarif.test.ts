@@ -84,7 +84,7 @@ function multitool(file: string): { errors: string[]; warnings: string[] } {
 }
 
 async function importedChange(db: string, repo: string, id: string): Promise<void> {
-  const r = await captureCli(['import', '--from', 'git', '--repo', repo, '--range', 'HEAD~1..HEAD', '--id', id, '--db', db]);
+  const r = await captureCli(['import', '--json', '--from', 'git', '--repo', repo, '--range', 'HEAD~1..HEAD', '--id', id, '--db', db]);
   expect(r.code, r.err).toBe(0);
 }
 
@@ -95,7 +95,7 @@ describe('assay import --from sarif (a real ESLint log)', () => {
     await importedChange(db, repo, 'pr');
     const log = await eslintSarif(repo);
     expect(JSON.parse(fs.readFileSync(log, 'utf8')).runs[0].columnKind).toBeUndefined(); // ESLint does not declare its unit
-    const r = await captureCli(['import', log, '--from', 'sarif', '--task', 'pr', '--column-kind', 'utf16CodeUnits', '--db', db]);
+    const r = await captureCli(['import', '--json', log, '--from', 'sarif', '--task', 'pr', '--column-kind', 'utf16CodeUnits', '--db', db]);
     expect(r.code, r.err).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ tasks: 1, replaced: 1, critiques: 3 });
     expect(r.err).toMatch(/: left out: "file:\/\/\/.*\/lib\/legacy\.js" is not a file of task "pr"/);
@@ -109,7 +109,7 @@ describe('assay import --from sarif (a real ESLint log)', () => {
     expect(cs[1]!.text).toBe("Expected '===' and instead saw '=='.");
     expect(cs[1]!.source['sarif']).toMatchObject({ tool: { name: 'ESLint' }, level: 'error', ruleId: 'eqeqeq' });
     // the same log again adds nothing
-    const again = await captureCli(['import', log, '--from', 'sarif', '--task', 'pr', '--column-kind', 'utf16CodeUnits', '--db', db]);
+    const again = await captureCli(['import', '--json', log, '--from', 'sarif', '--task', 'pr', '--column-kind', 'utf16CodeUnits', '--db', db]);
     expect(again.code, again.err).toBe(0);
     expect(JSON.parse(again.out)).toMatchObject({ tasks: 0, unchanged: 1 });
   });
@@ -118,7 +118,7 @@ describe('assay import --from sarif (a real ESLint log)', () => {
     const repo = repository();
     const db = tempDbPath();
     await importedChange(db, repo, 'pr');
-    const r = await captureCli(['import', await eslintSarif(repo), '--from', 'sarif', '--dry-run', '--db', db]); // the task is found by its files
+    const r = await captureCli(['import', '--json', await eslintSarif(repo), '--from', 'sarif', '--dry-run', '--db', db]); // the task is found by its files
     expect(r.code, r.err).toBe(0);
     expect(r.err).toContain('the log does not declare columnKind and this line has characters outside the BMP');
     expect(r.err.match(/does not declare columnKind/g)).toHaveLength(1);
@@ -132,16 +132,16 @@ describe('assay import --from sarif (a real ESLint log)', () => {
     const h = openDatabase(db);
     studyWithReviews(h, { name: 'frozen', evaluators: ['ann'], conditions: [{ name: 'unassisted', policy: 'none' }] }, () => ({ decisions: [] }));
     h.close();
-    const r = await captureCli(['import', log, '--from', 'sarif', '--task', 'pr', '--column-kind', 'utf16CodeUnits', '--db', db]);
+    const r = await captureCli(['import', '--json', log, '--from', 'sarif', '--task', 'pr', '--column-kind', 'utf16CodeUnits', '--db', db]);
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/task "pr" belongs to study "frozen"/);
     expect(critiques(db, 'pr')).toEqual([]);
     const v1 = path.join(tempDir(), 'old.sarif');
     fs.writeFileSync(v1, JSON.stringify({ version: '1.0.0', runs: [] }));
-    expect((await captureCli(['import', v1, '--from', 'sarif', '--task', 'pr', '--db', db])).err).toContain('version: expected SARIF "2.1.0" (got "1.0.0")');
+    expect((await captureCli(['import', '--json', v1, '--from', 'sarif', '--task', 'pr', '--db', db])).err).toContain('version: expected SARIF "2.1.0" (got "1.0.0")');
     const badRegion = path.join(tempDir(), 'region.sarif');
     fs.writeFileSync(badRegion, JSON.stringify({ version: '2.1.0', runs: [{ tool: { driver: { name: 'T' } }, results: [{ ruleId: 'r', message: { text: 'm' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'src/app.js' }, region: { startLine: 99 } } }] }] }] }));
-    const br = await captureCli(['import', badRegion, '--from', 'sarif', '--task', 'pr', '--db', db]);
+    const br = await captureCli(['import', '--json', badRegion, '--from', 'sarif', '--task', 'pr', '--db', db]);
     expect(br.err).toContain('runs[0].results[0].locations[0].physicalLocation.region: region: line 99 is past the end of the file (11 lines) in "src/app.js"');
   });
 });
@@ -151,7 +151,7 @@ describe('assay export sarif', () => {
     const repo = repository();
     const db = tempDbPath();
     await importedChange(db, repo, 'pr');
-    const r = await captureCli(['import', await eslintSarif(repo), '--from', 'sarif', '--task', 'pr', '--column-kind', 'utf16CodeUnits', '--db', db]);
+    const r = await captureCli(['import', '--json', await eslintSarif(repo), '--from', 'sarif', '--task', 'pr', '--column-kind', 'utf16CodeUnits', '--db', db]);
     expect(r.code, r.err).toBe(0);
     const ids = critiques(db, 'pr').map((c) => c.id);
     const h = openDatabase(db);
@@ -204,7 +204,7 @@ describe('assay export sarif', () => {
     const out = path.join(tempDir(), 'study.sarif');
     expect((await captureCli(['export', 'sarif', '--study', 'lint-study', '--out', out, '--db', db])).code).toBe(0);
     await importedChange(db, repo, 'copy');
-    const r = await captureCli(['import', out, '--from', 'sarif', '--task', 'copy', '--db', db]);
+    const r = await captureCli(['import', '--json', out, '--from', 'sarif', '--task', 'copy', '--db', db]);
     expect(r.code, r.err).toBe(0);
     const original = critiques(db, 'pr');
     const back = critiques(db, 'copy');
