@@ -33,6 +33,9 @@ export function QuestionSection(p: Props): React.JSX.Element {
           </label>
         ))}
       </div>
+      <p className="small muted confidence-caption" aria-hidden="true">
+        How sure are you?
+      </p>
       <div role="radiogroup" aria-label="Confidence in your answer" className="choice confidence">
         {confidenceSteps.map((c) => (
           <label key={c} className={p.confidence === c ? 'checked' : undefined}>
