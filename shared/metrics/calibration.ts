@@ -377,7 +377,7 @@ export function computeCalibration(data: StudyData, counted: readonly MetricRevi
       }
       const withheld =
         unclear.length > 0
-          ? `the confidence–accuracy gap of bin${unclear.length === 1 ? '' : 's'} ${unclear.join(', ')} is within its noise: ECE is biased upward there and has no valid interval (read the Brier score and over-confidence)`
+          ? `no interval for ECE: in bin${unclear.length === 1 ? '' : 's'} ${unclear.join(', ')} confidence and accuracy differ by less than their noise, where ECE is biased upward (read the Brier score and over-confidence)`
           : null;
       ece = figure(
         list,
