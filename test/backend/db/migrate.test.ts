@@ -10,9 +10,11 @@ function rawDb(path: string): WritableDb {
 }
 
 describe('database', () => {
-  it('opens a new file with WAL, foreign keys and STRICT tables at the latest schema', () => {
+  it('opens a new file with WAL, synchronous=FULL, foreign keys and STRICT tables at the latest schema', () => {
     const db = openDatabase(tempDbPath());
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // FULL (2): every commit is synced, so an acknowledged action survives a power cut (NORMAL, 1, would not)
+    expect(db.pragma('synchronous', { simple: true })).toBe(2);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
     expect(schemaVersion(db)).toBe(latestVersion());
     const tables = db.prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'table'").all() as { name: string; sql: string }[];
