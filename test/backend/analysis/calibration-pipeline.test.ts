@@ -95,6 +95,17 @@ describe('calibration through the real pipeline', () => {
     expect(text).toMatch(/\n {2}Brier score {11}0\.\d{3} \[0\.\d{3}, 0\.\d{3}\]\n/);
     expect(text).toContain('  over-confidence diff. ');
 
+    // the answers table through the CLI: its mean correctness per condition is the accuracy
+    const answers = (await cliOk('export', 'answers', '--study', 'cal', '--format', 'jsonl', '--db', dbPath))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { condition: string; correct: boolean | null; flawed: boolean });
+    expect(answers).toHaveLength(180);
+    for (const condition of ['unassisted', 'assisted', 'valid-only']) {
+      const mine = answers.filter((a) => a.condition === condition);
+      expect(mine.filter((a) => a.correct).length / mine.length).toBeCloseTo(m.conditions[condition]!.calibration!.accuracy.value!, 12);
+    }
+
     // --ci tasks: the same point values, bootstrap intervals
     const t = JSON.parse(await cliOk('metrics', '--study', 'cal', '--json', '--ci', 'tasks', '--bootstrap', '200', '--db', dbPath)) as StudyMetrics;
     const tk = t.conditions['assisted']!.calibration!;

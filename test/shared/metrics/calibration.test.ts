@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { binOf, CALIBRATION_BINS, NO_QUESTION } from '../../../shared/metrics/calibration.js';
 import { computeMetrics, MetricsInputError, type Figure } from '../../../shared/metrics/compute.js';
+import { tidyTable } from '../../../shared/metrics/tidy.js';
 import type { MetricReview, MetricTask, StudyData } from '../../../shared/metrics/types.js';
 import { review } from './fixtures.js';
 
@@ -136,6 +137,22 @@ describe('calibration figures on a hand-computed study', () => {
     const d = a.uplift['assisted']!.calibration!.accuracy_diff;
     expect(d.ci[0]!).toBeLessThanOrEqual(0.25);
     expect(d.ci[1]!).toBeGreaterThanOrEqual(0.25);
+  });
+});
+
+describe('the answers table (assay export answers)', () => {
+  it('has a row per counted review with its answer, confidence, truth, correctness and bin, and its means are the figures', () => {
+    const data = handStudy();
+    const t = tidyTable(data, 'answers');
+    expect(t.columns).toEqual(['study', 'review', 'task', 'evaluator', 'condition', 'position', 'answer', 'confidence', 'flawed', 'correct', 'bin']);
+    expect(t.rows).toHaveLength(9); // 10 reviews, one skipped
+    expect(t.rows).toContainEqual(['calib', 'u2', 't3', 'a', 'unassisted', null, true, 60, false, false, '60–69']);
+    expect(t.rows).toContainEqual(['calib', 'u5', 't1', 'c', 'unassisted', null, null, null, true, null, null]);
+    const m = computeMetrics(data);
+    for (const name of ['unassisted', 'assisted']) {
+      const answered = t.rows.filter((r) => r[4] === name && r[9] !== null);
+      expect(answered.filter((r) => r[9] === true).length / answered.length).toBeCloseTo(m.conditions[name]!.calibration!.accuracy.value!, 12);
+    }
   });
 });
 
