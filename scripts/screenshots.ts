@@ -17,10 +17,13 @@ export interface Shot {
 
 const shots: Shot[] = [
   {
+    // The task browser (#12): a search, the list with the words highlighted, the researcher's preview.
     name: 'tasks',
     prepare: async (page, url) => {
-      await page.goto(`${url}#/tasks`);
+      await page.goto(`${url}#/tasks/demo-footbridge?q=council`);
       await page.getByRole('heading', { name: /Tasks/ }).waitFor();
+      await page.getByRole('listbox', { name: 'Tasks' }).getByRole('option').first().waitFor();
+      await page.locator('.task-detail:not([aria-busy])').getByRole('heading').first().waitFor();
     },
   },
   {
@@ -62,6 +65,15 @@ const shots: Shot[] = [
       await page.getByRole('table', { name: 'Assignment matrix' }).waitFor();
       await page.getByRole('button', { name: 'Close study…' }).click();
       await page.getByRole('alertdialog').waitFor();
+    },
+  },
+  {
+    // Housekeeping (#12): the evaluator profiles with Remove, or the reason a profile stays.
+    name: 'study-profiles',
+    prepare: async (page, url) => {
+      await fetch(`${url}api/evaluators:create`, { method: 'POST', body: JSON.stringify({ displayName: 'Typo Profile' }) });
+      await page.goto(`${url}#/studies`);
+      await page.getByRole('heading', { name: 'Evaluator profiles' }).scrollIntoViewIfNeeded();
     },
   },
   {
@@ -238,7 +250,27 @@ shots.push(
     prepare: async (page, url) => {
       seedAnalysis();
       await page.goto(`${url}#/analysis/uplift-demo/matching`);
-      await page.getByRole('region', { name: 'Ground-truth flaws' }).waitFor();
+      await page.getByRole('listbox', { name: 'Reports' }).waitFor();
+      // two reports ruled by keyboard, the third chosen: progress, marks and the highlighted report
+      await page.getByRole('listbox', { name: 'Reports' }).focus();
+      if (!(await page.getByRole('status').filter({ hasText: /^[1-9]\d* of \d+ reports ruled/ }).count())) {
+        await page.keyboard.press('a');
+        await page.keyboard.press('j');
+        await page.keyboard.press('n');
+      }
+      await page.keyboard.press('j');
+      await page.getByRole('region', { name: 'Report and flaws' }).waitFor();
+    },
+  },
+  {
+    // Every plot at the smallest card width (two 440 px columns), long names cut with an ellipsis.
+    name: 'analysis-plots',
+    prepare: async (page, url) => {
+      seedAnalysis();
+      await page.setViewportSize({ width: 940, height: 1300 });
+      await page.goto(`${url}#/analysis/uplift-demo`);
+      await page.getByRole('figure', { name: 'Detection by queue position' }).locator('svg').first().waitFor();
+      await page.getByRole('figure', { name: 'Flaws reported and caught per review' }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
     },
   },
 );

@@ -9,6 +9,7 @@ import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
 import { recordUnderLoadSection } from './record-under-load.js';
 import { studiesSection } from './studies.js';
+import { taskBrowserSection } from './task-browser.js';
 
 /** Every benchmark section, in the order they run. Add a section here. */
 export const sections: readonly BenchSection[] = [
@@ -21,5 +22,6 @@ export const sections: readonly BenchSection[] = [
   interopSection,
   nextItemSection,
   studiesSection,
+  taskBrowserSection,
   coverageSection,
 ];

@@ -5,6 +5,7 @@ import { StudySettingsSchema } from '../study/settings.js';
 import { AnchorSchema, SeveritySchema } from '../task-format.js';
 import { op } from './op.js';
 import { TaskViewSchema } from './tasks.js';
+import { TextRangeSchema } from './text-range.js';
 
 /** A local evaluator profile. */
 export const EvaluatorSchema = z.object({ id: z.string(), displayName: z.string(), createdAt: z.number().int() });
@@ -29,15 +30,7 @@ export const QueueEntrySchema = z.object({
 /** A row of an evaluator's queue. */
 export type QueueEntry = z.infer<typeof QueueEntrySchema>;
 
-/** A resolved place in a text: UTF-16 offsets (what the DOM and Monaco use) and 1-based lines. */
-export const TextRangeSchema = z.object({
-  start16: z.number().int().nonnegative(),
-  end16: z.number().int().nonnegative(),
-  lines: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
-  side: z.enum(['output', 'base']),
-});
-/** A resolved place in a text. */
-export type TextRange = z.infer<typeof TextRangeSchema>;
+export { TextRangeSchema, type TextRange } from './text-range.js';
 
 /**
  * A model critique as the evaluator may see it: no `valid`, no `score`, no model name, and a neutral

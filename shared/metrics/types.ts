@@ -43,6 +43,8 @@ export interface MetricDecision {
   readonly reason?: string | null;
   /** True when the evaluator edited the critique's text (accepted-with-edit). */
   readonly edited?: boolean;
+  /** The evaluator's text of an edited critique (what they accepted), for display. */
+  readonly editedText?: string;
 }
 
 /** A flaw the evaluator added (one the model did not point out, or their own wording). */

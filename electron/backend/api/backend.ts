@@ -25,7 +25,13 @@ export const offloaded: { readonly [K in OpName]?: Lane } = {
   'packs:export': 'write', // records the issued pack
   'packs:import': 'write',
   'results:import': 'write',
+  'tasks:delete': 'write', // many tasks: short transactions one after another
+  'tasks:search': 'read', // up to ~100 ms at 100,000 tasks: not on the thread that answers the UI
+  'tasks:facets': 'read',
+  'tasks:detail': 'read',
+  'profiles:list': 'read',
   'analysis:data': 'read',
+  'analysis:rule': 'write', // reads the study to check the rulings
   'studies:list': 'read',
   'studies:get': 'read',
   'studies:check': 'read', // simulates the design's power: seconds of CPU

@@ -8,6 +8,7 @@ import { defaultStudySettings } from '../../../shared/study/settings.js';
 import { ensureEvaluator } from '../reviews/repository.js';
 import { visibleTask } from '../tasks/staging.js';
 import { parseStoredSettings, storedSettingsJson } from './settings.js';
+import { studyDeletionRefusal } from './deletion.js';
 import { checkDesign, storeCheck, storedCheck } from './check.js';
 
 /** A study row. */
@@ -27,6 +28,8 @@ export interface StudyRow {
   /** 1: reviewed on this machine only; 0: only from packs (migration 8). */
   readonly review_here: 0 | 1;
   readonly researcher: string | null;
+  /** When the study was archived (hidden from the lists), or null. */
+  readonly archived_at: number | null;
 }
 
 /** The study called `name`, or undefined. */
@@ -193,6 +196,11 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     closedAt: study.closed_at,
     reviewHere: study.review_here === 1,
     researcher: study.researcher,
+    archivedAt: study.archived_at,
+    deletable: (() => {
+      const reason = studyDeletionRefusal(db, study);
+      return { ok: reason === null, reason };
+    })(),
     conditions: studyConditions(db, study.id),
     check: storedCheck(db, study.id),
     evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
@@ -237,9 +245,9 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
   };
 }
 
-/** Every study, oldest first, with its progress (finished = submitted or skipped). */
-export function listStudies(db: AnyDb): StudySummary[] {
-  const studies = db.prepare('SELECT * FROM studies ORDER BY created_at, name').all() as StudyRow[];
+/** Every study, oldest first, with its progress (finished = submitted or skipped); archived ones only with `archived`. */
+export function listStudies(db: AnyDb, options: { readonly archived?: boolean } = {}): StudySummary[] {
+  const studies = db.prepare(`SELECT * FROM studies ${options.archived ? '' : 'WHERE archived_at IS NULL'} ORDER BY created_at, name`).all() as StudyRow[];
   const counts = db.prepare(
     `SELECT (SELECT count(*) FROM study_evaluators WHERE study_id = $id) AS evaluators,
             (SELECT count(*) FROM study_tasks WHERE study_id = $id) AS tasks,
@@ -262,6 +270,7 @@ export function listStudies(db: AnyDb): StudySummary[] {
       createdAt: s.created_at,
       state: s.state,
       reviewHere: s.review_here === 1,
+      archived: s.archived_at !== null,
     };
   });
 }

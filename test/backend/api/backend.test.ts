@@ -65,6 +65,12 @@ const samples: { readonly [K in OpName]?: OpInput<K> } = {
   'studies:plan': { conditions: [{ name: 'a', policy: 'none' }, { name: 'b', policy: 'all' }], uplift: 0.5 },
   'results:export': {},
   'review:queue': { evaluator: 'nobody' },
+  'tasks:search': { q: 'demo' },
+  'tasks:facets': {},
+  'tasks:detail': { id: 'demo-footbridge' },
+  'tasks:delete': { notInStudy: true, dryRun: true },
+  'profiles:list': {},
+  'analysis:rule': { study: 'sample', review: '1', report: { kind: 'added', id: 'x' }, rulings: [{ flaw: 'f1', verdict: 'match' }] },
 };
 
 describe('the back end (createBackend): long operations on worker threads', () => {

@@ -5,7 +5,7 @@ import { appHandlers } from './app.js';
 import type { HandlerContext } from './context.js';
 import { reviewHandlers, reviewReadHandlers } from './review.js';
 import { studyHandlers, studyReadHandlers } from './studies.js';
-import { taskHandlers } from './tasks.js';
+import { taskHandlers, taskReadHandlers } from './tasks.js';
 
 export type { HandlerContext } from './context.js';
 
@@ -27,6 +27,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 /** Handlers that only read, over any connection (the read worker's is read-only). */
 export function readHandlers(db: AnyDb): ReadHandlers {
   return {
+    ...taskReadHandlers(db),
     ...reviewReadHandlers(db),
     ...studyReadHandlers(db),
     ...analysisReadHandlers(db),
@@ -34,4 +35,4 @@ export function readHandlers(db: AnyDb): ReadHandlers {
 }
 
 /** The operations {@link readHandlers} implements. */
-export type ReadHandlers = ReturnType<typeof reviewReadHandlers> & ReturnType<typeof studyReadHandlers> & ReturnType<typeof analysisReadHandlers>;
+export type ReadHandlers = ReturnType<typeof taskReadHandlers> & ReturnType<typeof reviewReadHandlers> & ReturnType<typeof studyReadHandlers> & ReturnType<typeof analysisReadHandlers>;

@@ -8,6 +8,8 @@ import { migration0006 } from './0006-import-batches.js';
 import { migration0007 } from './0007-study-checks.js';
 import { migration0008 } from './0008-evaluator-day.js';
 import { migration0009 } from './0009-study-settings.js';
+import { migration0010 } from './0010-task-search.js';
+import { migration0011 } from './0011-study-housekeeping.js';
 
 /** Every migration in order; the last one's version is the schema version this build writes. */
 export const migrations: readonly Migration[] = [
@@ -20,4 +22,6 @@ export const migrations: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
+  migration0011,
 ];
