@@ -7,7 +7,7 @@ import type { Page } from 'playwright-core';
 import { openDatabase } from '../electron/backend/db/open.js';
 import { loadDemo } from '../electron/backend/demo.js';
 import { createStudy } from '../electron/backend/studies/repository.js';
-import { seedAnalysisStudy, seedWarningStudy } from '../test/backend/analysis/study-fixture.js';
+import { seedAnalysisStudy, seedCalibrationStudy, seedWarningStudy } from '../test/backend/analysis/study-fixture.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { repoRoot, startServe } from '../test/helpers/server.js';
 
@@ -213,6 +213,7 @@ function seedAnalysis(): void {
   const db = openDatabase(path.join(dir, 'demo.db'));
   seedAnalysisStudy(db);
   seedWarningStudy(db);
+  seedCalibrationStudy(db);
   db.close();
   analysisSeeded = true;
 }
@@ -224,6 +225,17 @@ shots.push(
       await page.goto(`${url}#/analysis/uplift-demo`);
       await page.getByText(/95% CIs · population:two-way-cluster-robust · \d+ tasks/).waitFor();
       await page.getByRole('figure', { name: 'Catch rate by severity' }).locator('svg').first().waitFor();
+    },
+  },
+  {
+    // the calibration card and the reliability plot of a study that asks the yes/no question
+    name: 'analysis-calibration',
+    prepare: async (page, url) => {
+      seedAnalysis();
+      await page.setViewportSize({ width: 1400, height: 1320 });
+      await page.goto(`${url}#/analysis/calibration-demo`);
+      await page.getByRole('region', { name: 'Confidence and calibration' }).waitFor();
+      await page.getByRole('figure', { name: 'Reliability' }).locator('svg').first().waitFor();
     },
   },
   {

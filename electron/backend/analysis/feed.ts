@@ -5,6 +5,7 @@ import type { Anchor } from '../../../shared/task-format.js';
 import type { AnyDb } from '../db/types.js';
 import { finishedReviews } from '../reviews/records.js';
 import { requireStudy, studyConditions } from '../studies/repository.js';
+import { parseStoredSettings } from '../studies/settings.js';
 
 interface TaskRow {
   id: string;
@@ -202,6 +203,7 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
     studyId: study.id,
     data: {
       study: name,
+      question: parseStoredSettings(study.settings_json, `study "${name}"`).question,
       conditions,
       tasks,
       reviews,
