@@ -109,6 +109,8 @@ export interface MetricCondition {
 /** Everything the metrics are computed from: the rows the database feeds. */
 export interface StudyData {
   readonly study: string;
+  /** The study's yes/no question (yes = the output is flawed); null or absent: it asks none, and there are no calibration figures. */
+  readonly question?: string | null;
   readonly conditions: readonly MetricCondition[];
   readonly tasks: readonly MetricTask[];
   readonly reviews: readonly MetricReview[];

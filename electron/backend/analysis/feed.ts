@@ -6,6 +6,7 @@ import { rowTexts } from '../tasks/texts.js';
 import type { AnyDb } from '../db/types.js';
 import { finishedReviews } from '../reviews/records.js';
 import { requireStudy, studyConditions } from '../studies/repository.js';
+import { parseStoredSettings } from '../studies/settings.js';
 
 interface TaskRow {
   id: string;
@@ -205,6 +206,7 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
     studyId: study.id,
     data: {
       study: name,
+      question: parseStoredSettings(study.settings_json, `study "${name}"`).question,
       conditions,
       tasks,
       reviews,
