@@ -30,6 +30,8 @@ export interface ReviewSession {
   readonly activeMs: React.RefObject<number>;
   /** Applies an action locally at once and queues it for the log; returns false when refused. */
   record(event: ReviewEvent): boolean;
+  /** Shows a message in the notice line (a refusal the workspace explains itself). */
+  warn(message: string): void;
   dismissNotice(): void;
 }
 
@@ -46,7 +48,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * counts as saved when the server has committed it; network failures are retried with the same
  * client event id (idempotent), and a conflict (another window wrote first) reloads the log.
  */
-export function useReviewSession(evaluator: string, item: number): ReviewSession {
+export function useReviewSession(evaluator: string, item: number, initialView?: Promise<ReviewView>): ReviewSession {
   const [view, setView] = useState<ReviewView | null>(null);
   const [state, setState] = useState<ReviewState>(initialReviewState);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -133,7 +135,8 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
     let cancelled = false;
     // The view (usually prefetched) goes on screen at once; `review:begin` starts the review and
     // brings the log alongside, without sending the task again.
-    const viewPromise = takePrefetched(evaluator, item) ?? call('review:view', { evaluator, item });
+    // (`initialView`: the view the workspace already asked for, to show the study's instructions first)
+    const viewPromise = initialView ?? takePrefetched(evaluator, item) ?? call('review:view', { evaluator, item });
     const begin = call('review:begin', { evaluator, item });
     started.current = begin.then((b) => b.review.id);
     started.current.catch(() => undefined);
@@ -167,7 +170,7 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
       cancelled = true;
       alive.current = false;
     };
-  }, [evaluator, item, show]);
+  }, [evaluator, item, show, initialView]);
 
   // Heartbeat: save active time every 15 s and when the window is hidden.
   useEffect(() => {
@@ -225,5 +228,6 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
   );
 
   const dismissNotice = useCallback(() => setNotice(null), []);
-  return { view, state, loadError, save, notice, activeMs, record, dismissNotice };
+  const warn = useCallback((message: string) => setNotice(message), []);
+  return { view, state, loadError, save, notice, activeMs, record, warn, dismissNotice };
 }
