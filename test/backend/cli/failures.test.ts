@@ -58,6 +58,7 @@ function argsFor(dir: string): Record<string, string[]> {
     'export decisions': study,
     'export flaws': study,
     'export matches': study,
+    'export answers': study,
     'export events': study,
     'export labelstudio': study,
     'export prodigy': study,
