@@ -23,6 +23,7 @@ export const opAudience: { readonly [K in OpName]: Audience } = {
   'packs:import': 'evaluator',
   'packs:list': 'evaluator',
   'results:export': 'evaluator',
+  'review:askCritic': 'evaluator',
   'demo:load': 'researcher',
   'tasks:list': 'researcher',
   'tasks:get': 'researcher',
@@ -38,6 +39,18 @@ export const opAudience: { readonly [K in OpName]: Audience } = {
   'results:import': 'researcher',
   'analysis:data': 'researcher',
   'analysis:adjudicate': 'researcher',
+  'critics:list': 'researcher',
+  'critics:estimate': 'researcher',
+  'critics:start': 'researcher',
+  'critics:status': 'researcher',
+  'critics:cancel': 'researcher',
+  'critics:sweep': 'researcher',
+  'critics:remove': 'researcher',
+  'critics:setOnDemand': 'researcher',
+  'critics:keyStatus': 'researcher',
+  'critics:saveKey': 'researcher',
+  'critics:forgetKey': 'researcher',
+  'critics:ofTask': 'researcher',
 };
 
 /** The operations of the evaluator's side, in a stable order. */

@@ -171,6 +171,12 @@ export const initialReviewState: ReviewState = {
 /** What the checks need to know about the review: the critiques the evaluator was shown. */
 export interface ReviewRules {
   readonly shownCritiques: ReadonlySet<string>;
+  /**
+   * True only where the back end itself records critiques that joined a practice review ("Ask the
+   * critic"). Everywhere else — a client's call, a results file — `critiques-added` is refused: a
+   * study review's shown list never changes.
+   */
+  readonly backendAddsCritiques?: boolean;
 }
 
 /**
@@ -212,6 +218,9 @@ export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: 
       return parts.rating === null ? 'Rate the output (1–7) before submitting.' : null;
     case 'skipped':
       return null;
+    case 'critiques-added':
+      if (!rules.backendAddsCritiques) return 'Critiques join a review only when the critic is asked in the practice queue.';
+      return event.critiques.every((c) => rules.shownCritiques.has(c)) ? null : 'An added critique must be shown in this review.';
     default:
       return assertNever(event, 'review event');
   }
@@ -269,6 +278,8 @@ export function reduceReview(state: ReviewState, event: ReviewEvent): ReviewStat
       return { ...state, status: 'submitted', seq: state.seq + 1 };
     case 'skipped':
       return { ...state, status: 'skipped', skipReason: event.reason, seq: state.seq + 1 };
+    case 'critiques-added':
+      return { ...state, seq: state.seq + 1 }; // the shown list lives in the pin; nothing to undo
     default:
       return assertNever(event, 'review event');
   }

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { backupCommand } from './backup.js';
+import { critiqueCommand, critiqueRemoveCommand, critiqueSweepCommand } from './critique.js';
 import { demoCommand } from './demo.js';
 import { exportAnalysisCommands } from './export-analysis.js';
 import { exportReviewsCommand } from './export-reviews.js';
@@ -29,4 +30,7 @@ export const commands: readonly Command[] = [
   resultsImportCommand,
   metricsCommand,
   ...exportAnalysisCommands,
+  critiqueCommand,
+  critiqueSweepCommand,
+  critiqueRemoveCommand,
 ];

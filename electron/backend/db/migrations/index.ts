@@ -5,6 +5,7 @@ import { migration0003 } from './0003-studies.js';
 import { migration0004 } from './0004-adjudications.js';
 import { migration0005 } from './0005-integrity.js';
 import { migration0006 } from './0006-import-batches.js';
+import { migration0007 } from './0007-critics.js';
 
 /** Every migration in order; the last one's version is the schema version this build writes. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006];
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
