@@ -31,6 +31,7 @@ export interface SeenRequest {
   readonly n: number;
   readonly body: Record<string, unknown>;
   readonly authorization: string | undefined;
+  readonly headers: http.IncomingHttpHeaders;
   readonly answered: number | 'fault' | 'refused';
 }
 
@@ -54,6 +55,8 @@ export interface CriticServer {
   readonly requests: SeenRequest[];
   /** Requests answered with critiques. */
   answered(): number;
+  /** The most requests it held at once. */
+  maxInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -133,7 +136,17 @@ export async function startCriticServer(options: CriticServerOptions = {}): Prom
   const timers = new Set<NodeJS.Timeout>();
   let n = 0;
   let answered = 0;
+  let inFlight = 0;
+  let maxInFlight = 0;
   const server = http.createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    let counted = true;
+    const done = (): void => {
+      if (counted) inFlight--;
+      counted = false;
+    };
+    res.on('close', done);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -151,7 +164,7 @@ export async function startCriticServer(options: CriticServerOptions = {}): Prom
       }
       const authorization = req.headers.authorization;
       const record = (a: SeenRequest['answered']): void => {
-        requests.push({ n: k, body, authorization, answered: a });
+        requests.push({ n: k, body, authorization, headers: req.headers, answered: a });
       };
       if (req.method !== 'POST' || !req.url?.endsWith('/chat/completions')) {
         record('refused');
@@ -229,6 +242,7 @@ export async function startCriticServer(options: CriticServerOptions = {}): Prom
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
     answered: () => answered,
+    maxInFlight: () => maxInFlight,
     close: async () => {
       for (const t of timers) clearTimeout(t);
       for (const s of sockets) s.destroy();

@@ -22,7 +22,7 @@ export function redactKey(text: string, key: string | null | undefined): string 
   let i = 0;
   while (i < out.length) {
     let best = 0;
-    if (key.includes(out.slice(i, i + minFragment))) {
+    if (i + minFragment <= out.length && key.includes(out.slice(i, i + minFragment))) {
       best = minFragment;
       while (i + best < out.length && key.includes(out.slice(i, i + best + 1))) best++;
     }
