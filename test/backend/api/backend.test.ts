@@ -59,6 +59,12 @@ const samples: { readonly [K in OpName]?: OpInput<K> } = {
   'studies:get': { name: 'sample' },
   'results:export': {},
   'review:queue': { evaluator: 'nobody' },
+  'critics:list': {},
+  'critics:sweep': { name: 'nobody' },
+  'critics:remove': { name: 'nobody' },
+  'critics:estimate': { name: 'sample', baseUrl: 'http://127.0.0.1:9/v1', model: 'm' },
+  'critics:status': { job: 'critic-none' },
+  'critics:cancel': { job: 'critic-none' },
 };
 
 describe('the back end (createBackend): long operations on worker threads', () => {

@@ -174,7 +174,7 @@ describe('critic runs', () => {
     exportPack(db, 'pilot', 'ann');
     const bob = createEvaluator(db, 'Bob');
     ensurePracticeQueue(db, bob.id);
-    const practiced = getQueue(db, bob.id).find((q) => q.taskId === 'demo-vaccine' || q.study === '')!;
+    const practiced = getQueue(db, bob.id).find((q) => q.study === '' && q.taskId !== 'demo-footbridge')!;
     beginReview(db, bob.id, practiced.id);
     const dump = (): string => JSON.stringify(db.prepare("SELECT * FROM critiques WHERE task_id = 'demo-footbridge' ORDER BY position").all());
     const frozen = dump();
