@@ -7,6 +7,7 @@ import type { Page } from 'playwright-core';
 import { openDatabase } from '../electron/backend/db/open.js';
 import { seedAnalysisStudy } from '../test/backend/analysis/study-fixture.js';
 import { launchChromium } from '../test/helpers/chromium.js';
+import { startCriticServer } from '../test/helpers/critic-server.js';
 import { repoRoot, startServe } from '../test/helpers/server.js';
 
 /** One screenshot: a name and how to get the page there. */
@@ -198,6 +199,44 @@ shots.push(
   },
 );
 
+// Critics (#13): a run against the loopback emulator from Tasks → Generate critiques…, the sweep
+// plot on the Tasks screen, and a task's generated critiques with their provenance.
+const critic = await startCriticServer({ latencyMs: 40 });
+shots.push(
+  {
+    name: 'critics-generate',
+    prepare: async (page, url) => {
+      await page.goto(`${url}#/tasks`);
+      await page.getByRole('button', { name: 'Generate critiques…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Generate critiques' });
+      await dialog.getByLabel('Endpoint').fill(critic.baseUrl);
+      await dialog.getByLabel('Model').fill('qwen2.5:7b');
+      await dialog.getByLabel('Samples per task').fill('3');
+      await dialog.getByLabel(/Replace/).check();
+      await dialog.getByRole('button', { name: 'Generate' }).click();
+      await dialog.getByText(/samples? stored/).waitFor();
+    },
+  },
+  {
+    name: 'critics-sweep',
+    prepare: async (page, url) => {
+      await page.goto(`${url}#/tasks`);
+      await page.reload(); // (closes the dialog of the shot before)
+      await page.getByRole('heading', { name: 'Critics' }).waitFor();
+      await page.locator('.critics-panel svg').first().waitFor();
+    },
+  },
+  {
+    name: 'critics-provenance',
+    prepare: async (page, url) => {
+      await page.goto(`${url}#/tasks`);
+      await page.reload();
+      await page.getByRole('button', { name: 'Footbridge closure (local news)' }).click();
+      await page.getByRole('heading', { name: /Critiques written by critics/ }).waitFor();
+    },
+  },
+);
+
 const out = path.join(repoRoot, 'docs', 'screenshots');
 fs.mkdirSync(out, { recursive: true });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-shots-'));
@@ -220,5 +259,6 @@ try {
 } finally {
   await browser.close();
   await server.stop();
+  await critic.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

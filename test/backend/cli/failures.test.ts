@@ -51,6 +51,9 @@ function argsFor(dir: string): Record<string, string[]> {
     'export flaws': study,
     'export matches': study,
     'export events': study,
+    critique: ['--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--all'],
+    'critique sweep': ['--name', 'x'],
+    'critique remove': ['--name', 'x'],
   };
 }
 

@@ -2,7 +2,9 @@ import { useEffect, useState } from 'react';
 import type { OpOutput } from '../../../../shared/contract/index.js';
 import type { TaskSummary } from '../../../../shared/contract/tasks.js';
 import { call } from '../../api/client.js';
+import { GenerateCritiques } from './generate-critiques.js';
 import { ImportArea } from './import-area.js';
+import { CriticsPanel } from './sweep-plot.js';
 import { TaskPreview } from './task-preview.js';
 
 interface Props {
@@ -19,6 +21,9 @@ export function TaskList({ info, onChanged }: Props): React.JSX.Element {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [open, setOpen] = useState<string | null>(null);
+  // the critic's mount point: the Generate critiques… dialog (key g) and the critics panel
+  const [generating, setGenerating] = useState(false);
+  const [criticsVersion, setCriticsVersion] = useState(0);
 
   useEffect(() => {
     call('tasks:list', { offset: 0, limit: PAGE })
@@ -27,7 +32,20 @@ export function TaskList({ info, onChanged }: Props): React.JSX.Element {
         setTotal(r.total);
       })
       .catch((e: Error) => setError(e.message));
-  }, []);
+  }, [criticsVersion]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent): void => {
+      const el = e.target as HTMLElement | null;
+      const typing = !!el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT' || el.isContentEditable);
+      if (e.key === 'g' && !e.ctrlKey && !e.metaKey && !e.altKey && !typing && !open && total > 0) {
+        e.preventDefault();
+        setGenerating(true);
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [open, total]);
 
   const loadMore = (): void => {
     if (!items) return;
@@ -86,11 +104,18 @@ export function TaskList({ info, onChanged }: Props): React.JSX.Element {
       <ImportArea
         onImported={onChanged}
         lead={
-          <h1 id="tasks-title">
-            Tasks <span className="muted">({total})</span>
-          </h1>
+          <div className="task-list-toolbar">
+            <h1 id="tasks-title">
+              Tasks <span className="muted">({total})</span>
+            </h1>
+            <button type="button" onClick={() => setGenerating(true)} aria-keyshortcuts="g">
+              Generate critiques…
+            </button>
+          </div>
         }
       >
+        <CriticsPanel version={criticsVersion} />
+        {generating && <GenerateCritiques onClose={() => setGenerating(false)} onChanged={() => setCriticsVersion((v) => v + 1)} />}
         <table>
           <thead>
             <tr>

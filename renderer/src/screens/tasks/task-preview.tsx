@@ -2,6 +2,7 @@ import { Suspense, lazy, useEffect, useState } from 'react';
 import type { TaskView } from '../../../../shared/contract/tasks.js';
 import { call } from '../../api/client.js';
 import { useDarkMode } from '../../use-dark.js';
+import { CritiqueProvenanceList } from './critique-provenance.js';
 
 const CodeView = lazy(() => import('../../components/code-view.js'));
 
@@ -54,6 +55,7 @@ export function TaskPreview({ id, onClose }: Props): React.JSX.Element {
           )}
         </div>
       </div>
+      <CritiqueProvenanceList taskId={task.id} />
     </section>
   );
 }

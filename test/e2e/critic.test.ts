@@ -1,0 +1,130 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../../electron/backend/db/open.js';
+import { importTasks } from '../../electron/backend/tasks/import.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { startCriticServer, type CriticServer } from '../helpers/critic-server.js';
+import { watchProblems } from '../helpers/page.js';
+import { startServe, type ServerProcess } from '../helpers/server.js';
+import { tempDbPath } from '../helpers/temp.js';
+
+// Tasks → Generate critiques… against the loopback emulator, in Chromium through browser mode; then
+// the generated critiques reviewed in the practice queue.
+
+const KEY = 'sk-e2e-critic-0123456789abcdef';
+const output = 'The council closed the footbridge for a year. Repairs cost 420,000 pounds. A shuttle runs every hour.';
+
+describe('critic in the UI (Chromium)', () => {
+  let browser: Browser;
+  let server: ServerProcess;
+  let critic: CriticServer;
+  const dbPath = tempDbPath();
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const db = openDatabase(dbPath);
+    importTasks(db, [
+      {
+        id: 'bridge',
+        kind: 'summary',
+        title: 'Bridge news',
+        output,
+        context: { document: 'The council voted to close the footbridge for six months. Repairs cost 420,000 pounds.' },
+        flaws: [{ id: 'f1', description: 'Wrong duration', anchor: { quote: 'for a year' } }],
+      },
+    ]);
+    db.close();
+    critic = await startCriticServer({ apiKey: KEY, latencyMs: 150 });
+    // the key is in the server's environment, under a name the UI may use; the page never sees it
+    server = await startServe(dbPath, [], { ASSAY_CRITIC_API_KEY: KEY });
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+    await critic?.close();
+  });
+
+  const open = async (): Promise<Page> => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchProblems(page, problems);
+    return page;
+  };
+
+  it('generates critiques from the Tasks screen: estimate, progress, summary, sweep plot, provenance — the key never on the page', async () => {
+    const page = await open();
+    await page.goto(`${server.url}#/tasks`);
+    await page.getByRole('heading', { name: /Tasks/ }).waitFor();
+    await page.keyboard.press('g');
+    const dialog = page.getByRole('dialog', { name: 'Generate critiques' });
+    await dialog.getByLabel('Endpoint').fill(critic.baseUrl);
+    await dialog.getByLabel('Model').fill('emu:1b');
+    await dialog.getByLabel('Samples per task').fill('2');
+    await dialog.getByLabel('API key').selectOption('env');
+    expect(await dialog.getByLabel('Variable').inputValue()).toBe('ASSAY_CRITIC_API_KEY');
+    await dialog.getByRole('button', { name: 'Estimate' }).click();
+    await dialog.getByText(/About 2 requests and [\d,]+ prompt tokens/).waitFor();
+    expect(critic.requests).toHaveLength(0);
+    await dialog.getByRole('button', { name: 'Generate' }).click();
+    await dialog.getByRole('progressbar', { name: 'Critic run' }).waitFor();
+    await dialog.getByText('2 samples stored').waitFor({ timeout: 30_000 });
+    await expect(dialog.getByText(/with a hallucinated anchor/).innerText()).resolves.toMatch(/\d+ critiques?, [1-9]\d* with a hallucinated anchor/);
+    expect(critic.requests.map((r) => r.authorization)).toEqual([`Bearer ${KEY}`, `Bearer ${KEY}`]);
+    expect(await page.content()).not.toContain(KEY);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await expect(dialog.count()).resolves.toBe(0);
+
+    // the critics panel with its sweep plot; the task's critique count grew
+    await page.getByRole('heading', { name: 'Critics' }).waitFor();
+    await expect.poll(() => page.locator('.critics-panel svg circle').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.getByRole('row', { name: /Bridge news/ }).innerText()).toMatch(/\b[1-9]\d*\s*$/);
+
+    // provenance in the preview: as text, with the claimed quote of a hallucinated anchor
+    await page.getByRole('button', { name: 'Bridge news' }).click();
+    const provenance = page.getByRole('region', { name: /Critiques written by critics/ });
+    await provenance.getByText('anchor not in the text').first().waitFor();
+    await expect(provenance.innerText()).resolves.toMatch(/Claimed quote, not found in the output: “according to the 1987 annual report”/);
+    await expect(provenance.innerText()).resolves.toMatch(/model emu:1b · critic emu-1b · sample 0 · seed 0/);
+    expect(await page.content()).not.toContain(KEY);
+    await page.close();
+  });
+
+  it('the generated critiques are reviewed in the practice queue: anchored ones highlighted, hallucinated ones without a highlight', async () => {
+    const page = await open();
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Who is reviewing?' }).waitFor();
+    await page.getByRole('textbox').fill('Ivy');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Your queue' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Bridge news' }).waitFor();
+    const view = (await (await fetch(`${server.url}api/review:view`, { method: 'POST', body: JSON.stringify({ evaluator: 'ivy', item: Number(/#\/review\/(\d+)/.exec(page.url())![1]) }) })).json()) as {
+      value: { critiques: { id: string; text: string; range: unknown }[] };
+    };
+    const critiques = view.value.critiques;
+    expect(critiques.length).toBeGreaterThanOrEqual(4);
+    const first = critiques[0]!;
+    await page.getByText(first.text).first().waitFor();
+    // one highlight per anchored critique, none for the others (a claimed quote the output lacks)
+    const anchored = critiques.filter((c) => c.range !== null).length;
+    expect(anchored).toBeLessThan(critiques.length);
+    await expect.poll(() => page.locator('.output-text mark').count()).toBeGreaterThan(0);
+    expect(await page.locator('body').innerText()).not.toContain('according to the 1987 annual report');
+    await page.keyboard.press('a'); // accept the first generated critique
+    await page.keyboard.press('4');
+    await page.keyboard.press('Control+Enter');
+    await expect
+      .poll(async () => ((await (await fetch(`${server.url}api/review:queue`, { method: 'POST', body: '{"evaluator":"ivy"}' })).json()) as { value: { items: { status: string }[] } }).value.items[0]!.status)
+      .toBe('submitted');
+    await page.close();
+    // the decision is stored on the critic's critique (its original id; the page only knew k1)
+    const db = openDatabase(dbPath, { migrate: false });
+    try {
+      const decision = db.prepare(`SELECT payload_json FROM review_events WHERE type = 'decision-recorded'`).get() as { payload_json: string };
+      expect(JSON.parse(decision.payload_json)).toMatchObject({ critique: expect.stringMatching(/^emu-1b\.s[01]\.c\d+$/), verdict: 'accept' });
+    } finally {
+      db.close();
+    }
+    expect(problems).toEqual([]);
+  });
+});
