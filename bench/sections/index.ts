@@ -1,5 +1,6 @@
 import type { BenchSection } from '../section.js';
 import { coldLoadSection } from './cold-load.js';
+import { criticSection } from './critic.js';
 import { durabilitySection } from './durability.js';
 import { heapSection } from './heap.js';
 import { importSection } from './import.js';
@@ -18,4 +19,5 @@ export const sections: readonly BenchSection[] = [
   recordUnderLoadSection,
   nextItemSection,
   studiesSection,
+  criticSection,
 ];

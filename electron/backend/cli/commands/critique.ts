@@ -131,6 +131,10 @@ export const critiqueCommand: Command = {
       throw err;
     }
     const db = openDatabase(resolveDbPath(values['db'] as string | undefined, io.env));
+    // One commit per sample. synchronous=NORMAL (WAL): a commit survives a crash or kill of this
+    // process; a power cut may lose the last samples, which the next run simply asks for again.
+    // FULL would fsync per sample, blocking the event loop that keeps the other requests going.
+    if (values['dry-run'] !== true) db.pragma('synchronous = NORMAL');
     const controller = new AbortController();
     const onSignal = (): void => {
       io.stderr('\nCancelling: requests in flight are abandoned; stored samples stay. Run the same command again to finish.\n');
