@@ -212,3 +212,16 @@ describe('critic runs', () => {
     for (const f of [path, `${path}-wal`]) if (fs.existsSync(f)) expect(fs.readFileSync(f).includes(Buffer.from(key.slice(0, 12))), f).toBe(false);
   });
 });
+
+describe('critic conditions in studies', () => {
+  it('a study whose condition names a critic is refused unless the critic has a sample on every task of the study', async () => {
+    const { db } = demoDb();
+    const s = await serve();
+    const spec = (policy: string, tasks?: string[]) => ({ name: `s${Math.random().toString(36).slice(2, 8)}`, conditions: [{ name: 'c', policy }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1, ...(tasks ? { tasks } : {}) });
+    expect(() => createStudy(db, spec('critic=ghost'))).toThrow(/conditions\.0\.policy: no critic "ghost" in this database/);
+    await run(db, s, { samples: 1, tasks: { kind: 'ids', ids: ['demo-footbridge', 'demo-bakery'] } });
+    expect(() => createStudy(db, spec('critic=emu+top-2'))).toThrow(/critic "emu" has no sample stored for 2 of the study's 4 task\(s\) \(first: demo-walking, demo-moving-average\)/);
+    const ok = createStudy(db, spec('critic=emu+top-2', ['demo-footbridge', 'demo-bakery']));
+    expect(ok.conditions).toEqual([{ name: 'c', policy: 'critic=emu+top-2' }]);
+  });
+});
