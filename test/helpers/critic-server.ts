@@ -46,6 +46,8 @@ export interface CriticServerOptions {
   readonly fault?: (n: number, body: Record<string, unknown>) => Fault | null;
   /** Answer every request in prose around the JSON (a server that ignores the schema). */
   readonly ignoreSchema?: boolean;
+  /** The answer's content for the n-th request, instead of the deterministic critic's (hostile models). */
+  readonly content?: (n: number, body: Record<string, unknown>) => string;
 }
 
 /** The running emulator. */
@@ -205,7 +207,7 @@ export async function startCriticServer(options: CriticServerOptions = {}): Prom
         const prompt = String((body['messages'] as { content?: unknown }[] | undefined)?.[0]?.content ?? '');
         const seed = typeof body['seed'] === 'number' ? body['seed'] : 0;
         const critiques = deterministicCritiques(prompt, seed);
-        let content = JSON.stringify({ critiques });
+        let content = options.content ? options.content(k, body) : JSON.stringify({ critiques });
         if (fault?.kind === 'malformed') content = content.slice(0, Math.floor(content.length / 2));
         else if (fault?.kind === 'wrong-shape') content = JSON.stringify({ findings: critiques.map((c) => c['text']) });
         else if (fault?.kind === 'ignore-schema' || options.ignoreSchema || family === 'plain') {

@@ -408,8 +408,18 @@ export function taskCritiqueProvenance(db: AnyDb, taskId: string): CritiqueProve
     anchor_json: string | null;
     source_json: string | null;
   }[];
+  // critiques imported with a critic object keep their provenance in the task's own line
+  let imported: Map<string, Record<string, unknown>> | undefined;
+  const importedCritique = (id: string): Record<string, unknown> | null => {
+    if (!imported) {
+      const task = db.prepare(`SELECT t.source_json FROM tasks t WHERE t.id = $taskId AND ${visibleTask('t')}`).get({ taskId }) as { source_json: string } | undefined;
+      const list = task ? ((JSON.parse(task.source_json) as { critiques?: unknown }).critiques ?? []) : [];
+      imported = new Map((Array.isArray(list) ? (list as Record<string, unknown>[]) : []).filter((c) => c && typeof c['id'] === 'string').map((c) => [c['id'] as string, c]));
+    }
+    return imported.get(id) ?? null;
+  };
   return rows.map((r) => {
-    const source = r.source_json ? (JSON.parse(r.source_json) as Record<string, unknown>) : null;
+    const source = r.source_json ? (JSON.parse(r.source_json) as Record<string, unknown>) : r.generated === 0 ? importedCritique(r.id) : null;
     const details = source
       ? {
           critic: source['critic'],

@@ -7,6 +7,7 @@ import { AnchorSchema, SeveritySchema, type Anchor, type Severity } from '../../
 import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { sha256Json } from '../studies/hash.js';
+import { visibleTask } from '../tasks/staging.js';
 
 // What an evaluator may see — the one rule. Every path that shows a task to an evaluator or takes
 // their work back goes through this module: the practice and study queues, the review screen, the
@@ -244,7 +245,7 @@ export interface SelectContext {
 export function selectContext(db: AnyDb, taskId: string, policy: string): SelectContext | undefined {
   const p = parsePolicy(policy);
   if (p.kind !== 'critic') return undefined;
-  const kind = (stmt(db, 'SELECT kind FROM tasks WHERE id = $id').get({ id: taskId }) as { kind: 'summary' | 'code' } | undefined)?.kind ?? 'summary';
+  const kind = (stmt(db, `SELECT t.kind FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`).get({ id: taskId }) as { kind: 'summary' | 'code' } | undefined)?.kind ?? 'summary';
   const samples = (stmt(db, 'SELECT sample FROM critic_samples WHERE task_id = $task AND critic = $critic ORDER BY sample').all({ task: taskId, critic: p.critic }) as { sample: number }[]).map(
     (r) => r.sample,
   );

@@ -81,3 +81,20 @@ describe('exporting generated critiques', () => {
     expect(shownIds).toEqual(generated.filter((c) => c['unverified_quote'] === undefined && c['unverified_lines'] === undefined).map((c) => c['id']));
   });
 });
+
+describe('provenance of imported critic critiques', () => {
+  it('a critique imported with a critic object shows its provenance from the task line', async () => {
+    const { taskCritiqueProvenance } = await import('../../../electron/backend/critic/repository.js');
+    const { db } = tempDb();
+    runImport(db, 'x.jsonl', {}, (s) =>
+      s.push(
+        Buffer.from(
+          `${JSON.stringify({ id: 't', kind: 'summary', output: 'abc def', critiques: [{ id: 'g.s1.c1', text: 'x', score: 0.5, model: 'm', critic: { name: 'g', sample: 1, seed: 9 }, unverified_quote: 'zzz' }, { id: 'plain', text: 'y' }] })}\n`,
+        ),
+      ),
+    );
+    expect(taskCritiqueProvenance(db, 't')).toEqual([
+      expect.objectContaining({ id: 'g.s1.c1', critic: 'g', sample: 1, generated: false, hallucinated: true, details: { critic: { name: 'g', sample: 1, seed: 9 }, unverified_quote: 'zzz' } }),
+    ]);
+  });
+});
