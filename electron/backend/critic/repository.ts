@@ -3,11 +3,23 @@ import { z } from 'zod';
 import { CriticNameSchema } from '../../../shared/critic/names.js';
 import { isHallucinated, type CheckedCritique } from '../../../shared/critic/resolve.js';
 import { AppError } from '../../../shared/result.js';
+import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { taskChangeRefusal } from '../tasks/guard.js';
 import { visibleTask } from '../tasks/staging.js';
 
 // Critics in the database: their identity, the samples stored, and the critiques they generated.
+
+/** Prepared statements per connection: a run stores a sample every few milliseconds. */
+const statementCache = new WeakMap<AnyDb, Map<string, Statement>>();
+
+function stmt(db: AnyDb, sql: string): Statement {
+  let cache = statementCache.get(db);
+  if (!cache) statementCache.set(db, (cache = new Map()));
+  let s = cache.get(sql);
+  if (!s) cache.set(sql, (s = db.prepare(sql)));
+  return s;
+}
 
 /** Where a critic's API key comes from. Never the key itself: that is in no table. */
 export const KeySourceSchema = z.discriminatedUnion('kind', [
@@ -253,7 +265,7 @@ export interface CriticTaskRow {
 
 /** One visible task, or undefined. */
 export function criticTask(db: AnyDb, id: string): CriticTaskRow | undefined {
-  return db.prepare(`SELECT t.id, t.kind, t.title, t.output, t.language, t.base, t.context_json FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`).get({ id }) as
+  return stmt(db, `SELECT t.id, t.kind, t.title, t.output, t.language, t.base, t.context_json FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`).get({ id }) as
     | CriticTaskRow
     | undefined;
 }
@@ -324,12 +336,13 @@ export function storeSample(db: WritableDb, s: SampleToStore, now = Date.now()):
     if (!criticTask(db, s.task)) return { kind: 'refused', reason: `task "${s.task}" is no longer in the database` };
     const refusal = taskChangeRefusal(db, s.task, 'add-critiques');
     if (refusal) return { kind: 'refused', reason: refusal };
-    if (db.prepare('SELECT 1 FROM critic_samples WHERE task_id = $task AND critic = $critic AND sample = $sample').get({ task: s.task, critic: s.critic, sample: s.provenance.sample })) {
+    if (stmt(db, 'SELECT 1 FROM critic_samples WHERE task_id = $task AND critic = $critic AND sample = $sample').get({ task: s.task, critic: s.critic, sample: s.provenance.sample })) {
       return { kind: 'exists' };
     }
-    const taken = new Set((db.prepare('SELECT id FROM critiques WHERE task_id = $task').all({ task: s.task }) as { id: string }[]).map((r) => r.id));
-    let position = (db.prepare('SELECT coalesce(max(position), -1) AS p FROM critiques WHERE task_id = $task').get({ task: s.task }) as { p: number }).p + 1;
-    const insert = db.prepare(
+    const taken = new Set((stmt(db, 'SELECT id FROM critiques WHERE task_id = $task').all({ task: s.task }) as { id: string }[]).map((r) => r.id));
+    let position = (stmt(db, 'SELECT coalesce(max(position), -1) AS p FROM critiques WHERE task_id = $task').get({ task: s.task }) as { p: number }).p + 1;
+    const insert = stmt(
+      db,
       `INSERT INTO critiques (task_id, id, position, text, anchor_json, resolved_json, severity, category, score, model, evidence_json, valid,
                               critic, sample, generated, hallucinated, source_json)
        VALUES ($task, $id, $position, $text, $anchor, $resolved, $severity, $category, $score, $model, $evidence, NULL,
@@ -362,7 +375,8 @@ export function storeSample(db: WritableDb, s: SampleToStore, now = Date.now()):
         source: JSON.stringify(exportedCritique(id, c, s.model, s.provenance)),
       });
     });
-    db.prepare(
+    stmt(
+      db,
       `INSERT INTO critic_samples (task_id, critic, sample, critiques, hallucinated, provenance_json, created_at)
        VALUES ($task, $critic, $sample, $n, $h, $provenance, $now)`,
     ).run({ task: s.task, critic: s.critic, sample: s.provenance.sample, n: s.critiques.length, h: hallucinated, provenance: JSON.stringify(s.provenance), now });

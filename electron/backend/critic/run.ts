@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { TextIndex } from '../../../shared/anchors.js';
 import { readAnswer } from '../../../shared/critic/answer.js';
 import { estimateTokens, renderPrompt, type PromptFields } from '../../../shared/critic/prompt.js';
@@ -195,6 +196,8 @@ export async function runCritic(db: WritableDb, options: RunOptions): Promise<Cr
     },
   };
   const stop = new AbortController();
+  // one listener per request in flight (and per backoff wait): up to the concurrency, not a leak
+  setMaxListeners(options.concurrency * 2 + 8, stop.signal);
   const onAbort = (): void => {
     summary.stopped ??= { reason: 'cancelled', message: 'the run was cancelled' };
     stop.abort();
