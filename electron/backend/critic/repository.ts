@@ -219,6 +219,12 @@ export function removeCritic(db: WritableDb, name: string): { critiques: number;
     }
     const refusal = removalRefusal(db, name);
     if (refusal) throw new AppError('conflict', refusal);
+    // a study whose condition selects this critic would show nothing there
+    const using = (db.prepare(`SELECT DISTINCT s.name FROM study_conditions c JOIN studies s ON s.id = c.study_id WHERE c.policy = $exact OR c.policy LIKE $prefix ESCAPE '\\' ORDER BY s.name`).all({
+      exact: `critic=${name}`,
+      prefix: `critic=${name.replace(/[\\%_]/g, (c) => `\\${c}`)}+%`,
+    }) as { name: string }[]).map((r) => r.name);
+    if (using.length > 0) throw new AppError('conflict', `critic "${name}" is used by the conditions of study ${using.map((u) => `"${u}"`).join(', ')}: its critiques cannot be removed.`);
     const deleted = deleteGenerated(db, name);
     db.prepare('DELETE FROM critics WHERE name = $name').run({ name });
     return deleted;

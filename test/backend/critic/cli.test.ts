@@ -111,10 +111,18 @@ describe('assay critique (CLI)', () => {
     expect(await captureCli(['critique', 'sweep', '--db', db, '--name', 'ghost'])).toMatchObject({ code: 1, err: expect.stringMatching(/No critic "ghost"/) });
     const other = await captureCli([...argv, '--temperature', '0.1']);
     expect(other).toMatchObject({ code: 1, err: expect.stringMatching(/already exists with other settings \(temperature 0.7 → 0.1\)/) });
+    // critics as conditions: the policy syntax passes through --conditions (no "," or ":")
+    const study = await captureCli(['study', 'create', '--db', db, '--name', 'pilot', '--conditions', 'plain:none,crit:critic=emu-7b+anchored+top-1,wide:critic=emu-7b+lambda-0.50', '--evaluators', 'ann,bob', '--overlap', '2', '--seed', '3']);
+    expect(study.code, study.err).toBe(0);
+    expect(study.out).toContain('crit (critic=emu-7b+anchored+top-1), wide (critic=emu-7b+lambda-0.5)');
+    expect(await captureCli(['critique', 'remove', '--db', db, '--name', 'emu-7b'])).toMatchObject({ code: 1, err: expect.stringMatching(/critic "emu-7b" is used by the conditions of study "pilot"/) });
+    const unused = await captureCli(['critique', '--db', db, '--base-url', s.baseUrl, '--model', 'emu:7b', '--name', 'other_1', '--all', '--samples', '1']);
+    expect(unused.code, unused.err).toBe(0);
+    expect(JSON.parse((await captureCli(['critique', 'remove', '--db', db, '--name', 'other_1'])).out)).toMatchObject({ critic: 'other_1', samples: 6 });
     const removed = await captureCli(['critique', 'remove', '--db', db, '--name', 'emu-7b']);
-    expect(removed.code).toBe(0);
-    expect(JSON.parse(removed.out)).toMatchObject({ critic: 'emu-7b', samples: 12 });
-    expect(count(db, 'SELECT count(*) AS n FROM critiques')).toBe(0);
+    expect(removed.code).toBe(1); // still used by the study
+    expect(count(db, "SELECT count(*) AS n FROM critiques WHERE critic = 'emu-7b'")).toBeGreaterThan(0);
+    expect(count(db, "SELECT count(*) AS n FROM critiques WHERE critic = 'other_1'")).toBe(0);
   });
 
   it('exits 1 with the reasons when samples failed, and the failures are asked again next time', async () => {
