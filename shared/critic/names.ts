@@ -14,6 +14,16 @@ export function isCriticName(name: unknown): name is string {
   return CriticNameSchema.safeParse(name).success;
 }
 
+/** A critic name from a model name, when none is given: `qwen2.5:7b` → `qwen2.5-7b`. */
+export function defaultCriticName(model: string): string {
+  const name = model
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 64)
+    .replace(/-+$/, '');
+  return isCriticName(name) ? name : 'critic';
+}
+
 /** The columns a stored critique gets from the critic fields it carries (imported or generated). */
 export interface CriticColumns {
   /** The critic's name, from `critic.name`; null when the critique carries no valid one. */

@@ -56,3 +56,17 @@ describe('reading a critic model answer (untrusted text)', () => {
     expect([...item.required].sort()).toEqual(Object.keys(item.properties).sort());
   });
 });
+
+describe('default critic names', () => {
+  it('derive a valid name from any model name', async () => {
+    const { defaultCriticName, isCriticName } = await import('../../../shared/critic/names.js');
+    expect(defaultCriticName('qwen2.5:7b')).toBe('qwen2.5-7b');
+    expect(defaultCriticName('Qwen/Qwen2.5-7B-Instruct')).toBe('Qwen-Qwen2.5-7B-Instruct');
+    expect(defaultCriticName('::')).toBe('critic');
+    fc.assert(
+      fc.property(fc.string(), (m) => {
+        expect(isCriticName(defaultCriticName(m))).toBe(true);
+      }),
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import type { CriticRunSummary } from '../../../../shared/contract/critic.js';
-import { isCriticName } from '../../../../shared/critic/names.js';
+import { defaultCriticName, isCriticName } from '../../../../shared/critic/names.js';
 import { defaultSweepPoints, parseSweepPoints, type SweepRow } from '../../../../shared/critic/sweep.js';
 import { formatOperatingPoint } from '../../../../shared/policy.js';
 import { AppError } from '../../../../shared/result.js';
@@ -19,16 +19,6 @@ function numberFlag(values: Record<string, unknown>, flag: string, fallback: num
   const n = Number(raw);
   if (typeof raw !== 'string' || raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${flag}: not a number: ${String(raw)}`);
   return n;
-}
-
-/** A critic name from a model name, when --name is not given: `qwen2.5:7b` → `qwen2.5-7b`. */
-export function defaultCriticName(model: string): string {
-  const name = model
-    .replace(/[^A-Za-z0-9_.-]+/g, '-')
-    .replace(/^[^A-Za-z0-9]+/, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
-  return isCriticName(name) ? name : 'critic';
 }
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(1)}%`);

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { CriticRunInput, CriticRunProgress, CriticRunSummary, KeyChoice } from '../../../../shared/contract/critic.js';
+import { defaultCriticName } from '../../../../shared/critic/names.js';
 import { call } from '../../api/client.js';
 import './critic.css';
 
@@ -38,20 +39,10 @@ let remembered: Form = {
   replace: false,
 };
 
-/** The critic name the back end would derive from a model name (`qwen2.5:7b` → `qwen2.5-7b`). */
-export function criticNameFor(model: string): string {
-  const name = model
-    .replace(/[^A-Za-z0-9_.-]+/g, '-')
-    .replace(/^[^A-Za-z0-9]+/, '')
-    .slice(0, 64)
-    .replace(/-+$/, '');
-  return /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/.test(name) ? name : 'critic';
-}
-
 function runInput(f: Form): CriticRunInput {
   const key: KeyChoice = f.keyKind === 'env' ? { kind: 'env', name: f.envName.trim() } : f.keyKind === 'keychain' ? { kind: 'keychain' } : { kind: 'none' };
   return {
-    name: f.name.trim() || criticNameFor(f.model.trim()),
+    name: f.name.trim() || defaultCriticName(f.model.trim()),
     baseUrl: f.baseUrl.trim(),
     model: f.model.trim(),
     key,
@@ -256,7 +247,7 @@ export function GenerateCritiques({ onClose, onChanged }: { readonly onClose: ()
                 id="critic-name"
                 value={form.name}
                 onChange={(e) => update({ name: e.target.value })}
-                placeholder={form.model.trim() ? criticNameFor(form.model.trim()) : 'from the model'}
+                placeholder={form.model.trim() ? defaultCriticName(form.model.trim()) : 'from the model'}
                 pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*"
                 aria-describedby="critic-name-hint"
               />
