@@ -8,7 +8,7 @@ import { openDatabase } from '../electron/backend/db/open.js';
 import { seedAnalysisStudy } from '../test/backend/analysis/study-fixture.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { startCriticServer } from '../test/helpers/critic-server.js';
-import { repoRoot, startServe } from '../test/helpers/server.js';
+import { repoRoot, startServe, type ServerProcess } from '../test/helpers/server.js';
 
 /** One screenshot: a name and how to get the page there. */
 export interface Shot {
@@ -200,27 +200,39 @@ shots.push(
 );
 
 // Critics (#13): a run against the loopback emulator from Tasks → Generate critiques…, the sweep
-// plot on the Tasks screen, and a task's generated critiques with their provenance.
+// plot on the Tasks screen, a task's generated critiques with their provenance, and "Ask the
+// critic" in a practice review. Each colour scheme's critics shots run on a fresh demo database of
+// their own: a critic whose critiques a review showed can no longer be regenerated, so the second
+// scheme could not repeat the first one's run on the shared database.
 const critic = await startCriticServer({ latencyMs: 40 });
+let criticsServer: ServerProcess | null = null;
+let criticsRuns = 0;
+async function freshCriticsServer(): Promise<string> {
+  await criticsServer?.stop();
+  criticsServer = await startServe(path.join(dir, `critics-${++criticsRuns}.db`));
+  await fetch(`${criticsServer.url}api/demo:load`, { method: 'POST', body: '{}' });
+  return criticsServer.url;
+}
+const criticsUrl = (): string => criticsServer?.url ?? '';
 shots.push(
   {
     name: 'critics-generate',
-    prepare: async (page, url) => {
+    prepare: async (page) => {
+      const url = await freshCriticsServer();
       await page.goto(`${url}#/tasks`);
       await page.getByRole('button', { name: 'Generate critiques…' }).click();
       const dialog = page.getByRole('dialog', { name: 'Generate critiques' });
       await dialog.getByLabel('Endpoint').fill(critic.baseUrl);
       await dialog.getByLabel('Model').fill('qwen2.5:7b');
       await dialog.getByLabel('Samples per task').fill('3');
-      await dialog.getByLabel(/Replace/).check();
       await dialog.getByRole('button', { name: 'Generate' }).click();
       await dialog.getByText(/samples? stored/).waitFor();
     },
   },
   {
     name: 'critics-sweep',
-    prepare: async (page, url) => {
-      await page.goto(`${url}#/tasks`);
+    prepare: async (page) => {
+      await page.goto(`${criticsUrl()}#/tasks`);
       await page.reload(); // (closes the dialog of the shot before)
       await page.getByRole('heading', { name: 'Critics' }).waitFor();
       await page.locator('.critics-panel svg').first().waitFor();
@@ -228,11 +240,21 @@ shots.push(
   },
   {
     name: 'critics-provenance',
-    prepare: async (page, url) => {
-      await page.goto(`${url}#/tasks`);
+    prepare: async (page) => {
+      await page.goto(`${criticsUrl()}#/tasks`);
       await page.reload();
       await page.getByRole('button', { name: 'Footbridge closure (local news)' }).click();
       await page.getByRole('heading', { name: /Critiques written by critics/ }).waitFor();
+    },
+  },
+  {
+    // the run above chose its critic for "Ask the critic" (the dialog's default)
+    name: 'critics-ask',
+    prepare: async (page) => {
+      await openReview(page, criticsUrl(), 'demo-walking');
+      await page.keyboard.press('c');
+      await page.getByText(/The critic added \d+ critique/).waitFor();
+      await page.locator('.ask-critic').scrollIntoViewIfNeeded();
     },
   },
 );
@@ -259,6 +281,7 @@ try {
 } finally {
   await browser.close();
   await server.stop();
+  await criticsServer?.stop();
   await critic.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -127,4 +127,56 @@ describe('critic in the UI (Chromium)', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('"Ask the critic" (button and key c) in the practice queue: new critiques join the list, are decided and stored', async () => {
+    const page = await open();
+    await page.goto(server.url);
+    await page.getByRole('heading', { name: 'Who is reviewing?' }).waitFor();
+    await page.getByRole('textbox').fill('Joe');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Your queue' }).waitFor();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Bridge news' }).waitFor();
+    const cards = page.locator('.cq-card');
+    await expect.poll(() => cards.count()).toBeGreaterThan(0);
+    const before = await cards.count();
+    const requests = critic.requests.length;
+    const button = page.getByRole('button', { name: 'Ask the critic' });
+    await expect(button.getAttribute('aria-keyshortcuts')).resolves.toBe('c');
+    await page.keyboard.press('c');
+    await page.getByText(/The critic added \d+ critiques? at the end of the list/).waitFor({ timeout: 30_000 });
+    expect(critic.requests.length).toBe(requests + 1);
+    expect(critic.requests.at(-1)!.body['seed']).toBe(2); // samples 0 and 1 came from the run: this is sample 2
+    const after = await cards.count();
+    expect(after).toBeGreaterThan(before);
+    // the first new critique is selected; accept it, then ask again with the button
+    await expect(cards.nth(before).getAttribute('aria-current')).resolves.toBe('true');
+    await page.keyboard.press('a');
+    await expect.poll(() => page.locator('.save-indicator').innerText()).toBe('Saved');
+    await button.click();
+    await expect.poll(() => cards.count(), { timeout: 30_000 }).toBeGreaterThan(after);
+    const final = await cards.count();
+    expect(await page.locator('body').innerText()).not.toContain('according to the 1987 annual report');
+    expect(await page.content()).not.toContain(KEY);
+    await page.keyboard.press('5');
+    await page.keyboard.press('Control+Enter');
+    await expect
+      .poll(async () => ((await (await fetch(`${server.url}api/review:queue`, { method: 'POST', body: '{"evaluator":"joe"}' })).json()) as { value: { items: { status: string }[] } }).value.items[0]!.status)
+      .toBe('submitted');
+    await page.close();
+    const db = openDatabase(dbPath, { migrate: false });
+    try {
+      // the accepted critique is the critic's sample 2, asked from the review; both asks are in the log
+      const review = db.prepare(`SELECT r.id, r.shown_json FROM reviews r JOIN queue_items q ON q.id = r.queue_item_id WHERE q.evaluator_id = 'joe'`).get() as { id: number; shown_json: string };
+      const events = db.prepare('SELECT type, payload_json FROM review_events WHERE review_id = $id ORDER BY seq').all({ id: review.id }) as { type: string; payload_json: string }[];
+      expect(events.map((e) => e.type)).toEqual(['critiques-added', 'decision-recorded', 'critiques-added', 'rating-set', 'submitted']);
+      expect(JSON.parse(events[1]!.payload_json)).toMatchObject({ critique: expect.stringMatching(/^emu-1b\.s2\.c\d+$/), verdict: 'accept' });
+      expect(JSON.parse(review.shown_json)).toHaveLength(final); // what the page showed is what the review records
+      const samples = db.prepare(`SELECT sample FROM critic_samples WHERE critic = 'emu-1b' AND task_id = 'bridge' ORDER BY sample`).all() as { sample: number }[];
+      expect(samples.map((r) => r.sample)).toEqual([0, 1, 2, 3]);
+    } finally {
+      db.close();
+    }
+    expect(problems).toEqual([]);
+  });
 });

@@ -10,6 +10,7 @@ export const shortcuts: readonly (readonly [string, string])[] = [
   ['1 – 7', 'Rate the output'],
   ['Ctrl+Enter', 'Submit (in a form: save it)'],
   ['s', 'Skip with a reason'],
+  ['c', 'Ask the critic for more critiques (practice queue only)'],
   ['Ctrl+Z', 'Undo'],
   ['Ctrl+Shift+Z / Ctrl+Y', 'Redo'],
   ['Esc', 'Cancel a form, close this sheet'],

@@ -5,6 +5,7 @@ import { nextFlawId, type Decision } from '../../../../shared/review/state.js';
 import type { CodeMark, LineSelection } from '../../components/code-view.js';
 import { useDarkMode } from '../../use-dark.js';
 import { formatDuration } from './active-time.js';
+import { AskCriticRow, askCriticKey, canAskCritic, useAskCritic } from './ask-critic.js';
 import { describeAnchor, linesToAnchor, occurrencesOf, quoteToAnchor, rangeOf, whereOfAnchor } from './anchors.js';
 import { ChunkedText, selectionIn, type Mark } from './chunked-text.js';
 import { CritiqueEditor, FlawForm, ReasonPicker, SkipForm, type FlawDraft } from './forms.js';
@@ -107,6 +108,8 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
   const docRef = useRef<HTMLDivElement>(null);
   const dark = useDarkMode();
   const current: ShownCritique | undefined = critiques[Math.min(selected, critiques.length - 1)];
+  const askable = canAskCritic(view, readOnly);
+  const critic = useAskCritic(session, setSelected);
   const next = nextOpenItem(queue, item);
 
   // Prefetch the next item (and Monaco when it is code) as soon as this one is on screen.
@@ -212,6 +215,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
     undo: () => !readOnly && record({ type: 'undone' }),
     redo: () => !readOnly && record({ type: 'redone' }),
     help: () => setMode({ kind: 'help' }),
+    askCritic: () => askable && !critic.asking && critic.ask(),
     submit,
   };
   const actionsRef = useRef(actions);
@@ -244,6 +248,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
         f: a.flaw,
         s: a.skip,
         '?': a.help,
+        [askCriticKey]: a.askCritic,
       };
       const digit = /^[1-7]$/.test(key) ? Number(key) : null;
       const run = digit !== null ? () => a.rate(digit) : map[key];
@@ -411,6 +416,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onStatus, ses
               />
             ))}
           </ol>
+          {askable && <AskCriticRow critic={critic} />}
         </section>
       )}
       <section aria-labelledby="own-title">

@@ -27,6 +27,18 @@ export function sweepPlot(width: number, rows: Rows): Element | null {
   });
   const points = [...groups.values()];
   if (points.length === 0) return null;
+  // dots closer than a label's width on the same height share one label, placed at their middle
+  // (else the labels of points 4 and 6 side by side read "46")
+  const clusters: { y: number; xs: number[]; rows: number[] }[] = [];
+  for (const p of [...points].sort((a, b) => a.x - b.x)) {
+    const near = clusters.find((c) => Math.abs(c.y - p.y) < 0.04 && p.x - c.xs[c.xs.length - 1]! < 0.04);
+    const rowsHere = p.label.split(',').map(Number);
+    if (near) {
+      near.xs.push(p.x);
+      near.rows.push(...rowsHere);
+    } else clusters.push({ y: p.y, xs: [p.x], rows: rowsHere });
+  }
+  const labels = clusters.map((c) => ({ x: (c.xs[0]! + c.xs[c.xs.length - 1]!) / 2, y: c.y, label: [...c.rows].sort((a, b) => a - b).join(',') }));
   return Plot.plot({
     width,
     height: 300,
@@ -39,7 +51,7 @@ export function sweepPlot(width: number, rows: Rows): Element | null {
     marks: [
       Plot.frame({ strokeOpacity: 0.2 }),
       Plot.dot(points, { x: 'x', y: 'y', r: 5, fill: 'var(--accent)', stroke: 'var(--bg)', title: (d: (typeof points)[number]) => d.points.join('\n') }),
-      Plot.text(points, { x: 'x', y: 'y', text: 'label', dy: -11, fill: 'currentColor', fontSize: 11, fontWeight: 600 }),
+      Plot.text(labels, { x: 'x', y: 'y', text: 'label', dy: -11, fill: 'currentColor', fontSize: 11, fontWeight: 600 }),
     ],
   });
 }
