@@ -40,4 +40,19 @@ console.log(line(header));
 console.log(line(widths.map((w) => '-'.repeat(w))));
 for (const r of rows) console.log(line(r));
 
-fs.writeFileSync(path.join(here, 'results.json'), `${JSON.stringify({ date: new Date().toISOString(), machine, results }, null, 2)}\n`);
+// A partial run (`npm run bench -- NAME`) replaces only its own sections: the file stays the record
+// of every section, each with the date and machine of the run that measured it.
+const file = path.join(here, 'results.json');
+type Stored = { section: string; date?: string; machine?: typeof machine; figures: readonly BenchFigure[] };
+let previous: Stored[] = [];
+try {
+  const old = JSON.parse(fs.readFileSync(file, 'utf8')) as { date?: string; machine?: typeof machine; results?: Stored[] };
+  previous = (old.results ?? []).map((r) => ({ date: old.date, machine: old.machine, ...r }));
+} catch {
+  // no record yet, or an unreadable one: start afresh
+}
+const now = new Date().toISOString();
+const measured = new Map<string, Stored>(previous.map((r) => [r.section, r]));
+for (const r of results) measured.set(r.section, { section: r.section, date: now, machine, figures: r.figures });
+const ordered = sections.flatMap((s) => measured.get(s.name) ?? []);
+fs.writeFileSync(file, `${JSON.stringify({ date: now, machine, results: ordered }, null, 2)}\n`);

@@ -9,7 +9,10 @@ import { packageRoot, resolveDbPath } from './backend/paths.js';
 import { contentSecurityPolicy } from '../shared/csp.js';
 import { dispatch } from './backend/api/dispatch.js';
 import { registerIpcHandlers } from './shell/ipc.js';
-import { menuTemplate } from './shell/menu.js';
+import { closeQuestion, installCloseGuard } from './shell/close-guard.js';
+import { exportResults, menuTemplate, type MenuDeps } from './shell/menu.js';
+import { writeFileAtomic } from './backend/files.js';
+import { listImportedPacks } from './backend/studies/packs.js';
 import { rendererProtocolHandler } from './shell/protocol.js';
 import { guardEveryWebContents, installSessionGuards, mainWindowOptions } from './shell/security.js';
 import { claimSingleInstance } from './shell/single-instance.js';
@@ -37,6 +40,8 @@ function serveRenderer(): void {
 let db: WritableDb | undefined;
 let mainWindow: BrowserWindow | undefined;
 let backend: Backend | undefined;
+/** A quit is under way (it waits while the close reminder asks). */
+let quitting = false;
 
 function createWindow(): BrowserWindow {
   // (the navigation guards come from guardEveryWebContents, as for any other web contents)
@@ -63,34 +68,53 @@ function start(): void {
       app.quit();
       return;
     }
+    // The results export asks where to save in a dialog and writes the file itself (results:save,
+    // which runs on this thread: the dialog cannot cross to a worker).
+    const saveFile = async (title: string, defaultPath: string, content: string): Promise<string | undefined> => {
+      const target = (await dialog.showSaveDialog(mainWindow!, { title, defaultPath })).filePath || undefined;
+      if (target) writeFileAtomic(target, content);
+      return target;
+    };
     // Long operations run on worker threads, which load the same (Electron-ABI) SQLite addon.
     // Critic keys: the OS keychain (safeStorage), kept encrypted beside the database, never in it.
     const keys = { env: process.env, store: createKeyStore(safeStorage, path.join(path.dirname(dbPath), 'critic-keys.json')) };
-    backend = createBackend({ db, dbPath, host: 'desktop', nativeBinding: binding, keys });
+    backend = createBackend({ db, dbPath, host: 'desktop', nativeBinding: binding, keys, saveFile });
     const handlers = backend.handlers;
     registerIpcHandlers(ipcMain, handlers, dbPath);
     serveRenderer();
     const win = createWindow();
-    Menu.setApplicationMenu(
-      Menu.buildFromTemplate(
-        menuTemplate(
-          {
-            chooseFileToOpen: async (title, filters) => (await dialog.showOpenDialog(win, { title, filters, properties: ['openFile'] })).filePaths[0],
-            chooseFileToSave: async (title, defaultPath) => (await dialog.showSaveDialog(win, { title, defaultPath })).filePath || undefined,
-            invoke: (name, input) => dispatch(handlers, name, input, { dbPath }),
-            show: (route) => void win.loadURL(`assay://app/index.html#/${route}`),
-            inform: (title, message) => void dialog.showMessageBox(win, { type: 'info', title, message }),
-            fail: (title, message) => dialog.showErrorBox(title, message),
-          },
-          { mac: process.platform === 'darwin', devTools: !app.isPackaged },
-        ),
-      ),
-    );
+    const menuDeps: MenuDeps = {
+      chooseFileToOpen: async (title, filters) => (await dialog.showOpenDialog(win, { title, filters, properties: ['openFile'] })).filePaths[0],
+      invoke: (name, input) => dispatch(handlers, name, input, { dbPath }),
+      show: (route) => void win.loadURL(`assay://app/index.html#/${route}`),
+      inform: (title, message) => void dialog.showMessageBox(win, { type: 'info', title, message }),
+      fail: (title, message) => dialog.showErrorBox(title, message),
+    };
+    Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate(menuDeps, { mac: process.platform === 'darwin', devTools: !app.isPackaged })));
+    // Closing (or quitting) with finished reviews not exported asks first: export, close anyway, or stay.
+    installCloseGuard(win, {
+      unexported: () => listImportedPacks(db!).reduce((n, p) => n + p.unexported, 0),
+      ask: async (count) => {
+        const q = closeQuestion(count, [...new Set(listImportedPacks(db!).filter((p) => p.unexported > 0).map((p) => p.researcher ?? ''))].filter(Boolean));
+        const r = await dialog.showMessageBox(win, { type: 'warning', title: q.title, message: q.message, detail: q.detail, buttons: q.buttons, defaultId: 0, cancelId: 2 });
+        return (['export', 'close', 'cancel'] as const)[r.response] ?? 'cancel';
+      },
+      exportResults: () => exportResults(menuDeps),
+      proceed: () => {
+        if (quitting) app.quit();
+      },
+      stay: () => {
+        quitting = false;
+      },
+    });
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) createWindow();
     });
   });
 
+  app.on('before-quit', () => {
+    quitting = true;
+  });
   app.on('window-all-closed', () => {
     // macOS keeps the app (and its database) alive without windows: 'activate' opens a new one.
     if (process.platform === 'darwin') return;

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openDatabase } from '../electron/backend/db/open.js';
-import { seedAnalysisStudy } from '../test/backend/analysis/study-fixture.js';
+import { seedAnalysisStudy, seedWarningStudy } from '../test/backend/analysis/study-fixture.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { startCriticServer } from '../test/helpers/critic-server.js';
 import { repoRoot, startServe, type ServerProcess } from '../test/helpers/server.js';
@@ -72,6 +72,9 @@ const shots: Shot[] = [
       await page.getByRole('heading', { name: 'New study' }).waitFor();
       await page.getByLabel('Name', { exact: true }).fill('uplift-main');
       await page.getByLabel('Evaluators', { exact: true }).fill('ann = Ann Lee\nbob = Bo Brown\ncyd\ndee');
+      await page.getByRole('button', { name: 'Add condition' }).click();
+      await page.getByRole('region', { name: 'Study check' }).getByText(/Power to detect/).waitFor();
+      await page.getByRole('region', { name: 'Study check' }).getByText('agreement-impossible').waitFor();
     },
   },
 ];
@@ -130,12 +133,51 @@ shots.push(
   },
 );
 
+// The workspace's key sheet, the code pane widened as far as it goes on a small screen (the panel
+// keeps its width), and the researcher's Review place for a study reviewed from packs (#12).
+shots.push(
+  {
+    name: 'review-shortcuts',
+    prepare: async (page, url) => {
+      await openReview(page, url, 'demo-walking');
+      await page.keyboard.press('?');
+      await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor();
+    },
+  },
+  {
+    name: 'review-narrow',
+    prepare: async (page, url) => {
+      await page.setViewportSize({ width: 1024, height: 700 });
+      await page.evaluate(() => localStorage.removeItem('assay.review.panes.code'));
+      await openReview(page, url, 'demo-moving-average');
+      await page.locator('.cq-glyph').first().waitFor();
+      const handle = (await page.getByRole('separator', { name: 'Resize Code and Critiques' }).boundingBox())!;
+      await page.mouse.move(handle.x + 2, handle.y + 200);
+      await page.mouse.down();
+      await page.mouse.move(1020, handle.y + 200, { steps: 8 });
+      await page.mouse.up();
+      await page.waitForTimeout(700);
+    },
+  },
+  {
+    name: 'review-elsewhere',
+    prepare: async (page, url) => {
+      await page.goto(url);
+      await page.evaluate("localStorage.setItem('assay.evaluator', 'ann')");
+      await page.goto(`${url}#/review`);
+      await page.reload();
+      await page.getByRole('note').filter({ hasText: 'uplift-pilot' }).waitFor();
+    },
+  },
+);
+
 // Analysis (#6): a synthetic study with simulated results, seeded into the served database once.
 let analysisSeeded = false;
 function seedAnalysis(): void {
   if (analysisSeeded) return;
   const db = openDatabase(path.join(dir, 'demo.db'));
   seedAnalysisStudy(db);
+  seedWarningStudy(db);
   db.close();
   analysisSeeded = true;
 }
@@ -145,8 +187,17 @@ shots.push(
     prepare: async (page, url) => {
       seedAnalysis();
       await page.goto(`${url}#/analysis/uplift-demo`);
-      await page.getByText(/95% CIs · \d+ tasks/).waitFor();
+      await page.getByText(/95% CIs · population:two-way-cluster-robust · \d+ tasks/).waitFor();
       await page.getByRole('figure', { name: 'Catch rate by severity' }).locator('svg').first().waitFor();
+    },
+  },
+  {
+    name: 'analysis-warnings',
+    prepare: async (page, url) => {
+      seedAnalysis();
+      await page.goto(`${url}#/analysis/hand-only`);
+      await page.getByRole('list', { name: 'Warnings' }).waitFor();
+      await page.getByText(/95% CIs · population/).waitFor();
     },
   },
   {
@@ -201,9 +252,9 @@ shots.push(
 
 // Critics (#13): a run against the loopback emulator from Tasks → Generate critiques…, the sweep
 // plot on the Tasks screen, a task's generated critiques with their provenance, and "Ask the
-// critic" in a practice review. Each colour scheme's critics shots run on a fresh demo database of
-// their own: a critic whose critiques a review showed can no longer be regenerated, so the second
-// scheme could not repeat the first one's run on the shared database.
+// critic" in a practice review, on a demo database of their own (no study hides its tasks from
+// practice). critics-generate starts a fresh one for each colour scheme, so that both show the same
+// run (on one database the second run would find every sample stored).
 const critic = await startCriticServer({ latencyMs: 40 });
 let criticsServer: ServerProcess | null = null;
 let criticsRuns = 0;
@@ -214,6 +265,9 @@ async function freshCriticsServer(): Promise<string> {
   return criticsServer.url;
 }
 const criticsUrl = (): string => criticsServer?.url ?? '';
+const stopCriticsServer = async (): Promise<void> => {
+  await criticsServer?.stop();
+};
 shots.push(
   {
     name: 'critics-generate',
@@ -258,30 +312,108 @@ shots.push(
     },
   },
 );
+// The evaluator's day (#12), on an evaluator's own empty database: the welcome, the pack opened,
+// the question before submitting with undecided critiques, a finished review with Reopen, and the
+// finished screen after the export. A fresh database per colour scheme.
+async function evaluatorDay(scheme: 'light' | 'dark', pack: string, take: (page: Page, name: string) => Promise<void>): Promise<void> {
+  const db = path.join(dir, `evaluator-${scheme}.db`);
+  const evaluator = await startServe(db);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: scheme });
+  try {
+    const packFile = path.join(dir, 'ann.assay-pack.json');
+    fs.writeFileSync(packFile, pack);
+    await page.goto(evaluator.url);
+    await page.getByRole('heading', { name: 'Welcome to Assay' }).waitFor();
+    await take(page, 'welcome');
+    await page.getByLabel('Pack file').setInputFiles(packFile);
+    await page.getByRole('heading', { name: 'Your queue' }).waitFor();
+    await take(page, 'review-queue');
+    await page.keyboard.press('Enter');
+    let asked = false;
+    for (;;) {
+      await page.locator('[data-review-ready]').waitFor();
+      if (await page.getByRole('heading', { name: /is done$/ }).count()) break;
+      // a code item: let Monaco paint its diff before the shot
+      if (await page.locator('.ws-code').count()) await page.locator('.cq-glyph').first().waitFor().then(() => page.waitForTimeout(800));
+      await page.keyboard.press('a');
+      await page.keyboard.press('5');
+      await page.keyboard.press('Control+Enter');
+      const question = page.getByRole('alertdialog');
+      if (await question.waitFor({ timeout: 1500 }).then(() => true, () => false)) {
+        if (!asked) await take(page, 'review-submit-question');
+        asked = true;
+        await page.keyboard.press('y');
+      }
+      const next = await Promise.race([
+        page.getByRole('heading', { name: /is done$/ }).waitFor().then(() => 'done'),
+        page.waitForURL(/#\/review\/\d+$/).then(() => page.waitForTimeout(400)).then(() => 'next'),
+      ]);
+      if (next === 'done') break;
+    }
+    const download = page.waitForEvent('download');
+    await page.keyboard.press('Enter');
+    await (await download).cancel();
+    await page.getByRole('status').filter({ hasText: 'Send this file to' }).waitFor();
+    await take(page, 'review-finished');
+    await page.goto(`${evaluator.url}#/review`);
+    await page.getByRole('heading', { name: 'Your queue' }).waitFor();
+    await page.getByRole('link').filter({ hasText: /\(/ }).first().click();
+    await page.getByRole('note').filter({ hasText: 'Submitted.' }).waitFor();
+    await take(page, 'review-reopen');
+  } finally {
+    await page.close();
+    await evaluator.stop();
+  }
+}
+
+// Practice shows the demo tasks only while no open study holds them: review before the study shots.
+const order = ['tasks', 'review-summary', 'review-code', 'review-shortcuts', 'review-narrow', 'study', 'study-close', 'study-new', 'review-elsewhere'];
+const rank = (name: string): number => (order.includes(name) ? order.indexOf(name) : order.length);
+shots.sort((a, b) => rank(a.name) - rank(b.name));
 
 const out = path.join(repoRoot, 'docs', 'screenshots');
 fs.mkdirSync(out, { recursive: true });
+/** True when the command line asks for this shot (no words: every shot). */
+const wanted = (name: string): boolean => process.argv.length <= 2 || process.argv.slice(2).some((w) => name.startsWith(w));
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-shots-'));
 const server = await startServe(path.join(dir, 'demo.db'));
 const browser = await launchChromium();
 try {
   await fetch(`${server.url}api/demo:load`, { method: 'POST', body: '{}' });
-  for (const scheme of ['light', 'dark'] as const) {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: scheme });
-    // `tsx scripts/screenshots.ts NAME...` takes only the shots whose name starts with one of the words.
-    for (const shot of shots.filter((x) => process.argv.length <= 2 || process.argv.slice(2).some((w) => x.name.startsWith(w)))) {
+  const schemes = ['light', 'dark'] as const;
+  const pages = await Promise.all(schemes.map((colorScheme) => browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme })));
+  // Each shot in both schemes before the next: shots change the database (a study hides the demo
+  // tasks from practice), so both schemes see the same state.
+  // `tsx scripts/screenshots.ts NAME...` takes only the shots whose name starts with one of the words.
+  for (const shot of shots.filter((x) => wanted(x.name))) {
+    for (const [i, scheme] of schemes.entries()) {
+      const page = pages[i]!;
+      await page.setViewportSize({ width: 1400, height: 860 }); // a shot may choose another size
       await shot.prepare(page, server.url);
       await page.waitForTimeout(300);
       const file = path.join(out, `${shot.name}-${scheme}.png`);
       await page.screenshot({ path: file });
       console.log(`wrote ${path.relative(repoRoot, file)}`);
     }
-    await page.close();
+  }
+  for (const page of pages) await page.close();
+  if (['welcome', 'review-queue', 'review-submit-question', 'review-finished', 'review-reopen'].some(wanted)) {
+    const pack = (await (await fetch(`${server.url}api/packs:export`, { method: 'POST', body: JSON.stringify({ study: 'uplift-pilot', evaluator: 'ann' }) })).json()) as { ok: boolean; value?: { content: string } };
+    if (!pack.ok || !pack.value) throw new Error('the evaluator shots need the study shot first (npm run screenshots -- study welcome review)');
+    for (const scheme of schemes) {
+      await evaluatorDay(scheme, pack.value.content, async (p, name) => {
+        if (!wanted(name)) return;
+        await p.waitForTimeout(300);
+        const file = path.join(out, `${name}-${scheme}.png`);
+        await p.screenshot({ path: file });
+        console.log(`wrote ${path.relative(repoRoot, file)}`);
+      });
+    }
   }
 } finally {
   await browser.close();
   await server.stop();
-  await criticsServer?.stop();
+  await stopCriticsServer();
   await critic.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

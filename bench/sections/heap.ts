@@ -46,6 +46,7 @@ export const heapSection: BenchSection = {
         evaluators: [{ id: 'ann' }],
         overlap: 1,
         seed: 1,
+        reviewHere: true, // ann reviews here: her queue holds the 100k study items
       });
       db.close();
 

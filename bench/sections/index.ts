@@ -3,7 +3,9 @@ import { coldLoadSection } from './cold-load.js';
 import { criticSection } from './critic.js';
 import { durabilitySection } from './durability.js';
 import { heapSection } from './heap.js';
+import { coverageSection } from './coverage.js';
 import { importSection } from './import.js';
+import { interopSection } from './interop.js';
 import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
 import { recordUnderLoadSection } from './record-under-load.js';
@@ -17,7 +19,9 @@ export const sections: readonly BenchSection[] = [
   metricsSection,
   importSection,
   recordUnderLoadSection,
+  interopSection,
   nextItemSection,
   studiesSection,
   criticSection,
+  coverageSection,
 ];

@@ -1,4 +1,5 @@
 import { computeMetrics } from '../../shared/metrics/compute.js';
+import { planStudy } from '../../shared/metrics/plan.js';
 import { seededRandom } from '../../shared/metrics/prng.js';
 import type { MetricReview, MetricTask, StudyData } from '../../shared/metrics/types.js';
 import type { BenchSection } from '../section.js';
@@ -43,21 +44,40 @@ export function syntheticStudy(taskCount: number, reviewCount: number, seed = 7)
   return { study: 'bench', conditions, tasks, reviews, adjudications: [] };
 }
 
-/** The metrics engine: 10,000 reviews over 2,000 tasks with 2,000 bootstrap resamples. */
+function best(run: (i: number) => void): number {
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    run(i);
+    times.push(performance.now() - started);
+  }
+  return Math.min(...times);
+}
+
+/**
+ * The metrics engine on 10,000 reviews over 2,000 tasks: the default population intervals (closed
+ * form; `--bootstrap 2000` is passed and not used) and the task bootstrap with 2,000 resamples;
+ * and `assay study plan` for a 1,000-task design.
+ */
 export const metricsSection: BenchSection = {
   name: 'metrics',
   run() {
     const data = syntheticStudy(2000, 10_000);
-    computeMetrics(data, { bootstrap: 50 }); // warm up the JIT
-    const times: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const started = performance.now();
-      computeMetrics(data, { bootstrap: 2000, seed: i + 1 });
-      times.push(performance.now() - started);
-    }
-    const best = Math.min(...times);
+    computeMetrics(data, { ci: 'tasks', bootstrap: 50 }); // warm up the JIT
+    computeMetrics(data);
+    const population = best((i) => computeMetrics(data, { bootstrap: 2000, seed: i + 1 }));
+    const tasks = best((i) => computeMetrics(data, { ci: 'tasks', bootstrap: 2000, seed: i + 1 }));
+    const flaws = Array.from({ length: 1000 }, (_v, i) => i % 4);
+    const conditions = [
+      { name: 'unassisted', policy: 'none' },
+      { name: 'assisted', policy: 'all' },
+    ];
+    // the slowest plan: a small uplift that no design up to 64 evaluators detects on fewer tasks
+    const plan = best(() => planStudy(flaws, conditions, { uplift: 0.2 }));
     return Promise.resolve([
-      { name: 'metrics, 10k reviews / 2k tasks / 2,000 resamples', value: best / 1000, unit: 's', goal: '≤ 1 s', pass: best <= 1000 },
+      { name: 'metrics, 10k reviews / 2k tasks, population intervals (--bootstrap 2000 unused)', value: population / 1000, unit: 's', goal: '≤ 1 s', pass: population <= 1000 },
+      { name: 'metrics, 10k reviews / 2k tasks, --ci tasks with 2,000 resamples', value: tasks / 1000, unit: 's', goal: '≤ 1 s', pass: tasks <= 1000 },
+      { name: 'study plan, 1,000 tasks, uplift 0.2 (every design tried)', value: plan / 1000, unit: 's', goal: '≤ 10 s', pass: plan <= 10_000 },
     ]);
   },
 };

@@ -4,6 +4,7 @@ import { call } from './api/client.js';
 import { navigate, routes, useLocation } from './router.js';
 import { AnalysisScreen } from './screens/analysis/index.js';
 import { ReviewScreen } from './screens/review/index.js';
+import { installUnloadReminder, refreshPacks } from './screens/review/results-state.js';
 import { StudiesScreen } from './screens/studies/index.js';
 import { TaskList } from './screens/tasks/task-list.js';
 
@@ -27,8 +28,15 @@ export function App(): React.JSX.Element {
   }, []);
 
   useEffect(refresh, [refresh]);
+  useEffect(() => {
+    void refreshPacks().catch(() => undefined);
+  }, []);
+  // Browser mode: leaving with finished reviews not yet exported asks first. (Not in the desktop
+  // app, where a page that objects to unloading silently keeps the window open: its shell asks.)
+  const host = info?.host;
+  useEffect(() => (host === 'browser' ? installUnloadReminder() : undefined), [host]);
 
-  // An empty database starts on the task screen, which offers the demo.
+  // An empty database starts on the welcome (the task screen's empty state): open a pack, or import tasks.
   const route = info && info.taskCount === 0 && location.route === 'review' ? 'tasks' : location.route;
 
   return (

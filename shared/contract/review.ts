@@ -74,10 +74,13 @@ export const ReviewViewSchema = z.object({
     id: z.number().int(),
     label: z.string(),
     study: z.string(),
+    /** Where the item is in its own part of the queue (its study, or practice): "item 3 of 12". */
     position: z.number().int().min(1),
     total: z.number().int().min(1),
     /** A hash of exactly what the item shows (task and critiques); `review:begin` returns it too. */
     pin: z.string(),
+    /** True when the item's study is closed: its review can no longer start, change or be reopened. */
+    closed: z.boolean(),
   }),
   task: TaskViewSchema,
   critiques: z.array(ShownCritiqueSchema).nullable(),
@@ -98,9 +101,16 @@ export const reviewOps = {
     EvaluatorSchema,
   ),
   'review:queue': op(
-    "An evaluator's queue: study assignments first, then the practice queue (every task).",
+    "An evaluator's queue: study assignments first (of studies reviewed here), then the practice queue (every task).",
     z.object({ evaluator: evaluatorId }).strict(),
-    z.object({ items: z.array(QueueEntrySchema) }),
+    z.object({
+      items: z.array(QueueEntrySchema),
+      /**
+       * The evaluator's studies in this database that are reviewed only from packs (the researcher's
+       * database): not in the queue, listed so that the Review place can say why and what to do.
+       */
+      elsewhere: z.array(z.object({ study: z.string(), items: z.number().int().nonnegative(), finished: z.number().int().nonnegative() })),
+    }),
   ),
   'review:view': op(
     'One queue item as its evaluator may see it; reads only (safe for prefetching).',

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { StudySpecSchema } from '../study/spec.js';
+import { StudyCheckSchema } from '../study/check.js';
+import { ConditionSpecSchema, StudySpecSchema } from '../study/spec.js';
+import { StudyPlanSchema } from '../metrics/plan-schema.js';
 import { op } from './op.js';
 
 /** A study in the researcher's list. */
@@ -16,6 +18,8 @@ export const StudySummarySchema = z.object({
   createdAt: z.number().int(),
   /** `closed`: no new reviews, results or packs (see `studies:close`). */
   state: z.enum(['open', 'closed']),
+  /** True: reviewed only on this machine (no packs); false: reviewed only from packs. */
+  reviewHere: z.boolean(),
 });
 /** A study in the researcher's list. */
 export type StudySummary = z.infer<typeof StudySummarySchema>;
@@ -45,7 +49,13 @@ export const StudyDetailSchema = z.object({
   createdAt: z.number().int(),
   state: z.enum(['open', 'closed']),
   closedAt: z.number().int().nullable(),
+  /** True: reviewed only on this machine (no packs); false: reviewed only from packs. */
+  reviewHere: z.boolean(),
+  /** Whom evaluators send results to, as the packs say; null when not given. */
+  researcher: z.string().nullable(),
   conditions: z.array(z.object({ name: z.string(), policy: z.string() })),
+  /** The study check made at creation (null for studies created before checks existed). */
+  check: z.object({ check: StudyCheckSchema, forced: z.boolean(), createdAt: z.number().int() }).nullable(),
   evaluators: z.array(z.object({ id: z.string(), displayName: z.string() })),
   tasks: z.array(z.object({ id: z.string(), title: z.string().nullable() })),
   assignments: z.array(StudyAssignmentSchema),
@@ -57,6 +67,8 @@ export const StudyDetailSchema = z.object({
       pack: z.string().nullable(),
       added: z.number().int(),
       unchanged: z.number().int(),
+      /** Reviews merged as a newer revision of one already here (reopened and finished again). */
+      revised: z.number().int(),
       conflicts: z.number().int(),
       importedAt: z.number().int(),
       /** True when the file proved it came from the pack issued to its evaluator (a version-2 results file). */
@@ -89,6 +101,8 @@ export const ResultsFileReportSchema = z.object({
   formatVersion: z.number().int().nullable(),
   added: z.number().int().nonnegative(),
   unchanged: z.number().int().nonnegative(),
+  /** Reviews stored before whose log this file extends (reopened and finished again): merged as a newer revision. */
+  revised: z.number().int().nonnegative(),
   conflicts: z.array(z.object({ task: z.string(), evaluator: z.string(), message: z.string() })),
 });
 /** What importing one results file did. */
@@ -104,6 +118,12 @@ export const ImportedPackSchema = z.object({
   /** The study's optional per-item time limit (metadata for the evaluator). */
   timeLimitSeconds: z.number().int().nullable(),
   importedAt: z.number().int(),
+  /** Whom the evaluator sends results to, as the pack names them; null: the researcher who sent the pack. */
+  researcher: z.string().nullable(),
+  /** Finished reviews that no results file handed out so far holds (reopened and finished again included). */
+  unexported: z.number().int().nonnegative(),
+  /** The last results file handed out: when, its name, where it was saved (null: offered for download). */
+  lastExport: z.object({ at: z.number().int(), fileName: z.string(), savedTo: z.string().nullable(), reviews: z.number().int().nonnegative() }).nullable(),
 });
 /** A pack opened in this database. */
 export type ImportedPack = z.infer<typeof ImportedPackSchema>;
@@ -112,7 +132,37 @@ export type ImportedPack = z.infer<typeof ImportedPackSchema>;
 export const studyOps = {
   'studies:list': op('Every study in this database with its progress.', z.object({}).strict(), z.array(StudySummarySchema)),
   'studies:get': op('One study with its assignment and progress.', z.object({ name: z.string().min(1) }).strict(), StudyDetailSchema),
-  'studies:create': op('Creates a study and its balanced assignment, and fills the evaluators\u2019 queues.', StudySpecSchema, StudyDetailSchema),
+  'studies:create': op(
+    'Creates a study and its balanced assignment, and fills the evaluators\u2019 queues; refused when the study check finds an error, unless force.',
+    StudySpecSchema.extend({ force: z.boolean().optional() }),
+    StudyDetailSchema,
+  ),
+  'studies:check': op(
+    'Checks a design before it is created: every hazard with a count and what to do, and its power to detect a 50% uplift.',
+    z
+      .object({
+        conditions: z.array(ConditionSpecSchema).min(1).max(20),
+        evaluators: z.number().int().min(1).max(10_000),
+        overlap: z.number().int().min(1).max(10_000),
+        tasks: z.array(z.string().min(1).max(200)).min(1).max(200_000).optional(),
+      })
+      .strict(),
+    StudyCheckSchema,
+  ),
+  'studies:plan': op(
+    'Simulates designs over tasks in this database: how many evaluators and tasks give the power to detect a relative uplift.',
+    z
+      .object({
+        conditions: z.array(ConditionSpecSchema).min(2).max(20),
+        uplift: z.number().positive().max(10),
+        overlap: z.number().int().min(1).max(64).optional(),
+        tasks: z.array(z.string().min(1).max(200)).min(1).max(200_000).optional(),
+        evaluatorSd: z.number().min(0).max(5).optional(),
+        power: z.number().gt(0).lt(1).optional(),
+      })
+      .strict(),
+    StudyPlanSchema,
+  ),
   'studies:close': op(
     'Closes a study for good: no new reviews, results imports or pack exports; its tasks may appear in practice queues again.',
     z.object({ name: z.string().min(1) }).strict(),
@@ -133,6 +183,21 @@ export const studyOps = {
     'Writes the finished reviews of an opened pack, with their event logs and a content hash.',
     z.object({ pack: z.string().min(1).optional() }).strict(),
     FileContentSchema.extend({ reviews: z.number().int().nonnegative() }),
+  ),
+  'results:save': op(
+    'Hands the evaluator the results file of an opened pack and records which reviews it holds: in the desktop app a save dialog writes it (`savedTo`; `cancelled` when the dialog was closed: nothing recorded); in browser mode `content` comes back for the page to download.',
+    z.object({ pack: z.string().min(1).optional() }).strict(),
+    z.object({
+      fileName: z.string(),
+      content: z.string().nullable(),
+      savedTo: z.string().nullable(),
+      cancelled: z.boolean(),
+      reviews: z.number().int().nonnegative(),
+      pack: z.string(),
+      study: z.string(),
+      evaluator: z.string(),
+      researcher: z.string().nullable(),
+    }),
   ),
   'results:import': op(
     'Merges results files (or plain review-record JSONL) into their study.',

@@ -28,7 +28,8 @@ const critiqueId = z.string().min(1).max(200);
 
 /**
  * One entry of a review's append-only event log. Past-tense names: each records something the
- * evaluator did. `undone`/`redone` step through the history of the other editing events.
+ * evaluator did. `undone`/`redone` step through the history of the other editing events, never past
+ * a `submitted`, `skipped` or `reopened` (see shared/review/state.ts).
  */
 export const ReviewEventSchema = z.discriminatedUnion('type', [
   z
@@ -52,6 +53,8 @@ export const ReviewEventSchema = z.discriminatedUnion('type', [
   // Recorded by the back end only ("Ask the critic", practice queue): critiques that joined the
   // review's shown list. Never an edit (undo does not remove them); refused from a client.
   z.object({ type: z.literal('critiques-added'), critiques: z.array(critiqueId).min(1).max(100) }).strict(),
+  // A finished (submitted or skipped) review made editable again; its next submit is a new revision.
+  z.object({ type: z.literal('reopened') }).strict(),
 ]);
 /** One entry of a review's event log. */
 export type ReviewEvent = z.infer<typeof ReviewEventSchema>;

@@ -43,6 +43,11 @@ export const ReviewRecordSchema = z
     added: z.array(RecordAddedFlawSchema),
     /** The ids of the critiques the evaluator was shown, in display order (optional for importers). */
     shown: z.array(z.string()).optional(),
+    /**
+     * How many times the review was reopened after a submit or skip; absent when never. The record
+     * is the final revision (the last submit or skip).
+     */
+    reopened: z.number().int().min(1).optional(),
   })
   .passthrough();
 /** A review record. */
@@ -103,5 +108,6 @@ export function buildReviewRecord(meta: ReviewRecordMeta, events: Iterable<Revie
       ...(f.category ? { category: f.category } : {}),
     })),
     shown: [...meta.shown],
+    ...(state.reopened > 0 ? { reopened: state.reopened } : {}),
   };
 }

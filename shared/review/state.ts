@@ -47,6 +47,8 @@ export interface ReviewState {
   readonly skipReason: string | null;
   /** How many flaws were ever added: own-flaw ids are `a1`, `a2`, … and never reused. */
   readonly flawsAdded: number;
+  /** How many times the review was reopened after being submitted or skipped. */
+  readonly reopened: number;
   /** Number of events applied (the log's last seq). */
   readonly seq: number;
 }
@@ -165,6 +167,7 @@ export const initialReviewState: ReviewState = {
   status: 'open',
   skipReason: null,
   flawsAdded: 0,
+  reopened: 0,
   seq: 0,
 };
 
@@ -184,7 +187,16 @@ export interface ReviewRules {
  * before it reaches the log, so a replayed log only holds events that passed this check. O(log n).
  */
 export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: ReviewRules): string | null {
-  if (state.status !== 'open') return `This review was already ${state.status}; it can no longer change.`;
+  if (event.type === 'reopened') {
+    if (state.status === 'open') return 'This review is open already; there is nothing to reopen.';
+    // A reopened review at the cap could only be submitted or skipped again: refuse it here, so
+    // reopen and submit cannot alternate past the limit.
+    if (state.seq >= maxEventsPerReview) {
+      return `This review has reached the limit of ${maxEventsPerReview.toLocaleString('en')} actions per review; it cannot be reopened.`;
+    }
+    return null;
+  }
+  if (state.status !== 'open') return `This review was already ${state.status}; reopen it to change it.`;
   if (state.seq >= maxEventsPerReview && event.type !== 'submitted' && event.type !== 'skipped') {
     return `This review has reached the limit of ${maxEventsPerReview.toLocaleString('en')} actions per review; submit or skip it.`;
   }
@@ -280,6 +292,10 @@ export function reduceReview(state: ReviewState, event: ReviewEvent): ReviewStat
       return { ...state, status: 'skipped', skipReason: event.reason, seq: state.seq + 1 };
     case 'critiques-added':
       return { ...state, seq: state.seq + 1 }; // the shown list lives in the pin; nothing to undo
+    case 'reopened':
+      // Undo never crosses a reopen: the history starts again from what was submitted, so an
+      // undo cannot bring back an edit the submitted revision had already replaced.
+      return { ...state, status: 'open', skipReason: null, undo: emptyStack, redo: emptyStack, reopened: state.reopened + 1, seq: state.seq + 1 };
     default:
       return assertNever(event, 'review event');
   }

@@ -24,8 +24,15 @@ import { AnchorSchema, SeveritySchema } from '../task-format.js';
 /** A content hash as written in packs and results files: `sha256:` and 64 hex digits. */
 export const ContentHashSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256: and 64 hex digits');
 
-/** The features (names in `requires`) this version of Assay understands. None yet: v2 as first written. */
-export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>();
+/**
+ * The features (names in `requires`) this version of Assay understands.
+ * - `reopen`: a results file holds a review whose log has a `reopened` event (a submitted or
+ *   skipped review made editable again, then finished again). An older reader cannot replay it.
+ */
+export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>(['reopen']);
+
+/** The `requires` entry of a results file with reopened reviews; `assay` is the first version that reads them. */
+export const REOPEN_REQUIREMENT = { feature: 'reopen', assay: '0.2.0' } as const;
 
 /** `requires`: features a reader must understand to read the file at all. */
 export const RequiresSchema = z.array(
@@ -223,7 +230,12 @@ export const PackFileV2Schema = z.object({
     secret: z.string().regex(/^[0-9a-f]{64}$/, 'expected 64 hex digits'),
     created_at: z.iso.datetime({ offset: true }),
   }),
-  study: z.object({ id: z.string().min(1), name: z.string().min(1) }),
+  study: z.object({
+    id: z.string().min(1),
+    name: z.string().min(1),
+    /** Whom the evaluator sends results to (optional; a reader that does not know it ignores it). */
+    researcher: z.string().min(1).max(200).optional(),
+  }),
   settings: PackSettingsSchema,
   evaluator: z.object({ id: z.string().min(1), display_name: z.string().min(1) }),
   items: z.array(PackItemSchema),

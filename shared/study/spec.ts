@@ -40,6 +40,14 @@ export const StudySpecSchema = z
     tasks: z.array(z.string().min(1)).min(1).optional(),
     /** Optional per-item time limit, metadata for the review screen. */
     timeLimitSeconds: z.number().int().min(1).max(86_400).nullable().optional(),
+    /**
+     * Where the study is reviewed: false (the default) only from packs, on the evaluators' own
+     * machines; true only here, in this database's Review place (then no pack is issued). Never both,
+     * so a review made here and one from a pack can never collide (docs/studies.md).
+     */
+    reviewHere: z.boolean().optional(),
+    /** Whom evaluators send their results to (a name, an e-mail address): shown by their Assay. */
+    researcher: z.string().trim().min(1).max(200).nullable().optional(),
   })
   .strict();
 /** Everything a researcher decides when creating a study (as accepted from callers). */

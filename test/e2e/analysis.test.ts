@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliOk } from '../helpers/cli.js';
 import { watchProblems } from '../helpers/page.js';
 import type { StudyMetrics } from '../../shared/metrics/compute.js';
-import { syntheticConditions, syntheticEvaluators, syntheticRecords, syntheticTasks } from '../backend/analysis/study-fixture.js';
+import { openDatabase } from '../../electron/backend/db/open.js';
+import { seedWarningStudy, syntheticConditions, syntheticEvaluators, syntheticRecords, syntheticTasks } from '../backend/analysis/study-fixture.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
@@ -35,6 +36,9 @@ describe('analysis end to end (CLI and Chromium)', () => {
     const recordsFile = path.join(dir, 'records.jsonl');
     fs.writeFileSync(recordsFile, syntheticRecords('e2e', shown.assignments));
     await cli('results', 'import', recordsFile, '--db', db);
+    const handle = openDatabase(db);
+    seedWarningStudy(handle); // a second study whose flaws can only be matched by hand, by two evaluators
+    handle.close();
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -45,6 +49,14 @@ describe('analysis end to end (CLI and Chromium)', () => {
   it('assay metrics --json reports every condition, uplift over the unassisted baseline, and CIs', async () => {
     before = JSON.parse(await cli('metrics', '--study', 'e2e', '--json', '--bootstrap', '300', '--seed', '2', '--db', db)) as StudyMetrics;
     expect(before.baseline).toBe('unassisted');
+    expect(before.ci_method).toBe('population:two-way-cluster-robust');
+    expect(before.intervals).toMatchObject({ resamples: null, seed: null, tasks: 12, evaluators: 6, note: expect.stringMatching(/--bootstrap 300 was not used/) });
+    for (const u of Object.values(before.uplift)) {
+      for (const f of [u.reported, u.caught, u.reported_diff, u.caught_diff, u.catch_rate_diff]) {
+        expect(f.ci[0]!).toBeLessThanOrEqual(f.value!);
+        expect(f.ci[1]!).toBeGreaterThanOrEqual(f.value!);
+      }
+    }
     expect(Object.keys(before.conditions)).toEqual(['unassisted', 'assisted', 'valid-only']);
     for (const c of Object.values(before.conditions)) expect(c.reviews).toBe(24); // 12 tasks × 6 evaluators / 3 conditions
     expect(Object.keys(before.uplift)).toEqual(['assisted', 'valid-only']);
@@ -57,7 +69,7 @@ describe('analysis end to end (CLI and Chromium)', () => {
     expect(again).toEqual(before);
   });
 
-  it('the dashboard shows condition cards with CIs, a bootstrap progress bar, and exports plots as SVG', async () => {
+  it('the dashboard shows condition cards with population CIs, the task bootstrap on request with a progress bar, and exports plots as SVG', async () => {
     server = await startServe(db);
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     watch(page);
@@ -72,9 +84,16 @@ describe('analysis end to end (CLI and Chromium)', () => {
     await expect.poll(() => page.url()).toContain('#/analysis/e2e');
     const assisted = page.getByRole('region', { name: 'Condition assisted' });
     await assisted.waitFor();
-    await page.getByText('95% CIs · 12 tasks').waitFor();
-    expect(await page.evaluate(() => (window as unknown as { sawProgress?: boolean }).sawProgress)).toBe(true);
+    await page.getByText('95% CIs · population:two-way-cluster-robust · 12 tasks · 6 evaluators').waitFor();
     await expect.poll(() => assisted.getByRole('row', { name: /Uplift reported/ }).textContent()).toMatch(/\+\d+%.*–/);
+    expect(await assisted.getByRole('row', { name: /Caught − baseline/ }).textContent()).toMatch(/[+−]\d\.\d\d.*–/);
+    expect(await assisted.getByRole('row', { name: /Catch rate − baseline/ }).textContent()).toMatch(/pp.*pp/);
+    expect(await page.getByRole('combobox', { name: 'Resamples' }).isDisabled()).toBe(true); // no resampling
+    // the task bootstrap ("these evaluators") on request, with its progress bar
+    await page.evaluate(() => ((window as unknown as { sawProgress: boolean }).sawProgress = false));
+    await page.getByRole('combobox', { name: 'Intervals' }).selectOption('tasks');
+    await page.getByText('95% CIs · tasks:percentile-bootstrap · 12 tasks · 6 evaluators').waitFor();
+    expect(await page.evaluate(() => (window as unknown as { sawProgress?: boolean }).sawProgress)).toBe(true);
     expect(await page.getByRole('region', { name: 'Condition unassisted' }).textContent()).toMatch(/baseline/);
     for (const title of ['Flaws reported and caught per review', 'Over-reliance', 'Catch rate by severity', 'Critique fate', 'Active time per review', 'Per-evaluator uplift', 'Detection by queue position']) {
       await page.getByRole('figure', { name: title }).locator('svg').first().waitFor();
@@ -89,6 +108,22 @@ describe('analysis end to end (CLI and Chromium)', () => {
     await page.getByRole('button', { name: 'Export Critique fate as PNG' }).click();
     const pngBytes = fs.readFileSync(await (await png).path());
     expect(pngBytes.subarray(1, 4).toString()).toBe('PNG');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a study resting on little shows warnings, reasons for null figures and why there are no intervals', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    watch(page);
+    await page.goto(`${server!.url}#/analysis/hand-only`);
+    const warnings = page.getByRole('list', { name: 'Warnings' });
+    await warnings.waitFor();
+    expect(await warnings.textContent()).toMatch(/unassisted: none of the 20 ground-truth flaws in its reviews can be matched automatically/);
+    const card = page.getByRole('region', { name: 'Condition assisted' });
+    expect(await card.getByRole('row', { name: /^Catch rate/ }).first().textContent()).toMatch(/^Catch rate—/);
+    expect(await card.textContent()).toMatch(/can be matched automatically \(no anchor, and no shown critique describes it\)/);
+    expect(await card.getByRole('note').textContent()).toMatch(/No interval: reviews by 2 evaluators: an interval for evaluators in general needs at least 3/);
+    expect(await card.textContent()).not.toMatch(/(^|[^\d])0\.0%/); // no silent 0% anywhere
     expect(problems).toEqual([]);
     await page.close();
   });

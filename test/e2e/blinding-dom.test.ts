@@ -36,7 +36,7 @@ describe('blinding in the browser, on the researcher’s database (Chromium)', (
       },
       { id: 'free-task', kind: 'summary', title: 'Free', output: 'Nothing else.' },
     ]);
-    createStudy(db, { name: 'pilot', conditions: [{ name: 'assisted', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1, tasks: ['study-task'] });
+    createStudy(db, { name: 'pilot', conditions: [{ name: 'assisted', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1, tasks: ['study-task'], reviewHere: true });
     item = getQueue(db, 'ann').find((q) => q.study === 'pilot')!.id;
     db.close();
     server = await startServe(dbPath);

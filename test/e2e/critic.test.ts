@@ -113,6 +113,9 @@ describe('critic in the UI (Chromium)', () => {
     await page.keyboard.press('a'); // accept the first generated critique
     await page.keyboard.press('4');
     await page.keyboard.press('Control+Enter');
+    // critiques are left undecided: Assay asks first (y submits anyway)
+    await page.getByRole('alertdialog', { name: 'Submit with undecided critiques?' }).waitFor();
+    await page.keyboard.press('y');
     await expect
       .poll(async () => ((await (await fetch(`${server.url}api/review:queue`, { method: 'POST', body: '{"evaluator":"ivy"}' })).json()) as { value: { items: { status: string }[] } }).value.items[0]!.status)
       .toBe('submitted');
@@ -160,6 +163,9 @@ describe('critic in the UI (Chromium)', () => {
     expect(await page.content()).not.toContain(KEY);
     await page.keyboard.press('5');
     await page.keyboard.press('Control+Enter');
+    // critiques are left undecided: Assay asks first (y submits anyway)
+    await page.getByRole('alertdialog', { name: 'Submit with undecided critiques?' }).waitFor();
+    await page.keyboard.press('y');
     await expect
       .poll(async () => ((await (await fetch(`${server.url}api/review:queue`, { method: 'POST', body: '{"evaluator":"joe"}' })).json()) as { value: { items: { status: string }[] } }).value.items[0]!.status)
       .toBe('submitted');

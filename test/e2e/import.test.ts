@@ -82,11 +82,11 @@ describe('import in the UI (browser mode)', () => {
     }, content);
     const area = page.locator('.import-area').first();
     await area.dispatchEvent('dragover', { dataTransfer });
-    await page.getByText('Drop task packages to import them').waitFor();
+    await page.getByText('Drop task packages, packs or results files').waitFor();
     await area.dispatchEvent('drop', { dataTransfer });
     await page.getByText('Imported 1 task, 1 critique, 0 flaws from dropped.jsonl.').waitFor();
     await page.getByRole('heading', { name: 'Tasks (2503)' }).waitFor(); // appended after the earlier tests' 2,502
-    expect(await page.getByText('Drop task packages to import them').count()).toBe(0);
+    expect(await page.getByText('Drop task packages, packs or results files').count()).toBe(0);
     await page.close();
   });
 });

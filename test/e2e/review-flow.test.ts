@@ -73,6 +73,9 @@ describe('review flow (Chromium)', () => {
       await page.keyboard.press('a');
       await page.keyboard.press('4');
       await page.keyboard.press('Control+Enter');
+      // the second critique is left undecided: asked once, answered by the keyboard
+      await page.getByRole('alertdialog', { name: 'Submit with undecided critiques?' }).waitFor();
+      await page.keyboard.press('y');
     }
     await page.getByRole('heading', { name: 'Last summary' }).waitFor();
     const queue = (await (await fetch(`${server.url}api/review:queue`, { method: 'POST', body: '{"evaluator":"flo"}' })).json()) as {
@@ -121,6 +124,7 @@ describe('review flow (Chromium)', () => {
     await page.getByText('Dead assignments').waitFor();
     await page.getByRole('radio', { name: '6' }).check();
     await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('button', { name: /Submit anyway/ }).click(); // critique 1 is undecided
 
     // On to the summary: select text in the output, then "Add flaw": the quote is filled in.
     await page.getByRole('heading', { name: 'Mouse summary' }).waitFor();

@@ -81,7 +81,7 @@ describe('review workspace (Chromium)', () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     watch(page);
     await chooseProfile(page, server.url, true);
-    await expect.poll(() => page.getByRole('progressbar', { name: 'Queue progress' }).getAttribute('aria-valuenow')).toBe('0');
+    await expect.poll(() => page.getByRole('progressbar', { name: 'Progress of practice' }).getAttribute('aria-valuenow')).toBe('0');
     await page.keyboard.press('Enter'); // "Start reviewing" has the focus
     await page.getByRole('heading', { name: 'Footbridge closure (local news)' }).waitFor();
     const item = Number(/#\/review\/(\d+)/.exec(page.url())![1]);
@@ -93,7 +93,7 @@ describe('review workspace (Chromium)', () => {
     await page.keyboard.press('a'); // accept critique 1, moves to 2
     await expect.poll(() => card(page, 1).innerText()).toContain('Accepted');
     await page.keyboard.press('r');
-    await page.getByRole('group', { name: 'Reject reason' }).waitFor();
+    await page.getByRole('group', { name: 'Why reject?' }).waitFor();
     await page.keyboard.press('i'); // incorrect
     await expect.poll(() => card(page, 2).innerText()).toContain('Rejected · Incorrect');
     await page.keyboard.press('k'); // back to 2
@@ -149,7 +149,11 @@ describe('review workspace (Chromium)', () => {
     await page.keyboard.press('Control+Shift+Z');
     expect(await page.getByRole('radio', { name: '3' }).isChecked()).toBe(true);
 
-    await page.keyboard.press('Control+Enter'); // submit; moves on to the next item
+    await page.keyboard.press('Control+Enter'); // submit: critique 4 is undecided, so Assay asks once
+    const ask = page.getByRole('alertdialog', { name: 'Submit with undecided critiques?' });
+    await ask.waitFor();
+    expect(await ask.innerText()).toContain('1 of 4 critiques is not decided yet. Submit anyway?');
+    await page.keyboard.press('Enter'); // yes; moves on to the next item
     await page.getByRole('heading', { name: 'The Bakery by the Harbour (book summary)' }).waitFor();
     await page.close();
 

@@ -64,6 +64,7 @@ describe('XSS corpus on every screen (Chromium)', () => {
       evaluators: [{ id: 'eve', displayName: `Eve ${corpus[1]}` }],
       overlap: 1,
       seed: 3,
+      reviewHere: true,
     });
     db.close();
     server = await startServe(dbPath);

@@ -4,6 +4,12 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ipcChannel, opNames } from '../../shared/contract/index.js';
 import { contentSecurityPolicy } from '../../shared/csp.js';
 import { tempDbPath } from '../helpers/temp.js';
+import { tempDb } from '../helpers/db.js';
+import { openDatabase } from '../../electron/backend/db/open.js';
+import { beginReview, getQueue, recordEvent } from '../../electron/backend/reviews/repository.js';
+import { exportPack, importPack } from '../../electron/backend/studies/packs.js';
+import { createStudy } from '../../electron/backend/studies/repository.js';
+import { loadStudyTasks } from '../backend/studies/fixtures.js';
 
 // A fake `electron` module: enough of the API for main.ts and preload.ts to run in Node.
 const fake = vi.hoisted(() => {
@@ -23,6 +29,12 @@ const fake = vi.hoisted(() => {
     menu: undefined as unknown,
     quits: 0,
     invoked: [] as unknown[][],
+    messageBoxes: [] as { title?: string; message?: string; buttons?: string[] }[],
+    messageBoxResponse: 2,
+    /** What the fake save dialog answers ('' = cancelled). */
+    savePath: '',
+    saveDialogs: [] as { title?: string; defaultPath?: string }[],
+    /** The IPC handlers main.ts registered, by channel. */
     ipcHandlers: new Map<string, (event: unknown, input: unknown) => Promise<unknown>>(),
     encryption: true,
     storageBackend: 'gnome_libsecret' as string,
@@ -32,6 +44,13 @@ const fake = vi.hoisted(() => {
     webContents = { on: () => undefined, setWindowOpenHandler: () => undefined };
     calls: string[] = [];
     minimized = false;
+    listeners = new Map<string, ((e: { preventDefault(): void }) => void)[]>();
+    on(name: string, fn: (e: { preventDefault(): void }) => void): void {
+      this.listeners.set(name, [...(this.listeners.get(name) ?? []), fn]);
+    }
+    close(): void {
+      this.calls.push('close');
+    }
     constructor(public options: unknown) {
       state.windows.push(this as never);
     }
@@ -64,7 +83,18 @@ const fake = vi.hoisted(() => {
       isPackaged: false,
       quit: () => (state.quits += 1),
     },
-    dialog: { showErrorBox: (title: string, text: string) => state.errorBoxes.push([title, text]) },
+    dialog: {
+      showErrorBox: (title: string, text: string) => state.errorBoxes.push([title, text]),
+      showMessageBox: (_win: unknown, options: { title?: string; message?: string; buttons?: string[] }) => {
+        state.messageBoxes.push(options);
+        return Promise.resolve({ response: state.messageBoxResponse });
+      },
+      showSaveDialog: (_win: unknown, options: { title?: string; defaultPath?: string }) => {
+        state.saveDialogs.push(options);
+        return Promise.resolve({ filePath: state.savePath });
+      },
+      showOpenDialog: () => Promise.resolve({ filePaths: [] }),
+    },
     Menu: { buildFromTemplate: (t: unknown) => t, setApplicationMenu: (m: unknown) => (state.menu = m) },
     BrowserWindow,
     ipcMain: {
@@ -230,6 +260,39 @@ describe('electron main: critic keys in the keychain (safeStorage)', () => {
   });
 });
 
+describe('electron main with finished reviews not exported', () => {
+  it('asks before the window closes: export, close anyway, or stay (here: stay)', async () => {
+    // An evaluator's database: a pack opened, one review finished, nothing exported.
+    const file = tempDbPath();
+    const { db: researcher } = tempDb();
+    loadStudyTasks(researcher, 1);
+    createStudy(researcher, { name: 'pilot', conditions: [{ name: 'help', policy: 'all' }], evaluators: [{ id: 'eve' }], overlap: 1, seed: 1, researcher: 'Dr. Rosa Diaz' });
+    const ev = openDatabase(file);
+    importPack(ev, exportPack(researcher, 'pilot', 'eve').content, 'eve.json');
+    const item = getQueue(ev, 'eve')[0]!.id;
+    const review = beginReview(ev, 'eve', item).review.id;
+    recordEvent(ev, { evaluator: 'eve', review, expectedSeq: 0, clientEventId: 'x-0000001', clientTime: Date.now(), event: { type: 'skipped', reason: 'Not my field' } });
+    ev.close();
+    process.env['ASSAY_DB'] = file;
+    const windowsBefore = fake.state.windows.length;
+    vi.resetModules();
+    await import('../../electron/main.js');
+    await vi.waitFor(() => expect(fake.state.windows).toHaveLength(windowsBefore + 1));
+    const win = fake.state.windows.at(-1)! as unknown as { listeners: Map<string, ((e: { preventDefault(): void }) => void)[]>; calls: string[] };
+    let prevented = 0;
+    for (const fn of win.listeners.get('close') ?? []) fn({ preventDefault: () => (prevented += 1) });
+    expect(prevented).toBe(1);
+    await vi.waitFor(() => expect(fake.state.messageBoxes).toHaveLength(1));
+    expect(fake.state.messageBoxes[0]).toMatchObject({
+      title: 'Results not exported',
+      message: '1 finished review is not exported yet.',
+      detail: expect.stringContaining('send it to Dr. Rosa Diaz'),
+      buttons: ['Export results…', 'Close without exporting', 'Cancel'],
+    });
+    expect(win.calls).not.toContain('close'); // "Cancel": the window stays
+  });
+});
+
 describe('electron main when another Assay is already running', () => {
   it('quits at once: no window, no database, no handlers', async () => {
     const file = tempDbPath();
@@ -307,5 +370,40 @@ describe('electron main: the back end and its worker threads', () => {
       vi.doUnmock('../../electron/backend/api/backend.js');
     }
     expect(seen).toEqual([{ nativeBinding: copy, host: 'desktop' }]);
+  });
+});
+
+describe('electron main: results saved by the back end through the save dialog', () => {
+  it('results:save (not offloaded) asks where to save, writes the file there and records the export', async () => {
+    // An evaluator's database: a pack opened, one review finished, nothing exported.
+    const file = tempDbPath();
+    const { db: researcher } = tempDb();
+    loadStudyTasks(researcher, 1);
+    createStudy(researcher, { name: 'pilot', conditions: [{ name: 'help', policy: 'all' }], evaluators: [{ id: 'eve' }], overlap: 1, seed: 1, researcher: 'Dr. Rosa Diaz' });
+    const ev = openDatabase(file);
+    importPack(ev, exportPack(researcher, 'pilot', 'eve').content, 'eve.json');
+    const review = beginReview(ev, 'eve', getQueue(ev, 'eve')[0]!.id).review.id;
+    recordEvent(ev, { evaluator: 'eve', review, expectedSeq: 0, clientEventId: 'x-0000001', clientTime: Date.now(), event: { type: 'skipped', reason: 'Not my field' } });
+    ev.close();
+    process.env['ASSAY_DB'] = file;
+    const target = `${tempDbPath()}.results.json`;
+    fake.state.savePath = target;
+    const dialogsBefore = fake.state.saveDialogs.length;
+    const windowsBefore = fake.state.windows.length;
+    vi.resetModules();
+    try {
+      await import('../../electron/main.js');
+      await vi.waitFor(() => expect(fake.state.windows).toHaveLength(windowsBefore + 1));
+      const appFrame = { senderFrame: { parent: null, url: 'assay://app/index.html' } };
+      const save = fake.state.ipcHandlers.get(ipcChannel('results:save'))!;
+      const r = (await save(appFrame, {})) as { ok: boolean; value: { savedTo: string | null; content: string | null; cancelled: boolean; reviews: number } };
+      expect(r).toMatchObject({ ok: true, value: { savedTo: target, content: null, cancelled: false, reviews: 1, researcher: 'Dr. Rosa Diaz' } });
+      expect(fake.state.saveDialogs.slice(dialogsBefore)).toEqual([expect.objectContaining({ title: 'Export results of pilot' })]);
+      expect(JSON.parse(fs.readFileSync(target, 'utf8'))).toMatchObject({ format: 'assay-results', version: 2, evaluator: 'eve' });
+      const packs = (await fake.state.ipcHandlers.get(ipcChannel('packs:list'))!(appFrame, {})) as { value: { unexported: number; lastExport: { savedTo: string } | null }[] };
+      expect(packs.value).toEqual([expect.objectContaining({ unexported: 0, lastExport: expect.objectContaining({ savedTo: target }) })]);
+    } finally {
+      fake.state.savePath = '';
+    }
   });
 });

@@ -10,23 +10,28 @@ import { loadStudyTasks } from '../backend/studies/fixtures.js';
 import { tempDb } from '../helpers/db.js';
 import { tempDir } from '../helpers/temp.js';
 
-/** Menu dependencies over a real evaluator database; dialogs answer with the given paths. */
+/** Menu dependencies over a real evaluator database; dialogs answer with the given paths (the save dialog writes, as the desktop's does). */
 function deps(open: string | undefined, save: string | undefined) {
   const { db, path: dbPath } = tempDb();
-  const handlers = createHandlers({ db, dbPath, host: 'desktop' });
   const log: string[] = [];
-  const d: MenuDeps = {
-    chooseFileToOpen: () => Promise.resolve(open),
-    chooseFileToSave: (_t, name) => {
+  const handlers = createHandlers({
+    db,
+    dbPath,
+    host: 'desktop',
+    saveFile: (_title, name, content) => {
       log.push(`save-as ${name}`);
+      if (save) fs.writeFileSync(save, content);
       return Promise.resolve(save);
     },
+  });
+  const d: MenuDeps = {
+    chooseFileToOpen: () => Promise.resolve(open),
     invoke: (name, input) => dispatch(handlers, name, input),
     show: (route) => log.push(`show ${route}`),
-    inform: (title) => log.push(`info ${title}`),
+    inform: (title, message) => log.push(`info ${title}: ${message}`),
     fail: (title, message) => log.push(`fail ${title}: ${message}`),
   };
-  return { d, log, handlers };
+  return { d, log, handlers, db };
 }
 
 function packFile(): string {
@@ -42,7 +47,7 @@ describe('desktop File menu (with fake dialogs, real back end)', () => {
   it('File → Open Pack… imports the chosen pack and shows the studies place', async () => {
     const { d, log, handlers } = deps(packFile(), undefined);
     await openPack(d);
-    expect(log).toEqual(['info Pack opened', 'show studies']);
+    expect(log).toEqual(['info Pack opened: 3 items to review: press Review beside the pack.', 'show studies']);
     const packs = await dispatch(handlers, 'packs:list', {});
     expect(packs).toMatchObject({ ok: true, value: [{ study: 'menu-study', evaluator: 'eve', items: 3 }] });
   });
@@ -69,14 +74,47 @@ describe('desktop File menu (with fake dialogs, real back end)', () => {
     expect(log[0]).toMatch(/^fail Cannot export results: /);
   });
 
-  it('File → Export Results… writes the results file where the user chose', async () => {
+  it('File → Export Results… writes the results file where the user chose, says whom to send it to, and records it', async () => {
     const target = path.join(tempDir(), 'out.json');
-    const { d, log } = deps(packFile(), target);
+    const { d, log, handlers } = deps(packFile(), target);
     await openPack(d);
-    await exportResults(d);
-    expect(log.at(-1)).toMatch(/^info Results exported/);
+    expect(await exportResults(d)).toBe(true);
+    expect(log.at(-1)).toBe(`info Results exported: 0 finished reviews of menu-study written to ${target}. Send this file to the researcher who sent you the pack.`);
     expect(JSON.parse(fs.readFileSync(target, 'utf8'))).toMatchObject({ format: 'assay-results' });
-    expect(fs.readdirSync(path.dirname(target))).toEqual(['out.json']); // no temporary file left behind
+    expect(fs.readdirSync(path.dirname(target))).toEqual(['out.json']);
+    const packs = await dispatch(handlers, 'packs:list', {});
+    expect(packs).toMatchObject({ ok: true, value: [{ lastExport: { savedTo: target, reviews: 0 } }] });
+  });
+
+  it('a closed save dialog exports nothing and records nothing', async () => {
+    const { d, log, handlers } = deps(packFile(), undefined);
+    await openPack(d);
+    expect(await exportResults(d)).toBe(false);
+    expect(log.at(-1)).toMatch(/^save-as menu-study-eve-results-[\d-]+\.json$/);
+    expect(await dispatch(handlers, 'packs:list', {})).toMatchObject({ ok: true, value: [{ lastExport: null }] });
+  });
+
+  it('File → Open Pack… recognises what it is given: results are merged, a task package is pointed to its place', async () => {
+    const dir = tempDir();
+    const tasks = path.join(dir, 'tasks.jsonl');
+    fs.writeFileSync(tasks, `${JSON.stringify({ id: 't1', kind: 'summary', output: 'x' })}\n`);
+    const asTasks = deps(tasks, undefined);
+    await openPack(asTasks.d);
+    expect(asTasks.log).toEqual(['fail This is a task package: tasks.jsonl is a task package (tasks for a researcher to study), not a pack: use Tasks → "Import task package…" (assay import FILE).']);
+
+    // results given to Open Pack… in the researcher's database: merged (and said so)
+    const { db } = tempDb();
+    loadStudyTasks(db, 3);
+    createStudy(db, { name: 'menu-study', conditions: [{ name: 'help', policy: 'all' }], evaluators: [{ id: 'eve' }], overlap: 1, seed: 1 });
+    const pack = exportPack(db, 'menu-study', 'eve').content;
+    const ev = deps(undefined, undefined);
+    expect(await dispatch(ev.handlers, 'packs:import', { fileName: 'eve.json', content: pack })).toMatchObject({ ok: true });
+    const results = path.join(dir, 'eve-results.json');
+    fs.writeFileSync(results, ((await dispatch(ev.handlers, 'results:export', {})) as { value: { content: string } }).value.content);
+    const researcherHandlers = createHandlers({ db, dbPath: ':researcher:', host: 'desktop' });
+    const log: string[] = [];
+    await openPack({ chooseFileToOpen: async () => results, invoke: (n, i) => dispatch(researcherHandlers, n, i), show: (r) => log.push(`show ${r}`), inform: (t, m) => log.push(`info ${t}: ${m}`), fail: (t, m) => log.push(`fail ${t}: ${m}`) });
+    expect(log).toEqual(['info Results merged: eve-results.json is a results file: 0 review(s) added, 0 already here, 0 newer revision(s), 0 conflict(s).', 'show studies']);
   });
 
   it('the template has the File items with their keys, and dev tools only in development', () => {

@@ -41,7 +41,7 @@ describe('blinding under fuzzed evaluator API calls', () => {
   it('every evaluator operation is fuzzed (the contract names each operation’s audience)', () => {
     expect(Object.keys(opAudience).sort()).toEqual([...opNames].sort());
     expect(evaluatorOps()).toEqual(
-      expect.arrayContaining(['evaluators:create', 'evaluators:list', 'review:begin', 'review:heartbeat', 'review:queue', 'review:record', 'review:view', 'packs:list', 'packs:import', 'results:export', 'app:info']),
+      expect.arrayContaining(['evaluators:create', 'evaluators:list', 'review:begin', 'review:heartbeat', 'review:queue', 'review:record', 'review:view', 'packs:list', 'packs:import', 'results:export', 'results:save', 'app:info']),
     );
   });
 
@@ -60,9 +60,21 @@ describe('blinding under fuzzed evaluator API calls', () => {
       overlap: 3,
       seed: 11,
       tasks: Array.from({ length: studyTaskCount }, (_, t) => `task-${t}`),
+      reviewHere: true, // its evaluators review on this database: the researcher's own Review place
     });
     expect(created.ok, JSON.stringify(created)).toBe(true);
-    exportPack(db, 'blind-study', 'eva'); // a study under way: pinned items, a frozen study
+    // A second study over the same tasks, reviewed from packs, with a pack issued: its items are in no
+    // queue here, and every refusal about them must be as blind as the answers.
+    const packed = await dispatch(handlers, 'studies:create', {
+      name: 'packed-study',
+      conditions: [{ name: 'CONDSECRETPACKED', policy: 'all' }],
+      evaluators: evaluators.map((id) => ({ id })),
+      overlap: 1,
+      seed: 12,
+      tasks: Array.from({ length: studyTaskCount }, (_, t) => `task-${t}`),
+    });
+    expect(packed.ok, JSON.stringify(packed)).toBe(true);
+    exportPack(db, 'packed-study', 'eva'); // a study under way: pinned items, a frozen study
 
     // Which critiques each study evaluator's items may show.
     const assignment = (created as { value: { assignments: { evaluator: string; task: string; condition: string }[] } }).value.assignments;
@@ -89,7 +101,7 @@ describe('blinding under fuzzed evaluator API calls', () => {
       fc.record({ type: fc.constant('decision-cleared'), critique: fc.constantFrom('k1', 'k2') }),
       fc.record({ type: fc.constant('flaw-added'), flaw: fc.record({ id: fc.string({ minLength: 1, maxLength: 8 }), description: fc.constant('') }) }),
       fc.record({ type: fc.constant('rating-set'), rating: fc.integer({ min: 0, max: 8 }) }),
-      fc.constantFrom({ type: 'submitted' }, { type: 'undone' }, { type: 'redone' }, { type: 'skipped', reason: 'fuzz' }),
+      fc.constantFrom({ type: 'submitted' }, { type: 'undone' }, { type: 'redone' }, { type: 'skipped', reason: 'fuzz' }, { type: 'reopened' }),
       fc.anything(),
     );
     let n = 0;
@@ -133,7 +145,7 @@ describe('blinding under fuzzed evaluator API calls', () => {
                   ? { displayName: c.name }
                   : c.op === 'packs:import'
                     ? { fileName: 'fuzz.json', content: c.name }
-                    : c.op === 'results:export'
+                    : c.op === 'results:export' || c.op === 'results:save'
                       ? {}
                       : c.op === 'app:info' || c.op === 'evaluators:list' || c.op === 'packs:list'
                         ? {}

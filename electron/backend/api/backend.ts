@@ -7,6 +7,7 @@ import { ensurePracticeQueue } from '../reviews/repository.js';
 import { WorkerPool, type WorkerScript } from '../worker/pool.js';
 import type { Lane } from '../worker/protocol.js';
 import type { Handlers } from './dispatch.js';
+import type { SaveFile } from '../studies/exports.js';
 import { createHandlers, type ReadHandlers } from './handlers/index.js';
 
 /**
@@ -29,6 +30,8 @@ export const offloaded: { readonly [K in OpName]?: Lane } = {
   'analysis:data': 'read',
   'studies:list': 'read',
   'studies:get': 'read',
+  'studies:check': 'read', // simulates the design's power: seconds of CPU
+  'studies:plan': 'read', // simulates many designs
   'results:export': 'read',
   'review:queue': 'read', // the practice queue is brought up to date on the main thread first (cheap)
   'critics:list': 'read',
@@ -55,6 +58,11 @@ export interface BackendOptions {
   readonly busyRetryMs?: number;
   /** Where critic keys come from: the environment, and the keychain in the desktop app. */
   readonly keys?: ApiKeys;
+  /**
+   * The desktop app's save dialog, for `results:save`; that operation is never offloaded (the
+   * dialog lives on this thread), and a worker's handlers have no `saveFile`.
+   */
+  readonly saveFile?: SaveFile;
 }
 
 /** How long a call keeps trying while another connection holds the write lock. */
@@ -119,7 +127,7 @@ export function createBackend(options: BackendOptions): Backend {
     ? undefined
     : new WorkerPool({ dbPath: options.db.name, nativeBinding: options.nativeBinding, host: options.host, ...(options.workerScript ? { script: options.workerScript } : {}) });
   const keys: ApiKeys = options.keys ?? { env: {} };
-  const local = createHandlers({ db: options.db, dbPath: options.dbPath, host: options.host, keys }) as unknown as Record<string, (input: unknown) => unknown>;
+  const local = createHandlers({ db: options.db, dbPath: options.dbPath, host: options.host, keys, ...(options.saveFile ? { saveFile: options.saveFile } : {}) }) as unknown as Record<string, (input: unknown) => unknown>;
   const handlers: Record<string, (input: unknown) => unknown> = {};
   for (const [name, handler] of Object.entries(local)) handlers[name] = retryingBusy(handler, retryMs, pool?.writersWaiting);
   if (!pool) return { handlers: handlers as Handlers, close: async () => {} };

@@ -24,6 +24,7 @@ export const reviewCsvColumns = [
   'added',
   'decisions_json',
   'added_json',
+  'reopened',
 ] as const;
 
 function csvCell(value: string | number | null): string {
@@ -50,6 +51,7 @@ export function reviewCsvRow(r: ReviewRecord): string {
     r.added.length,
     JSON.stringify(r.decisions),
     JSON.stringify(r.added),
+    r.reopened ?? 0,
   ];
   return cells.map(csvCell).join(',');
 }

@@ -19,8 +19,10 @@ import {
   queueOrderSql,
   renameEventCritique,
   requireOpenStudyItem,
+  requireReviewedHere,
   requireVisibleItem,
   appendToPracticePin,
+  reviewedFromPacks,
   shownCritique,
   shownTaskView,
   stateForEvaluator,
@@ -194,11 +196,17 @@ function toRange(anchor: Anchor | null, text: string, base: string | null, index
   return { start16: r.value.start16, end16: r.value.end16, lines: [r.value.lines[0], r.value.lines[1]], side: r.value.side };
 }
 
-function itemPosition(db: AnyDb, evaluator: string, item: number): { position: number; total: number } {
-  const ids = (db.prepare(`SELECT q.id FROM queue_items q WHERE q.evaluator_id = $evaluator AND ${visibleItemSql} ${queueOrderSql}`).all({ evaluator }) as { id: number }[]).map(
-    (r) => r.id,
-  );
-  return { position: ids.indexOf(item) + 1, total: ids.length };
+/**
+ * Where an item stands in its own part of the queue: a study's items and the practice queue are
+ * counted apart ("3 of 12" in the study, never "3 of 1,575" over practice tasks too).
+ */
+function itemPosition(db: AnyDb, evaluator: string, item: QueueItemRow): { position: number; total: number } {
+  const ids = (
+    db.prepare(`SELECT q.id FROM queue_items q WHERE q.evaluator_id = $evaluator AND q.study = $study AND ${visibleItemSql} ${queueOrderSql}`).all({ evaluator, study: item.study }) as {
+      id: number;
+    }[]
+  ).map((r) => r.id);
+  return { position: ids.indexOf(item.id) + 1, total: ids.length };
 }
 
 /** The critiques an item shows, as the review screen gets them: neutral ids, resolved anchors. */
@@ -250,9 +258,9 @@ export function getReviewView(db: AnyDb, evaluator: string, itemId: number): Rev
   // the task and critiques exactly as pinned (a stored pin is checked against the task first)
   const rows = pinnedRows(db, pin);
   const task = shownTaskView(rows.task);
-  const { position, total } = itemPosition(db, evaluator, item.id);
+  const { position, total } = itemPosition(db, evaluator, item);
   return {
-    item: { id: item.id, label: item.label, study: item.study, position, total, pin: pinToken(pin) },
+    item: { id: item.id, label: item.label, study: item.study, position, total, pin: pinToken(pin), closed: itemStudyState(db, item) === 'closed' },
     task,
     critiques: pin.showsCritiques ? viewCritiques(rows.critiques, task) : null,
     review: review ? reviewState(db, review, pin) : null,
@@ -387,7 +395,7 @@ export function addCritiquesToPracticeReview(
     const stmts = recordStatements(db);
     const { type, payload } = eventPayload(event);
     stmts.insert.run({ review: review.id, seq, type, payload: JSON.stringify(payload), clientTime: null, now, cid: null });
-    stmts.update.run({ seq, status: review.status, now, activeMs: review.active_ms, review: review.id });
+    stmts.update.run({ seq, status: review.status, now, activeMs: review.active_ms, review: review.id, reopened: 0 });
     return { added, item: item.id };
   }).immediate();
   pinCache.get(db)?.delete(result.item);
@@ -440,6 +448,7 @@ export function recordEvent(
     if (retried) return { seq: retried.seq, serverTime: retried.server_time, status: review.status, activeMs: review.active_ms };
     const item = itemOfReview(review);
     requireOpenStudyItem(db, item, 'its reviews can no longer change');
+    requireReviewedHere(db, item);
     const clock = serverClockProblem(now);
     if (clock) throw new AppError('invalid-input', clock);
     if (!plausibleClientTime(input.clientTime)) throw new AppError('invalid-input', `clientTime: ${showTime(input.clientTime)} is not a plausible clock reading (2000–2200)`);
@@ -465,9 +474,9 @@ export function recordEvent(
     const seq = review.last_seq + 1;
     const { type, payload } = eventPayload(event);
     stmts.insert.run({ review: review.id, seq, type, payload: JSON.stringify(payload), clientTime: input.clientTime, now, cid: input.clientEventId });
-    const status = event.type === 'submitted' ? 'submitted' : event.type === 'skipped' ? 'skipped' : review.status;
+    const status = event.type === 'submitted' ? 'submitted' : event.type === 'skipped' ? 'skipped' : event.type === 'reopened' ? 'open' : review.status;
     const activeMs = nextActiveMs(review.active_ms, review.active_updated_at, input.activeMs, now, review.started_at);
-    stmts.update.run({ seq, status, now, activeMs, review: review.id });
+    stmts.update.run({ seq, status, now, activeMs, review: review.id, reopened: event.type === 'reopened' ? 1 : 0 });
     replayed = { review: review.id, seq, state: reduceReview(state, event) };
     return { seq, serverTime: now, status, activeMs };
   }).immediate();
@@ -496,7 +505,7 @@ function recordStatements(db: WritableDb): RecordStatements {
       ),
       update: db.prepare(
         `UPDATE reviews SET last_seq = $seq, status = $status, updated_at = $now, active_ms = $activeMs, active_updated_at = $now,
-                submitted_at = CASE WHEN $status = 'open' THEN submitted_at ELSE $now END
+                submitted_at = CASE WHEN $reopened = 1 THEN NULL WHEN $status = 'open' THEN submitted_at ELSE $now END
           WHERE id = $review`,
       ),
     };
@@ -537,6 +546,7 @@ export function recordHeartbeat(db: WritableDb, evaluator: string, reviewId: num
   return db.transaction(() => {
     const review = getOwnReview(db, evaluator, reviewId);
     if (review.status !== 'open' || serverClockProblem(now) !== null) return review.active_ms;
+    if (reviewedFromPacks(db, itemOfReview(review))) return review.active_ms;
     if (itemStudyState(db, itemOfReview(review)) === 'closed') return review.active_ms;
     now = Math.max(now, review.active_updated_at);
     const next = nextActiveMs(review.active_ms, review.active_updated_at, activeMs, now, review.started_at);

@@ -1,4 +1,4 @@
-import { parsePolicy, selectShownCritiques } from '../../../shared/policy.js';
+import { parsePolicy, selectShownCritiques, type PolicyCritique } from '../../../shared/policy.js';
 import { AppError } from '../../../shared/result.js';
 import type { TaskView } from '../../../shared/contract/tasks.js';
 import type { ReviewEvent } from '../../../shared/review/events.js';
@@ -39,19 +39,53 @@ export interface QueueItemRow {
 }
 
 /**
- * SQL over a queue item aliased `q`: true when its evaluator may open it. Study items always (a
- * closed study's items stay listed, read-only). A practice item never when its task is in a study
- * of the same evaluator (practice would show what their condition hides), nor while its task is in
- * any study that is not closed — for every profile, new ones included (they could otherwise read a
- * study's critiques, decoys too, before or beside the evaluators who review it unassisted). In an
- * evaluator's database a study is known only from its opened packs, so it counts as open.
+ * SQL over a queue item aliased `q`: true when its evaluator may open it.
+ *
+ * A study item when its study is reviewed here: a study is reviewed either on this machine
+ * (`review_here`) or only from packs, never both, so that a review made in this database and one
+ * from the evaluator's pack can never collide. In the researcher's database the items of a study
+ * reviewed from packs are therefore not in anyone's queue (the Review place says why, see
+ * {@link studiesReviewedElsewhere}); in an evaluator's database a study is known only from its
+ * opened pack (no `studies` row), so its items are there. A closed study's items stay listed,
+ * read-only.
+ *
+ * A practice item never when its task is in a study of the same evaluator (practice would show
+ * what their condition hides), nor while its task is in any study that is not closed — for every
+ * profile, new ones included (they could otherwise read a study's critiques, decoys too, before or
+ * beside the evaluators who review it unassisted). In an evaluator's database a study is known only
+ * from its opened packs, so it counts as open.
  */
 // SECURITY: blinding. The only definition of which queue items an evaluator may see.
-export const visibleItemSql = `(q.study <> '' OR NOT EXISTS (
+export const visibleItemSql = `(CASE WHEN q.study <> ''
+    THEN NOT EXISTS (SELECT 1 FROM studies sh WHERE sh.name = q.study AND sh.review_here = 0)
+    ELSE NOT EXISTS (
     SELECT 1 FROM queue_items s
      WHERE s.task_id = q.task_id AND s.study <> ''
        AND (s.evaluator_id = q.evaluator_id
-            OR NOT EXISTS (SELECT 1 FROM studies st WHERE st.name = s.study AND st.state = 'closed'))))`;
+            OR NOT EXISTS (SELECT 1 FROM studies st WHERE st.name = s.study AND st.state = 'closed'))) END)`;
+
+/** A study whose items an evaluator has in this database but reviews elsewhere (from a pack). */
+export interface StudyReviewedElsewhere {
+  readonly study: string;
+  readonly items: number;
+  readonly finished: number;
+}
+
+/**
+ * The studies of `evaluator` in this (the researcher's) database that are reviewed only from
+ * packs, with how many items each holds for them: the Review place explains why they are not in
+ * the queue. Empty in an evaluator's database.
+ */
+export function studiesReviewedElsewhere(db: AnyDb, evaluator: string): StudyReviewedElsewhere[] {
+  return stmt(
+    db,
+    `SELECT q.study AS study, count(*) AS items, count(r.id) FILTER (WHERE r.status IN ('submitted', 'skipped')) AS finished
+       FROM queue_items q JOIN studies st ON st.name = q.study AND st.review_here = 0
+       LEFT JOIN reviews r ON r.queue_item_id = q.id
+      WHERE q.evaluator_id = $evaluator AND q.study <> ''
+      GROUP BY q.study ORDER BY q.study`,
+  ).all({ evaluator }) as StudyReviewedElsewhere[];
+}
 
 /** Study items first (by study, then position), the practice queue last. */
 export const queueOrderSql = `ORDER BY q.study = '', q.study, q.position, q.id`;
@@ -64,9 +98,35 @@ export function requireVisibleItem(db: AnyDb, evaluator: string, item: number): 
         WHERE q.id = $item AND q.evaluator_id = $evaluator AND ${visibleItemSql}`,
     )
     .get({ item, evaluator }) as QueueItemRow | undefined;
-  // SECURITY: another evaluator's item, or a hidden one, is reported as missing, not as forbidden.
-  if (!row) throw new AppError('not-found', `No item ${item} in the queue of "${evaluator}". Go back to the queue.`);
+  if (!row) {
+    // Their own item of a study reviewed from packs: say where it is reviewed (nothing secret: the
+    // Review place names these studies too). Anything else is reported as missing, not forbidden.
+    const elsewhere = stmt(
+      db,
+      `SELECT q.study FROM queue_items q JOIN studies st ON st.name = q.study AND st.review_here = 0 WHERE q.id = $item AND q.evaluator_id = $evaluator`,
+    ).get({ item, evaluator }) as { study: string } | undefined;
+    if (elsewhere) throw new AppError('conflict', reviewedFromPacksMessage(elsewhere.study, evaluator));
+    // SECURITY: another evaluator's item, or a hidden one, is reported as missing, not as forbidden.
+    throw new AppError('not-found', `No item ${item} in the queue of "${evaluator}". Go back to the queue.`);
+  }
   return row;
+}
+
+/** True when the item belongs to a study of this database that is reviewed only from packs. */
+export function reviewedFromPacks(db: AnyDb, item: Pick<QueueItemRow, 'study'>): boolean {
+  if (item.study === '') return false;
+  const row = stmt(db, 'SELECT review_here FROM studies WHERE name = $name').get({ name: item.study }) as { review_here: number } | undefined;
+  return row !== undefined && row.review_here === 0;
+}
+
+/** Throws `conflict` when the item's study is reviewed from packs only: no review of it is recorded in this database. */
+export function requireReviewedHere(db: AnyDb, item: Pick<QueueItemRow, 'study' | 'evaluator_id'>): void {
+  if (reviewedFromPacks(db, item)) throw new AppError('conflict', reviewedFromPacksMessage(item.study, item.evaluator_id));
+}
+
+/** Why a study item is not reviewed in this database, and what to do instead. */
+export function reviewedFromPacksMessage(study: string, evaluator: string): string {
+  return `Study "${study}" is reviewed from packs, not on this machine: "${evaluator}" reviews it in their own Assay, from the pack exported for them (Studies → ${study} → Export pack). Its reviews come back as a results file.`;
 }
 
 /** The state of the study a queue item belongs to: null for practice items and for studies known only from a pack. */
@@ -109,7 +169,7 @@ export interface CritiqueRow {
   readonly score: number | null;
   readonly evidence_json: string | null;
   readonly valid: number | null;
-  /** What critic policies select by (migration 7); absent on rows built elsewhere. */
+  /** What critic policies select by (migration 12); absent on rows built elsewhere. */
   readonly critic?: string | null;
   readonly sample?: number | null;
   readonly hallucinated?: number;
@@ -260,22 +320,29 @@ function rangeOf(resolved: string | null | undefined): { start: number; end: num
 }
 
 /**
+ * A stored critique as the policies see it. The one mapping: the pins ({@link selectShownRows})
+ * and the study check (studies/check.ts) both use it, so a check says what the items will show.
+ */
+export function policyCritique(row: Pick<CritiqueRow, 'id' | 'score' | 'valid' | 'critic' | 'sample' | 'hallucinated' | 'resolved_json'>): PolicyCritique {
+  return {
+    id: row.id,
+    score: row.score,
+    valid: row.valid === null ? null : row.valid === 1,
+    critic: row.critic ?? null,
+    sample: row.sample ?? null,
+    hallucinated: row.hallucinated === 1,
+    range: rangeOf(row.resolved_json),
+  };
+}
+
+/**
  * The critiques a policy shows for a task: the one selection (see shared/policy.ts). Today's
  * policies in task order; a critic policy (`critic=NAME+…`) in (sample, task) order, which needs
  * `context` (the task's kind and the critic's samples, {@link selectContext}).
  */
 export function selectShownRows(rows: readonly CritiqueRow[], policy: string, context?: SelectContext): CritiqueRow[] {
   return selectShownCritiques(
-    rows.map((row) => ({
-      row,
-      id: row.id,
-      score: row.score,
-      valid: row.valid === null ? null : row.valid === 1,
-      critic: row.critic ?? null,
-      sample: row.sample ?? null,
-      hallucinated: row.hallucinated === 1,
-      range: rangeOf(row.resolved_json),
-    })),
+    rows.map((row) => ({ ...policyCritique(row), row })),
     parsePolicy(policy),
     context ?? {},
   ).map((c) => c.row);

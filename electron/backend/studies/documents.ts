@@ -1,5 +1,6 @@
 import { parseUntrustedJson } from '../../../shared/json-shape.js';
 import type { z } from 'zod';
+import { misplacedFileMessage, recognizeValue } from '../../../shared/file-kind.js';
 import { AppError } from '../../../shared/result.js';
 import { FORMAT_VERSIONS, unknownRequirement } from '../../../shared/study/formats.js';
 import { findLoneSurrogate, loneSurrogateMessage } from '../../../shared/unicode.js';
@@ -37,6 +38,8 @@ export function readStudyDocument(
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new AppError('invalid-input', `${fileName}: not ${names[format]} (not a JSON object)`);
   const obj = raw as Record<string, unknown>;
   if (obj['format'] !== format) {
+    const misplaced = misplacedFileMessage(fileName, recognizeValue(obj), format === 'assay-pack' ? 'pack-open' : 'results-import');
+    if (misplaced) throw new AppError('invalid-input', misplaced);
     throw new AppError('invalid-input', `${fileName}: not ${names[format]} (format is ${JSON.stringify(obj['format'] ?? null)}, expected "${format}")`);
   }
   refuseLoneSurrogates(obj, fileName);

@@ -1,4 +1,5 @@
 import type { ImportedPack } from '../../../shared/contract/studies.js';
+import { misplacedFileMessage, recognizeFile, RECOGNIZE_HEAD_CHARS } from '../../../shared/file-kind.js';
 import { parsePolicy } from '../../../shared/policy.js';
 import { AppError } from '../../../shared/result.js';
 import { PackFileV1Schema, PackFileV2Schema, type PackFileV2, type PackTask } from '../../../shared/study/formats.js';
@@ -6,6 +7,7 @@ import type { AnyDb, WritableDb } from '../db/types.js';
 import { ensureEvaluator, freezeStudy } from '../reviews/repository.js';
 import { ensurePin, pinnedRows, shownCritique, shownTask, type QueueItemRow } from '../reviews/visibility.js';
 import { importTasks } from '../tasks/import.js';
+import { exportState } from './exports.js';
 import { fileHash, newIssueId, newPackSecret, packId } from './hash.js';
 import { firstIssue, parseJsonText, readStudyDocument } from './documents.js';
 import { findStudyById, requireStudy } from './repository.js';
@@ -23,6 +25,12 @@ export function exportPack(db: WritableDb, studyName: string, evaluator: string,
   return db.transaction(() => {
     const study = requireStudy(db, studyName);
     if (study.state === 'closed') throw new AppError('conflict', `Study "${study.name}" is closed: no more packs can be exported.`);
+    if (study.review_here === 1) {
+      throw new AppError(
+        'conflict',
+        `Study "${study.name}" is reviewed on this machine (it was created with "review on this machine"), so it issues no packs: its evaluators choose their profile in this Assay's Review place. A study is reviewed here or from packs, never both, so that two reviews of one item cannot collide.`,
+      );
+    }
     const member = db
       .prepare(
         `SELECT e.id, e.display_name FROM study_evaluators se JOIN evaluators e ON e.id = se.evaluator_id
@@ -48,7 +56,7 @@ export function exportPack(db: WritableDb, studyName: string, evaluator: string,
       version: 2 as const,
       requires: [],
       pack: { id: packId(study.id, evaluator), issue: newIssueId(), secret: newPackSecret(), created_at: new Date(now).toISOString() },
-      study: { id: study.id, name: study.name },
+      study: { id: study.id, name: study.name, ...(study.researcher !== null ? { researcher: study.researcher } : {}) },
       settings: study.time_limit_seconds !== null ? { time_limit_seconds: study.time_limit_seconds } : {},
       evaluator: { id: member.id, display_name: member.display_name },
       items: packItems,
@@ -77,6 +85,8 @@ export interface OpenedPack {
   readonly secret: string | null;
   readonly createdAt: number;
   readonly study: { readonly id: string; readonly name: string };
+  /** Whom results go to, as the pack names them (version 2, optional). */
+  readonly researcher: string | null;
   readonly timeLimitSeconds: number | null;
   readonly evaluator: { readonly id: string; readonly display_name: string };
   readonly items: readonly {
@@ -91,6 +101,9 @@ export interface OpenedPack {
 
 /** Parses and verifies a pack file's text (version 1 or 2); throws invalid-input naming the file and the field. */
 export function parsePack(text: string, fileName: string): OpenedPack {
+  // A task package or review records (JSON Lines, not one JSON document): say where they belong.
+  const misplaced = misplacedFileMessage(fileName, recognizeFile(text.slice(0, RECOGNIZE_HEAD_CHARS)), 'pack-open');
+  if (misplaced) throw new AppError('invalid-input', misplaced);
   const { raw, version } = readStudyDocument(parseJsonText(text, fileName, 'a pack'), fileName, 'assay-pack');
   const stale = `${fileName}: the pack's content does not match its hash: the file was changed after export. Ask the researcher for a fresh copy.`;
   if (version === 1) {
@@ -105,6 +118,7 @@ export function parsePack(text: string, fileName: string): OpenedPack {
       secret: null,
       createdAt: Date.parse(p.pack.created_at),
       study: { id: p.study.id, name: p.study.name },
+      researcher: null,
       timeLimitSeconds: p.study.time_limit_seconds,
       evaluator: p.evaluator,
       items: p.items.map((i) => ({ ...i, seen: null })),
@@ -132,7 +146,8 @@ export function parsePack(text: string, fileName: string): OpenedPack {
     issue: p.pack.issue,
     secret: p.pack.secret,
     createdAt: Date.parse(p.pack.created_at),
-    study: p.study,
+    study: { id: p.study.id, name: p.study.name },
+    researcher: p.study.researcher ?? null,
     timeLimitSeconds: p.settings.time_limit_seconds ?? null,
     evaluator: p.evaluator,
     items: p.items,
@@ -213,10 +228,11 @@ export function importPack(
       }
     }
     db.prepare(
-      `INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at)
-       VALUES ($id, 'imported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $createdAt, $now)
+      `INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at, researcher)
+       VALUES ($id, 'imported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $createdAt, $now, $researcher)
        ON CONFLICT (id, role) DO NOTHING`,
     ).run({
+      researcher: pack.researcher,
       id: pack.id,
       studyId: pack.study.id,
       studyName: pack.study.name,
@@ -235,16 +251,35 @@ export function importPack(
   }).immediate();
 }
 
-/** The packs opened in this database, with how many of their items are finished. */
+/** The packs opened in this database, with how many of their items are finished and what was exported. */
 export function listImportedPacks(db: AnyDb): ImportedPack[] {
   const rows = db
     .prepare(
-      `SELECT p.id, p.study_name, p.evaluator_id, p.recorded_at, p.time_limit_seconds,
+      `SELECT p.id, p.study_name, p.evaluator_id, p.recorded_at, p.time_limit_seconds, p.researcher,
               (SELECT count(*) FROM queue_items q WHERE q.study = p.study_name AND q.evaluator_id = p.evaluator_id) AS items,
               (SELECT count(*) FROM queue_items q JOIN reviews r ON r.queue_item_id = q.id
                 WHERE q.study = p.study_name AND q.evaluator_id = p.evaluator_id AND r.status IN ('submitted', 'skipped')) AS finished
          FROM packs p WHERE p.role = 'imported' ORDER BY p.recorded_at, p.id`,
     )
-    .all() as { id: string; study_name: string; evaluator_id: string; recorded_at: number; time_limit_seconds: number | null; items: number; finished: number }[];
-  return rows.map((r) => ({ id: r.id, study: r.study_name, evaluator: r.evaluator_id, items: r.items, finished: r.finished, timeLimitSeconds: r.time_limit_seconds, importedAt: r.recorded_at }));
+    .all() as {
+    id: string;
+    study_name: string;
+    evaluator_id: string;
+    recorded_at: number;
+    time_limit_seconds: number | null;
+    researcher: string | null;
+    items: number;
+    finished: number;
+  }[];
+  return rows.map((r) => ({
+    id: r.id,
+    study: r.study_name,
+    evaluator: r.evaluator_id,
+    items: r.items,
+    finished: r.finished,
+    timeLimitSeconds: r.time_limit_seconds,
+    importedAt: r.recorded_at,
+    researcher: r.researcher,
+    ...exportState(db, { id: r.id, study: r.study_name, evaluator: r.evaluator_id }),
+  }));
 }

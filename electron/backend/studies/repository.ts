@@ -7,6 +7,7 @@ import { StudySpecSchema, type StudySpecInput } from '../../../shared/study/spec
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { ensureEvaluator } from '../reviews/repository.js';
 import { visibleTask } from '../tasks/staging.js';
+import { checkDesign, storeCheck, storedCheck } from './check.js';
 
 /** A study row. */
 export interface StudyRow {
@@ -20,6 +21,9 @@ export interface StudyRow {
   readonly closed_at: number | null;
   /** When the study first showed anything (a pack export, a review): from then on its tasks are frozen. */
   readonly frozen_at: number | null;
+  /** 1: reviewed on this machine only; 0: only from packs (migration 8). */
+  readonly review_here: 0 | 1;
+  readonly researcher: string | null;
 }
 
 /** The study called `name`, or undefined. */
@@ -72,7 +76,7 @@ function taskIds(db: AnyDb, requested: readonly string[] | undefined): string[] 
  * Creates a study: validates the specification, computes the seeded balanced assignment and writes
  * the study and every evaluator's queue items in one transaction.
  */
-export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.now()): StudyDetail {
+export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.now(), options: { readonly force?: boolean } = {}): StudyDetail {
   const parsed = StudySpecSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -86,6 +90,12 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
     }
     const tasks = taskIds(db, spec.tasks);
     spec.conditions.forEach((c, i) => requireCriticCoverage(db, c.policy, tasks, i));
+    // The study check (issue #11): hazards are stored with the study; an error refuses unless forced.
+    const check = checkDesign(db, { conditions: spec.conditions, evaluators: spec.evaluators.length, overlap: spec.overlap }, tasks);
+    if (check.refused && !options.force) {
+      const errors = check.hazards.filter((h) => h.severity === 'error');
+      throw new AppError('invalid-input', `The study check refuses this design:\n${errors.map((h) => `- ${h.message} ${h.action}`).join('\n')}\nCreate it anyway with --force (CLI) or “Create anyway” (New study screen).`);
+    }
     let assignments;
     try {
       assignments = assignStudy({
@@ -101,9 +111,19 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
     }
     const id = crypto.randomUUID();
     db.prepare(
-      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at)
-       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now)`,
-    ).run({ id, name: spec.name, seed: spec.seed, overlap: spec.overlap, timeLimit: spec.timeLimitSeconds ?? null, now });
+      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at, review_here, researcher)
+       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now, $reviewHere, $researcher)`,
+    ).run({
+      id,
+      name: spec.name,
+      seed: spec.seed,
+      overlap: spec.overlap,
+      timeLimit: spec.timeLimitSeconds ?? null,
+      now,
+      reviewHere: spec.reviewHere ? 1 : 0,
+      researcher: spec.researcher ?? null,
+    });
+    storeCheck(db, id, check, check.refused, now);
     const addCondition = db.prepare('INSERT INTO study_conditions (study_id, position, name, policy) VALUES ($id, $position, $name, $policy)');
     spec.conditions.forEach((c, position) => addCondition.run({ id, position, name: c.name, policy: c.policy }));
     const addEvaluator = db.prepare('INSERT INTO study_evaluators (study_id, position, evaluator_id) VALUES ($id, $position, $evaluator)');
@@ -191,13 +211,16 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     createdAt: study.created_at,
     state: study.state,
     closedAt: study.closed_at,
+    reviewHere: study.review_here === 1,
+    researcher: study.researcher,
     conditions: studyConditions(db, study.id),
+    check: storedCheck(db, study.id),
     evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
     tasks,
     imports: (
       db
         .prepare(
-          'SELECT source, kind, pack_id, added, unchanged, conflicts, imported_at, authenticated, format_version FROM result_imports WHERE study_id = $id ORDER BY imported_at, id',
+          'SELECT source, kind, pack_id, added, unchanged, revised, conflicts, imported_at, authenticated, format_version FROM result_imports WHERE study_id = $id ORDER BY imported_at, id',
         )
         .all({ id: study.id }) as {
         source: string;
@@ -205,6 +228,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
         pack_id: string | null;
         added: number;
         unchanged: number;
+        revised: number;
         conflicts: number;
         imported_at: number;
         authenticated: number;
@@ -216,6 +240,7 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
       pack: r.pack_id,
       added: r.added,
       unchanged: r.unchanged,
+      revised: r.revised,
       conflicts: r.conflicts,
       importedAt: r.imported_at,
       authenticated: r.authenticated === 1,
@@ -256,6 +281,7 @@ export function listStudies(db: AnyDb): StudySummary[] {
       total: c.total,
       createdAt: s.created_at,
       state: s.state,
+      reviewHere: s.review_here === 1,
     };
   });
 }

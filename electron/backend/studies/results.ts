@@ -1,6 +1,6 @@
 import type { ResultsFileReport } from '../../../shared/contract/studies.js';
 import { parseUntrustedJson } from '../../../shared/json-shape.js';
-import { AppError } from '../../../shared/result.js';
+import { AppError, assertNever } from '../../../shared/result.js';
 import { eventPayload, ReviewEventSchema, type ReviewEvent } from '../../../shared/review/events.js';
 import { buildReviewRecord, ReviewRecordSchema, type ReviewRecord, type ReviewRecordMeta } from '../../../shared/review/record.js';
 import { replayChecked } from '../../../shared/review/state.js';
@@ -8,6 +8,7 @@ import { checkReviewTimes, recordTimeFields, resultsTimeFields } from '../../../
 import { canonicalJson } from '../../../shared/study/canonical.js';
 import {
   parseResultsEvent,
+  REOPEN_REQUIREMENT,
   ResultsFileV1Schema,
   ResultsFileV2Schema,
   type ResultsFileV1,
@@ -15,11 +16,12 @@ import {
   type ResultsReview,
 } from '../../../shared/study/formats.js';
 import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
+import { misplacedFileMessage, recognizeFile, recognizeValue, RECOGNIZE_HEAD_CHARS } from '../../../shared/file-kind.js';
 import { resolveAnchor, TextIndex } from '../../../shared/anchors.js';
 import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { getTaskView } from '../tasks/repository.js';
-import { finishedReviews } from '../reviews/records.js';
+import { finishedReviews, type StoredEvent } from '../reviews/records.js';
 import { freezeStudy } from '../reviews/repository.js';
 import {
   itemPin,
@@ -41,10 +43,11 @@ interface ImportedPackRow {
   study_id: string;
   study_name: string;
   evaluator_id: string;
+  researcher: string | null;
 }
 
 function choosePack(db: AnyDb, pack: string | undefined): ImportedPackRow {
-  const packs = db.prepare(`SELECT id, study_id, study_name, evaluator_id FROM packs WHERE role = 'imported' ORDER BY recorded_at, id`).all() as ImportedPackRow[];
+  const packs = db.prepare(`SELECT id, study_id, study_name, evaluator_id, researcher FROM packs WHERE role = 'imported' ORDER BY recorded_at, id`).all() as ImportedPackRow[];
   if (pack !== undefined) {
     const found = packs.find((p) => p.id === pack);
     if (!found) throw new AppError('not-found', `No pack "${pack}" was opened in this database.${packs.length ? ` Packs: ${packs.map((p) => p.id).join(', ')}.` : ''}`);
@@ -70,6 +73,18 @@ function queueItem(db: AnyDb, id: number): QueueItemRow {
   return db.prepare('SELECT id, evaluator_id, task_id, study, condition, label, policy FROM queue_items WHERE id = $id').get({ id }) as QueueItemRow;
 }
 
+/** A results file as written, with what it holds. */
+export interface ExportedResults {
+  readonly fileName: string;
+  readonly content: string;
+  readonly reviews: number;
+  readonly file: ResultsFileV1 | ResultsFileV2;
+  /** The pack whose results these are, and whom they go to. */
+  readonly pack: { readonly id: string; readonly study: string; readonly evaluator: string; readonly researcher: string | null };
+  /** Each review in the file at the step of its log it was exported at (see studies/exports.ts). */
+  readonly held: readonly { readonly review: number; readonly seq: number }[];
+}
+
 /**
  * The evaluator's results of one opened pack: every submitted or skipped review with its record,
  * exact times, what it showed (the item's pin) and its full event log, a content hash, and — for a
@@ -80,7 +95,7 @@ export function exportResults(
   db: AnyDb,
   options: { pack?: string | undefined } = {},
   now = Date.now(),
-): { fileName: string; content: string; reviews: number; file: ResultsFileV1 | ResultsFileV2 } {
+): ExportedResults {
   const pack = choosePack(db, options.pack);
   const issue = db
     .prepare(`SELECT issue, format_version, secret FROM pack_issues WHERE pack_id = $id AND role = 'imported' ORDER BY recorded_at, issue LIMIT 1`)
@@ -89,6 +104,8 @@ export function exportResults(
   const stamp = new Date(now).toISOString().slice(0, 19).replace(/[:T]/g, '-');
   const fileName = `${pack.study_name}-${pack.evaluator_id}-results-${stamp}.json`;
   const common = { study: { id: pack.study_id, name: pack.study_name }, evaluator: pack.evaluator_id, exported_at: new Date(now).toISOString() };
+  const about = { id: pack.id, study: pack.study_name, evaluator: pack.evaluator_id, researcher: pack.researcher };
+  const held = finished.map((r) => ({ review: r.id, seq: r.events[r.events.length - 1]?.seq ?? 0 }));
   const events = (r: (typeof finished)[number], rename: (e: ReviewEvent) => ReviewEvent): ResultsReview['events'] =>
     r.events.map((e) => ({ seq: e.seq, ...eventPayload(rename(e.event)), client_time: e.clientTime, server_time: e.serverTime }));
 
@@ -108,7 +125,7 @@ export function exportResults(
       })),
     };
     const file: ResultsFileV1 = { ...body, hash: fileHash(body) };
-    return { fileName, content: `${JSON.stringify(file)}\n`, reviews: finished.length, file };
+    return { fileName, content: `${JSON.stringify(file)}\n`, reviews: finished.length, file, pack: about, held };
   }
   const reviews: ResultsReview[] = finished.map((r) => {
     const pin = itemPin(db, queueItem(db, r.itemId));
@@ -128,9 +145,19 @@ export function exportResults(
       events: events(r, (e) => renameEventCritique(e, toNeutral)!),
     };
   });
-  const body = { format: 'assay-results' as const, version: 2 as const, requires: [], ...common, pack: { id: pack.id, issue: issue.issue }, reviews };
+  // A reopened review's log holds a `reopened` event, which an older Assay cannot replay: it must
+  // refuse the file as a whole (saying which version reads it), not fail on one review.
+  const reopened = finished.some((r) => r.events.some((e) => e.event.type === 'reopened'));
+  const body = {
+    format: 'assay-results' as const,
+    version: 2 as const,
+    requires: reopened ? [{ ...REOPEN_REQUIREMENT }] : [],
+    ...common,
+    pack: { id: pack.id, issue: issue.issue },
+    reviews,
+  };
   const file: ResultsFileV2 = { ...body, hash: fileHash(body), mac: resultsMac(issue.secret, body) };
-  return { fileName, content: `${JSON.stringify(file)}\n`, reviews: reviews.length, file };
+  return { fileName, content: `${JSON.stringify(file)}\n`, reviews: reviews.length, file, pack: about, held };
 }
 
 /** A validated review ready to merge: where it goes and exactly what to store (original critique ids). */
@@ -215,8 +242,8 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 
 /** The fields of a review record this Assay knows (a record may carry more: they are ignored). */
 function knownRecord(r: ReviewRecord): unknown {
-  const { task, evaluator, study, condition, started_at, submitted_at, active_seconds, rating, skipped, decisions, added, shown } = r;
-  return { task, evaluator, study, condition, started_at, submitted_at, active_seconds, rating, skipped, decisions, added, shown };
+  const { task, evaluator, study, condition, started_at, submitted_at, active_seconds, rating, skipped, decisions, added, shown, reopened } = r;
+  return { task, evaluator, study, condition, started_at, submitted_at, active_seconds, rating, skipped, decisions, added, shown, reopened };
 }
 
 function prepareResults(db: AnyDb, raw: Record<string, unknown>, version: 1 | 2, fileName: string, studyName: string | undefined, now: number): Prepared {
@@ -231,6 +258,9 @@ function prepareResults(db: AnyDb, raw: Record<string, unknown>, version: 1 | 2,
   if (!study) throw new Refusal(`${fileName}: this file is for study "${file.study.name}" (id ${file.study.id}), which is not in this database`);
   if (studyName !== undefined && study.name !== studyName) throw new Refusal(`${fileName}: this file is for study "${study.name}", not "${studyName}"`);
   if (study.state === 'closed') throw new Refusal(`${fileName}: study "${study.name}" is closed: no more results can be merged into it`);
+  if (study.review_here === 1) {
+    throw new Refusal(`${fileName}: study "${study.name}" is reviewed on this machine, not from packs: it issued no pack, so no results file belongs to it (its reviews are already in this database)`);
+  }
   const packRow = db.prepare(`SELECT study_id, evaluator_id FROM packs WHERE id = $id AND role = 'exported'`).get({ id: file.pack.id }) as
     | { study_id: string; evaluator_id: string }
     | undefined;
@@ -447,15 +477,78 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
   return { study, reviews, authenticated: false, formatVersion: null, packId: null, issue: null };
 }
 
-/** The record of the review stored for a queue item, or 'open' while it is under way, or null. */
-function storedRecord(db: AnyDb, itemId: number): ReviewRecord | 'open' | null {
-  const row = db.prepare('SELECT status FROM reviews WHERE queue_item_id = $itemId').get({ itemId }) as { status: string } | undefined;
-  if (!row) return null;
-  if (row.status === 'open') return 'open';
-  return finishedReviews(db, { itemId })[0]!.record;
+/** The review stored for a queue item, as the merge compares it. */
+type StoredReview =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'open'; readonly local: boolean }
+  | { readonly kind: 'finished'; readonly id: number; readonly local: boolean; readonly record: ReviewRecord; readonly events: readonly StoredEvent[] };
+
+/** The review stored for a queue item; `local`: made in this database, not merged from a file. */
+function storedReview(db: AnyDb, itemId: number): StoredReview {
+  const row = db
+    .prepare('SELECT r.id, r.status, (SELECT count(*) FROM imported_reviews i WHERE i.review_id = r.id) AS imported FROM reviews r WHERE r.queue_item_id = $itemId')
+    .get({ itemId }) as { id: number; status: string; imported: number } | undefined;
+  if (!row) return { kind: 'none' };
+  const local = row.imported === 0;
+  if (row.status === 'open') return { kind: 'open', local };
+  const finished = finishedReviews(db, { itemId })[0]!;
+  return { kind: 'finished', id: row.id, local, record: finished.record, events: finished.events };
 }
 
-function merge(db: WritableDb, prepared: Prepared, info: { kind: 'results' | 'records'; source: string; hash: string }, now: number): Pick<ResultsFileReport, 'added' | 'unchanged' | 'conflicts'> {
+/** One logged event as the merge compares it: what happened and when, by both clocks. */
+function eventKey(e: { readonly event: ReviewEvent; readonly clientTime: number | null; readonly serverTime: number }): string {
+  return canonicalJson({ ...eventPayload(e.event), clientTime: e.clientTime, serverTime: e.serverTime });
+}
+
+/** True when `longer` starts with every event of `shorter`, in order, and has more. */
+function extendsLog(longer: readonly Parameters<typeof eventKey>[0][], shorter: readonly Parameters<typeof eventKey>[0][]): boolean {
+  return longer.length > shorter.length && shorter.every((e, i) => eventKey(e) === eventKey(longer[i]!));
+}
+
+/** What the merge does with one prepared review. */
+type MergeStep =
+  | { readonly kind: 'add' }
+  | { readonly kind: 'unchanged' }
+  | { readonly kind: 'revise'; readonly review: number; readonly fromSeq: number }
+  | { readonly kind: 'conflict'; readonly message: string };
+
+/**
+ * The merge rule for one review (docs/studies.md, "Merging"): none stored → add; the same → unchanged;
+ * the file's log extends the stored one (the same events, then more: the evaluator reopened it and
+ * finished it again) → a newer revision; the stored log extends the file's (an older export) →
+ * unchanged; anything else, or a review under way here → a conflict, and nothing is overwritten.
+ */
+function mergeStep(stored: StoredReview, r: PreparedReview, kind: 'results' | 'records'): MergeStep {
+  const here = 'this item was reviewed on this machine (in this database), not only from the pack';
+  switch (stored.kind) {
+    case 'none':
+      return { kind: 'add' };
+    case 'open':
+      return { kind: 'conflict', message: stored.local ? `${here}, and that review is under way; nothing was overwritten` : 'a review of this item is under way in this database; nothing was overwritten' };
+    case 'finished':
+      if (canonicalJson(stored.record) === canonicalJson(r.record)) return { kind: 'unchanged' };
+      // Only a results file carries the evaluator's real log; a record's log is synthesised.
+      if (kind === 'results' && !stored.local) {
+        if (extendsLog(r.events, stored.events)) return { kind: 'revise', review: stored.id, fromSeq: stored.events.length + 1 };
+        if (extendsLog(stored.events, r.events)) return { kind: 'unchanged' };
+      }
+      return {
+        kind: 'conflict',
+        message: stored.local
+          ? `${here}: the two reviews collide; nothing was overwritten`
+          : 'this database holds a different review of this item (neither log extends the other); nothing was overwritten',
+      };
+    default:
+      return assertNever(stored, 'stored review');
+  }
+}
+
+function merge(
+  db: WritableDb,
+  prepared: Prepared,
+  info: { kind: 'results' | 'records'; source: string; hash: string },
+  now: number,
+): Pick<ResultsFileReport, 'added' | 'unchanged' | 'revised' | 'conflicts'> {
   return db.transaction(() => {
     const state = (db.prepare('SELECT state FROM studies WHERE id = $id').get({ id: prepared.study.id }) as { state: string }).state;
     if (state === 'closed') throw new Refusal(`${info.source}: study "${prepared.study.name}" is closed: no more results can be merged into it`);
@@ -463,19 +556,20 @@ function merge(db: WritableDb, prepared: Prepared, info: { kind: 'results' | 're
     let unchanged = 0;
     const conflicts: ResultsFileReport['conflicts'] = [];
     const toAdd: PreparedReview[] = [];
+    const toRevise: { r: PreparedReview; review: number; fromSeq: number }[] = [];
     for (const r of prepared.reviews) {
-      const stored = storedRecord(db, r.item.id);
-      if (stored === null) toAdd.push(r);
-      else if (stored === 'open') conflicts.push({ task: r.task, evaluator: r.evaluator, message: 'a review of this item is under way in this database; nothing was overwritten' });
-      else if (canonicalJson(stored) === canonicalJson(r.record)) unchanged++;
-      else conflicts.push({ task: r.task, evaluator: r.evaluator, message: 'this database holds a different review of this item; nothing was overwritten' });
+      const step = mergeStep(storedReview(db, r.item.id), r, info.kind);
+      if (step.kind === 'add') toAdd.push(r);
+      else if (step.kind === 'unchanged') unchanged++;
+      else if (step.kind === 'revise') toRevise.push({ r, review: step.review, fromSeq: step.fromSeq });
+      else conflicts.push({ task: r.task, evaluator: r.evaluator, message: step.message });
     }
-    if (toAdd.length === 0) return { added, unchanged, conflicts };
+    if (toAdd.length === 0 && toRevise.length === 0) return { added, unchanged, revised: 0, conflicts };
     const importId = Number(
       db
         .prepare(
-          `INSERT INTO result_imports (study_id, pack_id, kind, source, content_hash, added, unchanged, conflicts, imported_at, authenticated, format_version, pack_issue)
-           VALUES ($study, $pack, $kind, $source, $hash, $added, $unchanged, $conflicts, $now, $authenticated, $version, $issue)`,
+          `INSERT INTO result_imports (study_id, pack_id, kind, source, content_hash, added, unchanged, conflicts, imported_at, authenticated, format_version, pack_issue, revised)
+           VALUES ($study, $pack, $kind, $source, $hash, $added, $unchanged, $conflicts, $now, $authenticated, $version, $issue, $revised)`,
         )
         .run({
           study: prepared.study.id,
@@ -490,6 +584,7 @@ function merge(db: WritableDb, prepared: Prepared, info: { kind: 'results' | 're
           authenticated: prepared.authenticated ? 1 : 0,
           version: prepared.formatVersion,
           issue: prepared.issue,
+          revised: toRevise.length,
         }).lastInsertRowid,
     );
     freezeStudy(db, prepared.study.name, now);
@@ -530,7 +625,23 @@ function merge(db: WritableDb, prepared: Prepared, info: { kind: 'results' | 're
       mark.run({ review, importId, origin: info.kind });
       added++;
     }
-    return { added, unchanged, conflicts };
+    // A newer revision: the events after the stored ones are appended (the log stays append-only)
+    // and the review takes the revision's status, times and active time.
+    const revise = db.prepare(
+      `UPDATE reviews SET status = $status, submitted_at = $submittedAt, updated_at = $submittedAt, active_ms = $activeMs,
+              active_updated_at = $submittedAt, last_seq = $lastSeq
+        WHERE id = $review`,
+    );
+    const revision = db.prepare('INSERT INTO review_revisions (review_id, import_id, from_seq, to_seq) VALUES ($review, $importId, $from, $to)');
+    for (const { r, review, fromSeq } of toRevise) {
+      r.events.slice(fromSeq - 1).forEach((e, i) => {
+        const { type, payload } = eventPayload(e.event);
+        insertEvent.run({ review, seq: fromSeq + i, type, payload: JSON.stringify(payload), clientTime: e.clientTime, serverTime: e.serverTime });
+      });
+      revise.run({ review, status: r.status, submittedAt: r.submittedAt, activeMs: r.activeMs, lastSeq: r.events.length });
+      revision.run({ review, importId, from: fromSeq, to: r.events.length });
+    }
+    return { added, unchanged, revised: toRevise.length, conflicts };
   }).immediate();
 }
 
@@ -559,6 +670,7 @@ export function importResults(
       formatVersion: null,
       added: 0,
       unchanged: 0,
+      revised: 0,
       conflicts: [],
     };
     try {
@@ -570,6 +682,9 @@ export function importResults(
       }
       const isObject = whole !== null && typeof whole === 'object' && !Array.isArray(whole);
       const format = isObject ? (whole as { format?: unknown }).format : undefined;
+      // A pack or a task package given to the results import: say where it belongs.
+      const misplaced = misplacedFileMessage(fileName, whole !== undefined ? recognizeValue(whole) : recognizeFile(content.slice(0, RECOGNIZE_HEAD_CHARS)), 'results-import');
+      if (misplaced) throw new Refusal(misplaced);
       if (format !== undefined) {
         if (format !== 'assay-results') throw new Refusal(`${fileName}: not a results file (format ${JSON.stringify(format)}; expected "assay-results" or review-record JSONL)`);
         const { raw, version } = readStudyDocument(whole, fileName, 'assay-results');

@@ -3,7 +3,7 @@ import type { AnyDb } from '../db/types.js';
 // The one guard for changing a task that exists. Every path that would replace a task or change its
 // critiques or flaws asks it first (`assay import --replace` and the UI's "Replace changed tasks",
 // the critic adding, regenerating and removing critiques; later: SARIF imports), and the triggers
-// of migrations 5 and 7 refuse the same changes for any path that does not. Why: once a study or a review has shown a task, results refer to it by
+// of migrations 5 and 12 refuse the same changes for any path that does not. Why: once a study or a review has shown a task, results refer to it by
 // position (k1…kn) and by content; a changed task would move a decision to a critique the evaluator
 // never saw.
 

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { parseUntrustedJson } from '../../../shared/json-shape.js';
 import { criticColumns } from '../../../shared/critic/names.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
+import { misplacedFileMessage, recognizeFile, recognizeFileStart, RECOGNIZE_HEAD_CHARS, type FileKind } from '../../../shared/file-kind.js';
 import { formatPath, validateTask, type ValidTask } from '../../../shared/task-format.js';
 import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
 import { AppError } from '../../../shared/result.js';
@@ -100,6 +101,12 @@ export class ImportSession {
   private readonly batchTasks: number;
   private pending: { tasks: PendingTask[]; critiques: PendingRow[]; flaws: PendingRow[] } = { tasks: [], critiques: [], flaws: [] };
   private pendingChars = 0;
+  /** The file is another kind of Assay file (a pack…): reported once, the rest is not read. */
+  private misplaced = false;
+  /** The start of the file until its kind is known (then null). */
+  private head: Buffer[] | null = [];
+  private headBytes = 0;
+  private nextLook = 0;
 
   /** `sink` receives the validated rows; without one (a dry run, an upload's early check) nothing is written. */
   constructor(
@@ -138,11 +145,39 @@ export class ImportSession {
 
   /** Feeds the next chunk of the file. */
   push(chunk: Uint8Array): void {
-    this.splitter.push(chunk);
+    if (this.misplaced) return;
+    if (this.head === null) {
+      this.splitter.push(chunk);
+      return;
+    }
+    // The start of the file is held back (up to 64 KiB) until it says what kind of file this is: a
+    // pack, a results file or review records given to the task import get one error saying where
+    // they belong instead of a schema error per line.
+    this.head.push(Buffer.from(chunk));
+    this.headBytes += chunk.byteLength;
+    if (this.headBytes < this.nextLook) return; // looked at less than half of this: wait for more (tiny chunks stay linear)
+    this.nextLook = 2 * this.headBytes;
+    const text = new TextDecoder('utf-8').decode(Buffer.concat(this.head));
+    const kind = this.headBytes >= RECOGNIZE_HEAD_CHARS ? recognizeFile(text) : recognizeFileStart(text);
+    if (kind !== null) this.recognized(kind);
+  }
+
+  private recognized(kind: FileKind): void {
+    const head = this.head ?? [];
+    this.head = null;
+    const message = misplacedFileMessage('this file', kind, 'task-import');
+    if (message) {
+      this.misplaced = true;
+      this.error(1, '(file)', message);
+      return;
+    }
+    for (const part of head) this.splitter.push(part);
   }
 
   /** Ends the file and returns the report; `errorCount > 0` means the caller must roll back. */
   end(): ImportReport {
+    if (this.head !== null) this.recognized(recognizeFile(new TextDecoder('utf-8').decode(Buffer.concat(this.head))));
+    if (this.misplaced) return this.report;
     this.splitter.end();
     this.flush();
     this.report.lines = this.splitter.lines;

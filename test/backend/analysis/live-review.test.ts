@@ -14,7 +14,7 @@ describe('analysis of reviews made in the review workspace', () => {
     const { db } = tempDb();
     const [task] = syntheticTasks(1);
     importTasks(db, [task]);
-    createStudy(db, { name: 'live', conditions: [{ name: 'assisted', policy: 'all' }], evaluators: [{ id: 'ann' }, { id: 'bob' }], overlap: 2, seed: 1 });
+    createStudy(db, { name: 'live', conditions: [{ name: 'assisted', policy: 'all' }], evaluators: [{ id: 'ann' }, { id: 'bob' }], overlap: 2, seed: 1, reviewHere: true });
     const play = (evaluator: string, events: ReviewEvent[], activeMs: number): void => {
       const item = getQueue(db, evaluator).find((q) => q.study === 'live')!;
       const t0 = Date.UTC(2026, 0, 1);

@@ -152,14 +152,28 @@ describe('analysis over the database', () => {
     expect(un.caught_per_review.value).toBe(0.5);
     expect(un.critique_accept_rate.value).toBeNull();
     expect(m.uplift['assisted']!.caught.value).toBeCloseTo(1, 12);
-    expect(m.uplift['assisted']!.caught.ci[0]).not.toBeNull();
+    // two evaluators, four reviews per condition: no interval for evaluators in general, and why
+    expect(m.ci_method).toBe('population:two-way-cluster-robust');
+    expect(m.intervals.note).toMatch(/--bootstrap 200 was not used/);
+    expect(m.uplift['assisted']!.caught).toMatchObject({ ci: [null, null], reason: expect.stringMatching(/only 4 reviews|2 evaluators/) });
+    expect(m.uplift['assisted']!.caught_diff.value).toBeCloseTo(0.5, 12);
+    expect(m.uplift['assisted']!.catch_rate_diff.value).toBeCloseTo(0.5, 12);
+    expect(m.uplift['assisted']!.caught.basis).toMatchObject({ reviews: 8, evaluators: 2, tasks: 4, flaws: 8, flaws_auto_matchable: 8, flaws_adjudicated: 0 });
+    const tasksCi = JSON.parse((await cli(['metrics', '--study', 'pilot', '--json', '--ci', 'tasks', '--bootstrap', '200', '--db', dbPath])).out) as StudyMetrics;
+    expect(tasksCi.ci_method).toBe('tasks:percentile-bootstrap');
+    expect(tasksCi.intervals.resamples).toBe(200);
+    expect(tasksCi.uplift['assisted']!.caught.reason).toMatch(/only 4 reviews: an interval needs at least 10/);
     expect(as.fate).toMatchObject({ kept: 4 + benAssisted, rejected: 4 - benAssisted, undecided: 0, edited: 0 });
     // rating alpha: ratings differ only between conditions, never within one → undefined (null)
     expect(as.agreement.rating_alpha.value).toBeNull();
 
     const text = await cli(['metrics', '--study', 'pilot', '--bootstrap', '50', '--db', dbPath]);
     expect(text.out).toMatch(/assisted \(all\): 4 reviews/);
-    expect(text.out).toMatch(/uplift caught\s+100\.0%/);
+    expect(text.out).toMatch(/uplift caught\s+100\.0% \(no interval: /);
+    expect(text.out).toMatch(/95% CIs: population:two-way-cluster-robust/);
+    const badCi = await cli(['metrics', '--study', 'pilot', '--ci', 'evaluators', '--db', dbPath]);
+    expect(badCi.code).toBe(2);
+    expect(badCi.err).toMatch(/--ci: expected population or tasks, not "evaluators"/);
   });
 
   it('refuses an unknown study, baseline or bad flags with clear messages', async () => {

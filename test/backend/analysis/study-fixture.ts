@@ -105,3 +105,40 @@ export function seedAnalysisStudy(db: WritableDb, options: { name?: string; task
   if (report?.status !== 'merged') throw new Error(`seedAnalysisStudy: ${report?.error ?? 'no report'}`);
   return { study: name };
 }
+
+/**
+ * A study that rests on little, for the screenshots and e2e tests of warnings: the synthetic tasks
+ * with their flaws stripped of anchors and critique links (only matchable by hand), two evaluators
+ * (too few for intervals for evaluators in general), two conditions, overlap 2.
+ */
+export function seedWarningStudy(db: WritableDb, name = 'hand-only'): { study: string } {
+  const tasks = syntheticTasks(10, 21).map((t) => ({
+    ...t,
+    id: `hand-${t.id}`,
+    flaws: t.flaws.map((f) => ({ id: f.id, description: f.description, severity: f.severity, category: f.category })),
+  }));
+  importTasks(db, tasks);
+  createStudy(db, {
+    name,
+    tasks: tasks.map((t) => t.id),
+    conditions: [
+      { name: 'unassisted', policy: 'none' },
+      { name: 'assisted', policy: 'all' },
+    ],
+    evaluators: [{ id: 'ann' }, { id: 'bob' }],
+    overlap: 2,
+    seed: 5,
+  });
+  const content = syntheticRecords(name, getStudy(db, name).assignments.map((a) => ({ ...a, condition: a.condition === 'assisted' ? 'assisted' : 'unassisted' })), 3)
+    .split('\n')
+    .map((line) => {
+      // the assisted records of the synthetic fixture decide c1–c3, which these tasks all show
+      const r = JSON.parse(line) as { added: { anchor?: unknown }[] };
+      for (const a of r.added) delete a.anchor;
+      return JSON.stringify(r);
+    })
+    .join('\n');
+  const [report] = importResults(db, [{ fileName: `${name}-records.jsonl`, content }]);
+  if (report?.status !== 'merged') throw new Error(`seedWarningStudy: ${report?.error ?? 'no report'}`);
+  return { study: name };
+}

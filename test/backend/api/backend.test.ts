@@ -57,6 +57,8 @@ const samples: { readonly [K in OpName]?: OpInput<K> } = {
   'analysis:data': { study: 'sample' },
   'studies:list': {},
   'studies:get': { name: 'sample' },
+  'studies:check': { conditions: [{ name: 'a', policy: 'none' }], evaluators: 3, overlap: 1 },
+  'studies:plan': { conditions: [{ name: 'a', policy: 'none' }, { name: 'b', policy: 'all' }], uplift: 0.5 },
   'results:export': {},
   'review:queue': { evaluator: 'nobody' },
   'critics:list': {},
@@ -86,13 +88,18 @@ describe('the back end (createBackend): long operations on worker threads', () =
     expect(Object.keys(samples).sort()).toEqual(opNames.filter((n) => n in offloaded).sort());
   });
 
-  it('review:queue: the practice queue is brought up to date here, and listed by the read worker', async () => {
+  it('review:queue: the practice queue is brought up to date here, and listed by the read worker with the studies reviewed elsewhere', async () => {
     const { db, path: file } = tempDb();
     loadDemo(db);
     const b = backend(db, file);
     const ana = (await dispatch(b.handlers, 'evaluators:create', { displayName: 'Ana' })) as { ok: true; value: { id: string } };
     const q = (await dispatch(b.handlers, 'review:queue', { evaluator: ana.value.id })) as { ok: true; value: { items: unknown[] } };
     expect(q.value.items).toHaveLength(4);
+    // A study reviewed from packs (the default) takes its tasks out of practice; the read worker
+    // says where its items are reviewed instead (`elsewhere`, for the Review place's note).
+    const created = await dispatch(b.handlers, 'studies:create', { name: 'packed', conditions: [{ name: 'u', policy: 'none' }], evaluators: [{ id: ana.value.id }], overlap: 1, seed: 1 });
+    expect(created.ok).toBe(true);
+    expect(await dispatch(b.handlers, 'review:queue', { evaluator: ana.value.id })).toEqual({ ok: true, value: { items: [], elsewhere: [{ study: 'packed', items: 4, finished: 0 }] } });
     expect(await dispatch(b.handlers, 'review:queue', { evaluator: 'nobody' })).toMatchObject({ ok: false, error: { code: 'not-found', message: 'No evaluator profile "nobody". Choose or create a profile.' } });
   });
 

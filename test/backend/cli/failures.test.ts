@@ -42,6 +42,8 @@ function argsFor(dir: string): Record<string, string[]> {
     'study list': [],
     'study show': ['s'],
     'study close': ['s'],
+    'study check': ['s'],
+    'study plan': ['--conditions', 'a:none,b:all', '--uplift', '0.5'],
     'pack export': [...study, '--evaluator', 'e1', '--out', out('pack.json')],
     'pack import': [file],
     'results export': ['--out', out('results.json')],
@@ -54,6 +56,10 @@ function argsFor(dir: string): Record<string, string[]> {
     critique: ['--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--all'],
     'critique sweep': ['--name', 'x'],
     'critique remove': ['--name', 'x'],
+    'export labelstudio': study,
+    'export prodigy': study,
+    'export w3c': study,
+    'export training': [...study, '--kind', 'critique-labels', '--out', out('training')],
   };
 }
 

@@ -5,7 +5,6 @@ import { runPrompts } from '../../../electron/backend/critic/prompts.js';
 import { runCritic } from '../../../electron/backend/critic/run.js';
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { loadDemo } from '../../../electron/backend/demo.js';
-import { exportPack } from '../../../electron/backend/studies/packs.js';
 import { createStudy } from '../../../electron/backend/studies/repository.js';
 import type { OpInput, OpName, OpOutput } from '../../../shared/contract/index.js';
 import { startCriticServer, type CriticServer } from '../../helpers/critic-server.js';
@@ -84,8 +83,8 @@ describe('review:askCritic (practice queue)', () => {
     const forged = await raw('review:record', { evaluator: ann.id, review: begun.review.id, expectedSeq: 0, clientEventId: 'cid-forged-1', clientTime: Date.now(), event: { type: 'critiques-added', critiques: ['k1'] } });
     expect(forged).toMatchObject({ ok: false, error: { code: 'invalid-input', message: /only when the critic is asked in the practice queue/ } });
 
-    createStudy(db, { name: 'pilot', conditions: [{ name: 'a', policy: 'all' }], evaluators: [{ id: 'bob' }], overlap: 1, seed: 1 });
-    exportPack(db, 'pilot', 'bob');
+    // a study reviewed on this machine: its items are in bob's queue here
+    createStudy(db, { name: 'pilot', conditions: [{ name: 'a', policy: 'all' }], evaluators: [{ id: 'bob' }], overlap: 1, seed: 1, reviewHere: true });
     const studyItem = (await call('review:queue', { evaluator: 'bob' })).items.find((q) => q.study === 'pilot')!;
     const studyReview = await call('review:begin', { evaluator: 'bob', item: studyItem.id });
     const before = await call('review:view', { evaluator: 'bob', item: studyItem.id });

@@ -7,6 +7,7 @@ import { loadDemo } from '../../../electron/backend/demo.js';
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { beginReview, createEvaluator, ensurePracticeQueue, getQueue } from '../../../electron/backend/reviews/repository.js';
 import { exportPack } from '../../../electron/backend/studies/packs.js';
+import { checkDesign } from '../../../electron/backend/studies/check.js';
 import { createStudy } from '../../../electron/backend/studies/repository.js';
 import { exportTasks } from '../../../electron/backend/tasks/export.js';
 import { startCriticServer, type CriticServer, type CriticServerOptions } from '../../helpers/critic-server.js';
@@ -223,5 +224,23 @@ describe('critic conditions in studies', () => {
     expect(() => createStudy(db, spec('critic=emu+top-2'))).toThrow(/critic "emu" has no sample stored for 2 of the study's 4 task\(s\) \(first: demo-walking, demo-moving-average\)/);
     const ok = createStudy(db, spec('critic=emu+top-2', ['demo-footbridge', 'demo-bakery']));
     expect(ok.conditions).toEqual([{ name: 'c', policy: 'critic=emu+top-2' }]);
+  });
+
+  it('the study check sees what a critic condition will show (the pins’ selection), not an empty list', async () => {
+    const { db } = demoDb();
+    const s = await serve();
+    const tasks = ['demo-footbridge', 'demo-bakery'];
+    await run(db, s, { samples: 2, tasks: { kind: 'ids', ids: tasks } });
+    const design = (policy: string) => ({ conditions: [{ name: 'none', policy: 'none' }, { name: 'c', policy }], evaluators: 4, overlap: 2 });
+    for (const policy of ['critic=emu', 'critic=emu+top-1', 'critic=emu+lambda-0.5', 'critic=emu+sample-1']) {
+      const check = checkDesign(db, design(policy), tasks);
+      expect(check.hazards.filter((h) => h.condition === 'c' && h.code.startsWith('assisted-')), policy).toEqual([]);
+    }
+    // a point that leaves nothing on any task is still reported (top-K of an empty selection)
+    const none = checkDesign(db, design('critic=emu+min-1'), tasks);
+    expect(none.hazards.map((h) => h.code)).toContain('assisted-shows-nothing');
+    // and the study is created without --force, its items showing the critic's critiques
+    const study = createStudy(db, { name: 'crit', ...design('critic=emu+top-1'), evaluators: [{ id: 'a' }, { id: 'b' }, { id: 'c' }, { id: 'd' }], seed: 1, tasks, reviewHere: true });
+    expect(study.conditions.map((c) => c.policy)).toEqual(['none', 'critic=emu+top-1']);
   });
 });

@@ -30,7 +30,7 @@ function researcher(): { db: WritableDb; path: string } {
     },
     { id: 'free-task', kind: 'summary', output: 'Nothing to see.', critiques: [{ id: 'p1', text: 'PRACTICE critique.' }] },
   ]);
-  createStudy(db, { name: 'pilot', conditions: [{ name: 'unassisted', policy: 'none' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 3, tasks: ['study-task'] });
+  createStudy(db, { name: 'pilot', conditions: [{ name: 'unassisted', policy: 'none' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 3, tasks: ['study-task'], reviewHere: true });
   return { db, path };
 }
 
@@ -89,7 +89,7 @@ describe('neutral critique ids in every evaluator view', () => {
         ],
       },
     ]);
-    createStudy(db, { name: 's', conditions: [{ name: 'all', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1 });
+    createStudy(db, { name: 's', conditions: [{ name: 'all', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1, reviewHere: true });
     const item = getQueue(db, 'ann')[0]!.id;
     const view = getReviewView(db, 'ann', item);
     expect(view.critiques!.map((c) => [c.id, c.text])).toEqual([
@@ -114,7 +114,7 @@ describe('closing a study', () => {
   it('refuses new reviews, events, results and packs; keeps open reviews out of the figures; never reopens', async () => {
     const { db, path } = tempDb();
     importTasks(db, [1, 2, 3].map((i) => ({ id: `t${i}`, kind: 'summary', output: `Output ${i}.`, critiques: [{ id: 'c1', text: 'A critique.' }] })));
-    createStudy(db, { name: 'pilot', conditions: [{ name: 'all', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1 });
+    createStudy(db, { name: 'pilot', conditions: [{ name: 'all', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1, reviewHere: true });
     const [q1, q2, q3] = getQueue(db, 'ann');
     const done = beginReview(db, 'ann', q1!.id, t0).review.id;
     recordEvent(db, { evaluator: 'ann', review: done, expectedSeq: 0, clientEventId: 'r1-xxxxxxxx', clientTime: t0, event: { type: 'rating-set', rating: 4 } }, t0 + 1000);
@@ -148,7 +148,7 @@ describe('closing a study', () => {
 
   it('assay study close NAME closes it and says what that means; list and show print the state', async () => {
     const { db, path } = tempDb();
-    importTasks(db, [{ id: 't1', kind: 'summary', output: 'x' }]);
+    importTasks(db, [{ id: 't1', kind: 'summary', output: 'x', critiques: [{ id: 'c1', text: 'A critique' }] }]);
     createStudy(db, { name: 'pilot', conditions: [{ name: 'all', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1 });
     db.close();
     const run = async (...argv: string[]): Promise<{ code: number; out: string; err: string }> => {

@@ -37,7 +37,8 @@ const tasks = [1, 2, 3, 4].map((i) => ({
   ],
 }));
 
-function researcher(): WritableDb {
+/** The researcher's database; `reviewHere`: the study is reviewed on it (else from packs). */
+function researcher(reviewHere = false): WritableDb {
   const { db } = tempDb();
   importTasks(db, tasks);
   createStudy(
@@ -52,6 +53,7 @@ function researcher(): WritableDb {
       evaluators: [{ id: 'ann' }, { id: 'bob' }, { id: 'cyd' }],
       overlap: 3,
       seed: 5,
+      reviewHere,
     },
     t0,
   );
@@ -267,7 +269,7 @@ describe('what Assay writes, Assay reads (property tests)', () => {
   it('every review record `assay export reviews` writes is accepted by the studies import, and reads back the same', () => {
     fc.assert(
       fc.property(fc.array(session, { minLength: 1, maxLength: 4 }), (sessions) => {
-        const db = researcher();
+        const db = researcher(true);
         const clock = { t: t0 };
         const items = db.prepare(`SELECT id, evaluator_id FROM queue_items WHERE study = 'pilot' ORDER BY id`).all() as { id: number; evaluator_id: string }[];
         sessions.forEach((s, i) => play(db, items[i]!.evaluator_id, items[i]!.id, s, clock));

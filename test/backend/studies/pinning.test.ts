@@ -35,12 +35,13 @@ const task = {
 /** The same task with its critiques reordered: same ids and texts. */
 const reordered = { ...task, critiques: [task.critiques[1], task.critiques[0], task.critiques[2]] };
 
-function setup(): { dir: string; rdb: string; db: WritableDb } {
+/** The researcher's database with study "pilot"; `reviewHere`: reviewed on it (else from packs). */
+function setup(reviewHere = false): { dir: string; rdb: string; db: WritableDb } {
   const dir = tempDir();
   const rdb = path.join(dir, 'researcher.db');
   const db = openDatabase(rdb);
   importTasks(db, [task, { id: 'other', kind: 'summary', output: 'Another output.' }], 'tasks.jsonl');
-  createStudy(db, { name: 'pilot', conditions: [{ name: 'assisted', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1, tasks: ['bridge'] }, t0);
+  createStudy(db, { name: 'pilot', conditions: [{ name: 'assisted', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1, tasks: ['bridge'], reviewHere }, t0);
   return { dir, rdb, db };
 }
 
@@ -160,7 +161,7 @@ describe('results must match what the pack showed', () => {
   });
 
   it('a review made directly in the researcher’s database pins what it showed as well', () => {
-    const { db } = setup();
+    const { db } = setup(true);
     const item = getQueue(db, 'ann').find((q) => q.study === 'pilot')!.id;
     beginReview(db, 'ann', item, t0);
     expect(db.prepare('SELECT neutral_id, critique_id FROM pinned_critiques WHERE queue_item_id = $item ORDER BY position').all({ item })).toEqual([

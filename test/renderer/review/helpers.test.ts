@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { describeAnchor, linesToAnchor, quoteToAnchor, whereOfAnchor } from '../../../renderer/src/screens/review/anchors.js';
 import { chunkText, segmentRange } from '../../../renderer/src/screens/review/chunked-text.js';
-import { nextOpenItem } from '../../../renderer/src/screens/review/queue-order.js';
+import { nextOpenItem, queueProgress } from '../../../renderer/src/screens/review/queue-order.js';
 import { resize } from '../../../renderer/src/screens/review/panes.js';
 import { resolveAnchor } from '../../../shared/anchors.js';
 
@@ -107,21 +107,34 @@ describe('flaw anchors from the UI', () => {
 });
 
 describe('workspace helpers', () => {
-  it('next open item: the first unfinished after the current, else before it', () => {
-    const q = (id: number, status: 'new' | 'open' | 'submitted' | 'skipped') => ({ id, taskId: `t${id}`, title: null, kind: 'summary' as const, study: '', label: 'L', status });
+  it('next open item: the first unfinished after the current, else before it, never in another part of the queue', () => {
+    const q = (id: number, status: 'new' | 'open' | 'submitted' | 'skipped', study = '') => ({ id, taskId: `t${id}`, title: null, kind: 'summary' as const, study, label: 'L', status });
     const queue = [q(1, 'new'), q(2, 'submitted'), q(3, 'open'), q(4, 'skipped')];
     expect(nextOpenItem(queue, 2)?.id).toBe(3);
     expect(nextOpenItem(queue, 3)?.id).toBe(1);
     expect(nextOpenItem([q(1, 'open')], 1)).toBeUndefined();
+    // the last item of a study does not lead into practice: the study's finished screen comes first
+    const mixed = [q(1, 'submitted', 'pilot'), q(2, 'open', 'pilot'), q(3, 'new'), q(4, 'new')];
+    expect(nextOpenItem(mixed, 2)).toBeUndefined();
+    expect(nextOpenItem(mixed, 3)?.id).toBe(4);
+    expect(queueProgress(mixed)).toEqual([
+      { study: 'pilot', done: 1, total: 2 },
+      { study: '', done: 0, total: 2 },
+    ]);
   });
-  it('property: resizing keeps the total and every pane at least the minimum', () => {
+  it('property: resizing keeps the total and every pane at least its minimum, and never moves a pane further below it', () => {
+    const mins = [0.15, 0.25, 0.25];
     fc.assert(
       fc.property(fc.double({ min: -2, max: 2, noNaN: true }), fc.integer({ min: 0, max: 1 }), (delta, i) => {
-        const w = resize([0.34, 0.36, 0.3], i, delta);
+        const w = resize([0.34, 0.36, 0.3], i, delta, mins);
         expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
-        for (const x of w) expect(x).toBeGreaterThanOrEqual(0.12 - 1e-9);
+        w.forEach((x, k) => expect(x).toBeGreaterThanOrEqual(mins[k]! - 1e-9));
       }),
     );
+    // widths stored on a wider screen, already below a minimum here: the squeezed pane can only grow
+    const squeezed = [0.2, 0.72, 0.08];
+    expect(resize(squeezed, 1, 0.3, mins)).toEqual(squeezed);
+    expect(resize(squeezed, 1, -0.1, mins)[2]).toBeCloseTo(0.18, 9);
   });
 });
 

@@ -28,7 +28,7 @@ function naiveBootstrap(data: StudyData, B: number, seed: number, baseline: stri
       reviews: copies.flatMap(({ id, copy }) => data.reviews.filter((r) => r.task === id).map((r) => ({ ...r, id: `${r.id}@${copy}`, task: copy }))),
       adjudications: [],
     };
-    const m = computeMetrics(resample, { bootstrap: 0, ...(baseline ? { baseline } : {}) });
+    const m = computeMetrics(resample, { ci: 'tasks', bootstrap: 0, ...(baseline ? { baseline } : {}) });
     for (const [name, c] of Object.entries(m.conditions)) {
       push(`${name}.reported`, c.reported_per_review);
       push(`${name}.catch`, c.catch_rate);
@@ -36,7 +36,10 @@ function naiveBootstrap(data: StudyData, B: number, seed: number, baseline: stri
       push(`${name}.verdict`, c.agreement.verdict_alpha);
       push(`${name}.rating`, c.agreement.rating_alpha);
     }
-    for (const [name, u] of Object.entries(m.uplift)) push(`${name}.uplift`, u.caught);
+    for (const [name, u] of Object.entries(m.uplift)) {
+      push(`${name}.uplift`, u.caught);
+      push(`${name}.catch_rate_diff`, u.catch_rate_diff);
+    }
   }
   return samples;
 }
@@ -63,7 +66,7 @@ describe('the bootstrap', () => {
     fc.assert(
       fc.property(studyArb(['none', 'assisted']), fc.integer({ min: 0, max: 1000 }), (data, seed) => {
         const B = 23; // not a multiple of the engine's four lanes
-        const m: StudyMetrics = computeMetrics(data, { bootstrap: B, seed });
+        const m: StudyMetrics = computeMetrics(data, { ci: 'tasks', bootstrap: B, seed, minReviews: 0 });
         const naive = naiveBootstrap(data, B, seed, undefined);
         for (const [name, c] of Object.entries(m.conditions)) {
           expectCi(c.reported_per_review, ci(naive.get(`${name}.reported`)));
@@ -72,7 +75,10 @@ describe('the bootstrap', () => {
           expectCi(c.agreement.verdict_alpha, ci(naive.get(`${name}.verdict`)));
           expectCi(c.agreement.rating_alpha, ci(naive.get(`${name}.rating`)));
         }
-        for (const [name, u] of Object.entries(m.uplift)) expectCi(u.caught, ci(naive.get(`${name}.uplift`)));
+        for (const [name, u] of Object.entries(m.uplift)) {
+          expectCi(u.caught, ci(naive.get(`${name}.uplift`)));
+          expectCi(u.catch_rate_diff, ci(naive.get(`${name}.catch_rate_diff`)));
+        }
       }),
       { numRuns: 40 },
     );

@@ -9,7 +9,8 @@ import { handStudy, review, studyArb } from './fixtures.js';
 const v = (f: Figure): number | null => f.value;
 
 describe('computeMetrics on a hand-computed study', () => {
-  const m = computeMetrics(handStudy(), { bootstrap: 200, seed: 3 });
+  // The task bootstrap with no minimum of reviews: these tests check the arithmetic on 7 reviews.
+  const m = computeMetrics(handStudy(), { ci: 'tasks', bootstrap: 200, seed: 3, minReviews: 0 });
   const un = m.conditions['unassisted']!;
   const as = m.conditions['assisted']!;
 
@@ -17,7 +18,8 @@ describe('computeMetrics on a hand-computed study', () => {
     expect(m.baseline).toBe('unassisted');
     expect(un.reviews).toBe(3);
     expect(as.reviews).toBe(3);
-    expect(m.bootstrap).toEqual({ resamples: 200, seed: 3, level: 0.95, tasks: 3 });
+    expect(m.ci_method).toBe('tasks:percentile-bootstrap');
+    expect(m.intervals).toEqual({ method: 'tasks:percentile-bootstrap', level: 0.95, resamples: 200, seed: 3, tasks: 3, evaluators: 2, note: null });
   });
 
   it('computes the unassisted figures', () => {
@@ -63,10 +65,16 @@ describe('computeMetrics on a hand-computed study', () => {
     ]);
     const b = m.breakdowns.by_evaluator.find((r) => r.evaluator === 'b' && r.condition === 'assisted')!;
     // b: assisted r2 (reported 3, caught 2) and r6 (0, 0); unassisted r4 reported 0 → no uplift (zero baseline)
-    expect(b).toMatchObject({ reviews: 2, reported_per_review: 1.5, caught_per_review: 1, uplift_reported: null });
+    expect(b.reviews).toBe(2);
+    expect(v(b.reported_per_review)).toBe(1.5);
+    expect(v(b.caught_per_review)).toBe(1);
+    expect(b.uplift_reported).toMatchObject({ value: null, reason: expect.stringMatching(/baseline figure is 0/) });
     const a = m.breakdowns.by_evaluator.find((r) => r.evaluator === 'a' && r.condition === 'assisted')!;
     // a: assisted r3 reported 1; unassisted r1, r5 reported 1 each → 1/1 − 1 = 0; caught 1 vs 0.5 → 1
-    expect(a).toMatchObject({ reported_per_review: 1, uplift_reported: 0, uplift_caught: 1 });
+    expect([v(a.reported_per_review), v(a.uplift_reported), v(a.uplift_caught)]).toEqual([1, 0, 1]);
+    // the baseline condition's own rows have no uplift: null with the reason, not 0
+    const aBase = m.breakdowns.by_evaluator.find((r) => r.evaluator === 'a' && r.condition === 'unassisted')!;
+    expect(aBase.uplift_reported).toMatchObject({ value: null, ci: [null, null], reason: 'the baseline condition itself' });
     expect(m.breakdowns.by_position.filter((r) => r.condition === 'assisted').map((r) => [r.position, r.caught_per_review])).toEqual([
       [1, 2],
       [2, 1],
@@ -108,13 +116,13 @@ describe('computeMetrics on a hand-computed study', () => {
   });
 
   it('gives CIs that bracket the point estimate for means here and are reproducible for a seed', () => {
-    const again = computeMetrics(handStudy(), { bootstrap: 200, seed: 3 });
+    const again = computeMetrics(handStudy(), { ci: 'tasks', bootstrap: 200, seed: 3, minReviews: 0 });
     expect(again).toEqual(m);
     const [lo, hi] = as.reported_per_review.ci;
     expect(lo).not.toBeNull();
     expect(lo!).toBeLessThanOrEqual(4 / 3);
     expect(hi!).toBeGreaterThanOrEqual(4 / 3);
-    const other = computeMetrics(handStudy(), { bootstrap: 200, seed: 4 });
+    const other = computeMetrics(handStudy(), { ci: 'tasks', bootstrap: 200, seed: 4, minReviews: 0 });
     expect(other.conditions['assisted']!.reported_per_review.value).toBe(as.reported_per_review.value);
   });
 });
@@ -122,15 +130,17 @@ describe('computeMetrics on a hand-computed study', () => {
 describe('edge cases', () => {
   it('a study without finished reviews gives zero counts, null figures and no uplift values', () => {
     const data = handStudy();
-    const m = computeMetrics({ ...data, reviews: data.reviews.map((r) => ({ ...r, submitted: false })) }, { bootstrap: 50 });
-    expect(m.bootstrap.tasks).toBe(0);
-    expect(m.bootstrap.resamples).toBe(0);
+    const m = computeMetrics({ ...data, reviews: data.reviews.map((r) => ({ ...r, submitted: false })) }, { ci: 'tasks', bootstrap: 50 });
+    expect(m.intervals.tasks).toBe(0);
+    expect(m.intervals.resamples).toBe(0);
     for (const c of Object.values(m.conditions)) {
       expect(c.reviews).toBe(0);
-      expect(c.reported_per_review).toEqual({ value: null, ci: [null, null] });
+      expect(c.reported_per_review).toMatchObject({ value: null, ci: [null, null], reason: 'no finished reviews in this condition' });
+      expect(c.caught_per_review).toMatchObject({ value: null, reason: 'no finished reviews' });
       expect(c.median_active_seconds.value).toBeNull();
     }
-    expect(m.uplift['assisted']!.reported).toEqual({ value: null, ci: [null, null] });
+    expect(m.uplift['assisted']!.reported).toMatchObject({ value: null, ci: [null, null] });
+    expect(m.uplift['assisted']!.reported.reason).not.toBeNull();
   });
 
   it('without a `none` condition there is no baseline and no uplift', () => {
@@ -147,7 +157,7 @@ describe('edge cases', () => {
 
   it('reports progress up to the total', () => {
     const seen: number[] = [];
-    computeMetrics(handStudy(), { bootstrap: 100, onProgress: (done, total) => seen.push(done / total) });
+    computeMetrics(handStudy(), { ci: 'tasks', bootstrap: 100, onProgress: (done, total) => seen.push(done / total) });
     expect(seen.length).toBeGreaterThan(1);
     expect(seen.at(-1)).toBe(1);
     expect([...seen].sort((a, b) => a - b)).toEqual(seen);
@@ -215,19 +225,27 @@ describe('metric properties', () => {
     let checked = 0;
     fc.assert(
       fc.property(studyArb(), (data) => {
-        const m = computeMetrics(data, { bootstrap: 30, seed: 1 });
-        for (const c of Object.values(m.conditions)) {
-          for (const f of [c.catch_rate, c.critique_accept_rate, c.invalid_accept_rate, c.valid_reject_rate]) {
-            if (f.value !== null) {
-              checked++;
-              expect(f.value).toBeGreaterThanOrEqual(0);
-              expect(f.value).toBeLessThanOrEqual(1);
-              expect(f.ci[0]!).toBeGreaterThanOrEqual(0);
-              expect(f.ci[1]!).toBeLessThanOrEqual(1);
+        for (const options of [{ ci: 'tasks' as const, bootstrap: 30, seed: 1, minReviews: 0 }, { ci: 'population' as const, minReviews: 0 }]) {
+          const m = computeMetrics(data, options);
+          for (const c of Object.values(m.conditions)) {
+            for (const f of [c.catch_rate, c.critique_accept_rate, c.invalid_accept_rate, c.valid_reject_rate]) {
+              if (f.value !== null) {
+                checked++;
+                expect(f.value).toBeGreaterThanOrEqual(0);
+                expect(f.value).toBeLessThanOrEqual(1);
+              }
+              if (f.ci[0] !== null) {
+                expect(f.ci[0]).toBeGreaterThanOrEqual(0);
+                expect(f.ci[1]!).toBeLessThanOrEqual(1);
+              }
             }
           }
+          for (const f of allFigures(m)) {
+            if (f.ci[0] !== null) expect(f.ci[0]).toBeLessThanOrEqual(f.ci[1]!);
+            // a null figure or interval always says why
+            if (f.value === null || f.ci[0] === null) expect(f.reason).toEqual(expect.any(String));
+          }
         }
-        for (const f of allFigures(m)) if (f.ci[0] !== null) expect(f.ci[0]).toBeLessThanOrEqual(f.ci[1]!);
       }),
       { numRuns: 60 },
     );
@@ -244,13 +262,17 @@ describe('metric properties', () => {
           conditions: [...data.conditions, { name: 'twin', policy: 'none' }],
           reviews: [...data.reviews, ...data.reviews.map((r) => ({ ...r, id: `${r.id}-twin`, condition: 'twin' }))],
         };
-        const m = computeMetrics(twin, { bootstrap: 50, seed });
-        for (const f of [m.uplift['twin']!.reported, m.uplift['twin']!.caught]) {
-          if (f.value === null) continue; // baseline of zero: undefined ratio
-          checked++;
-          expect(f.value).toBe(0);
-          expect(f.ci[0]!).toBeLessThanOrEqual(0);
-          expect(f.ci[1]!).toBeGreaterThanOrEqual(0);
+        for (const options of [{ ci: 'tasks' as const, bootstrap: 50, seed, minReviews: 0 }, { ci: 'population' as const, minReviews: 0 }]) {
+          const m = computeMetrics(twin, options);
+          const u = m.uplift['twin']!;
+          for (const f of [u.reported, u.caught, u.reported_diff, u.caught_diff, u.catch_rate_diff]) {
+            if (f.value === null) continue; // baseline of zero: undefined ratio
+            checked++;
+            expect(f.value).toBeCloseTo(0, 12);
+            if (f.ci[0] === null) continue; // too few evaluators or no variation: said in f.reason
+            expect(f.ci[0]).toBeLessThanOrEqual(1e-12);
+            expect(f.ci[1]!).toBeGreaterThanOrEqual(-1e-12);
+          }
         }
       }),
       { numRuns: 60 },
@@ -267,11 +289,13 @@ describe('metric properties', () => {
           conditions: [...data.conditions].reverse().map((c) => ({ ...c, name: rename[c.name]! })),
           reviews: data.reviews.map((r) => ({ ...r, condition: rename[r.condition]! })),
         };
-        const a = computeMetrics(data, { bootstrap: 40, seed, baseline: 'q' });
-        const b = computeMetrics(relabelled, { bootstrap: 40, seed, baseline: 'X' });
+        const a = computeMetrics(data, { ci: 'tasks', bootstrap: 40, seed, baseline: 'q' });
+        const b = computeMetrics(relabelled, { ci: 'tasks', bootstrap: 40, seed, baseline: 'X' });
         for (const [from, to] of Object.entries(rename)) {
           expect(b.conditions[to]).toEqual(a.conditions[from]);
-          if (from !== 'q') expect(b.uplift[to]).toEqual(a.uplift[from]);
+          // comparisons name their arms in their reasons: compare them with the names mapped
+          const named = (x: unknown): string => JSON.stringify(x).replace(/\b(p|q|r)\b(?=[ :'(])/g, (n) => rename[n]!);
+          if (from !== 'q') expect(JSON.stringify(b.uplift[to])).toEqual(named(a.uplift[from]));
         }
       }),
       { numRuns: 40 },
@@ -281,8 +305,10 @@ describe('metric properties', () => {
   it('the point estimates do not depend on the bootstrap', () => {
     fc.assert(
       fc.property(studyArb(), (data) => {
-        const a = computeMetrics(data, { bootstrap: 0 });
-        const b = computeMetrics(data, { bootstrap: 25, seed: 9 });
+        const a = computeMetrics(data, { ci: 'tasks', bootstrap: 0 });
+        const b = computeMetrics(data, { ci: 'tasks', bootstrap: 25, seed: 9 });
+        const c = computeMetrics(data);
+        expect(allFigures(c).map((f) => f.value)).toEqual(allFigures(a).map((f) => f.value));
         expect(allFigures(b).map((f) => f.value)).toEqual(allFigures(a).map((f) => f.value));
       }),
       { numRuns: 30 },

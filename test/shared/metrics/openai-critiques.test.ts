@@ -31,7 +31,10 @@ describeWithDatasets('openai-critiques with its `valid` labels as one evaluatorâ
       submitted: true,
     }));
     const data: StudyData = { study: 'openai', conditions: [{ name: 'assisted', policy: 'all' }], tasks, reviews, adjudications: [] };
-    const m = computeMetrics(data, { bootstrap: 200, seed: 1 });
+    // One "evaluator" (the labels): the task bootstrap, for these labels; the population interval
+    // for evaluators in general needs three and says so.
+    const m = computeMetrics(data, { ci: 'tasks', bootstrap: 200, seed: 1 });
+    expect(computeMetrics(data).conditions['assisted']!.critique_accept_rate.reason).toMatch(/reviews by 1 evaluator: an interval for evaluators in general needs at least 3/);
     const c = m.conditions['assisted']!;
     expect(tasks.length).toBe(961);
     expect(c.reviews).toBe(961);

@@ -4,6 +4,7 @@ import { ReviewEventSchema, type ReviewEvent } from '../../../shared/review/even
 import { SortedMap } from '../../../shared/review/sorted-map.js';
 import {
   checkReviewEvent,
+  emptyStack,
   initialReviewState,
   maxEventsPerReview,
   maxFlawsPerReview,
@@ -84,6 +85,54 @@ describe('review reducer', () => {
     const done = apply([{ type: 'rating-set', rating: 4 }, { type: 'submitted' }]);
     expect(done.status).toBe('submitted');
     expect(checkReviewEvent(done, { type: 'rating-set', rating: 1 }, rules)).toMatch(/already submitted/);
+  });
+
+  it('reopens a finished review: editable again, the content as submitted, no undo across the reopen', () => {
+    const done = apply([
+      { type: 'rating-set', rating: 4 },
+      { type: 'decision-recorded', critique: 'c1', verdict: 'accept' },
+      { type: 'submitted' },
+    ]);
+    expect(checkReviewEvent(done, { type: 'undone' }, rules)).toBe('This review was already submitted; reopen it to change it.');
+    const open = reduceReview(done, { type: 'reopened' });
+    expect(open).toMatchObject({ status: 'open', reopened: 1, seq: 4, undo: emptyStack, redo: emptyStack });
+    expect(open.content).toEqual(done.content);
+    expect(checkReviewEvent(open, { type: 'undone' }, rules)).toBe('Nothing to undo.');
+    expect(checkReviewEvent(open, { type: 'reopened' }, rules)).toBe('This review is open already; there is nothing to reopen.');
+    expect(checkReviewEvent(initialReviewState, { type: 'reopened' }, rules)).toMatch(/open already/);
+    // a skipped review too: reopened, its skip reason is gone until it is skipped again
+    const skipped = apply([{ type: 'skipped', reason: 'Not my field' }]);
+    expect(reduceReview(skipped, { type: 'reopened' })).toMatchObject({ status: 'open', skipReason: null });
+    // edits after the reopen undo back to the submitted content, never further
+    const edited = apply([{ type: 'rating-set', rating: 4 }, { type: 'submitted' }, { type: 'reopened' }, { type: 'rating-set', rating: 2 }, { type: 'undone' }]);
+    expect(edited.content.rating).toBe(4);
+    expect(edited.undo).toEqual(emptyStack);
+  });
+
+  it('property: a log with reopens replays to the state of its last revision, and undo never crosses a submit or a reopen', () => {
+    const finishing = fc.constantFrom<ReviewEvent>({ type: 'submitted' }, { type: 'skipped', reason: 'x' }, { type: 'reopened' });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(editEvent, finishing, fc.constant<ReviewEvent>({ type: 'undone' }), fc.constant<ReviewEvent>({ type: 'rating-set', rating: 3 })), { maxLength: 40 }), (raw) => {
+        let s = initialReviewState;
+        let atBoundary = initialReviewState.content;
+        let reopens = 0;
+        for (const e of raw) {
+          if (checkReviewEvent(s, e, rules)) continue;
+          s = reduceReview(s, e);
+          if (e.type === 'reopened') {
+            reopens++;
+            atBoundary = s.content;
+          }
+          // undoing everything possible lands on the content at the last reopen (or the start), never before
+          if (s.status === 'open') {
+            let u = s;
+            while (!checkReviewEvent(u, { type: 'undone' }, rules)) u = reduceReview(u, { type: 'undone' });
+            expect(u.content).toEqual(atBoundary);
+          }
+        }
+        expect(s.reopened).toBe(reopens);
+      }),
+    );
   });
 
   it('is pure: reducing never changes the input state', () => {
@@ -209,6 +258,11 @@ describe('replay cost and limits', () => {
     expect(checkReviewEvent(at, { type: 'rating-set', rating: 5 }, rules)).toBe('This review has reached the limit of 20,000 actions per review; submit or skip it.');
     expect(checkReviewEvent(at, { type: 'submitted' }, rules)).toBeNull();
     expect(checkReviewEvent(at, { type: 'skipped', reason: 'too long' }, rules)).toBeNull();
+    // a review finished at the limit cannot be reopened: reopen and submit cannot alternate past it
+    const finished = reduceReview(at, { type: 'submitted' });
+    expect(checkReviewEvent(finished, { type: 'reopened' }, rules)).toBe('This review has reached the limit of 20,000 actions per review; it cannot be reopened.');
+    const below = { ...replayReview([{ type: 'rating-set', rating: 4 }, { type: 'submitted' }]), seq: maxEventsPerReview - 1 };
+    expect(checkReviewEvent(below, { type: 'reopened' }, rules)).toBeNull();
   });
 
   it(`keeps exactly ${undoLimit} undo levels, and memory for at most twice that many`, () => {

@@ -1,4 +1,5 @@
 import { beginReview, createEvaluator, getQueue, getReviewView, ensurePracticeQueue, listEvaluators, recordEvent, recordHeartbeat } from '../../reviews/repository.js';
+import { studiesReviewedElsewhere } from '../../reviews/visibility.js';
 import type { AnyDb } from '../../db/types.js';
 import type { Handlers } from '../dispatch.js';
 import type { HandlerContext } from './context.js';
@@ -11,18 +12,19 @@ type ReviewOpName = 'evaluators:list' | 'evaluators:create' | 'review:queue' | '
  */
 export function reviewReadHandlers(db: AnyDb): Pick<Handlers, 'review:queue'> {
   return {
-    'review:queue': ({ evaluator }) => ({ items: getQueue(db, evaluator) }),
+    'review:queue': ({ evaluator }) => ({ items: getQueue(db, evaluator), elsewhere: studiesReviewedElsewhere(db, evaluator) }),
   };
 }
 
 /** Handlers of `evaluators:*` and `review:*`: the evaluator's side. */
 export function reviewHandlers({ db }: HandlerContext): Pick<Handlers, ReviewOpName> {
+  const read = reviewReadHandlers(db);
   return {
     'evaluators:list': () => ({ items: listEvaluators(db) }),
     'evaluators:create': ({ displayName }) => createEvaluator(db, displayName),
     'review:queue': ({ evaluator }) => {
       ensurePracticeQueue(db, evaluator);
-      return { items: getQueue(db, evaluator) };
+      return read['review:queue']({ evaluator });
     },
     'review:view': ({ evaluator, item }) => getReviewView(db, evaluator, item),
     'review:begin': ({ evaluator, item }) => beginReview(db, evaluator, item),

@@ -3,6 +3,7 @@ import { backupCommand } from './backup.js';
 import { critiqueCommand, critiqueRemoveCommand, critiqueSweepCommand } from './critique.js';
 import { demoCommand } from './demo.js';
 import { exportAnalysisCommands } from './export-analysis.js';
+import { exportLabelStudioCommand, exportProdigyCommand, exportTrainingCommand, exportW3cCommand } from './export-interop.js';
 import { exportReviewsCommand } from './export-reviews.js';
 import { exportTasksCommand } from './export-tasks.js';
 import { importCommand } from './import.js';
@@ -10,7 +11,7 @@ import { metricsCommand } from './metrics.js';
 import { packExportCommand, packImportCommand } from './pack.js';
 import { resultsExportCommand, resultsImportCommand } from './results.js';
 import { serveCommand } from './serve.js';
-import { studyCloseCommand, studyCreateCommand, studyListCommand, studyShowCommand } from './study.js';
+import { studyCheckCommand, studyCloseCommand, studyCreateCommand, studyListCommand, studyPlanCommand, studyShowCommand } from './study.js';
 
 /** The one table of CLI commands. Add a command here and nowhere else. */
 export const commands: readonly Command[] = [
@@ -21,6 +22,8 @@ export const commands: readonly Command[] = [
   exportTasksCommand,
   exportReviewsCommand,
   studyCreateCommand,
+  studyCheckCommand,
+  studyPlanCommand,
   studyListCommand,
   studyShowCommand,
   studyCloseCommand,
@@ -33,4 +36,8 @@ export const commands: readonly Command[] = [
   critiqueCommand,
   critiqueSweepCommand,
   critiqueRemoveCommand,
+  exportLabelStudioCommand,
+  exportProdigyCommand,
+  exportW3cCommand,
+  exportTrainingCommand,
 ];

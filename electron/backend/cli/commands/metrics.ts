@@ -1,4 +1,4 @@
-import { computeMetrics, MetricsInputError, type Figure, type StudyMetrics } from '../../../../shared/metrics/compute.js';
+import { computeMetrics, MetricsInputError, type CiMethod, type Figure, type StudyMetrics } from '../../../../shared/metrics/compute.js';
 import { loadStudyData } from '../../analysis/feed.js';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
@@ -12,17 +12,31 @@ function wholeNumber(value: unknown, flag: string, min: number): number | undefi
 }
 
 const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);
+const pp = (x: number | null): string => (x === null ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} pp`);
 const num = (x: number | null): string => (x === null ? '—' : x.toFixed(2));
-const ci = (f: Figure, fmt: (x: number | null) => string): string =>
-  f.ci[0] === null || f.ci[1] === null ? fmt(f.value) : `${fmt(f.value)} [${fmt(f.ci[0])}, ${fmt(f.ci[1])}]`;
+const signed = (x: number | null): string => (x === null ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`);
+const ci = (f: Figure, fmt: (x: number | null) => string): string => {
+  if (f.value === null) return `— (${f.reason ?? 'undefined'})`;
+  if (f.ci[0] === null || f.ci[1] === null) return `${fmt(f.value)} (no interval: ${f.reason ?? 'none'})`;
+  return `${fmt(f.value)} [${fmt(f.ci[0])}, ${fmt(f.ci[1])}]`;
+};
 
-/** A short human-readable table of the main figures. */
+/** A short human-readable table of the main figures, with the interval method and the warnings. */
 export function metricsText(m: StudyMetrics): string {
-  const lines = [`Study ${m.study}: ${m.bootstrap.tasks} tasks, 95% CIs from ${m.bootstrap.resamples} bootstrap resamples of tasks (seed ${m.bootstrap.seed})`];
+  const i = m.intervals;
+  const how =
+    i.resamples === null
+      ? `95% CIs: ${m.ci_method} (for evaluators and tasks in general; no resampling)`
+      : `95% CIs: ${m.ci_method} (these evaluators; ${i.resamples} resamples of tasks, seed ${i.seed})`;
+  const lines = [`Study ${m.study}: ${i.tasks} tasks, ${i.evaluators} evaluators. ${how}`];
+  if (i.note) lines.push(`Note: ${i.note}`);
+  for (const w of m.warnings) lines.push(`Warning: ${w.message}`);
   for (const [name, c] of Object.entries(m.conditions)) {
+    const b = c.catch_rate.basis;
     lines.push(
       '',
-      `${name} (${c.policy}${name === m.baseline ? ', baseline' : ''}): ${c.reviews} reviews`,
+      `${name} (${c.policy}${name === m.baseline ? ', baseline' : ''}): ${c.reviews} reviews by ${c.reported_per_review.basis.evaluators} evaluators` +
+        (b.flaws !== undefined ? `; ${b.flaws} flaws in them, ${b.flaws_auto_matchable} auto-matchable, ${b.flaws_adjudicated} adjudicated` : ''),
       `  reported per review   ${ci(c.reported_per_review, num)}`,
       `  caught per review     ${ci(c.caught_per_review, num)}`,
       `  catch rate            ${ci(c.catch_rate, pct)}`,
@@ -32,7 +46,13 @@ export function metricsText(m: StudyMetrics): string {
       `  median active time    ${ci(c.median_active_seconds, num)} s`,
     );
     const u = m.uplift[name];
-    if (u) lines.push(`  uplift reported       ${ci(u.reported, pct)}`, `  uplift caught         ${ci(u.caught, pct)}`);
+    if (u) {
+      lines.push(
+        `  uplift reported       ${ci(u.reported, pct)}; difference ${ci(u.reported_diff, signed)} per review`,
+        `  uplift caught         ${ci(u.caught, pct)}; difference ${ci(u.caught_diff, signed)} per review`,
+        `  catch rate difference ${ci(u.catch_rate_diff, pp)}`,
+      );
+    }
   }
   return `${lines.join('\n')}\n`;
 }
@@ -40,12 +60,13 @@ export function metricsText(m: StudyMetrics): string {
 /** `assay metrics`: a study's figures with bootstrap confidence intervals. */
 export const metricsCommand: Command = {
   words: ['metrics'],
-  summary: 'Compute a study\u2019s metrics with 95% bootstrap CIs (see docs/metrics.md)',
-  usage: '--study NAME [--json] [--bootstrap B] [--seed S] [--baseline COND] [--db PATH]',
+  summary: 'Compute a study\u2019s metrics with 95% CIs for evaluators and tasks in general (see docs/metrics.md)',
+  usage: '--study NAME [--json] [--ci population|tasks] [--bootstrap B] [--seed S] [--baseline COND] [--db PATH]',
   options: {
     ...dbOption,
     study: { type: 'string' },
     json: { type: 'boolean' },
+    ci: { type: 'string' },
     bootstrap: { type: 'string' },
     seed: { type: 'string' },
     baseline: { type: 'string' },
@@ -54,6 +75,9 @@ export const metricsCommand: Command = {
     const study = values['study'] as string | undefined;
     if (!study) throw new UsageError('--study NAME is required');
     const bootstrap = wholeNumber(values['bootstrap'], '--bootstrap', 0);
+    const ciText = values['ci'];
+    if (ciText !== undefined && ciText !== 'population' && ciText !== 'tasks') throw new UsageError(`--ci: expected population or tasks, not "${String(ciText)}"`);
+    const ciMethod = ciText as CiMethod | undefined;
     const seedText = values['seed'];
     const seed = seedText === undefined ? undefined : Number(seedText);
     if (seed !== undefined && !Number.isInteger(seed)) throw new UsageError(`--seed: expected an integer, not "${String(seedText)}"`);
@@ -64,6 +88,7 @@ export const metricsCommand: Command = {
       let metrics: StudyMetrics;
       try {
         metrics = computeMetrics(data, {
+          ...(ciMethod !== undefined ? { ci: ciMethod } : {}),
           ...(bootstrap !== undefined ? { bootstrap } : {}),
           ...(seed !== undefined ? { seed } : {}),
           ...(values['baseline'] !== undefined ? { baseline: values['baseline'] as string } : {}),

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
+import { recordResultsExport } from '../../studies/exports.js';
 import { exportResults, importResults } from '../../studies/results.js';
 import { UsageError, dbOption, type Command } from '../command.js';
 import { readUtf8File, writeFileAtomic } from '../../files.js';
@@ -17,6 +18,7 @@ export const resultsExportCommand: Command = {
     try {
       const r = exportResults(db, { pack: values['pack'] as string | undefined });
       writeFileAtomic(values['out'], r.content);
+      recordResultsExport(db, { ...r, hash: r.file.hash }, path.resolve(values['out']));
       io.stdout(`${JSON.stringify({ pack: r.file.pack.id, study: r.file.study.name, evaluator: r.file.evaluator, reviews: r.reviews, out: values['out'] })}\n`);
       return 0;
     } finally {

@@ -5,7 +5,19 @@ import { migration0003 } from './0003-studies.js';
 import { migration0004 } from './0004-adjudications.js';
 import { migration0005 } from './0005-integrity.js';
 import { migration0006 } from './0006-import-batches.js';
-import { migration0007 } from './0007-critics.js';
+import { migration0007 } from './0007-study-checks.js';
+import { migration0008 } from './0008-evaluator-day.js';
+import { migration0012 } from './0012-critics.js';
 
 /** Every migration in order; the last one's version is the schema version this build writes. */
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007];
+export const migrations: readonly Migration[] = [
+  migration0001,
+  migration0002,
+  migration0003,
+  migration0004,
+  migration0005,
+  migration0006,
+  migration0007,
+  migration0008,
+  migration0012,
+];

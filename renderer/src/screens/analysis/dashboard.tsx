@@ -1,45 +1,84 @@
 import type { ConditionMetrics, Figure, StudyMetrics } from '../../../../shared/metrics/compute.js';
-import { formatCi, formatValue, type FigureUnit } from './format.js';
+import { formatBasis, formatCi, formatValue, type FigureUnit } from './format.js';
 import { PlotFigure } from './plot-figure.js';
 import { activeTimePlot, catchByPlot, evaluatorUpliftPlot, fatePlot, overReliancePlot, perReviewPlot, positionPlot } from './plots.js';
 
-function FigureRow({ label, figure, unit, title }: { label: string; figure: Figure; unit: FigureUnit; title?: string }): React.JSX.Element {
+function FigureRow({ label, figure, unit, title, seen }: { label: string; figure: Figure; unit: FigureUnit; title?: string; seen: Set<string> }): React.JSX.Element {
+  const repeated = figure.reason !== null && seen.has(figure.reason);
+  if (figure.reason !== null && figure.value === null) seen.add(figure.reason);
+  const tip = [title, formatBasis(figure), figure.reason].filter(Boolean).join('\n');
   return (
-    <tr title={title}>
-      <th scope="row">{label}</th>
-      <td className="num value">{formatValue(figure.value, unit)}</td>
-      <td className="num ci muted">{formatCi(figure, unit)}</td>
-    </tr>
+    <>
+      <tr title={tip} className={figure.reason ? 'has-reason' : undefined}>
+        <th scope="row">{label}</th>
+        <td className="num value">{formatValue(figure.value, unit)}</td>
+        <td className="num ci muted">{formatCi(figure, unit)}</td>
+      </tr>
+      {figure.reason && figure.value === null && (
+        <tr className="reason-row">
+          <td colSpan={3} className="muted small">
+            {repeated ? 'the same reason as above' : figure.reason}
+          </td>
+        </tr>
+      )}
+    </>
   );
 }
 
 function ConditionCard({ name, c, m }: { name: string; c: ConditionMetrics; m: StudyMetrics }): React.JSX.Element {
   const uplift = m.uplift[name];
+  const all: Figure[] = [
+    c.reported_per_review,
+    c.caught_per_review,
+    c.catch_rate,
+    c.critique_accept_rate,
+    c.invalid_accept_rate,
+    c.valid_reject_rate,
+    c.added_per_review,
+    c.median_active_seconds,
+    c.agreement.verdict_alpha,
+    c.agreement.rating_alpha,
+    ...(uplift ? [uplift.reported, uplift.reported_diff, uplift.caught, uplift.caught_diff, uplift.catch_rate_diff] : []),
+  ];
+  // Why intervals are missing, once per card (the same reason usually holds for every figure).
+  const seen = new Set<string>();
+  const noInterval = [...new Set(all.filter((f) => f.value !== null && f.ci[0] === null && f.reason).map((f) => f.reason!))];
   return (
     <section className="metric-card" aria-label={`Condition ${name}`}>
       <header>
         <h2>{name}</h2>
-        <span className="muted small">
-          {c.policy} · {c.reviews} reviews
+        <span className="muted small" title="What the figures rest on (hover a figure for its own basis)">
+          {c.policy} · {c.reviews} reviews · {c.reported_per_review.basis.evaluators} evaluators
+          {c.catch_rate.basis.flaws !== undefined && c.catch_rate.basis.flaws > 0
+            ? ` · ${c.catch_rate.basis.flaws} flaws: ${c.catch_rate.basis.flaws_auto_matchable} auto-matchable, ${c.catch_rate.basis.flaws_adjudicated} adjudicated`
+            : ''}
         </span>
         {name === m.baseline && <span className="badge">baseline</span>}
       </header>
       <table>
         <tbody>
-          <FigureRow label="Reported / review" figure={c.reported_per_review} unit="number" title="accepted critiques + added flaws, per review" />
-          <FigureRow label="Caught / review" figure={c.caught_per_review} unit="number" title="distinct ground-truth flaws caught, per review" />
-          <FigureRow label="Catch rate" figure={c.catch_rate} unit="percent" title="Σ caught / Σ flaws of the reviewed tasks" />
-          <FigureRow label="Critiques accepted" figure={c.critique_accept_rate} unit="percent" />
-          <FigureRow label="Decoys accepted" figure={c.invalid_accept_rate} unit="percent" title="accepted shown critiques with valid: false / shown with valid: false" />
-          <FigureRow label="Valid rejected" figure={c.valid_reject_rate} unit="percent" title="shown valid critiques not accepted / shown valid" />
-          <FigureRow label="Added / review" figure={c.added_per_review} unit="number" />
-          <FigureRow label="Median active time" figure={c.median_active_seconds} unit="seconds" />
-          <FigureRow label="Verdict α" figure={c.agreement.verdict_alpha} unit="alpha" title="Krippendorff's alpha, nominal; units: task × critique shown to ≥ 2 evaluators" />
-          <FigureRow label="Rating α" figure={c.agreement.rating_alpha} unit="alpha" title="Krippendorff's alpha, interval; units: tasks" />
-          {uplift && <FigureRow label={`Uplift reported`} figure={uplift.reported} unit="change" title={`reported per review over ${m.baseline} − 1`} />}
-          {uplift && <FigureRow label={`Uplift caught`} figure={uplift.caught} unit="change" title={`caught per review over ${m.baseline} − 1`} />}
+          <FigureRow seen={seen} label="Reported / review" figure={c.reported_per_review} unit="number" title="accepted critiques + added flaws, per review" />
+          <FigureRow seen={seen} label="Caught / review" figure={c.caught_per_review} unit="number" title="distinct ground-truth flaws caught, per review" />
+          <FigureRow seen={seen} label="Catch rate" figure={c.catch_rate} unit="percent" title="Σ caught / Σ flaws of the reviewed tasks" />
+          <FigureRow seen={seen} label="Critiques accepted" figure={c.critique_accept_rate} unit="percent" />
+          <FigureRow seen={seen} label="Decoys accepted" figure={c.invalid_accept_rate} unit="percent" title="accepted shown critiques with valid: false / shown with valid: false" />
+          <FigureRow seen={seen} label="Valid rejected" figure={c.valid_reject_rate} unit="percent" title="shown valid critiques not accepted / shown valid" />
+          <FigureRow seen={seen} label="Added / review" figure={c.added_per_review} unit="number" />
+          <FigureRow seen={seen} label="Median active time" figure={c.median_active_seconds} unit="seconds" />
+          <FigureRow seen={seen} label="Verdict α" figure={c.agreement.verdict_alpha} unit="alpha" title="Krippendorff's alpha, nominal; units: task × critique shown to ≥ 2 evaluators" />
+          <FigureRow seen={seen} label="Rating α" figure={c.agreement.rating_alpha} unit="alpha" title="Krippendorff's alpha, interval; units: tasks" />
+          {uplift && <FigureRow seen={seen} label="Uplift reported" figure={uplift.reported} unit="change" title={`reported per review over ${m.baseline} − 1`} />}
+          {uplift && <FigureRow seen={seen} label="Reported − baseline" figure={uplift.reported_diff} unit="signed" title={`reported per review − ${m.baseline}'s`} />}
+          {uplift && <FigureRow seen={seen} label="Uplift caught" figure={uplift.caught} unit="change" title={`caught per review over ${m.baseline} − 1`} />}
+          {uplift && <FigureRow seen={seen} label="Caught − baseline" figure={uplift.caught_diff} unit="signed" title={`caught per review − ${m.baseline}'s`} />}
+          {uplift && <FigureRow seen={seen} label="Catch rate − baseline" figure={uplift.catch_rate_diff} unit="points" title={`catch rate − ${m.baseline}'s, in percentage points`} />}
         </tbody>
       </table>
+      {noInterval.length > 0 && (
+        <p className="card-note small" role="note">
+          No interval: {noInterval.join('; ')}.
+        </p>
+      )}
     </section>
   );
 }
@@ -48,9 +87,19 @@ function ConditionCard({ name, c, m }: { name: string; c: ConditionMetrics; m: S
 export function Dashboard({ metrics }: { readonly metrics: StudyMetrics }): React.JSX.Element {
   const m = metrics;
   const names = Object.keys(m.conditions);
-  const ciNote = `Dots: estimates; bars: 95% percentile-bootstrap CIs over tasks (B = ${m.bootstrap.resamples}, seed ${m.bootstrap.seed}).`;
+  const ciNote =
+    m.intervals.resamples === null
+      ? `Dots: estimates; bars: 95% CIs for evaluators and tasks in general (${m.ci_method}).`
+      : `Dots: estimates; bars: 95% CIs for these evaluators (${m.ci_method}, B = ${m.intervals.resamples}, seed ${m.intervals.seed}).`;
   return (
     <div className="dashboard">
+      {m.warnings.length > 0 && (
+        <ul className="analysis-warnings" aria-label="Warnings">
+          {m.warnings.map((w, i) => (
+            <li key={i}>{w.message}</li>
+          ))}
+        </ul>
+      )}
       {names.every((n) => m.conditions[n]!.reviews === 0) && (
         <p className="analysis-notice" role="status">
           No finished reviews in this study yet. Import the evaluators’ results (Studies → {m.study} → Import results…, or assay results import FILE…) and
@@ -83,6 +132,7 @@ export function Dashboard({ metrics }: { readonly metrics: StudyMetrics }): Reac
           height={140}
           deps={[m]}
           render={(w) => evaluatorUpliftPlot(m, w)}
+          note="Each evaluator's own uplift over their baseline reviews, with a 95% interval over tasks (that evaluator fixed)."
           empty={m.baseline ? 'No evaluator has reviews in both the baseline and another condition.' : 'No baseline condition (policy none).'}
         />
         <PlotFigure title="Detection by queue position" name={`${m.study}-position`} height={220} deps={[m]} render={(w) => positionPlot(m, w)} note="Learning or fatigue: flaws caught per review at each position of the evaluators' queues (dots); lines: moving mean over five positions." />

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { OpOutput } from '../../../../shared/contract/index.js';
+import type { CiMethod } from '../../../../shared/metrics/compute.js';
 import type { StudyData } from '../../../../shared/metrics/types.js';
 import { call } from '../../api/client.js';
 import { navigate, type Location } from '../../router.js';
@@ -28,6 +29,7 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [resamples, setResamples] = useState(2000);
+  const [ciMethod, setCiMethod] = useState<CiMethod>('population');
   const [seed, setSeed] = useState(1);
   const [baseline, setBaseline] = useState('');
   const [study, view] = location.params;
@@ -60,7 +62,10 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
     load();
   }, [load]);
 
-  const options = useMemo(() => ({ bootstrap: resamples, seed, ...(baseline ? { baseline } : {}) }), [resamples, seed, baseline]);
+  const options = useMemo(
+    () => ({ ci: ciMethod, ...(ciMethod === 'tasks' ? { bootstrap: resamples, seed } : {}), ...(baseline ? { baseline } : {}) }),
+    [ciMethod, resamples, seed, baseline],
+  );
   const metrics = useMetrics(tab === 'dashboard' ? data : null, options);
   const shown = metrics.status === 'done' ? metrics.metrics : metrics.status === 'running' ? metrics.previous : null;
 
@@ -121,9 +126,16 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
                 ))}
               </select>
             </label>
-            <label className="small">
+            <label className="small" title="population: intervals for evaluators and tasks in general (what a paper claims); tasks: the task bootstrap, for these evaluators only">
+              Intervals{' '}
+              <select aria-label="Intervals" value={ciMethod} onChange={(e) => setCiMethod(e.target.value as CiMethod)}>
+                <option value="population">evaluators &amp; tasks in general</option>
+                <option value="tasks">these evaluators (task bootstrap)</option>
+              </select>
+            </label>
+            <label className="small" title={ciMethod === 'population' ? 'The population intervals are computed in closed form: no resampling' : undefined}>
               Resamples{' '}
-              <select aria-label="Resamples" value={resamples} onChange={(e) => setResamples(Number(e.target.value))}>
+              <select aria-label="Resamples" value={resamples} disabled={ciMethod === 'population'} onChange={(e) => setResamples(Number(e.target.value))}>
                 {[200, 1000, 2000, 5000, 10000].map((b) => (
                   <option key={b} value={b}>
                     {b}
@@ -137,13 +149,18 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
                 aria-label="Seed"
                 className="seed-input"
                 type="number"
+                disabled={ciMethod === 'population'}
                 value={seed}
                 onChange={(e) => Number.isInteger(Number(e.target.value)) && e.target.value !== '' && setSeed(Number(e.target.value))}
               />
             </label>
             <span className="progress-slot" aria-live="polite">
               {metrics.status === 'running' && <Progress done={metrics.done} total={metrics.total} />}
-              {metrics.status === 'done' && <span className="muted small">95% CIs · {metrics.metrics.bootstrap.tasks} tasks</span>}
+              {metrics.status === 'done' && (
+                <span className="muted small" title={metrics.metrics.intervals.note ?? undefined}>
+                  95% CIs · {metrics.metrics.ci_method} · {metrics.metrics.intervals.tasks} tasks · {metrics.metrics.intervals.evaluators} evaluators
+                </span>
+              )}
             </span>
           </>
         )}

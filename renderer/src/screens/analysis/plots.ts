@@ -127,8 +127,11 @@ export function activeTimePlot(m: StudyMetrics, width: number): Element | null {
 
 /** Each evaluator's uplift in flaws reported over their own baseline reviews. */
 export function evaluatorUpliftPlot(m: StudyMetrics, width: number): Element | null {
-  const rows = m.breakdowns.by_evaluator.filter((r) => r.condition !== m.baseline && r.uplift_reported !== null);
+  const rows = m.breakdowns.by_evaluator
+    .filter((r) => r.condition !== m.baseline && r.uplift_reported.value !== null)
+    .map((r) => ({ evaluator: r.evaluator, condition: r.condition, uplift: r.uplift_reported.value!, lo: r.uplift_reported.ci[0], hi: r.uplift_reported.ci[1] }));
   if (rows.length === 0) return null;
+  const withCi = rows.filter((r) => r.lo !== null && r.hi !== null);
   const conditions = Object.keys(m.conditions);
   const evaluators = [...new Set(rows.map((r) => r.evaluator))].sort();
   const facets = [...new Set(rows.map((r) => r.condition))];
@@ -140,8 +143,8 @@ export function evaluatorUpliftPlot(m: StudyMetrics, width: number): Element | n
     fy: { label: null, domain: facets, padding: 0.15 },
     marks: [
       Plot.ruleX([0], { stroke: 'currentColor', strokeOpacity: 0.4 }),
-      Plot.ruleY(rows, { y: 'evaluator', fy: 'condition', x1: 0, x2: 'uplift_reported', stroke: 'condition', strokeOpacity: 0.5 }),
-      Plot.dot(rows, { x: 'uplift_reported', y: 'evaluator', fy: 'condition', fill: 'condition', r: 4 }),
+      Plot.ruleY(withCi, { y: 'evaluator', fy: 'condition', x1: 'lo', x2: 'hi', stroke: 'condition', strokeOpacity: 0.6, strokeWidth: 2 }),
+      Plot.dot(rows, { x: 'uplift', y: 'evaluator', fy: 'condition', fill: 'condition', r: 4 }),
     ],
   });
 }

@@ -40,18 +40,18 @@ export function useMetrics(data: StudyData | null, options: Omit<MetricsOptions,
     };
   }, []);
 
-  const { bootstrap, seed, baseline } = options;
+  const { bootstrap, seed, baseline, ci } = options;
   useEffect(() => {
     if (!data || !workerRef.current) return;
     const id = ++requestRef.current;
-    setState({ status: 'running', done: 0, total: bootstrap ?? 2000, previous: lastRef.current });
+    setState({ status: 'running', done: 0, total: ci === 'population' ? 0 : (bootstrap ?? 2000), previous: lastRef.current });
     const request: MetricsRequest = {
       id,
       data,
-      options: { ...(bootstrap !== undefined ? { bootstrap } : {}), ...(seed !== undefined ? { seed } : {}), ...(baseline ? { baseline } : {}) },
+      options: { ...(ci ? { ci } : {}), ...(bootstrap !== undefined ? { bootstrap } : {}), ...(seed !== undefined ? { seed } : {}), ...(baseline ? { baseline } : {}) },
     };
     workerRef.current.postMessage(request);
-  }, [data, bootstrap, seed, baseline]);
+  }, [data, bootstrap, seed, baseline, ci]);
 
   return state;
 }

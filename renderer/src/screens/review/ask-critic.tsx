@@ -1,9 +1,7 @@
 import { useCallback, useState } from 'react';
 import type { ReviewView } from '../../../../shared/contract/review.js';
+import { keyLabel, keysOf } from './keymap.js';
 import type { ReviewSession } from './use-review-session.js';
-
-/** The key of "Ask the critic" in the workspace. */
-export const askCriticKey = 'c';
 
 /**
  * Whether "Ask the critic" is offered for this view: only an open practice review that shows
@@ -51,10 +49,10 @@ export function AskCriticRow({ critic }: { readonly critic: AskCriticState }): R
   return (
     <div className="ask-critic">
       <div className="row">
-        <button type="button" onClick={critic.ask} disabled={critic.asking} aria-keyshortcuts={askCriticKey} aria-describedby="ask-critic-note">
+        <button type="button" onClick={critic.ask} disabled={critic.asking} aria-keyshortcuts={keysOf('ask-critic')} aria-describedby="ask-critic-note">
           {critic.asking ? 'Asking the critic…' : 'Ask the critic'}
         </button>
-        <kbd aria-hidden="true">{askCriticKey}</kbd>
+        <kbd aria-hidden="true">{keyLabel(keysOf('ask-critic'))}</kbd>
       </div>
       <p id="ask-critic-note" role="status" className="muted small">
         {critic.asking ? 'Waiting for the critic; your actions wait too.' : (critic.message ?? 'Practice only: the critic reviews this output again and its critiques join this list.')}

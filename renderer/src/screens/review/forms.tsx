@@ -2,8 +2,8 @@ import { useEffect, useRef, useState } from 'react';
 import { rejectReasons, flawCategories, type OwnFlaw, type RejectReason } from '../../../../shared/review/events.js';
 import type { Severity } from '../../../../shared/task-format.js';
 import type { Pinned } from './anchors.js';
+import { ariaKeys, bindingFor, formKeys, keyLabel, rejectReasonKeys } from './keymap.js';
 
-const reasonKeys: Readonly<Record<RejectReason, string>> = { incorrect: 'i', nitpick: 'n', unclear: 'u', duplicate: 'd', other: 'o' };
 const reasonLabels: Readonly<Record<RejectReason, string>> = {
   incorrect: 'Incorrect',
   nitpick: 'Nitpick',
@@ -12,38 +12,38 @@ const reasonLabels: Readonly<Record<RejectReason, string>> = {
   other: 'Other',
 };
 
-/** Picks a reject reason: click, or its first letter; Esc cancels. */
+/** Picks a reject reason: click, or its key (the first letter); Esc cancels. */
 export function ReasonPicker({ onPick, onCancel }: { readonly onPick: (r: RejectReason) => void; readonly onCancel: () => void }): React.JSX.Element {
   const first = useRef<HTMLButtonElement>(null);
   useEffect(() => first.current?.focus(), []);
   return (
     <div
       role="group"
-      aria-label="Reject reason"
+      aria-label="Why reject?"
       className="reason-picker"
       onKeyDown={(e) => {
-        if (e.key === 'Escape') {
+        if (bindingFor(formKeys, e)?.action === 'cancel') {
           e.preventDefault();
           e.stopPropagation();
           onCancel();
           return;
         }
-        const hit = rejectReasons.find((r) => reasonKeys[r] === e.key.toLowerCase());
-        if (hit && !e.ctrlKey && !e.metaKey && !e.altKey) {
+        const hit = bindingFor(rejectReasonKeys, e);
+        if (hit) {
           e.preventDefault();
           e.stopPropagation();
-          onPick(hit);
+          onPick(hit.action);
         }
       }}
     >
       <span className="muted small">Why reject?</span>
       {rejectReasons.map((r, i) => (
-        <button key={r} ref={i === 0 ? first : undefined} type="button" aria-keyshortcuts={reasonKeys[r]} onClick={() => onPick(r)}>
+        <button key={r} ref={i === 0 ? first : undefined} type="button" aria-keyshortcuts={ariaKeys(rejectReasonKeys, r)} onClick={() => onPick(r)}>
           <u>{reasonLabels[r][0]}</u>
           {reasonLabels[r].slice(1)}
         </button>
       ))}
-      <button type="button" className="quiet" onClick={onCancel}>
+      <button type="button" className="quiet" onClick={onCancel} aria-keyshortcuts={ariaKeys(formKeys, 'cancel')}>
         Cancel
       </button>
     </div>
@@ -55,24 +55,33 @@ export function reasonLabel(r: RejectReason): string {
   return reasonLabels[r];
 }
 
-/** A text area that saves with Ctrl+Enter and cancels with Esc. */
+/** A form's keys (from the key table): save and cancel. */
 function useFormKeys(onSave: () => void, onCancel: () => void): (e: React.KeyboardEvent) => void {
   return (e) => {
-    if (e.key === 'Escape') {
-      e.preventDefault();
-      e.stopPropagation();
-      onCancel();
-    } else if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
-      e.preventDefault();
-      e.stopPropagation();
-      onSave();
-    }
+    const action = bindingFor(formKeys, e)?.action;
+    if (!action) return;
+    e.preventDefault();
+    e.stopPropagation();
+    if (action === 'save') onSave();
+    else onCancel();
   };
 }
 
-/** Edits a critique's text; saving records an accept-with-edit. */
+/** The hint under a form: its keys, from the key table. */
+const formHint = `${keyLabel(ariaKeys(formKeys, 'save'))} saves · ${keyLabel(ariaKeys(formKeys, 'cancel'))} cancels`;
+
+/** Edits a critique's text; saving records an accept-with-edit. The caret starts at the end of the text. */
 export function CritiqueEditor({ initial, onSave, onCancel }: { readonly initial: string; readonly onSave: (text: string) => void; readonly onCancel: () => void }): React.JSX.Element {
   const [text, setText] = useState(initial);
+  const area = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    // `e` is pressed to change or add to the text: start where the text ends, not before its first word
+    const el = area.current;
+    if (!el) return;
+    el.focus();
+    el.setSelectionRange(el.value.length, el.value.length);
+    el.scrollTop = el.scrollHeight;
+  }, []);
   const save = (): void => {
     if (text.trim()) onSave(text.trim());
   };
@@ -81,16 +90,16 @@ export function CritiqueEditor({ initial, onSave, onCancel }: { readonly initial
     <div className="inline-form" onKeyDown={onKeyDown}>
       <label className="field">
         <span>Critique text (saved as accepted with your edit)</span>
-        <textarea autoFocus rows={4} value={text} onChange={(e) => setText(e.target.value)} />
+        <textarea ref={area} rows={4} value={text} onChange={(e) => setText(e.target.value)} />
       </label>
       <div className="form-actions">
-        <button type="button" className="primary" onClick={save} disabled={!text.trim()}>
+        <button type="button" className="primary" onClick={save} disabled={!text.trim()} aria-keyshortcuts={ariaKeys(formKeys, 'save')}>
           Save edit
         </button>
-        <button type="button" onClick={onCancel}>
+        <button type="button" onClick={onCancel} aria-keyshortcuts={ariaKeys(formKeys, 'cancel')}>
           Cancel
         </button>
-        <span className="muted small">Ctrl+Enter saves · Esc cancels</span>
+        <span className="muted small">{formHint}</span>
       </div>
     </div>
   );
@@ -194,13 +203,13 @@ export function FlawForm({ kind, hasBase, initial, editing, onSave, onCancel, wh
         </p>
       )}
       <div className="form-actions">
-        <button type="button" className="primary" onClick={save}>
+        <button type="button" className="primary" onClick={save} aria-keyshortcuts={ariaKeys(formKeys, 'save')}>
           Save flaw
         </button>
-        <button type="button" onClick={onCancel}>
+        <button type="button" onClick={onCancel} aria-keyshortcuts={ariaKeys(formKeys, 'cancel')}>
           Cancel
         </button>
-        <span className="muted small">Ctrl+Enter saves · Esc cancels</span>
+        <span className="muted small">{formHint}</span>
       </div>
     </div>
   );
@@ -234,13 +243,13 @@ export function SkipForm({ onSkip, onCancel }: { readonly onSkip: (reason: strin
         )}
       </fieldset>
       <div className="form-actions">
-        <button type="button" className="primary" onClick={confirm} disabled={!reason}>
-          Confirm
+        <button type="button" className="primary" onClick={confirm} disabled={!reason} aria-keyshortcuts={ariaKeys(formKeys, 'save')}>
+          Skip this item
         </button>
-        <button type="button" onClick={onCancel}>
+        <button type="button" onClick={onCancel} aria-keyshortcuts={ariaKeys(formKeys, 'cancel')}>
           Cancel
         </button>
-        <span className="muted small">Ctrl+Enter confirms · Esc cancels</span>
+        <span className="muted small">{keyLabel(ariaKeys(formKeys, 'save'))} skips · {keyLabel(ariaKeys(formKeys, 'cancel'))} cancels</span>
       </div>
     </div>
   );

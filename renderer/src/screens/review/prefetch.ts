@@ -1,4 +1,5 @@
-import type { ReviewView } from '../../../../shared/contract/review.js';
+import { useEffect } from 'react';
+import type { QueueEntry, ReviewView } from '../../../../shared/contract/review.js';
 import { call } from '../../api/client.js';
 import { initialCodeLook } from './verdicts.js';
 
@@ -51,4 +52,20 @@ export function takePrefetched(evaluator: string, item: number): Promise<ReviewV
 /** Loads the code view's module (Monaco) before it is needed. */
 export function prefetchCodeView(): void {
   void import('../../components/code-view.js');
+}
+
+/** Prefetches the next item (and, for code, Monaco and its editor off screen) once this one is on screen. */
+export function usePrefetch(evaluator: string, next: QueueEntry | undefined): void {
+  useEffect(() => {
+    if (!next) return;
+    const view = prefetchView(evaluator, next.id);
+    if (next.kind !== 'code') return;
+    prefetchCodeView();
+    return prepareCode(view, () => {
+      const here = document.querySelector('.ws-code .code-host');
+      if (here) return { width: here.clientWidth, height: here.clientHeight };
+      const panes = document.querySelector('.ws-panes');
+      return { width: (panes?.clientWidth ?? window.innerWidth) * 0.52, height: Math.max(200, (panes?.clientHeight ?? window.innerHeight) - 40) };
+    });
+  }, [evaluator, next]);
 }

@@ -1,23 +1,7 @@
 import { useEffect, useRef } from 'react';
+import { bindingFor, formKeys, keySections, keysLabel, workspaceKeys } from './keymap.js';
 
-/** Every key of the workspace, shown by `?` (and the toolbar button). */
-export const shortcuts: readonly (readonly [string, string])[] = [
-  ['j / k', 'Next / previous critique'],
-  ['a', 'Accept the selected critique'],
-  ['r', 'Reject it, then i n u d o for the reason'],
-  ['e', 'Edit its text (recorded as accepted with edit)'],
-  ['f', 'Add a flaw (from the selected text or lines, else the whole output)'],
-  ['1 – 7', 'Rate the output'],
-  ['Ctrl+Enter', 'Submit (in a form: save it)'],
-  ['s', 'Skip with a reason'],
-  ['c', 'Ask the critic for more critiques (practice queue only)'],
-  ['Ctrl+Z', 'Undo'],
-  ['Ctrl+Shift+Z / Ctrl+Y', 'Redo'],
-  ['Esc', 'Cancel a form, close this sheet'],
-  ['?', 'This sheet'],
-];
-
-/** The shortcut sheet: a modal dialog, closed with Esc or its button. */
+/** The shortcut sheet (`?`, or the toolbar's Shortcuts): every key of the review, from the key table. */
 export function ShortcutSheet({ onClose }: { readonly onClose: () => void }): React.JSX.Element {
   const close = useRef<HTMLButtonElement>(null);
   useEffect(() => close.current?.focus(), []);
@@ -30,7 +14,7 @@ export function ShortcutSheet({ onClose }: { readonly onClose: () => void }): Re
         className="sheet"
         onClick={(e) => e.stopPropagation()}
         onKeyDown={(e) => {
-          if (e.key === 'Escape' || e.key === '?') {
+          if (bindingFor(formKeys, e)?.action === 'cancel' || bindingFor(workspaceKeys, e)?.action === 'help') {
             e.preventDefault();
             e.stopPropagation();
             onClose();
@@ -38,19 +22,24 @@ export function ShortcutSheet({ onClose }: { readonly onClose: () => void }): Re
         }}
       >
         <h2 id="sheet-title">Keyboard shortcuts</h2>
-        <p className="muted small">Shortcuts never fire while you type in a field.</p>
-        <table>
-          <tbody>
-            {shortcuts.map(([k, what]) => (
-              <tr key={k}>
-                <th scope="row">
-                  <kbd>{k}</kbd>
-                </th>
-                <td>{what}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <p className="muted small">No shortcut fires while you type in a field.</p>
+        {keySections.map((section, i) => (
+          <section key={section.title} className={i === 0 ? 'sheet-main' : 'sheet-minor'} aria-label={section.title}>
+            <h3>{section.title}</h3>
+            <ul className="key-list">
+              {section.keys.map((b) => (
+                <li key={b.action} data-action={b.action}>
+                  <span className="keys">
+                    {keysLabel(b).map((k) => (
+                      <kbd key={k}>{k}</kbd>
+                    ))}
+                  </span>
+                  <span>{b.text}</span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
         <button ref={close} type="button" onClick={onClose}>
           Close
         </button>

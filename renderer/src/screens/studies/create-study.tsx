@@ -1,6 +1,8 @@
 import { cloneElement, useEffect, useState } from 'react';
+import type { OpOutput } from '../../../../shared/contract/index.js';
 import { call } from '../../api/client.js';
 import { navigate } from '../../router.js';
+import { estimateText, HazardList } from './hazards.js';
 
 type PolicyKind = 'none' | 'all' | 'top' | 'valid-only';
 
@@ -44,7 +46,28 @@ function Field({ id, label, hint, children }: { readonly id: string; readonly la
   );
 }
 
-/** The researcher's form for a new study, with a live check of the sizes. */
+type Check = OpOutput<'studies:check'>;
+
+/** The study check of the design being built: hazards with counts and what to do, and the power estimate. */
+function CheckPanel({ check, pending, error }: { readonly check: Check | null; readonly pending: boolean; readonly error: string | null }): React.JSX.Element {
+  const e = check?.estimate;
+  return (
+    <section className="study-check" aria-label="Study check" aria-busy={pending}>
+      <h2>Study check {pending && <span className="muted small">checking…</span>}</h2>
+      {error && <p className="form-check bad">{error}</p>}
+      {check && (
+        <>
+          <p className="study-estimate" role="status">
+            {estimateText(e)}
+          </p>
+          {check.hazards.length === 0 ? <p className="muted">No hazards found in {check.tasks} tasks.</p> : <HazardList hazards={check.hazards} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** The researcher's form for a new study, with a live check of the sizes and the design's hazards. */
 export function CreateStudy(): React.JSX.Element {
   const [name, setName] = useState('');
   const [conditions, setConditions] = useState<readonly ConditionRow[]>([
@@ -56,9 +79,15 @@ export function CreateStudy(): React.JSX.Element {
   const [seed, setSeed] = useState(() => Math.floor(Math.random() * 1_000_000));
   const [taskIds, setTaskIds] = useState('');
   const [minutes, setMinutes] = useState('');
+  const [reviewHere, setReviewHere] = useState(false);
+  const [researcher, setResearcher] = useState('');
   const [taskCount, setTaskCount] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [check, setCheck] = useState<Check | null>(null);
+  const [checkError, setCheckError] = useState<string | null>(null);
+  const [checking, setChecking] = useState(false);
+  const [force, setForce] = useState(false);
 
   useEffect(() => {
     call('app:info', {})
@@ -83,6 +112,38 @@ export function CreateStudy(): React.JSX.Element {
           ? 'This database has no tasks: import tasks first.'
           : null;
 
+  // The study check runs (debounced) whenever the design changes; Create waits for it.
+  const conditionKey = conditions.map((c) => `${c.name.trim()}:${policyText(c)}`).join(',');
+  const taskKey = ids.join(' ');
+  useEffect(() => {
+    if (E === 0 || overlap > E || T === 0) {
+      setCheck(null);
+      return;
+    }
+    let cancelled = false;
+    setChecking(true);
+    const timer = setTimeout(() => {
+      call('studies:check', {
+        conditions: conditionKey.split(',').map((c) => ({ name: c.slice(0, c.lastIndexOf(':')), policy: c.slice(c.lastIndexOf(':') + 1) })),
+        evaluators: E,
+        overlap,
+        ...(taskKey ? { tasks: taskKey.split(' ') } : {}),
+      })
+        .then((c) => {
+          if (cancelled) return;
+          setCheck(c);
+          setCheckError(null);
+          setForce(false);
+        })
+        .catch((err: Error) => !cancelled && (setCheck(null), setCheckError(`The check could not run: ${err.message}`)))
+        .finally(() => !cancelled && setChecking(false));
+    }, 300);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [conditionKey, taskKey, E, overlap, T]);
+
   const update = (key: number, change: Partial<ConditionRow>): void => setConditions((cs) => cs.map((c) => (c.key === key ? { ...c, ...change } : c)));
 
   const submit = (e: React.FormEvent): void => {
@@ -98,6 +159,10 @@ export function CreateStudy(): React.JSX.Element {
       seed,
       ...(ids.length > 0 ? { tasks: ids } : {}),
       ...(timeLimit !== null ? { timeLimitSeconds: timeLimit } : {}),
+      ...(reviewHere ? { reviewHere: true } : {}),
+      // (the field is hidden for a study reviewed here: a name typed before switching is not sent)
+      ...(!reviewHere && researcher.trim() ? { researcher: researcher.trim() } : {}),
+      ...(force ? { force: true } : {}),
     })
       .then((s) => navigate('studies', s.name))
       .catch((err: Error) => setError(err.message))
@@ -112,6 +177,7 @@ export function CreateStudy(): React.JSX.Element {
         </button>
         <h1 id="new-study-title">New study</h1>
       </div>
+      <div className="study-new-layout">
       <form className="study-form" onSubmit={submit}>
         <Field id="study-name" label="Name" hint="Letters, digits, “_”, “.” or “-”. Evaluators see it.">
           <input value={name} onChange={(e) => setName(e.target.value)} placeholder="uplift-pilot" required autoFocus pattern="[A-Za-z0-9][A-Za-z0-9_.\-]*" />
@@ -158,6 +224,25 @@ export function CreateStudy(): React.JSX.Element {
           </Field>
         </div>
 
+        <fieldset>
+          <legend>Where evaluators review</legend>
+          <label className="radio-line">
+            <input type="radio" name="study-place" checked={!reviewHere} onChange={() => setReviewHere(false)} /> On their own computers, from packs (you export a pack per
+            evaluator and import their results files)
+          </label>
+          <label className="radio-line">
+            <input type="radio" name="study-place" checked={reviewHere} onChange={() => setReviewHere(true)} /> Review on this computer (each evaluator chooses their profile in
+            Review here; no packs)
+          </label>
+          <span className="study-hint">A study is reviewed one way or the other, never both, so that two reviews of one item can never collide. This cannot change later.</span>
+        </fieldset>
+
+        {!reviewHere && (
+          <Field id="study-researcher" label="Results go to" hint="Optional: your name or e-mail address. The evaluators’ Assay tells them whom to send their results to.">
+            <input value={researcher} onChange={(e) => setResearcher(e.target.value)} placeholder="Dr. Rosa Diaz <rosa@lab.example>" maxLength={200} />
+          </Field>
+        )}
+
         <Field id="study-tasks" label="Tasks" hint="Task ids separated by spaces or lines; empty for every task.">
           <textarea value={taskIds} onChange={(e) => setTaskIds(e.target.value)} rows={2} placeholder={`empty: all ${taskCount ?? ''} tasks in this database`} />
         </Field>
@@ -171,14 +256,21 @@ export function CreateStudy(): React.JSX.Element {
           </div>
         )}
         <div className="form-actions">
-          <button type="submit" className="primary" disabled={busy || problem !== null}>
+          <button type="submit" className="primary" disabled={busy || problem !== null || checking || (check?.refused === true && !force)}>
             {busy ? 'Creating…' : 'Create study'}
           </button>
+          {check?.refused && (
+            <label className="force">
+              <input type="checkbox" checked={force} onChange={(e) => setForce(e.target.checked)} /> Create anyway (the check refuses this design)
+            </label>
+          )}
           <button type="button" onClick={() => navigate('studies')}>
             Cancel
           </button>
         </div>
       </form>
+      {problem === null && <CheckPanel check={check} pending={checking} error={checkError} />}
+      </div>
     </section>
   );
 }

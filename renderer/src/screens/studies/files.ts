@@ -15,7 +15,7 @@ export function downloadText(fileName: string, content: string): void {
  * Reads the files a file input chose, as UTF-8 text. Bytes that are not UTF-8 are refused with the
  * file's name, never replaced by U+FFFD (File.text() would replace them and change the text silently).
  */
-export async function readFiles(list: FileList | null): Promise<{ fileName: string; content: string }[]> {
+export async function readFiles(list: FileList | readonly File[] | null): Promise<{ fileName: string; content: string }[]> {
   if (!list) return [];
   return Promise.all(
     [...list].map(async (f) => {

@@ -25,7 +25,9 @@ export function ImportReports({ reports, onClose }: { readonly reports: readonly
               <span>refused — {withoutFileName(r.error ?? '', r.file)} Nothing from this file was stored.</span>
             ) : (
               <span>
-                {r.added + r.unchanged + r.conflicts.length === 0 ? 'no finished reviews in this file' : `${r.added} review${r.added === 1 ? '' : 's'} added, ${r.unchanged} already here`}
+                {r.added + r.unchanged + r.revised + r.conflicts.length === 0
+                  ? 'no finished reviews in this file'
+                  : `${r.added} review${r.added === 1 ? '' : 's'} added, ${r.unchanged} already here${r.revised > 0 ? `, ${r.revised} newer revision${r.revised === 1 ? '' : 's'} merged (reopened and finished again)` : ''}`}
                 {r.study ? ` (study ${r.study}${r.evaluator ? `, ${r.evaluator}` : ''})` : ''}
                 {r.formatVersion === null
                   ? ' — review records: no proof of origin'

@@ -3,7 +3,9 @@ import type { ImportedPack, ResultsFileReport, StudySummary } from '../../../../
 import { call } from '../../api/client.js';
 import { navigate } from '../../router.js';
 import { useEvaluatorChoice } from '../review/profile.js';
-import { downloadText, readFiles } from './files.js';
+import { routeFiles } from '../../files/route-files.js';
+import { describeExport, exportResultsOf, refreshPacks } from '../review/results-state.js';
+import { readFiles } from './files.js';
 import { ImportReports } from './import-reports.js';
 import { Progress } from './progress.js';
 import { useKeys } from './use-keys.js';
@@ -34,39 +36,47 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
     i: () => resultsInput.current?.click(),
   });
 
+  // Both inputs recognise files by content: a results file given to Open pack is merged, a pack
+  // given to Import results is opened, a task package is pointed to the Tasks place.
   const openPack = async (list: FileList | null): Promise<void> => {
     setError(null);
     setNotice(null);
-    let file: { fileName: string; content: string } | undefined;
-    try {
-      [file] = await readFiles(list);
-    } catch (e) {
-      setError((e as Error).message);
-      return;
+    const { own, routed } = await routeFiles([...(list ?? [])], 'pack-open');
+    const messages = routed.map((r) => r.message);
+    let failed = routed.find((r) => !r.ok)?.message ?? null;
+    for (const file of own) {
+      let content: { fileName: string; content: string } | undefined;
+      try {
+        [content] = await readFiles([file]);
+        const r = await call('packs:import', content!);
+        messages.push(
+          r.unchanged
+            ? `This pack was already open: ${r.items} items for ${r.evaluator} in study ${r.study}. Nothing changed.`
+            : `Opened the pack: ${r.items} items for ${r.evaluator} in study ${r.study}. Press Review (below) to start.`,
+        );
+      } catch (e) {
+        failed = `Could not open ${file.name}: ${(e as Error).message}`;
+      }
     }
-    if (!file) return;
-    try {
-      const r = await call('packs:import', file);
-      setNotice(
-        r.unchanged
-          ? `This pack was already open: ${r.items} items for ${r.evaluator} in study ${r.study}. Nothing changed.`
-          : `Opened the pack: ${r.items} items for ${r.evaluator} in study ${r.study}. Press Review (below) to start.`,
-      );
-      load();
-      onChanged?.();
-    } catch (e) {
-      setError(`Could not open ${file.fileName}: ${(e as Error).message}`);
-    }
+    if (failed) setError(failed);
+    if (messages.length > 0 && !failed) setNotice(messages.join(' '));
+    load();
+    void refreshPacks().catch(() => undefined);
+    onChanged?.();
   };
 
   const importResults = async (list: FileList | null): Promise<void> => {
     setError(null);
     setNotice(null);
     try {
-      const files = await readFiles(list);
-      if (files.length === 0) return;
-      setReports(await call('results:import', { files }));
+      const { own, routed } = await routeFiles([...(list ?? [])], 'results-import');
+      const failed = routed.find((r) => !r.ok);
+      if (failed) setError(failed.message);
+      else if (routed.length > 0) setNotice(routed.map((r) => r.message).join(' '));
+      const files = await readFiles(own);
+      if (files.length > 0) setReports(await call('results:import', { files }));
       load();
+      if (routed.some((r) => r.ok)) onChanged?.();
     } catch (e) {
       setError((e as Error).message);
     }
@@ -75,9 +85,8 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
   const exportResults = async (pack: ImportedPack): Promise<void> => {
     setError(null);
     try {
-      const r = await call('results:export', { pack: pack.id });
-      downloadText(r.fileName, r.content);
-      setNotice(`Exported ${r.reviews} finished review${r.reviews === 1 ? '' : 's'} to ${r.fileName}. Send this file to the researcher.`);
+      setNotice(describeExport(await exportResultsOf(pack.id)));
+      load();
     } catch (e) {
       setError((e as Error).message);
     }
@@ -157,6 +166,14 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
                   <td className="mono">{p.evaluator}</td>
                   <td>
                     <Progress done={p.finished} total={p.items} label={`Progress of ${p.evaluator} in ${p.study}`} />
+                    <div className="muted small">
+                      {p.unexported > 0
+                        ? `${p.unexported} finished review${p.unexported === 1 ? '' : 's'} not exported yet`
+                        : p.lastExport
+                          ? `Exported ${new Date(p.lastExport.at).toLocaleDateString()}`
+                          : 'Nothing exported yet'}
+                      {` · results go to ${p.researcher ?? 'the researcher who sent the pack'}`}
+                    </div>
                   </td>
                   <td className="actions">
                     <button

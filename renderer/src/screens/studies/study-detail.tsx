@@ -2,7 +2,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ResultsFileReport, StudyDetail } from '../../../../shared/contract/studies.js';
 import { call } from '../../api/client.js';
 import { navigate } from '../../router.js';
+import type { StudyCheck } from '../../../../shared/study/check.js';
 import { downloadText, readFiles } from './files.js';
+import { estimateText, HazardList } from './hazards.js';
 import { ImportReports } from './import-reports.js';
 import { Progress } from './progress.js';
 import { useKeys } from './use-keys.js';
@@ -10,7 +12,65 @@ import { useKeys } from './use-keys.js';
 const statusGlyph = { new: '', open: '◐', submitted: '✓', skipped: '–' } as const;
 const matrixPage = 300;
 
-/** One study: its settings, progress per evaluator (with their packs) and the assignment matrix. */
+const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * The study check stored at creation: hazards with counts and what to do, the power estimate, and
+ * whether the study was created anyway. Studies from before checks existed can be checked now.
+ */
+function StoredCheck({ study }: { readonly study: StudyDetail }): React.JSX.Element {
+  const [now, setNow] = useState<StudyCheck | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const stored = study.check;
+  const check = stored?.check ?? now;
+
+  const checkNow = (): void => {
+    setBusy(true);
+    setError(null);
+    call('studies:check', { conditions: study.conditions, evaluators: study.evaluators.length, overlap: study.overlap, tasks: study.tasks.map((t) => t.id) })
+      .then(setNow)
+      .catch((e: Error) => setError(`The check could not run: ${e.message}`))
+      .finally(() => setBusy(false));
+  };
+
+  const errors = check?.hazards.filter((h) => h.severity === 'error').length ?? 0;
+  const warnings = (check?.hazards.length ?? 0) - errors;
+  return (
+    <section aria-labelledby="check-title" className="studies-section study-check stored" aria-busy={busy}>
+      <h2 id="check-title">Study check</h2>
+      {stored ? (
+        <p className="small">
+          Checked when the study was created ({new Date(stored.createdAt).toLocaleString()}) over {plural(check!.tasks, 'task')} and {plural(check!.flaws, 'ground-truth flaw')}:{' '}
+          {check!.hazards.length === 0 ? 'no hazards found.' : `${plural(errors, 'refusal')} and ${plural(warnings, 'warning')}.`}
+        </p>
+      ) : (
+        <p className="small">
+          {now ? `Checked now (not stored) over ${plural(now.tasks, 'task')} and ${plural(now.flaws, 'ground-truth flaw')}: ${now.hazards.length === 0 ? 'no hazards found.' : `${plural(errors, 'refusal')} and ${plural(warnings, 'warning')}.`}` : 'This study was created before Assay checked designs, so no check is stored with it.'}{' '}
+          {!now && (
+            <button type="button" onClick={checkNow} disabled={busy}>
+              Check the design now
+            </button>
+          )}
+        </p>
+      )}
+      {error && <p className="form-check bad">{error}</p>}
+      {stored?.forced && (
+        <p className="check-forced" role="note">
+          Created anyway: the check refused this design (“Create anyway” or <code>--force</code>). Figures that rest on what it refused will be null or misleading.
+        </p>
+      )}
+      {check && (
+        <>
+          <p className="study-estimate small">{estimateText(check.estimate)}</p>
+          {check.hazards.length > 0 && <HazardList hazards={check.hazards} />}
+        </>
+      )}
+    </section>
+  );
+}
+
+/** One study: its settings, its stored check, progress per evaluator (with their packs) and the assignment matrix. */
 export function StudyDetailView({ name }: { readonly name: string }): React.JSX.Element {
   const [study, setStudy] = useState<StudyDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -161,6 +221,7 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
         <span>{study.tasks.length} tasks</span>
         <span>{study.evaluators.length} evaluators</span>
         {study.timeLimitSeconds !== null && <span>time limit {Math.round(study.timeLimitSeconds / 60)} min per item</span>}
+        <span>{study.reviewHere ? 'reviewed on this computer (Review place)' : `reviewed from packs${study.researcher ? ` · results go to ${study.researcher}` : ''}`}</span>
         {study.conditions.map((c, i) => (
           <span key={c.name} className={`cond-chip cond-${i % 6}`}>
             {c.name} <span className="muted">{c.policy}</span>
@@ -205,6 +266,8 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
       )}
       {reports && <ImportReports reports={reports} onClose={() => setReports(null)} />}
 
+      <StoredCheck study={study} />
+
       <section aria-labelledby="progress-title" className="studies-section">
         <h2 id="progress-title">Progress per evaluator</h2>
         <table className="studies-table">
@@ -242,9 +305,13 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
                     );
                   })}
                   <td className="actions">
-                    <button type="button" onClick={() => void exportPack(e.id)} aria-label={`Export pack for ${e.id}`} disabled={!isOpen} title={isOpen ? undefined : closedNote}>
-                      Export pack
-                    </button>
+                    {study.reviewHere ? (
+                      <span className="muted small">reviews here</span>
+                    ) : (
+                      <button type="button" onClick={() => void exportPack(e.id)} aria-label={`Export pack for ${e.id}`} disabled={!isOpen} title={isOpen ? undefined : closedNote}>
+                        Export pack
+                      </button>
+                    )}
                   </td>
                 </tr>
               );
@@ -269,6 +336,9 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
                 <th scope="col" className="num">
                   Already here
                 </th>
+                <th scope="col" className="num" title="Reviews reopened and finished again by the evaluator, merged as their newer revision">
+                  Revised
+                </th>
                 <th scope="col" className="num">
                   Conflicts
                 </th>
@@ -283,6 +353,7 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
                   <td className="small">{new Date(m.importedAt).toLocaleString()}</td>
                   <td className="num">{m.added}</td>
                   <td className="num">{m.unchanged}</td>
+                  <td className="num">{m.revised}</td>
                   <td className="num">{m.conflicts}</td>
                 </tr>
               ))}

@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { describeImported, importReducer, initialImportState, isBusy, progressOf, type FileOutcome, type ImportEvent, type ImportState } from './import-state.js';
+import { routeFiles } from '../../files/route-files.js';
+import { navigate } from '../../router.js';
+import { useEvaluatorChoice } from '../review/profile.js';
 import { uploadPackage } from './upload.js';
 import './tasks.css';
 
@@ -24,6 +27,11 @@ interface Props {
   readonly extra?: React.ReactNode;
   /** Shown above the import bar (a heading). */
   readonly lead?: React.ReactNode;
+  /**
+   * The import button is the screen's main action (default); false on the welcome, where opening a
+   * pack comes first (and an empty database has no tasks to replace).
+   */
+  readonly primary?: boolean;
   readonly children?: React.ReactNode;
 }
 
@@ -36,8 +44,9 @@ function isTyping(target: EventTarget | null): boolean {
  * Import of task packages: a file picker (key `i`), drag and drop anywhere on the area, a progress
  * bar per file, and the importer's line-numbered errors when a file is refused.
  */
-export function ImportArea({ onImported, extra, lead, children }: Props): React.JSX.Element {
+export function ImportArea({ onImported, extra, lead, primary = true, children }: Props): React.JSX.Element {
   const state = useSyncExternalStore(subscribe, snapshot);
+  const [, chooseEvaluator] = useEvaluatorChoice();
   const dispatch = emit;
   const [replace, setReplace] = useState(false);
   const [dragging, setDragging] = useState(false);
@@ -45,10 +54,13 @@ export function ImportArea({ onImported, extra, lead, children }: Props): React.
   const busy = isBusy(state);
 
   const importFiles = useCallback(
-    async (files: readonly File[]) => {
-      if (files.length === 0 || isBusy(store)) return;
-      dispatch({ type: 'started', names: files.map((f) => f.name) });
-      let written = 0;
+    async (chosen: readonly File[]) => {
+      if (chosen.length === 0 || isBusy(store)) return;
+      dispatch({ type: 'started', names: chosen.map((f) => f.name) });
+      // Recognised by content: a pack is opened and results are merged here too (shared/file-kind.ts).
+      const { own: files, routed } = await routeFiles(chosen, 'task-import');
+      for (const r of routed) dispatch({ type: 'file-routed', name: r.name, message: r.message, ok: r.ok });
+      let written = routed.some((r) => r.ok) ? 1 : 0;
       for (const file of files) {
         dispatch({ type: 'file-started', name: file.name, size: file.size });
         try {
@@ -63,8 +75,14 @@ export function ImportArea({ onImported, extra, lead, children }: Props): React.
         }
       }
       if (written > 0) onImported();
+      // A pack given to the task import was opened: go where its evaluator reviews.
+      const opened = routed.find((r) => r.ok && r.evaluator !== undefined);
+      if (opened) {
+        chooseEvaluator(opened.evaluator!);
+        navigate('review');
+      }
     },
-    [replace, onImported, dispatch],
+    [replace, onImported, dispatch, chooseEvaluator],
   );
 
   useEffect(() => {
@@ -101,15 +119,18 @@ export function ImportArea({ onImported, extra, lead, children }: Props): React.
     >
       {lead}
       <div className="import-bar">
-        <button type="button" className="primary" onClick={() => input.current?.click()} disabled={busy} aria-keyshortcuts="i">
+        <button type="button" className={primary ? 'primary' : undefined} onClick={() => input.current?.click()} disabled={busy} aria-keyshortcuts="i">
           Import task package…
         </button>
         {extra}
-        <label className="import-replace small">
-          <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} disabled={busy} /> Replace changed tasks
-        </label>
+        {primary && (
+          // (an empty database has nothing to replace)
+          <label className="import-replace small">
+            <input type="checkbox" checked={replace} onChange={(e) => setReplace(e.target.checked)} disabled={busy} /> Replace changed tasks
+          </label>
+        )}
         <span className="muted small">
-          JSON Lines (.jsonl); or drop files here · <kbd>i</kbd>
+          JSON Lines (.jsonl), or drop files here: packs and results files are recognised too · <kbd>i</kbd>
         </span>
         <input
           ref={input}
@@ -163,7 +184,7 @@ export function ImportArea({ onImported, extra, lead, children }: Props): React.
 
       {dragging && (
         <div className="drop-overlay" aria-hidden="true">
-          Drop task packages to import them
+          Drop task packages, packs or results files
         </div>
       )}
       {children}
@@ -172,6 +193,13 @@ export function ImportArea({ onImported, extra, lead, children }: Props): React.
 }
 
 function Outcome({ outcome }: { readonly outcome: FileOutcome }): React.JSX.Element {
+  if ('routed' in outcome) {
+    return (
+      <div role={outcome.ok ? 'status' : 'alert'} className={`import-outcome ${outcome.ok ? 'imported' : 'rejected'}`}>
+        {outcome.routed}
+      </div>
+    );
+  }
   if ('failure' in outcome) {
     return (
       <div role="alert" className="import-outcome rejected">

@@ -1,8 +1,14 @@
 import type { ImportResult } from '../../../../shared/contract/tasks.js';
 import { assertNever } from '../../../../shared/result.js';
 
-/** What happened to one file of an import. */
-export type FileOutcome = { readonly name: string; readonly result: ImportResult } | { readonly name: string; readonly failure: string };
+/**
+ * What happened to one file of an import. `routed`: the file was not a task package and went where
+ * it belongs (a pack opened, results merged), or the message says where it goes.
+ */
+export type FileOutcome =
+  | { readonly name: string; readonly result: ImportResult }
+  | { readonly name: string; readonly failure: string }
+  | { readonly name: string; readonly routed: string; readonly ok: boolean };
 
 /** The file being imported right now. */
 export interface CurrentFile {
@@ -29,6 +35,7 @@ export type ImportEvent =
   | { readonly type: 'importing' }
   | { readonly type: 'file-finished'; readonly result: ImportResult }
   | { readonly type: 'file-failed'; readonly name: string; readonly message: string }
+  | { readonly type: 'file-routed'; readonly name: string; readonly message: string; readonly ok: boolean }
   | { readonly type: 'dismissed' };
 
 /** The state before anything was imported. */
@@ -52,6 +59,11 @@ export function importReducer(state: ImportState, event: ImportEvent): ImportSta
       return { ...state, current: null, outcomes: [...state.outcomes, { name: event.result.file, result: event.result }] };
     case 'file-failed':
       return { ...state, current: null, outcomes: [...state.outcomes, { name: event.name, failure: event.message }] };
+    case 'file-routed': {
+      const i = state.waiting.indexOf(event.name);
+      const waiting = i === -1 ? state.waiting : [...state.waiting.slice(0, i), ...state.waiting.slice(i + 1)];
+      return { ...state, waiting, outcomes: [...state.outcomes, { name: event.name, routed: event.message, ok: event.ok }] };
+    }
     case 'dismissed':
       return state.current ? state : initialImportState;
     default:

@@ -6,6 +6,7 @@ import { GenerateCritiques } from './generate-critiques.js';
 import { ImportArea } from './import-area.js';
 import { CriticsPanel } from './sweep-plot.js';
 import { TaskPreview } from './task-preview.js';
+import { Welcome } from './welcome.js';
 
 interface Props {
   readonly info: OpOutput<'app:info'>;
@@ -59,45 +60,12 @@ export function TaskList({ info, onChanged }: Props): React.JSX.Element {
       .finally(() => setBusy(false));
   };
 
-  const loadDemo = (): void => {
-    setBusy(true);
-    call('demo:load', {})
-      .then(() => onChanged())
-      .catch((e: Error) => setError(e.message))
-      .finally(() => setBusy(false));
-  };
-
   if (error) return <div role="alert" className="error-banner">{error}</div>;
   if (items === null) return <div className="placeholder" aria-busy="true" />;
 
   if (open) return <TaskPreview id={open} onClose={() => setOpen(null)} />;
 
-  if (total === 0) {
-    return (
-      <section className="empty-state" aria-labelledby="welcome-title">
-        <ImportArea
-          onImported={onChanged}
-          extra={
-            <button type="button" onClick={loadDemo} disabled={busy}>
-              {busy ? 'Loading…' : 'Load demo tasks'}
-            </button>
-          }
-          lead={
-            <>
-              <h1 id="welcome-title">Welcome to Assay</h1>
-              <p>
-                This database is empty. Import a task package — JSON Lines, one task per line (see docs/task-format.md) —
-                or load the demo tasks (three summaries and a code diff, each with model critiques) to see how a review
-                works.
-              </p>
-            </>
-          }
-        >
-          <p className="muted small">Database: {info.dbPath}</p>
-        </ImportArea>
-      </section>
-    );
-  }
+  if (total === 0) return <Welcome info={info} onChanged={onChanged} />;
 
   return (
     <section aria-labelledby="tasks-title" className="task-list">

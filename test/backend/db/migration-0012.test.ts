@@ -4,11 +4,11 @@ import { migrate, schemaVersion } from '../../../electron/backend/db/migrate.js'
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { tempDbPath } from '../../helpers/temp.js';
 
-describe('migration 0007 (critics)', () => {
-  it('migrates 6 → 7: critiques keep their rows; generated critiques may join practice-reviewed tasks, never study-shown ones', () => {
+describe('migration 0012 (critics)', () => {
+  it('migrates 11 → 12: critiques keep their rows; generated critiques may join practice-reviewed tasks, never study-shown ones', () => {
     const db = new Database(tempDbPath()) as WritableDb;
     db.pragma('foreign_keys = ON');
-    migrate(db, { target: 6 });
+    migrate(db, { target: 11 });
     db.exec(`
       INSERT INTO tasks (id, seq, kind, output, source_json, content_hash, imported_at) VALUES
         ('free', 1, 'summary', 'x', '{}', 'h1', 0), ('practiced', 2, 'summary', 'y', '{}', 'h2', 0), ('studied', 3, 'summary', 'z', '{}', 'h3', 0);
@@ -19,8 +19,8 @@ describe('migration 0007 (critics)', () => {
       INSERT INTO queue_items (evaluator_id, task_id, study, condition, label, policy, position) VALUES ('ann', 'practiced', '', 'practice', 'Practice', 'all', 2);
       INSERT INTO reviews (queue_item_id, status, shown_json, started_at, updated_at, active_updated_at) VALUES (1, 'open', '["c1"]', 5, 5, 5);
     `);
-    migrate(db, { target: 7 });
-    expect(schemaVersion(db)).toBe(7);
+    migrate(db, { target: 12 });
+    expect(schemaVersion(db)).toBe(12);
     expect(db.prepare('SELECT task_id, id, critic, sample, generated, hallucinated, source_json FROM critiques ORDER BY task_id').all()).toEqual([
       { task_id: 'free', id: 'c1', critic: null, sample: null, generated: 0, hallucinated: 0, source_json: null },
       { task_id: 'practiced', id: 'c1', critic: null, sample: null, generated: 0, hallucinated: 0, source_json: null },

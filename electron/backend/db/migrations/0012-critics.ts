@@ -35,8 +35,8 @@ function frozen(task: string): string {
  *
  * Self-contained SQL: nothing here depends on code that may change later.
  */
-export const migration0007: Migration = {
-  version: 7,
+export const migration0012: Migration = {
+  version: 12,
   name: 'critics',
   up: `
     CREATE TABLE critics (

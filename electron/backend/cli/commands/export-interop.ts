@@ -1,0 +1,102 @@
+import path from 'node:path';
+import { parseSplit, SplitError } from '../../../../shared/interop/split.js';
+import { openDatabase } from '../../db/open.js';
+import { labelStudioTasks } from '../../exports/labelstudio.js';
+import { prodigyExamples } from '../../exports/prodigy.js';
+import { loadStudyExport } from '../../exports/study-export.js';
+import { trainingFormats, writeTrainingExport, type TrainingFormat } from '../../exports/training-files.js';
+import { trainingKinds, type TrainingKind } from '../../exports/training.js';
+import { w3cAnnotations } from '../../exports/w3c.js';
+import { writeFileAtomic } from '../../files.js';
+import { resolveDbPath } from '../../paths.js';
+import { UsageError, dbOption, type Command } from '../command.js';
+
+// `assay export labelstudio|prodigy|w3c|training --study NAME`: a study in the formats other tools
+// read (docs/interop.md).
+
+function study(values: Record<string, unknown>): string {
+  const name = values['study'];
+  if (typeof name !== 'string' || name === '') throw new UsageError('--study NAME is required');
+  return name;
+}
+
+function fileExport(words: 'labelstudio' | 'prodigy' | 'w3c', summary: string, render: (s: ReturnType<typeof loadStudyExport>) => { text: string; count: number; unit: string }): Command {
+  return {
+    words: ['export', words],
+    summary,
+    usage: '--study NAME [--out FILE] [--db PATH]',
+    options: { ...dbOption, study: { type: 'string' }, out: { type: 'string' } },
+    run({ values }, io) {
+      const name = study(values);
+      const db = openDatabase(resolveDbPath(values['db'] as string | undefined, io.env));
+      try {
+        const { text, count, unit } = render(loadStudyExport(db, name));
+        const out = values['out'] as string | undefined;
+        if (out === undefined) {
+          io.stdout(text);
+          return 0;
+        }
+        const target = path.resolve(out);
+        writeFileAtomic(target, text);
+        io.stderr(`${JSON.stringify({ study: name, format: words, [unit]: count, out: target })}\n`);
+        return 0;
+      } finally {
+        db.close();
+      }
+    },
+  };
+}
+
+/** `assay export labelstudio`. */
+export const exportLabelStudioCommand = fileExport('labelstudio', "Export a study as Label Studio tasks (JSON): critiques as predictions, reviews as annotations", (s) => {
+  const tasks = labelStudioTasks(s);
+  return { text: `${JSON.stringify(tasks, null, 1)}\n`, count: tasks.length, unit: 'tasks' };
+});
+
+/** `assay export prodigy`. */
+export const exportProdigyCommand = fileExport('prodigy', 'Export a study as Prodigy JSONL: critiques as spans, reviews as answers', (s) => {
+  const examples = prodigyExamples(s);
+  return { text: examples.map((e) => `${JSON.stringify(e)}\n`).join(''), count: examples.length, unit: 'examples' };
+});
+
+/** `assay export w3c`. */
+export const exportW3cCommand = fileExport('w3c', 'Export added flaws and accepted critiques of summary tasks as W3C Web Annotations (JSON-LD)', (s) => {
+  const doc = w3cAnnotations(s);
+  return { text: `${JSON.stringify(doc, null, 1)}\n`, count: doc['total'] as number, unit: 'annotations' };
+});
+
+/** `assay export training`. */
+export const exportTrainingCommand: Command = {
+  words: ['export', 'training'],
+  summary: 'Export training data from a study (critique labels, TRL preference pairs, critique SFT) with a dataset card',
+  usage: `--study NAME --kind ${trainingKinds.join('|')} --out DIR [--format jsonl|parquet] [--split train=0.9,test=0.1 --seed S] [--db PATH]`,
+  options: { ...dbOption, study: { type: 'string' }, kind: { type: 'string' }, out: { type: 'string' }, format: { type: 'string' }, split: { type: 'string' }, seed: { type: 'string' } },
+  run({ values }, io) {
+    const name = study(values);
+    const kind = values['kind'] as string | undefined;
+    if (kind === undefined || !(trainingKinds as readonly string[]).includes(kind)) throw new UsageError(`--kind must be one of ${trainingKinds.join(', ')}`);
+    const out = values['out'];
+    if (typeof out !== 'string' || out === '') throw new UsageError('--out DIR is required (a new or empty folder)');
+    const format = (values['format'] as string | undefined) ?? 'jsonl';
+    if (!(trainingFormats as readonly string[]).includes(format)) throw new UsageError(`--format: unknown format "${format}" (known: ${trainingFormats.join(', ')})`);
+    const seedText = values['seed'] as string | undefined;
+    if (seedText !== undefined && values['split'] === undefined) throw new UsageError('--seed only applies with --split');
+    const seed = seedText === undefined ? 0 : Number(seedText);
+    if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff || !/^\d+$/.test(seedText ?? '0')) throw new UsageError('--seed must be a whole number from 0 to 4294967295');
+    let split;
+    try {
+      split = values['split'] === undefined ? undefined : { parts: parseSplit(values['split'] as string), seed };
+    } catch (err) {
+      if (err instanceof SplitError) throw new UsageError(err.message);
+      throw err;
+    }
+    const db = openDatabase(resolveDbPath(values['db'] as string | undefined, io.env));
+    try {
+      const report = writeTrainingExport(loadStudyExport(db, name), { kind: kind as TrainingKind, format: format as TrainingFormat, out, split });
+      io.stderr(`${JSON.stringify({ study: name, ...report })}\n`);
+      return 0;
+    } finally {
+      db.close();
+    }
+  },
+};
