@@ -54,7 +54,7 @@ export function AskCriticRow({ critic }: { readonly critic: AskCriticState }): R
         </button>
         <kbd aria-hidden="true">{keyLabel(keysOf('ask-critic'))}</kbd>
       </div>
-      <p id="ask-critic-note" role="status" className="muted small">
+      <p id="ask-critic-note" aria-live="polite" className="muted small">
         {critic.asking ? 'Waiting for the critic; your actions wait too.' : (critic.message ?? 'Practice only: the critic reviews this output again and its critiques join this list.')}
       </p>
     </div>
