@@ -3,6 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { runPrompts } from '../../../electron/backend/critic/prompts.js';
 import { runCritic } from '../../../electron/backend/critic/run.js';
 import { loadDemo } from '../../../electron/backend/demo.js';
+import { labelStudioTasks } from '../../../electron/backend/exports/labelstudio.js';
+import { loadStudyExport } from '../../../electron/backend/exports/study-export.js';
+import { trainingTable } from '../../../electron/backend/exports/training.js';
+import { w3cAnnotations } from '../../../electron/backend/exports/w3c.js';
 import { itemPin } from '../../../electron/backend/reviews/visibility.js';
 import { createStudy } from '../../../electron/backend/studies/repository.js';
 import { appendCritiquesToLine, exportTasks } from '../../../electron/backend/tasks/export.js';
@@ -79,6 +83,45 @@ describe('exporting generated critiques', () => {
     expect(shownIds.length).toBeGreaterThan(0);
     expect(shownIds.every((id) => id.startsWith('emu.s0.'))).toBe(true);
     expect(shownIds).toEqual(generated.filter((c) => c['unverified_quote'] === undefined && c['unverified_lines'] === undefined).map((c) => c['id']));
+  });
+});
+
+describe('study exports (Label Studio, Prodigy, W3C, training) of a study whose tasks have generated critiques', () => {
+  it('carry the generated critiques with their provenance, as the task export writes them', async () => {
+    const { db } = tempDb();
+    loadDemo(db);
+    const s = await startCriticServer();
+    servers.push(s);
+    const tasks = ['demo-footbridge', 'demo-bakery'];
+    await runCritic(db, {
+      critic: { name: 'emu', model: 'm', baseUrl: s.baseUrl, prompts: runPrompts(undefined), params: { temperature: 0, seed: 0, max_tokens: 100 }, key: { kind: 'none' } },
+      apiKey: null,
+      samples: 1,
+      concurrency: 2,
+      tasks: { kind: 'ids', ids: tasks },
+      maxRequests: null,
+      dryRun: false,
+      replace: false,
+    });
+    createStudy(db, { name: 'crit', conditions: [{ name: 'c', policy: 'critic=emu' }, { name: 'all', policy: 'all' }], evaluators: [{ id: 'ann' }, { id: 'bob' }], overlap: 2, seed: 1, tasks, reviewHere: true });
+    const study = loadStudyExport(db, 'crit');
+    const generated = study.tasks.flatMap((t) => t.critiques.filter((c) => c.id.startsWith('emu.')).map((c) => ({ task: t.id, ...c })));
+    expect(new Set(generated.map((c) => c.task))).toEqual(new Set(tasks));
+    // the same object the task export appends to the line: provenance included
+    const exported = new Map(
+      exportText(db)
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { id: string; critiques?: Record<string, unknown>[] })
+        .map((t) => [t.id, t.critiques ?? []]),
+    );
+    for (const c of generated) {
+      expect(c.source).toEqual(exported.get(c.task)!.find((e) => e['id'] === c.id));
+      expect(c.source['critic']).toMatchObject({ name: 'emu', sample: 0 });
+    }
+    expect(JSON.stringify(labelStudioTasks(study))).toContain(JSON.stringify(generated[0]!.text).slice(1, -1));
+    expect(JSON.stringify(w3cAnnotations(study))).toContain('crit');
+    expect(() => trainingTable(study, 'critique-labels')).not.toThrow();
   });
 });
 
