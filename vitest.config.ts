@@ -20,6 +20,9 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          // a shared CI machine can take seconds to render a screen: polls wait up to 15 s (vitest's
+          // default is 1 s), and a poll that succeeds returns at once, so a fast machine is not slowed
+          expect: { poll: { timeout: 15_000 } },
         },
       },
     ],

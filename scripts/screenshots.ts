@@ -18,10 +18,13 @@ export interface Shot {
 
 const shots: Shot[] = [
   {
+    // The task browser (#12): a search, the list with the words highlighted, the researcher's preview.
     name: 'tasks',
     prepare: async (page, url) => {
-      await page.goto(`${url}#/tasks`);
+      await page.goto(`${url}#/tasks/demo-footbridge?q=council`);
       await page.getByRole('heading', { name: /Tasks/ }).waitFor();
+      await page.getByRole('listbox', { name: 'Tasks' }).getByRole('option').first().waitFor();
+      await page.locator('.task-detail:not([aria-busy])').getByRole('heading').first().waitFor();
     },
   },
   {
@@ -38,7 +41,7 @@ const shots: Shot[] = [
         evaluators: [{ id: 'ann', displayName: 'Ann Lee' }, { id: 'bob', displayName: 'Bo Brown' }, { id: 'cyd' }, { id: 'dee' }],
         overlap: 3,
         seed: 7,
-        timeLimitSeconds: 900,
+        settings: { timeLimitSeconds: 900, onTimeLimit: 'submit', decideAll: true, question: 'Does the output contain a serious flaw?' },
       };
       const created = (await (await fetch(`${url}api/studies:create`, { method: 'POST', body: JSON.stringify(study) })).json()) as {
         ok: boolean;
@@ -48,7 +51,7 @@ const shots: Shot[] = [
         // Some progress to show: review records for the unassisted assignments, merged as a file.
         const records = created.value.assignments
           .filter((a) => a.condition === 'unassisted')
-          .map((a) => ({ ...a, study: 'uplift-pilot', started_at: '2026-03-02T09:00:00Z', submitted_at: '2026-03-02T09:06:00Z', active_seconds: 340, rating: 5, skipped: null, decisions: [], added: [] }));
+          .map((a) => ({ ...a, study: 'uplift-pilot', started_at: '2026-03-02T09:00:00Z', submitted_at: '2026-03-02T09:06:00Z', active_seconds: 340, rating: 5, skipped: null, decisions: [], added: [], answer: false, confidence: 70 }));
         const content = records.map((r) => JSON.stringify(r)).join('\n');
         await fetch(`${url}api/results:import`, { method: 'POST', body: JSON.stringify({ files: [{ fileName: 'lab-session.jsonl', content }] }) });
       }
@@ -66,6 +69,15 @@ const shots: Shot[] = [
     },
   },
   {
+    // Housekeeping (#12): the evaluator profiles with Remove, or the reason a profile stays.
+    name: 'study-profiles',
+    prepare: async (page, url) => {
+      await fetch(`${url}api/evaluators:create`, { method: 'POST', body: JSON.stringify({ displayName: 'Typo Profile' }) });
+      await page.goto(`${url}#/studies`);
+      await page.getByRole('heading', { name: 'Evaluator profiles' }).scrollIntoViewIfNeeded();
+    },
+  },
+  {
     name: 'study-new',
     prepare: async (page, url) => {
       await page.goto(`${url}#/studies/new`);
@@ -75,6 +87,28 @@ const shots: Shot[] = [
       await page.getByRole('button', { name: 'Add condition' }).click();
       await page.getByRole('region', { name: 'Study check' }).getByText(/Power to detect/).waitFor();
       await page.getByRole('region', { name: 'Study check' }).getByText('agreement-impossible').waitFor();
+    },
+  },
+  {
+    name: 'study-new-settings',
+    prepare: async (page, url) => {
+      await page.goto(`${url}#/studies/new`);
+      await page.getByRole('heading', { name: 'New study' }).waitFor();
+      await page.getByLabel('Name', { exact: true }).fill('sandwich-1');
+      await page.getByLabel('Evaluators', { exact: true }).fill('ann = Ann Lee\nbob = Bo Brown\ncyd\ndee');
+      await page.getByLabel('Rating (1–7)').selectOption('off');
+      await page.getByLabel('Reason on reject').selectOption('optional');
+      await page.getByLabel('Every shown critique decided before submitting').check();
+      await page.getByLabel('Time limit per item (minutes)').fill('10');
+      await page.getByLabel('When time runs out').selectOption('skip');
+      await page.getByLabel('Yes/no question').fill('Does the output contain a serious flaw?');
+      await page.getByLabel('Flaw categories').fill('accuracy, omission, tone');
+      await page
+        .getByLabel('Instructions for evaluators')
+        .fill('# How to review\n\nRead the **source** before the critiques. For each critique:\n\n1. check it against the source;\n2. accept it only if it holds.\n\nSee [the protocol](https://lab.example/protocol). <b>No HTML</b>.');
+      await page.getByRole('button', { name: 'Preview instructions' }).click();
+      await page.getByRole('heading', { name: 'How to review' }).waitFor();
+      await page.getByRole('group', { name: 'How evaluators review' }).evaluate((el) => el.scrollIntoView({ block: 'start' }));
     },
   },
 ];
@@ -205,7 +239,27 @@ shots.push(
     prepare: async (page, url) => {
       seedAnalysis();
       await page.goto(`${url}#/analysis/uplift-demo/matching`);
-      await page.getByRole('region', { name: 'Ground-truth flaws' }).waitFor();
+      await page.getByRole('listbox', { name: 'Reports' }).waitFor();
+      // two reports ruled by keyboard, the third chosen: progress, marks and the highlighted report
+      await page.getByRole('listbox', { name: 'Reports' }).focus();
+      if (!(await page.getByRole('status').filter({ hasText: /^[1-9]\d* of \d+ reports ruled/ }).count())) {
+        await page.keyboard.press('a');
+        await page.keyboard.press('j');
+        await page.keyboard.press('n');
+      }
+      await page.keyboard.press('j');
+      await page.getByRole('region', { name: 'Report and flaws' }).waitFor();
+    },
+  },
+  {
+    // Every plot at the smallest card width (two 440 px columns), long names cut with an ellipsis.
+    name: 'analysis-plots',
+    prepare: async (page, url) => {
+      seedAnalysis();
+      await page.setViewportSize({ width: 940, height: 1300 });
+      await page.goto(`${url}#/analysis/uplift-demo`);
+      await page.getByRole('figure', { name: 'Detection by queue position' }).locator('svg').first().waitFor();
+      await page.getByRole('figure', { name: 'Flaws reported and caught per review' }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
     },
   },
 );
@@ -251,7 +305,8 @@ shots.push(
 );
 
 // Critics (#13): a run against the loopback emulator from Tasks → Generate critiques…, the sweep
-// plot on the Tasks screen, a task's generated critiques with their provenance, and "Ask the
+// plot in the Critics tab of the Tasks screen, a task's generated critiques with their provenance in
+// its preview, and "Ask the
 // critic" in a practice review, on a demo database of their own (no study hides its tasks from
 // practice). critics-generate starts a fresh one for each colour scheme, so that both show the same
 // run (on one database the second run would find every sample stored).
@@ -288,7 +343,8 @@ shots.push(
     prepare: async (page) => {
       await page.goto(`${criticsUrl()}#/tasks`);
       await page.reload(); // (closes the dialog of the shot before)
-      await page.getByRole('heading', { name: 'Critics' }).waitFor();
+      // no task chosen: the Critics tab is the preview pane's
+      await page.getByRole('tabpanel', { name: /Critics/ }).getByRole('heading', { name: 'Critics' }).waitFor();
       await page.locator('.critics-panel svg').first().waitFor();
     },
   },
@@ -297,8 +353,10 @@ shots.push(
     prepare: async (page) => {
       await page.goto(`${criticsUrl()}#/tasks`);
       await page.reload();
-      await page.getByRole('button', { name: 'Footbridge closure (local news)' }).click();
-      await page.getByRole('heading', { name: /Critiques written by critics/ }).waitFor();
+      await page.getByRole('option', { name: 'Footbridge closure (local news)' }).click();
+      const table = page.getByRole('table', { name: /Critiques/ });
+      await table.getByRole('group', { name: /^Provenance of / }).first().waitFor();
+      await page.getByRole('heading', { name: /Critiques \(\d+\)/ }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
     },
   },
   {

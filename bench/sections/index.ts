@@ -10,6 +10,7 @@ import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
 import { recordUnderLoadSection } from './record-under-load.js';
 import { studiesSection } from './studies.js';
+import { taskBrowserSection } from './task-browser.js';
 
 /** Every benchmark section, in the order they run. Add a section here. */
 export const sections: readonly BenchSection[] = [
@@ -23,5 +24,6 @@ export const sections: readonly BenchSection[] = [
   nextItemSection,
   studiesSection,
   criticSection,
+  taskBrowserSection,
   coverageSection,
 ];

@@ -48,7 +48,14 @@ export const StudyDataSchema = z.object({
       condition: z.string(),
       shown: z.array(z.string()),
       decisions: z.array(
-        z.object({ critique: z.string(), verdict: z.enum(['accept', 'reject']), reason: z.string().nullable().optional(), edited: z.boolean().optional() }),
+        z.object({
+          critique: z.string(),
+          verdict: z.enum(['accept', 'reject']),
+          reason: z.string().nullable().optional(),
+          edited: z.boolean().optional(),
+          /** The evaluator's own text of an edited critique. */
+          editedText: z.string().optional(),
+        }),
       ),
       added: z.array(
         z.object({
@@ -90,5 +97,20 @@ export const analysisOps = {
       })
       .strict(),
     z.object({ seq: z.number().int().positive() }),
+  ),
+  'analysis:rule': op(
+    'Records the rulings on one report of a review against several ground-truth flaws at once (one transaction: all or none).',
+    z
+      .object({
+        study: z.string().min(1).max(200),
+        review: z.string().min(1).max(40),
+        report: ReportRefSchema,
+        rulings: z
+          .array(z.object({ flaw: z.string().min(1).max(200), verdict: z.enum(['match', 'no-match', 'clear']) }).strict())
+          .min(1)
+          .max(200),
+      })
+      .strict(),
+    z.object({ seqs: z.array(z.number().int().positive()) }),
   ),
 } as const;

@@ -32,10 +32,18 @@ export const opAudience: { readonly [K in OpName]: Audience } = {
   'tasks:importChunk': 'researcher',
   'tasks:importFinish': 'researcher',
   'tasks:importCancel': 'researcher',
+  'tasks:search': 'researcher',
+  'tasks:facets': 'researcher',
+  'tasks:detail': 'researcher',
+  'tasks:delete': 'researcher',
   'studies:list': 'researcher',
   'studies:get': 'researcher',
   'studies:create': 'researcher',
   'studies:close': 'researcher',
+  'studies:archive': 'researcher',
+  'studies:delete': 'researcher',
+  'profiles:list': 'researcher',
+  'profiles:remove': 'researcher',
   'studies:check': 'researcher',
   'studies:plan': 'researcher',
   'packs:export': 'researcher',
@@ -54,6 +62,7 @@ export const opAudience: { readonly [K in OpName]: Audience } = {
   'critics:saveKey': 'researcher',
   'critics:forgetKey': 'researcher',
   'critics:ofTask': 'researcher',
+  'analysis:rule': 'researcher',
 };
 
 /** The operations of the evaluator's side, in a stable order. */

@@ -1,9 +1,11 @@
 import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
 import { CLIENT_TIME_MAX_MS, CLIENT_TIME_MIN_MS } from '../review/times.js';
+import { StudySettingsSchema } from '../study/settings.js';
 import { AnchorSchema, SeveritySchema } from '../task-format.js';
 import { op } from './op.js';
 import { TaskViewSchema } from './tasks.js';
+import { TextRangeSchema } from './text-range.js';
 
 /** A local evaluator profile. */
 export const EvaluatorSchema = z.object({ id: z.string(), displayName: z.string(), createdAt: z.number().int() });
@@ -28,15 +30,7 @@ export const QueueEntrySchema = z.object({
 /** A row of an evaluator's queue. */
 export type QueueEntry = z.infer<typeof QueueEntrySchema>;
 
-/** A resolved place in a text: UTF-16 offsets (what the DOM and Monaco use) and 1-based lines. */
-export const TextRangeSchema = z.object({
-  start16: z.number().int().nonnegative(),
-  end16: z.number().int().nonnegative(),
-  lines: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
-  side: z.enum(['output', 'base']),
-});
-/** A resolved place in a text. */
-export type TextRange = z.infer<typeof TextRangeSchema>;
+export { TextRangeSchema, type TextRange } from './text-range.js';
 
 /**
  * A model critique as the evaluator may see it: no `valid`, no `score`, no model name, and a neutral
@@ -63,6 +57,15 @@ export const ReviewRecordStateSchema = z.object({
   submittedAt: z.number().int().nullable(),
   activeMs: z.number().int().nonnegative(),
   events: z.array(z.object({ seq: z.number().int().min(1), event: ReviewEventSchema })),
+  /**
+   * The item's clock when its study's time limit ends items (null otherwise): `deadline` is the
+   * server time when it runs out (the item's first opening plus the limit); `remainingMs` is what
+   * was left when this answer was made — count down from it on the client's own clock, which need
+   * not agree with the server's. At zero, send `{type: "time-expired", outcome}` (outcome from
+   * `settings.onTimeLimit`: submit → "submitted", skip → "skipped"); the server also ends an
+   * expired review itself the next time it is opened, listed or exported.
+   */
+  clock: z.object({ deadline: z.number().int(), remainingMs: z.number().int().nonnegative() }).nullable(),
 });
 
 /**
@@ -85,6 +88,12 @@ export const ReviewViewSchema = z.object({
   task: TaskViewSchema,
   critiques: z.array(ShownCritiqueSchema).nullable(),
   review: ReviewRecordStateSchema.nullable(),
+  /**
+   * The settings of the item's study, enforced by the back end whatever the UI does: rating
+   * required/optional/off, reject reason, decide-all, instructions (Markdown), flaw categories (null:
+   * the default list), time limit and what ends it, the yes/no question. Practice items: defaults.
+   */
+  settings: StudySettingsSchema,
 });
 /** Everything the workspace shows for one queue item. */
 export type ReviewView = z.infer<typeof ReviewViewSchema>;

@@ -43,6 +43,8 @@ export interface MetricDecision {
   readonly reason?: string | null;
   /** True when the evaluator edited the critique's text (accepted-with-edit). */
   readonly edited?: boolean;
+  /** The evaluator's text of an edited critique (what they accepted), for display. */
+  readonly editedText?: string;
 }
 
 /** A flaw the evaluator added (one the model did not point out, or their own wording). */
@@ -76,6 +78,12 @@ export interface MetricReview {
   readonly skipped: boolean;
   /** Submitted reviews count; drafts (false) are excluded. */
   readonly submitted: boolean;
+  /** The answer to the study's yes/no question (true = the output is flawed); null or absent: none. */
+  readonly answer?: boolean | null;
+  /** The confidence in `answer`, 50–100; null or absent: none. */
+  readonly confidence?: number | null;
+  /** Who ended the review: the evaluator, or the study's time limit (absent: the evaluator). */
+  readonly endedBy?: 'evaluator' | 'time-limit';
 }
 
 /** What an evaluator reported: an accepted critique, or a flaw they added. */

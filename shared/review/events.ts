@@ -53,6 +53,13 @@ export const ReviewEventSchema = z.discriminatedUnion('type', [
   // Recorded by the back end only ("Ask the critic", practice queue): critiques that joined the
   // review's shown list. Never an edit (undo does not remove them); refused from a client.
   z.object({ type: z.literal('critiques-added'), critiques: z.array(critiqueId).min(1).max(100) }).strict(),
+  // The study's yes/no question (yes = the output is flawed) and the evaluator's confidence in the
+  // answer, 50 (a guess) to 100 (certain); null clears. Undoable like the rating.
+  z.object({ type: z.literal('answer-set'), answer: z.boolean().nullable() }).strict(),
+  z.object({ type: z.literal('confidence-set'), confidence: z.number().int().min(50).max(100).nullable() }).strict(),
+  // The item's time limit ran out: the review ends as the study's setting says (submitted as it
+  // stands, or skipped with reason "time limit"), whatever the rating and decide-all rules say.
+  z.object({ type: z.literal('time-expired'), outcome: z.enum(['submitted', 'skipped']) }).strict(),
   // A finished (submitted or skipped) review made editable again; its next submit is a new revision.
   z.object({ type: z.literal('reopened') }).strict(),
 ]);

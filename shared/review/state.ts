@@ -1,4 +1,5 @@
 import { assertNever } from '../result.js';
+import { defaultStudySettings, enforcesTimeLimit, TIME_LIMIT_SKIP_REASON, timeLimitEarlyMs, timeLimitSlackMs, type StudySettings } from '../study/settings.js';
 import type { OwnFlaw, RejectReason, ReviewEvent } from './events.js';
 import { SortedMap } from './sorted-map.js';
 
@@ -18,6 +19,10 @@ export interface ReviewContent {
   readonly decisions: Readonly<Record<string, Decision>>;
   readonly flaws: readonly OwnFlaw[];
   readonly rating: number | null;
+  /** The answer to the study's yes/no question (true = the output is flawed); null: not answered. */
+  readonly answer: boolean | null;
+  /** The confidence in that answer, 50–100; null: not given. */
+  readonly confidence: number | null;
 }
 
 /**
@@ -45,6 +50,8 @@ export interface ReviewState {
   readonly redo: ContentStack;
   readonly status: 'open' | 'submitted' | 'skipped';
   readonly skipReason: string | null;
+  /** Who ended the review: the evaluator (submit or skip) or the study's time limit; null while open. */
+  readonly endedBy: 'evaluator' | 'time-limit' | null;
   /** How many flaws were ever added: own-flaw ids are `a1`, `a2`, … and never reused. */
   readonly flawsAdded: number;
   /** How many times the review was reopened after being submitted or skipped. */
@@ -79,6 +86,8 @@ interface ContentParts {
   readonly decisions: SortedMap<Decision>;
   readonly flaws: SortedMap<PlacedFlaw>;
   readonly rating: number | null;
+  readonly answer: boolean | null;
+  readonly confidence: number | null;
 }
 
 const contentParts = new WeakMap<ReviewContent, ContentParts>();
@@ -103,6 +112,8 @@ function makeContent(parts: ContentParts): ReviewContent {
         .map((p) => p.flaw));
     },
     rating: parts.rating,
+    answer: parts.answer,
+    confidence: parts.confidence,
   };
   contentParts.set(content, parts);
   return content;
@@ -116,6 +127,9 @@ function partsOf(content: ReviewContent): ContentParts {
       decisions: SortedMap.of(Object.entries(content.decisions)),
       flaws: SortedMap.of(content.flaws.map((flaw, order) => [flaw.id, { order, flaw }] as const)),
       rating: content.rating,
+      // contents built before the question existed have neither
+      answer: content.answer ?? null,
+      confidence: content.confidence ?? null,
     };
     contentParts.set(content, parts);
   }
@@ -157,7 +171,7 @@ export function stackContents(stack: ContentStack): ReviewContent[] {
   return out;
 }
 
-const emptyContent = makeContent({ decisions: SortedMap.empty(), flaws: SortedMap.empty(), rating: null });
+const emptyContent = makeContent({ decisions: SortedMap.empty(), flaws: SortedMap.empty(), rating: null, answer: null, confidence: null });
 
 /** The state of a review without events. */
 export const initialReviewState: ReviewState = {
@@ -166,12 +180,17 @@ export const initialReviewState: ReviewState = {
   redo: emptyStack,
   status: 'open',
   skipReason: null,
+  endedBy: null,
   flawsAdded: 0,
   reopened: 0,
   seq: 0,
 };
 
-/** What the checks need to know about the review: the critiques the evaluator was shown. */
+/**
+ * What the checks need to know about the review: the critiques the evaluator was shown, the study's
+ * settings and, where the clock is checked (the back end, the results import), the item's deadline
+ * and the time the event is recorded at.
+ */
 export interface ReviewRules {
   readonly shownCritiques: ReadonlySet<string>;
   /**
@@ -180,13 +199,39 @@ export interface ReviewRules {
    * study review's shown list never changes.
    */
   readonly backendAddsCritiques?: boolean;
+  /** The study's settings; absent: the defaults (practice items, and Assay before settings). */
+  readonly settings?: StudySettings;
+  /** When the item's time runs out (server ms, see `itemDeadline`); absent or null: no clock. */
+  readonly deadline?: number | null;
+  /** The server time of the event; absent: the clock is not checked (the client's own pre-check). */
+  readonly now?: number;
+}
+
+/** How many shown critiques have no decision. O(shown · log n). */
+export function undecidedCount(state: ReviewState, shown: ReadonlySet<string>): number {
+  const decisions = partsOf(state.content).decisions;
+  let n = 0;
+  for (const id of shown) if (!decisions.has(id)) n++;
+  return n;
+}
+
+const ended = (state: ReviewState): string =>
+  state.endedBy === 'time-limit'
+    ? `This review was ${state.status} by the time limit; it can no longer change.`
+    : `This review was already ${state.status}; reopen it to change it.`;
+
+function showSeconds(ms: number): string {
+  return `${Math.ceil(ms / 1000)} s`;
 }
 
 /**
  * Why `event` may not follow `state`, or null when it may. The back end refuses such an event
- * before it reaches the log, so a replayed log only holds events that passed this check. O(log n).
+ * before it reaches the log, so a replayed log only holds events that passed this check. O(log n),
+ * but O(shown) for a submit under decide-all.
  */
 export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: ReviewRules): string | null {
+  const settings = rules.settings ?? defaultStudySettings;
+  const clock = rules.deadline != null && rules.now !== undefined ? { deadline: rules.deadline, now: rules.now } : null;
   if (event.type === 'reopened') {
     if (state.status === 'open') return 'This review is open already; there is nothing to reopen.';
     // A reopened review at the cap could only be submitted or skipped again: refuse it here, so
@@ -194,9 +239,25 @@ export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: 
     if (state.seq >= maxEventsPerReview) {
       return `This review has reached the limit of ${maxEventsPerReview.toLocaleString('en')} actions per review; it cannot be reopened.`;
     }
+    // SECURITY: a timed item reopened after its time ran out would get more time than the study
+    // allows; within its time it may be reopened like any other.
+    if (clock && clock.now > clock.deadline + timeLimitSlackMs) {
+      return `Time is up for this item: its limit of ${showSeconds(settings.timeLimitSeconds! * 1000)} ran out ${showSeconds(clock.now - clock.deadline)} ago, so it cannot be reopened.`;
+    }
     return null;
   }
-  if (state.status !== 'open') return `This review was already ${state.status}; reopen it to change it.`;
+  if (state.status !== 'open') return ended(state);
+  if (event.type === 'time-expired') {
+    if (!enforcesTimeLimit(settings)) return 'This study has no time limit that ends items.';
+    const outcome = settings.onTimeLimit === 'skip' ? 'skipped' : 'submitted';
+    if (event.outcome !== outcome) return `This study's time limit ends an item as ${outcome}, not ${event.outcome}.`;
+    if (clock && clock.now < clock.deadline - timeLimitEarlyMs) return `The time limit has not run out yet (${showSeconds(clock.deadline - clock.now)} left).`;
+    return null;
+  }
+  // SECURITY: after the limit (and its slack for latency) only the clock may end the item.
+  if (clock && clock.now > clock.deadline + timeLimitSlackMs) {
+    return `Time is up for this item: its limit of ${showSeconds(settings.timeLimitSeconds! * 1000)} ran out ${showSeconds(clock.now - clock.deadline)} ago.`;
+  }
   if (state.seq >= maxEventsPerReview && event.type !== 'submitted' && event.type !== 'skipped') {
     return `This review has reached the limit of ${maxEventsPerReview.toLocaleString('en')} actions per review; submit or skip it.`;
   }
@@ -204,7 +265,7 @@ export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: 
   switch (event.type) {
     case 'decision-recorded':
       if (!rules.shownCritiques.has(event.critique)) return `No critique "${event.critique}" is shown in this review.`;
-      if (event.verdict === 'reject' && !event.reason) return 'A rejection needs a reason.';
+      if (event.verdict === 'reject' && !event.reason && settings.rejectReason === 'required') return 'A rejection needs a reason.';
       if (event.verdict === 'reject' && event.editedText !== undefined) return 'Only an accepted critique can carry edited text.';
       if (event.verdict === 'accept' && event.reason !== undefined) return 'An acceptance has no reject reason.';
       return null;
@@ -215,19 +276,23 @@ export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: 
       if (parts.flaws.size >= maxFlawsPerReview) {
         return `A review can hold at most ${maxFlawsPerReview.toLocaleString('en')} flaws of your own; delete one before adding another.`;
       }
-      return null;
+      return categoryProblem(event.flaw.category, settings);
     case 'flaw-edited':
-      return parts.flaws.has(event.flaw.id) ? null : `No flaw "${event.flaw.id}" to edit.`;
+      return parts.flaws.has(event.flaw.id) ? categoryProblem(event.flaw.category, settings) : `No flaw "${event.flaw.id}" to edit.`;
     case 'flaw-deleted':
       return parts.flaws.has(event.id) ? null : `No flaw "${event.id}" to delete.`;
     case 'rating-set':
-      return null;
+      return settings.rating === 'off' ? 'This study does not ask for a rating.' : null;
+    case 'answer-set':
+      return settings.question === null ? 'This study asks no yes/no question.' : null;
+    case 'confidence-set':
+      return settings.question === null ? 'This study asks no yes/no question, so there is no confidence to give.' : null;
     case 'undone':
       return state.undo.length > 0 ? null : 'Nothing to undo.';
     case 'redone':
       return state.redo.length > 0 ? null : 'Nothing to redo.';
     case 'submitted':
-      return parts.rating === null ? 'Rate the output (1–7) before submitting.' : null;
+      return submitProblem(state, parts, rules, settings);
     case 'skipped':
       return null;
     case 'critiques-added':
@@ -236,6 +301,29 @@ export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: 
     default:
       return assertNever(event, 'review event');
   }
+}
+
+/** Why an added or changed flaw's category is not allowed here, or null. */
+function categoryProblem(category: string | undefined, settings: StudySettings): string | null {
+  if (category === undefined || settings.categories === null || settings.categories.includes(category)) return null;
+  return `Category "${category}" is not one of this study's categories: ${settings.categories.join(', ')}.`;
+}
+
+/** Why the evaluator may not submit yet (the clock's ending is exempt), or null. */
+function submitProblem(state: ReviewState, parts: ContentParts, rules: ReviewRules, settings: StudySettings): string | null {
+  if (settings.rating === 'required' && parts.rating === null) return 'Rate the output (1–7) before submitting.';
+  if (settings.question !== null) {
+    if (parts.answer === null) return `Answer the question before submitting: "${settings.question}"`;
+    if (parts.confidence === null) return 'Give your confidence in your answer (50–100%) before submitting.';
+  }
+  if (settings.decideAll) {
+    const undecided = undecidedCount(state, rules.shownCritiques);
+    if (undecided > 0) {
+      const total = rules.shownCritiques.size;
+      return `Decide every critique before submitting: ${undecided} of ${total} ${undecided === 1 ? 'is' : 'are'} undecided.`;
+    }
+  }
+  return null;
 }
 
 function edit(state: ReviewState, parts: ContentParts, extra: Partial<ReviewState> = {}): ReviewState {
@@ -276,6 +364,10 @@ export function reduceReview(state: ReviewState, event: ReviewEvent): ReviewStat
       return edit(state, { ...parts, flaws: parts.flaws.delete(event.id) });
     case 'rating-set':
       return edit(state, { ...parts, rating: event.rating });
+    case 'answer-set':
+      return edit(state, { ...parts, answer: event.answer });
+    case 'confidence-set':
+      return edit(state, { ...parts, confidence: event.confidence });
     case 'undone': {
       const previous = state.undo.node?.content;
       if (state.undo.length === 0 || !previous) return { ...state, seq: state.seq + 1 };
@@ -287,15 +379,19 @@ export function reduceReview(state: ReviewState, event: ReviewEvent): ReviewStat
       return { ...state, content: next, redo: pop(state.redo), undo: push(state.undo, state.content, undoLimit), seq: state.seq + 1 };
     }
     case 'submitted':
-      return { ...state, status: 'submitted', seq: state.seq + 1 };
+      return { ...state, status: 'submitted', endedBy: 'evaluator', seq: state.seq + 1 };
     case 'skipped':
-      return { ...state, status: 'skipped', skipReason: event.reason, seq: state.seq + 1 };
+      return { ...state, status: 'skipped', skipReason: event.reason, endedBy: 'evaluator', seq: state.seq + 1 };
+    case 'time-expired':
+      return event.outcome === 'skipped'
+        ? { ...state, status: 'skipped', skipReason: TIME_LIMIT_SKIP_REASON, endedBy: 'time-limit', seq: state.seq + 1 }
+        : { ...state, status: 'submitted', endedBy: 'time-limit', seq: state.seq + 1 };
     case 'critiques-added':
       return { ...state, seq: state.seq + 1 }; // the shown list lives in the pin; nothing to undo
     case 'reopened':
       // Undo never crosses a reopen: the history starts again from what was submitted, so an
       // undo cannot bring back an edit the submitted revision had already replaced.
-      return { ...state, status: 'open', skipReason: null, undo: emptyStack, redo: emptyStack, reopened: state.reopened + 1, seq: state.seq + 1 };
+      return { ...state, status: 'open', skipReason: null, endedBy: null, undo: emptyStack, redo: emptyStack, reopened: state.reopened + 1, seq: state.seq + 1 };
     default:
       return assertNever(event, 'review event');
   }
@@ -327,11 +423,18 @@ export type CheckedReplay =
 /**
  * Replays a log from outside (a results file, a synthesised log), checking every event with
  * {@link checkReviewEvent} and `extra` before applying it; stops at the first refused one.
+ * `serverTimes[i]`, when given, is the time event i was recorded at (for the clock's rules).
  */
-export function replayChecked(events: readonly ReviewEvent[], rules: ReviewRules, extra?: (event: ReviewEvent) => string | null): CheckedReplay {
+export function replayChecked(
+  events: readonly ReviewEvent[],
+  rules: ReviewRules,
+  extra?: (event: ReviewEvent) => string | null,
+  serverTimes?: readonly number[],
+): CheckedReplay {
   let state = initialReviewState;
   for (const [index, event] of events.entries()) {
-    const problem = checkReviewEvent(state, event, rules) ?? extra?.(event) ?? null;
+    const at = serverTimes?.[index];
+    const problem = checkReviewEvent(state, event, at === undefined ? rules : { ...rules, now: at }) ?? extra?.(event) ?? null;
     if (problem) return { ok: false, index, event, problem, state };
     state = reduceReview(state, event);
   }

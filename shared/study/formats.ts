@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
 import { ReviewRecordSchema } from '../review/record.js';
 import { AnchorSchema, SeveritySchema } from '../task-format.js';
+import { PackSettingsSchema, SETTINGS_FEATURE_VERSION, SETTINGS_FEATURES } from './settings.js';
 
 // The two files between a researcher and an evaluator: the pack (out) and the results (back).
 // docs/studies.md describes them; these schemas are authoritative.
@@ -25,14 +26,31 @@ import { AnchorSchema, SeveritySchema } from '../task-format.js';
 export const ContentHashSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256: and 64 hex digits');
 
 /**
- * The features (names in `requires`) this version of Assay understands.
+ * The features (names in `requires`) this version of Assay understands:
+ * - the study settings an older reader would apply wrongly (see `SETTINGS_FEATURES` in ./settings.ts);
  * - `reopen`: a results file holds a review whose log has a `reopened` event (a submitted or
  *   skipped review made editable again, then finished again). An older reader cannot replay it.
  */
-export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>(['reopen']);
+export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>([...SETTINGS_FEATURES, 'reopen']);
 
 /** The `requires` entry of a results file with reopened reviews; `assay` is the first version that reads them. */
 export const REOPEN_REQUIREMENT = { feature: 'reopen', assay: '0.2.0' } as const;
+
+/**
+ * The `requires` of a results file: the features its event logs use that an older reader could
+ * not replay — the clock's ending (`time-limit`), the question's answers (`question`) and reopened
+ * reviews (`reopen`).
+ */
+export function resultsRequires(eventTypes: Iterable<string>): { feature: string; assay: string }[] {
+  const used = new Set<string>();
+  for (const type of eventTypes) {
+    if (type === 'time-expired') used.add('time-limit');
+    if (type === 'answer-set' || type === 'confidence-set') used.add('question');
+    if (type === 'reopened') used.add('reopen');
+  }
+  const settings = SETTINGS_FEATURES.filter((f) => used.has(f)).map((feature) => ({ feature: feature as string, assay: SETTINGS_FEATURE_VERSION }));
+  return used.has('reopen') ? [...settings, { ...REOPEN_REQUIREMENT }] : settings;
+}
 
 /** `requires`: features a reader must understand to read the file at all. */
 export const RequiresSchema = z.array(
@@ -205,12 +223,6 @@ export const PackItemSchema = z.object({
   task: PackTaskSchema,
   /** The pin: what this item shows, so that the evaluator's Assay can check it reads the pack the same way. */
   seen: SeenSchema,
-});
-
-/** Study settings an evaluator's Assay applies. Later optional settings go here (see the rule above). */
-export const PackSettingsSchema = z.object({
-  /** The study's optional per-item time limit (shown to the evaluator). */
-  time_limit_seconds: z.number().int().positive().nullable().optional(),
 });
 
 /**

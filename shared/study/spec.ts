@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatPolicy, parsePolicy } from '../policy.js';
+import { StudySettingsInputSchema } from './settings.js';
 
 /** A study, evaluator or condition identifier: letters, digits, `_`, `.` and `-`. */
 export const IdentifierSchema = z
@@ -38,8 +39,8 @@ export const StudySpecSchema = z
     seed: z.number().int().min(0).max(0xffff_ffff),
     /** Task ids in order; omitted: every task in the database, in import order. */
     tasks: z.array(z.string().min(1)).min(1).optional(),
-    /** Optional per-item time limit, metadata for the review screen. */
-    timeLimitSeconds: z.number().int().min(1).max(86_400).nullable().optional(),
+    /** How evaluators review: rating, reasons, decide-all, instructions, categories, time limit, question (shared/study/settings.ts). Omitted: the defaults. */
+    settings: StudySettingsInputSchema.optional(),
     /**
      * Where the study is reviewed: false (the default) only from packs, on the evaluators' own
      * machines; true only here, in this database's Review place (then no pack is issued). Never both,

@@ -128,35 +128,31 @@ describe('analysis end to end (CLI and Chromium)', () => {
     await page.close();
   });
 
-  it('the matching screen adjudicates a match, and the metrics and exports follow', async () => {
+  it('the matching screen rules a report out, and the metrics and exports follow', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     watch(page);
     await page.goto(`${server!.url}#/analysis/e2e`);
     await page.getByRole('tab', { name: 'Matching' }).click();
-    await page.getByRole('region', { name: 'Ground-truth flaws' }).waitFor();
-    await page.getByRole('navigation', { name: 'Tasks' }).getByRole('button', { name: 'Synthetic summary 1', exact: true }).click();
-    // an accepted critique c1 is auto-matched to f1; reject that match
-    const report = page.getByRole('group', { name: /^Accepted critique c1 by / }).first();
-    await report.getByText('✓ f1').waitFor();
-    const who = (await report.getAttribute('aria-label'))!.replace(/^Accepted critique c1 by /, '');
-    await report.getByRole('button', { name: 'Reject f1' }).click();
-    await report.getByRole('button', { name: 'Clear f1' }).waitFor();
-    expect(await report.textContent()).toMatch(/✗ f1 \(rejected\)/);
-    // the report now matches nothing and is listed as unmatched
-    expect(await page.getByRole('region', { name: 'Unmatched reports' }).textContent()).toContain(`${who}`);
-    // keyboard: j / k move between tasks
-    await page.keyboard.press('j');
-    await page.getByRole('heading', { name: 'Synthetic summary 2', exact: true }).waitFor();
-    await page.keyboard.press('k');
-    await page.getByRole('heading', { name: 'Synthetic summary 1', exact: true }).waitFor();
+    await page.getByRole('listbox', { name: 'Reports' }).waitFor();
+    // an accepted critique c1 is auto-matched to f1; rule it out ("no match": it is none of the flaws)
+    const report = page.getByRole('option', { name: /^Accepted critique c1 by .* on Synthetic summary 1$/ }).first();
+    const who = (await report.getAttribute('aria-label'))!.replace(/^Accepted critique c1 by /, '').replace(/ on Synthetic summary 1$/, '');
+    expect(await report.textContent()).toContain('auto: f1');
+    await report.click();
+    await page.getByRole('region', { name: 'Report and flaws' }).getByText('✓ automatic match').waitFor();
+    await page.keyboard.press('n');
+    await page.getByRole('status').filter({ hasText: /^1 of \d+ reports ruled/ }).waitFor();
+    await page.getByRole('option', { name: `Accepted critique c1 by ${who} on Synthetic summary 1` }).getByText('no match').waitFor();
     expect(problems).toEqual([]);
     await page.close();
 
     const matches = await cli('export', 'matches', '--study', 'e2e', '--format', 'jsonl', '--db', db);
     const rows = matches.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const ruled = rows.filter((r) => r['adjudication'] === 'no-match');
-    expect(ruled).toHaveLength(1);
+    // "no match" rules the report against every flaw of its task: f1 (its automatic match) and f2
+    expect(ruled).toHaveLength(2);
     expect(ruled[0]).toMatchObject({ task: 'syn-01', evaluator: who, report_kind: 'critique', report: 'c1', flaw: 'f1', auto: true, counted: false });
+    expect(ruled[1]).toMatchObject({ task: 'syn-01', evaluator: who, report_kind: 'critique', report: 'c1', flaw: 'f2', auto: false, counted: false });
     const after = JSON.parse(await cli('metrics', '--study', 'e2e', '--json', '--bootstrap', '0', '--db', db)) as StudyMetrics;
     const condition = ruled[0]!['condition'] as string;
     expect(after.conditions[condition]!.caught_per_review.value).toBeCloseTo(before.conditions[condition]!.caught_per_review.value! - 1 / 24, 12);

@@ -55,10 +55,23 @@ describe('critic in the UI (Chromium)', () => {
     const page = await open();
     await page.goto(`${server.url}#/tasks`);
     await page.getByRole('heading', { name: /Tasks/ }).waitFor();
+    // before any run, the Critics tab says how to get a critic
+    await page.getByRole('tab', { name: 'Critics' }).click();
+    await page.getByText(/No critic has written critiques in this database yet/).waitFor();
     await page.keyboard.press('g');
     const dialog = page.getByRole('dialog', { name: 'Generate critiques' });
     await dialog.getByLabel('Endpoint').fill(critic.baseUrl);
     await dialog.getByLabel('Model').fill('emu:1b');
+    // a modal dialog keeps its keys: j and i on its buttons neither move the task list nor open the file picker
+    let choosers = 0;
+    page.on('filechooser', () => choosers++);
+    await dialog.getByRole('button', { name: 'Estimate' }).focus();
+    await page.keyboard.press('j');
+    await page.keyboard.press('i');
+    await page.waitForTimeout(300);
+    expect(page.url()).toMatch(/#\/tasks$/);
+    expect(choosers).toBe(0);
+    await expect(dialog.count()).resolves.toBe(1);
     await dialog.getByLabel('Samples per task').fill('2');
     await dialog.getByLabel('API key').selectOption('env');
     expect(await dialog.getByLabel('Variable').inputValue()).toBe('ASSAY_CRITIC_API_KEY');
@@ -74,18 +87,31 @@ describe('critic in the UI (Chromium)', () => {
     await dialog.getByRole('button', { name: 'Close' }).click();
     await expect(dialog.count()).resolves.toBe(0);
 
-    // the critics panel with its sweep plot; the task's critique count grew
-    await page.getByRole('heading', { name: 'Critics' }).waitFor();
+    // the Critics tab beside the list, with the sweep plot; the task's critique count grew
+    await expect(page.getByRole('tab', { name: /Critics/ }).getAttribute('aria-selected')).resolves.toBe('true');
+    await page.getByRole('tabpanel', { name: /Critics/ }).getByRole('heading', { name: 'Critics' }).waitFor();
     await expect.poll(() => page.locator('.critics-panel svg circle').count()).toBeGreaterThan(0);
-    await expect.poll(() => page.getByRole('row', { name: /Bridge news/ }).innerText()).toMatch(/\b[1-9]\d*\s*$/);
+    const row = page.getByRole('option', { name: 'Bridge news' });
+    await expect.poll(() => row.innerText()).toMatch(/\b[1-9]\d* critiques\b/);
 
-    // provenance in the preview: as text, with the claimed quote of a hallucinated anchor
-    await page.getByRole('button', { name: 'Bridge news' }).click();
-    const provenance = page.getByRole('region', { name: /Critiques written by critics/ });
-    await provenance.getByText('anchor not in the text').first().waitFor();
-    await expect(provenance.innerText()).resolves.toMatch(/Claimed quote, not found in the output: “according to the 1987 annual report”/);
-    await expect(provenance.innerText()).resolves.toMatch(/model emu:1b · critic emu-1b · sample 0 · seed 0/);
+    // provenance in the task's preview, under each generated critique: as text, with the claimed quote of a hallucinated anchor
+    await row.click();
+    await expect(page.getByRole('tab', { name: 'Task' }).getAttribute('aria-selected')).resolves.toBe('true');
+    const critiques = page.getByRole('table', { name: /Critiques/ });
+    await critiques.getByText('anchor not in the text').first().waitFor();
+    await expect(page.getByRole('heading', { name: /Critiques \(\d+\)/ }).innerText()).resolves.toMatch(/\d+ written by (a critic|critics)/);
+    await expect(critiques.innerText()).resolves.toMatch(/Claimed quote, not found in the output: “according to the 1987 annual report”/);
+    await expect(critiques.innerText()).resolves.toMatch(/critic emu-1b · sample 0 · seed 0 · temperature 0\.7 · endpoint 127\.0\.0\.1:\d+ · prompt sha256 [0-9a-f]{12}… · \d+ \+ \d+ tokens/);
+    const first = page.getByRole('group', { name: /^Provenance of emu-1b\.s0\.c\d+$/ }).first();
+    await expect(first.count()).resolves.toBe(1);
+    // a hallucinated anchor is never highlighted: only anchors the output contains are marks
+    expect(await page.locator('.task-detail-output').innerText()).not.toContain('according to the 1987 annual report');
     expect(await page.content()).not.toContain(KEY);
+    // with critics in the database and no task chosen, the Tasks screen opens on the Critics tab
+    await page.goto(`${server.url}#/tasks`);
+    await page.reload();
+    await page.locator('.critics-panel svg circle').first().waitFor();
+    await expect(page.getByRole('tab', { name: /Critics/ }).getAttribute('aria-selected')).resolves.toBe('true');
     await page.close();
   });
 

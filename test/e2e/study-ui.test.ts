@@ -36,7 +36,7 @@ describe('studies screen (Chromium)', () => {
     const problems: string[] = [];
     watchProblems(page, problems);
     await page.goto(`${server.url}#/studies`);
-    await page.getByText('No studies in this database.').waitFor();
+    await page.getByText('No studies to show (archived studies are hidden).').waitFor();
     await page.keyboard.press('n');
     await page.getByRole('heading', { name: 'New study' }).waitFor();
 
@@ -86,6 +86,66 @@ describe('studies screen (Chromium)', () => {
     await page.getByLabel('Overlap', { exact: true }).fill('1');
     await page.getByRole('button', { name: 'Create study' }).click();
     await page.getByRole('alert').filter({ hasText: 'A study named "ui-study" already exists' }).waitFor();
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('creates a study with settings: each field checked before Create, shown on the study screen, carried by the pack', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const problems: string[] = [];
+    watchProblems(page, problems);
+    await page.goto(`${server.url}#/studies/new`);
+    await page.getByRole('heading', { name: 'New study' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('sandwich');
+    await page.getByLabel('Evaluators', { exact: true }).fill('ann\nbob');
+    await page.getByLabel('Overlap', { exact: true }).fill('1');
+    const create = page.getByRole('button', { name: 'Create study' });
+
+    await page.getByLabel('Rating (1–7)').selectOption('off');
+    await page.getByLabel('Reason on reject').selectOption('optional');
+    await page.getByLabel('Every shown critique decided before submitting').check();
+    expect(await page.getByLabel('When time runs out').isDisabled()).toBe(true); // no limit, nothing to choose
+    await page.getByLabel('Time limit per item (minutes)').fill('0');
+    await page.getByText('Time limit: enter a number of minutes above 0, or leave it empty.').waitFor();
+    expect(await create.isDisabled()).toBe(true);
+    await page.getByLabel('Time limit per item (minutes)').fill('2.5');
+    await page.getByLabel('When time runs out').selectOption('skip');
+    await page.getByLabel('Flaw categories').fill('accuracy, , tone');
+    await page.getByText('Flaw categories: a category needs a name.').waitFor();
+    expect(await create.isDisabled()).toBe(true);
+    await page.getByLabel('Flaw categories').fill('accuracy, tone, accuracy');
+    await page.getByText('Flaw categories: a category is listed twice.').waitFor();
+    await page.getByLabel('Flaw categories').fill('accuracy, tone');
+    await page.getByLabel('Yes/no question').fill('Does the output contain a serious flaw?');
+    await page.getByLabel('Instructions for evaluators').fill('# Read first\n\nCheck **every** claim. <img src=x onerror="window.__pwned=1"> ![p](https://evil.example/p.png)');
+    await page.getByRole('button', { name: 'Preview instructions' }).click();
+    const preview = page.locator('.instructions-box');
+    await preview.getByRole('heading', { name: 'Read first' }).waitFor();
+    expect(await preview.locator('img, a, script').count()).toBe(0);
+    expect(await preview.innerText()).toContain('[image: p]');
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await page.getByText('each evaluator gets').waitFor();
+    await create.click();
+
+    await page.getByRole('heading', { name: 'sandwich' }).waitFor();
+    const settings = page.getByLabel('Settings');
+    for (const line of [
+      'rating: off (not asked)',
+      'reject reason: optional',
+      'every shown critique decided before submitting',
+      'flaw categories: accuracy, tone',
+      'time limit: 150 s per item (then the item is skipped)',
+      'question: "Does the output contain a serious flaw?" (yes/no with confidence 50–100%)',
+    ]) {
+      await settings.getByText(line, { exact: true }).waitFor();
+    }
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export pack for ann' }).click();
+    const file = path.join(tempDir(), 'ann-settings.json');
+    await (await download).saveAs(file);
+    const pack = PackFileV2Schema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+    expect(pack.settings).toMatchObject({ rating: 'off', reject_reason: 'optional', decide_all: true, categories: ['accuracy', 'tone'], time_limit_seconds: 150, on_time_limit: 'skip' });
+    expect(pack.requires.map((r) => r.feature)).toEqual(['rating-off', 'decide-all', 'instructions', 'categories', 'time-limit', 'question']);
     expect(problems).toEqual([]);
     await page.close();
   });

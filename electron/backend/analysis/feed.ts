@@ -169,7 +169,13 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
       evaluator: r.evaluator,
       condition: r.condition,
       shown: [...r.shown],
-      decisions: record.decisions.map((d) => ({ critique: d.critique, verdict: d.verdict, reason: d.reason ?? null, edited: d.edited_text !== undefined })),
+      decisions: record.decisions.map((d) => ({
+        critique: d.critique,
+        verdict: d.verdict,
+        reason: d.reason ?? null,
+        edited: d.edited_text !== undefined,
+        ...(d.edited_text !== undefined ? { editedText: d.edited_text } : {}),
+      })),
       added: record.added.map((a) => {
         const anchor = metricAnchor(a.anchor, task.output, task.base);
         return {
@@ -186,6 +192,9 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
       position: r.position,
       skipped: r.status === 'skipped',
       submitted: true,
+      answer: record.answer ?? null,
+      confidence: record.confidence ?? null,
+      endedBy: record.ended_by ?? 'evaluator',
     };
   });
 

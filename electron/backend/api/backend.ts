@@ -3,7 +3,7 @@ import { configFromInput, type ParsedRunInput } from '../critic/config.js';
 import { resolveUiKey, type ApiKeys } from '../critic/keys.js';
 import { sqliteCode } from '../db/errors.js';
 import type { WritableDb } from '../db/types.js';
-import { ensurePracticeQueue } from '../reviews/repository.js';
+import { endReviewsPastTheirTime, ensurePracticeQueue } from '../reviews/repository.js';
 import { WorkerPool, type WorkerScript } from '../worker/pool.js';
 import type { Lane } from '../worker/protocol.js';
 import type { Handlers } from './dispatch.js';
@@ -27,7 +27,13 @@ export const offloaded: { readonly [K in OpName]?: Lane } = {
   'packs:export': 'write', // records the issued pack
   'packs:import': 'write',
   'results:import': 'write',
+  'tasks:delete': 'write', // many tasks: short transactions one after another
+  'tasks:search': 'read', // up to ~100 ms at 100,000 tasks: not on the thread that answers the UI
+  'tasks:facets': 'read',
+  'tasks:detail': 'read',
+  'profiles:list': 'read',
   'analysis:data': 'read',
+  'analysis:rule': 'write', // reads the study to check the rulings
   'studies:list': 'read',
   'studies:get': 'read',
   'studies:check': 'read', // simulates the design's power: seconds of CPU
@@ -132,7 +138,15 @@ export function createBackend(options: BackendOptions): Backend {
   for (const [name, handler] of Object.entries(local)) handlers[name] = retryingBusy(handler, retryMs, pool?.writersWaiting);
   if (!pool) return { handlers: handlers as Handlers, close: async () => {} };
   for (const [name, lane] of Object.entries(offloaded) as [OpName, Lane][]) handlers[name] = (input) => pool.run(lane, name, input);
-  const ensure = retryingBusy((input) => ensurePracticeQueue(options.db, (input as { evaluator: string }).evaluator), retryMs, pool.writersWaiting);
+  const ensure = retryingBusy(
+    (input) => {
+      const { evaluator } = input as { evaluator: string };
+      ensurePracticeQueue(options.db, evaluator);
+      endReviewsPastTheirTime(options.db, evaluator); // the queue then says how items whose time ran out ended
+    },
+    retryMs,
+    pool.writersWaiting,
+  );
   handlers['review:queue'] = async (input) => {
     await ensure(input);
     return pool.run('read', 'review:queue', input);
@@ -144,6 +158,12 @@ export function createBackend(options: BackendOptions): Backend {
     configFromInput(parsed); // a bad URL or prompt is refused before any key is read
     const apiKey = resolveUiKey(keys, parsed.key, parsed.baseUrl);
     return pool.run('jobs', 'critics:startJob', { input: parsed, apiKey });
+  };
+  // results go out with every item whose time ran out ended by the clock (a short write here, first)
+  const endDue = retryingBusy(() => endReviewsPastTheirTime(options.db), retryMs, pool.writersWaiting);
+  handlers['results:export'] = async (input) => {
+    await endDue(input);
+    return pool.run('read', 'results:export', input);
   };
   pool.run('write', 'imports:cleanup', {}).catch(() => {
     // reported by the next import, which cleans up again first

@@ -24,10 +24,13 @@ export const reviewCsvColumns = [
   'added',
   'decisions_json',
   'added_json',
+  'answer',
+  'confidence',
+  'ended_by',
   'reopened',
 ] as const;
 
-function csvCell(value: string | number | null): string {
+function csvCell(value: string | number | boolean | null): string {
   if (value === null) return '';
   const s = String(value);
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
@@ -35,7 +38,7 @@ function csvCell(value: string | number | null): string {
 
 /** One CSV line (RFC 4180 quoting, no trailing newline) for a record. */
 export function reviewCsvRow(r: ReviewRecord): string {
-  const cells: (string | number | null)[] = [
+  const cells: (string | number | boolean | null)[] = [
     r.task,
     r.evaluator,
     r.study,
@@ -51,6 +54,9 @@ export function reviewCsvRow(r: ReviewRecord): string {
     r.added.length,
     JSON.stringify(r.decisions),
     JSON.stringify(r.added),
+    r.answer ?? null,
+    r.confidence ?? null,
+    r.ended_by ?? 'evaluator',
     r.reopened ?? 0,
   ];
   return cells.map(csvCell).join(',');

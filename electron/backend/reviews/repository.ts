@@ -3,6 +3,7 @@ import { resolveAnchor, TextIndex } from '../../../shared/anchors.js';
 import { AppError } from '../../../shared/result.js';
 import { eventFromRow, eventPayload, type ReviewEvent } from '../../../shared/review/events.js';
 import { checkReviewEvent, reduceReview, replayReview, type ReviewState } from '../../../shared/review/state.js';
+import { enforcesTimeLimit, itemDeadline, timeLimitSlackMs, type StudySettings } from '../../../shared/study/settings.js';
 import { plausibleClientTime, serverClockProblem, showTime } from '../../../shared/review/times.js';
 import type { Anchor } from '../../../shared/task-format.js';
 import type { Statement } from 'better-sqlite3';
@@ -31,6 +32,7 @@ import {
   type QueueItemRow,
 } from './visibility.js';
 import { visibleTask } from '../tasks/staging.js';
+import { studySettingsOf } from '../studies/settings.js';
 
 interface EvaluatorRow {
   id: string;
@@ -232,8 +234,9 @@ function viewCritiques(rows: ReturnType<typeof pinnedRows>['critiques'], task: R
   });
 }
 
-/** A review's logged state as its evaluator sees it (neutral critique ids). */
-function reviewState(db: AnyDb, review: ReviewRow, pin: Pin): NonNullable<ReviewView['review']> {
+/** A review's logged state as its evaluator sees it (neutral critique ids), with its clock when a time limit ends it. */
+function reviewState(db: AnyDb, review: ReviewRow, pin: Pin, settings: StudySettings, now: number): NonNullable<ReviewView['review']> {
+  const deadline = itemDeadline(settings, review.started_at);
   return {
     id: review.id,
     status: review.status,
@@ -241,6 +244,7 @@ function reviewState(db: AnyDb, review: ReviewRow, pin: Pin): NonNullable<Review
     submittedAt: review.submitted_at,
     activeMs: review.active_ms,
     events: loadEvents(db, review.id).map((e) => ({ seq: e.seq, event: eventForEvaluator(pin, e.event) })),
+    clock: deadline === null ? null : { deadline, remainingMs: Math.max(0, deadline - now) },
   };
 }
 
@@ -250,7 +254,7 @@ function reviewState(db: AnyDb, review: ReviewRow, pin: Pin): NonNullable<Review
  */
 // SECURITY: the blinding boundary. Never add flaws, `valid`, `score`, `model`, original critique ids,
 // the condition's name or other evaluators' reviews here; with policy `none` no critique leaves.
-export function getReviewView(db: AnyDb, evaluator: string, itemId: number): ReviewView {
+export function getReviewView(db: AnyDb, evaluator: string, itemId: number, now = Date.now()): ReviewView {
   requireEvaluator(db, evaluator);
   const item = requireVisibleItem(db, evaluator, itemId);
   const review = getReviewByItem(db, item.id);
@@ -259,11 +263,13 @@ export function getReviewView(db: AnyDb, evaluator: string, itemId: number): Rev
   const rows = pinnedRows(db, pin);
   const task = shownTaskView(rows.task);
   const { position, total } = itemPosition(db, evaluator, item);
+  const settings = studySettingsOf(db, item.study);
   return {
     item: { id: item.id, label: item.label, study: item.study, position, total, pin: pinToken(pin), closed: itemStudyState(db, item) === 'closed' },
     task,
     critiques: pin.showsCritiques ? viewCritiques(rows.critiques, task) : null,
-    review: review ? reviewState(db, review, pin) : null,
+    review: review ? reviewState(db, review, pin, settings, now) : null,
+    settings,
   };
 }
 
@@ -302,9 +308,13 @@ export function beginReview(
   now = Date.now(),
 ): { review: NonNullable<ReviewView['review']>; shown: string[] | null; pin: string } {
   return db.transaction(() => {
-    const { review, pin } = ensureReview(db, evaluator, itemId, now);
+    const ensured = ensureReview(db, evaluator, itemId, now);
+    const { pin } = ensured;
+    const settings = studySettingsOf(db, ensured.item.study);
+    // an item whose time ran out while its window was closed is ended by the clock now
+    const review = endIfTimeRanOut(db, ensured.review, ensured.item, settings, now) ?? ensured.review;
     return {
-      review: reviewState(db, review, pin),
+      review: reviewState(db, review, pin, settings, now),
       shown: pin.showsCritiques ? pin.critiques.map((c) => c.neutralId) : null,
       pin: pinToken(pin),
     };
@@ -442,6 +452,7 @@ export function recordEvent(
 ): { seq: number; serverTime: number; status: 'open' | 'submitted' | 'skipped'; activeMs: number } {
   const stmts = recordStatements(db);
   let replayed: { review: number; seq: number; state: ReviewState } | undefined;
+  let timeRanOut: { status: string; limit: number } | undefined;
   const result = db.transaction(() => {
     const review = getOwnReview(db, input.evaluator, input.review);
     const retried = stmts.retried.get({ review: review.id, cid: input.clientEventId }) as { seq: number; server_time: number } | undefined;
@@ -453,6 +464,22 @@ export function recordEvent(
     if (clock) throw new AppError('invalid-input', clock);
     if (!plausibleClientTime(input.clientTime)) throw new AppError('invalid-input', `clientTime: ${showTime(input.clientTime)} is not a plausible clock reading (2000–2200)`);
     now = Math.max(now, review.updated_at);
+    const settings = studySettingsOf(db, item.study);
+    const deadline = itemDeadline(settings, review.started_at);
+    if (deadline !== null && input.event.type === 'time-expired' && review.status !== 'open') {
+      // The clock's ending is idempotent: the server may have ended the item first (a visit, the queue, an export).
+      if (reviewStateAt(db, review.id, review.last_seq).endedBy === 'time-limit') {
+        return { seq: review.last_seq, serverTime: review.updated_at, status: review.status, activeMs: review.active_ms };
+      }
+    }
+    if (deadline !== null && input.event.type !== 'time-expired') {
+      // SECURITY: the limit is the server's, not the window's: past it (and its slack) the clock ends the item.
+      const ended = endIfTimeRanOut(db, review, item, settings, now);
+      if (ended) {
+        timeRanOut = { status: ended.status, limit: settings.timeLimitSeconds! };
+        return { seq: ended.last_seq, serverTime: ended.updated_at, status: ended.status, activeMs: ended.active_ms };
+      }
+    }
     if (review.last_seq !== input.expectedSeq) {
       throw new AppError(
         'conflict',
@@ -463,8 +490,15 @@ export function recordEvent(
     const state = reviewStateAt(db, review.id, review.last_seq);
     // SECURITY: blinding. The client names critiques by neutral id only, and the rules are checked
     // in those names too, so that no refusal can echo an original id.
-    const problem = checkReviewEvent(stateForEvaluator(pin, state), input.event, { shownCritiques: new Set(pin.critiques.map((c) => c.neutralId)) });
+    const problem = checkReviewEvent(stateForEvaluator(pin, state), input.event, {
+      shownCritiques: new Set(pin.critiques.map((c) => c.neutralId)),
+      settings,
+      deadline,
+      now,
+    });
     if (problem) throw new AppError('invalid-input', problem);
+    // the clock's ending is stamped when the time ran out (or at the last action, if that was later, within the slack)
+    if (input.event.type === 'time-expired' && deadline !== null) now = Math.max(review.updated_at, Math.min(now, deadline));
     const event = renameEventCritique(input.event, (id) => originalCritiqueId(pin, id))!;
     if ((event.type === 'flaw-added' || event.type === 'flaw-edited') && event.flaw.anchor) {
       const task = getTaskView(db, review.task_id);
@@ -474,15 +508,72 @@ export function recordEvent(
     const seq = review.last_seq + 1;
     const { type, payload } = eventPayload(event);
     stmts.insert.run({ review: review.id, seq, type, payload: JSON.stringify(payload), clientTime: input.clientTime, now, cid: input.clientEventId });
-    const status = event.type === 'submitted' ? 'submitted' : event.type === 'skipped' ? 'skipped' : event.type === 'reopened' ? 'open' : review.status;
-    const activeMs = nextActiveMs(review.active_ms, review.active_updated_at, input.activeMs, now, review.started_at);
+    const status =
+      event.type === 'submitted' ? 'submitted' : event.type === 'skipped' ? 'skipped' : event.type === 'time-expired' ? event.outcome : event.type === 'reopened' ? 'open' : review.status;
+    let activeMs = nextActiveMs(review.active_ms, review.active_updated_at, input.activeMs, now, review.started_at);
+    if (deadline !== null) activeMs = Math.min(activeMs, Math.max(0, now - review.started_at));
     stmts.update.run({ seq, status, now, activeMs, review: review.id, reopened: event.type === 'reopened' ? 1 : 0 });
     replayed = { review: review.id, seq, state: reduceReview(state, event) };
     return { seq, serverTime: now, status, activeMs };
   }).immediate();
   // Only a committed event advances the cached state (a rolled-back seq may be reused).
   if (replayed) rememberReviewState(db, replayed.review, replayed.seq, replayed.state);
+  if (timeRanOut) {
+    throw new AppError(
+      'conflict',
+      `Time is up for this item (its limit is ${showLimit(timeRanOut.limit)}): it was ${timeRanOut.status === 'skipped' ? 'skipped' : 'submitted as it stood'} when the time ran out, so this action was not saved. Go on to the next item.`,
+    );
+  }
   return result;
+}
+
+function showLimit(seconds: number): string {
+  return seconds % 60 === 0 ? `${seconds / 60} min` : `${seconds} s`;
+}
+
+/**
+ * Ends an open review whose time ran out (past its deadline and the slack for latency) with the
+ * clock's event — stamped at the deadline, or at its last action if that came later — and returns
+ * the updated row; undefined when it is not due (or not open, or its study is closed). Call inside
+ * a write transaction.
+ */
+function endIfTimeRanOut(db: WritableDb, review: ReviewRow, item: QueueItemRow, settings: StudySettings, now: number): ReviewRow | undefined {
+  const deadline = itemDeadline(settings, review.started_at);
+  if (review.status !== 'open' || deadline === null || !enforcesTimeLimit(settings) || now <= deadline + timeLimitSlackMs) return undefined;
+  if (itemStudyState(db, item) === 'closed') return undefined; // a closed study takes no events, the clock's included
+  const outcome = settings.onTimeLimit === 'skip' ? 'skipped' : 'submitted';
+  const at = Math.max(review.updated_at, deadline);
+  const seq = review.last_seq + 1;
+  const stmts = recordStatements(db);
+  const { type, payload } = eventPayload({ type: 'time-expired', outcome });
+  stmts.insert.run({ review: review.id, seq, type, payload: JSON.stringify(payload), clientTime: null, now: at, cid: null });
+  const activeMs = Math.min(review.active_ms, Math.max(0, at - review.started_at));
+  stmts.update.run({ seq, status: outcome, now: at, activeMs, review: review.id, reopened: 0 });
+  return getReviewByItem(db, item.id)!;
+}
+
+/**
+ * Ends every open review (of `evaluator`, or all) whose time ran out while no window said so, as
+ * {@link recordEvent} would on the next action: before a queue is listed and before results are
+ * exported, so that what the evaluator sees and sends says how those items ended. Cheap: it reads
+ * only open reviews (an index holds them).
+ */
+export function endReviewsPastTheirTime(db: WritableDb, evaluator?: string, now = Date.now()): number {
+  if (serverClockProblem(now) !== null) return 0;
+  return db.transaction(() => {
+    const rows = db
+      .prepare(
+        `SELECT r.*, q.evaluator_id, q.task_id, q.study, q.condition, q.label, q.policy
+           FROM reviews r INDEXED BY reviews_open JOIN queue_items q ON q.id = r.queue_item_id
+          WHERE r.status = 'open' AND q.study <> ''${evaluator !== undefined ? ' AND q.evaluator_id = $evaluator' : ''}`,
+      )
+      .all(evaluator !== undefined ? { evaluator } : {}) as ReviewWithItem[];
+    let ended = 0;
+    for (const r of rows) {
+      if (endIfTimeRanOut(db, r, itemOfReview(r), studySettingsOf(db, r.study), Math.max(now, r.updated_at))) ended++;
+    }
+    return ended;
+  }).immediate();
 }
 
 interface RecordStatements {
@@ -548,6 +639,9 @@ export function recordHeartbeat(db: WritableDb, evaluator: string, reviewId: num
     if (review.status !== 'open' || serverClockProblem(now) !== null) return review.active_ms;
     if (reviewedFromPacks(db, itemOfReview(review))) return review.active_ms;
     if (itemStudyState(db, itemOfReview(review)) === 'closed') return review.active_ms;
+    // past an enforced limit no more time counts: the clock's ending is stamped at the deadline
+    const deadline = itemDeadline(studySettingsOf(db, review.study), review.started_at);
+    if (deadline !== null && now > deadline) return review.active_ms;
     now = Math.max(now, review.active_updated_at);
     const next = nextActiveMs(review.active_ms, review.active_updated_at, activeMs, now, review.started_at);
     db.prepare('UPDATE reviews SET active_ms = $next, active_updated_at = $now WHERE id = $review').run({ next, now, review: review.id });

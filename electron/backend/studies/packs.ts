@@ -3,6 +3,7 @@ import { misplacedFileMessage, recognizeFile, RECOGNIZE_HEAD_CHARS } from '../..
 import { parsePolicy } from '../../../shared/policy.js';
 import { AppError } from '../../../shared/result.js';
 import { PackFileV1Schema, PackFileV2Schema, type PackFileV2, type PackTask } from '../../../shared/study/formats.js';
+import { packSettings, settingsFromPack, settingsRequires, type StudySettings } from '../../../shared/study/settings.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { ensureEvaluator, freezeStudy } from '../reviews/repository.js';
 import { ensurePin, pinnedRows, shownCritique, shownTask, type QueueItemRow } from '../reviews/visibility.js';
@@ -11,6 +12,7 @@ import { exportState } from './exports.js';
 import { fileHash, newIssueId, newPackSecret, packId } from './hash.js';
 import { firstIssue, parseJsonText, readStudyDocument } from './documents.js';
 import { findStudyById, requireStudy } from './repository.js';
+import { parseStoredSettings, storedSettingsJson } from './settings.js';
 
 /**
  * Builds one evaluator's offline pack (format 2): their queue in order, each item exactly as its
@@ -51,22 +53,24 @@ export function exportPack(db: WritableDb, studyName: string, evaluator: string,
       };
       return { position: item.position, label: item.label, show_critiques: pin.showsCritiques, task: packTask, seen: { task: pin.taskHash, critiques: pin.critiques.map((c) => c.hash) } };
     });
+    const settings = parseStoredSettings(study.settings_json, `study "${study.name}"`);
     const body = {
       format: 'assay-pack' as const,
       version: 2 as const,
-      requires: [],
+      // settings an older Assay would apply wrongly: it must refuse the pack instead
+      requires: settingsRequires(settings),
       pack: { id: packId(study.id, evaluator), issue: newIssueId(), secret: newPackSecret(), created_at: new Date(now).toISOString() },
       study: { id: study.id, name: study.name, ...(study.researcher !== null ? { researcher: study.researcher } : {}) },
-      settings: study.time_limit_seconds !== null ? { time_limit_seconds: study.time_limit_seconds } : {},
+      settings: packSettings(settings),
       evaluator: { id: member.id, display_name: member.display_name },
       items: packItems,
     };
     const pack: PackFileV2 = { ...body, hash: fileHash(body) };
     db.prepare(
-      `INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at)
-       VALUES ($id, 'exported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $now, $now)
+      `INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at, settings_json)
+       VALUES ($id, 'exported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $now, $now, $settings)
        ON CONFLICT (id, role) DO UPDATE SET content_hash = excluded.content_hash, created_at = excluded.created_at, recorded_at = excluded.recorded_at`,
-    ).run({ id: pack.pack.id, studyId: study.id, studyName: study.name, evaluator, timeLimit: study.time_limit_seconds, hash: pack.hash, now });
+    ).run({ id: pack.pack.id, studyId: study.id, studyName: study.name, evaluator, timeLimit: study.time_limit_seconds, hash: pack.hash, now, settings: study.settings_json });
     // Every issue keeps its secret: results of a copy handed out earlier still verify.
     db.prepare(
       `INSERT INTO pack_issues (pack_id, role, issue, format_version, secret, content_hash, created_at, recorded_at)
@@ -88,6 +92,8 @@ export interface OpenedPack {
   /** Whom results go to, as the pack names them (version 2, optional). */
   readonly researcher: string | null;
   readonly timeLimitSeconds: number | null;
+  /** The study's settings as the pack carries them (a version-1 pack: its time limit, advisory). */
+  readonly settings: StudySettings;
   readonly evaluator: { readonly id: string; readonly display_name: string };
   readonly items: readonly {
     readonly position: number;
@@ -97,6 +103,16 @@ export interface OpenedPack {
     readonly seen: { readonly task: string; readonly critiques: readonly string[] } | null;
   }[];
   readonly hash: string;
+}
+
+/** A pack's `settings` as study settings; settings that contradict each other are refused naming the file. */
+function packFileSettings(settings: PackFileV2['settings'], fileName: string): StudySettings {
+  try {
+    return settingsFromPack(settings);
+  } catch (err) {
+    const issue = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues?.[0];
+    throw new AppError('invalid-input', `${fileName}: settings${issue ? `.${issue.path.map(String).join('.')}: ${issue.message}` : ': not valid'}`);
+  }
 }
 
 /** Parses and verifies a pack file's text (version 1 or 2); throws invalid-input naming the file and the field. */
@@ -120,6 +136,7 @@ export function parsePack(text: string, fileName: string): OpenedPack {
       study: { id: p.study.id, name: p.study.name },
       researcher: null,
       timeLimitSeconds: p.study.time_limit_seconds,
+      settings: settingsFromPack({ time_limit_seconds: p.study.time_limit_seconds }),
       evaluator: p.evaluator,
       items: p.items.map((i) => ({ ...i, seen: null })),
       hash: p.hash,
@@ -149,6 +166,7 @@ export function parsePack(text: string, fileName: string): OpenedPack {
     study: { id: p.study.id, name: p.study.name },
     researcher: p.study.researcher ?? null,
     timeLimitSeconds: p.settings.time_limit_seconds ?? null,
+    settings: packFileSettings(p.settings, fileName),
     evaluator: p.evaluator,
     items: p.items,
     hash: p.hash,
@@ -228,10 +246,11 @@ export function importPack(
       }
     }
     db.prepare(
-      `INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at, researcher)
-       VALUES ($id, 'imported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $createdAt, $now, $researcher)
+      `INSERT INTO packs (id, role, study_id, study_name, evaluator_id, time_limit_seconds, content_hash, created_at, recorded_at, settings_json, researcher)
+       VALUES ($id, 'imported', $studyId, $studyName, $evaluator, $timeLimit, $hash, $createdAt, $now, $settings, $researcher)
        ON CONFLICT (id, role) DO NOTHING`,
     ).run({
+      settings: storedSettingsJson(pack.settings),
       researcher: pack.researcher,
       id: pack.id,
       studyId: pack.study.id,
@@ -255,7 +274,7 @@ export function importPack(
 export function listImportedPacks(db: AnyDb): ImportedPack[] {
   const rows = db
     .prepare(
-      `SELECT p.id, p.study_name, p.evaluator_id, p.recorded_at, p.time_limit_seconds, p.researcher,
+      `SELECT p.id, p.study_name, p.evaluator_id, p.recorded_at, p.time_limit_seconds, p.settings_json, p.researcher,
               (SELECT count(*) FROM queue_items q WHERE q.study = p.study_name AND q.evaluator_id = p.evaluator_id) AS items,
               (SELECT count(*) FROM queue_items q JOIN reviews r ON r.queue_item_id = q.id
                 WHERE q.study = p.study_name AND q.evaluator_id = p.evaluator_id AND r.status IN ('submitted', 'skipped')) AS finished
@@ -267,6 +286,7 @@ export function listImportedPacks(db: AnyDb): ImportedPack[] {
     evaluator_id: string;
     recorded_at: number;
     time_limit_seconds: number | null;
+    settings_json: string;
     researcher: string | null;
     items: number;
     finished: number;
@@ -278,6 +298,7 @@ export function listImportedPacks(db: AnyDb): ImportedPack[] {
     items: r.items,
     finished: r.finished,
     timeLimitSeconds: r.time_limit_seconds,
+    settings: parseStoredSettings(r.settings_json, `pack "${r.id}"`),
     importedAt: r.recorded_at,
     researcher: r.researcher,
     ...exportState(db, { id: r.id, study: r.study_name, evaluator: r.evaluator_id }),

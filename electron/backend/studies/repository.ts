@@ -5,8 +5,11 @@ import { AssignmentError, assignStudy } from '../../../shared/study/assign.js';
 import { parsePolicy } from '../../../shared/policy.js';
 import { StudySpecSchema, type StudySpecInput } from '../../../shared/study/spec.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
+import { defaultStudySettings } from '../../../shared/study/settings.js';
 import { ensureEvaluator } from '../reviews/repository.js';
 import { visibleTask } from '../tasks/staging.js';
+import { parseStoredSettings, storedSettingsJson } from './settings.js';
+import { studyDeletionRefusal } from './deletion.js';
 import { checkDesign, storeCheck, storedCheck } from './check.js';
 
 /** A study row. */
@@ -21,9 +24,13 @@ export interface StudyRow {
   readonly closed_at: number | null;
   /** When the study first showed anything (a pack export, a review): from then on its tasks are frozen. */
   readonly frozen_at: number | null;
+  /** The study's settings as JSON (migration 9; read with `parseStoredSettings`). */
+  readonly settings_json: string;
   /** 1: reviewed on this machine only; 0: only from packs (migration 8). */
   readonly review_here: 0 | 1;
   readonly researcher: string | null;
+  /** When the study was archived (hidden from the lists), or null. */
+  readonly archived_at: number | null;
 }
 
 /** The study called `name`, or undefined. */
@@ -110,16 +117,19 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
       throw err;
     }
     const id = crypto.randomUUID();
+    const settings = spec.settings ?? defaultStudySettings;
+    // time_limit_seconds (migration 3) mirrors the setting for readers that know only that column
     db.prepare(
-      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at, review_here, researcher)
-       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now, $reviewHere, $researcher)`,
+      `INSERT INTO studies (id, name, seed, overlap, time_limit_seconds, created_at, settings_json, review_here, researcher)
+       VALUES ($id, $name, $seed, $overlap, $timeLimit, $now, $settings, $reviewHere, $researcher)`,
     ).run({
       id,
       name: spec.name,
       seed: spec.seed,
       overlap: spec.overlap,
-      timeLimit: spec.timeLimitSeconds ?? null,
+      timeLimit: settings.timeLimitSeconds,
       now,
+      settings: storedSettingsJson(settings),
       reviewHere: spec.reviewHere ? 1 : 0,
       researcher: spec.researcher ?? null,
     });
@@ -208,11 +218,17 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     seed: study.seed,
     overlap: study.overlap,
     timeLimitSeconds: study.time_limit_seconds,
+    settings: parseStoredSettings(study.settings_json, `study "${study.name}"`),
     createdAt: study.created_at,
     state: study.state,
     closedAt: study.closed_at,
     reviewHere: study.review_here === 1,
     researcher: study.researcher,
+    archivedAt: study.archived_at,
+    deletable: (() => {
+      const reason = studyDeletionRefusal(db, study);
+      return { ok: reason === null, reason };
+    })(),
     conditions: studyConditions(db, study.id),
     check: storedCheck(db, study.id),
     evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
@@ -257,9 +273,9 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
   };
 }
 
-/** Every study, oldest first, with its progress (finished = submitted or skipped). */
-export function listStudies(db: AnyDb): StudySummary[] {
-  const studies = db.prepare('SELECT * FROM studies ORDER BY created_at, name').all() as StudyRow[];
+/** Every study, oldest first, with its progress (finished = submitted or skipped); archived ones only with `archived`. */
+export function listStudies(db: AnyDb, options: { readonly archived?: boolean } = {}): StudySummary[] {
+  const studies = db.prepare(`SELECT * FROM studies ${options.archived ? '' : 'WHERE archived_at IS NULL'} ORDER BY created_at, name`).all() as StudyRow[];
   const counts = db.prepare(
     `SELECT (SELECT count(*) FROM study_evaluators WHERE study_id = $id) AS evaluators,
             (SELECT count(*) FROM study_tasks WHERE study_id = $id) AS tasks,
@@ -282,6 +298,7 @@ export function listStudies(db: AnyDb): StudySummary[] {
       createdAt: s.created_at,
       state: s.state,
       reviewHere: s.review_here === 1,
+      archived: s.archived_at !== null,
     };
   });
 }

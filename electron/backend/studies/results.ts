@@ -2,13 +2,14 @@ import type { ResultsFileReport } from '../../../shared/contract/studies.js';
 import { parseUntrustedJson } from '../../../shared/json-shape.js';
 import { AppError, assertNever } from '../../../shared/result.js';
 import { eventPayload, ReviewEventSchema, type ReviewEvent } from '../../../shared/review/events.js';
-import { buildReviewRecord, ReviewRecordSchema, type ReviewRecord, type ReviewRecordMeta } from '../../../shared/review/record.js';
+import { buildReviewRecord, recordDefaults, recordSettingsProblem, ReviewRecordSchema, type ReviewRecord, type ReviewRecordMeta } from '../../../shared/review/record.js';
 import { replayChecked } from '../../../shared/review/state.js';
 import { checkReviewTimes, recordTimeFields, resultsTimeFields } from '../../../shared/review/times.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
+import { itemDeadline, type StudySettings } from '../../../shared/study/settings.js';
 import {
   parseResultsEvent,
-  REOPEN_REQUIREMENT,
+  resultsRequires,
   ResultsFileV1Schema,
   ResultsFileV2Schema,
   type ResultsFileV1,
@@ -37,6 +38,7 @@ import {
 import { dottedPath, firstIssue, readStudyDocument } from './documents.js';
 import { fileHash, resultsMac, sameMac } from './hash.js';
 import { findStudy, findStudyById, studyConditions, type StudyRow } from './repository.js';
+import { parseStoredSettings } from './settings.js';
 
 interface ImportedPackRow {
   id: string;
@@ -145,17 +147,11 @@ export function exportResults(
       events: events(r, (e) => renameEventCritique(e, toNeutral)!),
     };
   });
-  // A reopened review's log holds a `reopened` event, which an older Assay cannot replay: it must
-  // refuse the file as a whole (saying which version reads it), not fail on one review.
-  const reopened = finished.some((r) => r.events.some((e) => e.event.type === 'reopened'));
-  const body = {
-    format: 'assay-results' as const,
-    version: 2 as const,
-    requires: reopened ? [{ ...REOPEN_REQUIREMENT }] : [],
-    ...common,
-    pack: { id: pack.id, issue: issue.issue },
-    reviews,
-  };
+  // the clock's endings, the question's answers and reopened reviews cannot be replayed by an
+  // older reader: it must refuse the file as a whole (saying which version reads it), not fail on
+  // one review
+  const requires = resultsRequires(reviews.flatMap((r) => r.events.map((e) => e.type)));
+  const body = { format: 'assay-results' as const, version: 2 as const, requires, ...common, pack: { id: pack.id, issue: issue.issue }, reviews };
   const file: ResultsFileV2 = { ...body, hash: fileHash(body), mac: resultsMac(issue.secret, body) };
   return { fileName, content: `${JSON.stringify(file)}\n`, reviews: reviews.length, file, pack: about, held };
 }
@@ -220,9 +216,19 @@ function checkedPin(db: AnyDb, item: QueueItemRow, where: string): Pin {
  * throws at the first one that may not follow, or whose flaw anchor does not resolve in the task.
  * Linear in the number of events (see replayChecked); the caps on flaws and events apply.
  */
-function checkEvents(db: AnyDb, task: string, events: readonly ReviewEvent[], shown: readonly string[], where: string): 'submitted' | 'skipped' {
+function checkEvents(
+  db: AnyDb,
+  task: string,
+  events: readonly { event: ReviewEvent; serverTime: number }[],
+  shown: readonly string[],
+  where: string,
+  settings: StudySettings,
+  startedAt: number,
+): 'submitted' | 'skipped' {
   let view: { output: string; base: string | null; index: TextIndex } | undefined;
-  const result = replayChecked(events, { shownCritiques: new Set(shown) }, (event) => {
+  const rules = { shownCritiques: new Set(shown), settings, deadline: itemDeadline(settings, startedAt) };
+  const replayed = events.map((e) => e.event);
+  const result = replayChecked(replayed, rules, (event) => {
     if ((event.type !== 'flaw-added' && event.type !== 'flaw-edited') || !event.flaw.anchor) return null;
     if (!view) {
       const t = getTaskView(db, task);
@@ -230,8 +236,8 @@ function checkEvents(db: AnyDb, task: string, events: readonly ReviewEvent[], sh
     }
     const r = resolveAnchor(event.flaw.anchor, view.output, { base: view.base, index: view.index });
     return r.ok ? null : `flaw.anchor.${r.error.path}: ${r.error.message}`;
-  });
-  if (!result.ok) throw new Refusal(`${where}: event ${result.index + 1} (${events[result.index]!.type}): ${result.problem}`);
+  }, events.map((e) => e.serverTime));
+  if (!result.ok) throw new Refusal(`${where}: event ${result.index + 1} (${replayed[result.index]!.type}): ${result.problem}`);
   if (result.state.status === 'open') throw new Refusal(`${where}: the review was neither submitted nor skipped`);
   return result.state.status;
 }
@@ -243,7 +249,14 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
 /** The fields of a review record this Assay knows (a record may carry more: they are ignored). */
 function knownRecord(r: ReviewRecord): unknown {
   const { task, evaluator, study, condition, started_at, submitted_at, active_seconds, rating, skipped, decisions, added, shown, reopened } = r;
-  return { task, evaluator, study, condition, started_at, submitted_at, active_seconds, rating, skipped, decisions, added, shown, reopened };
+  // fields older records lack count as the values they mean there
+  return { task, evaluator, study, condition, started_at, submitted_at, active_seconds, rating, skipped, decisions, added, shown, reopened, ...recordDefaults(r) };
+}
+
+/** Refuses a record that breaks its study's settings, naming the record's field. */
+function checkRecordSettings(r: ReviewRecord, settings: StudySettings, shown: readonly string[], times: { startedAt: number; submittedAt: number }, where: string): void {
+  const problem = recordSettingsProblem(r, settings, shown, times);
+  if (problem) throw new Refusal(`${where}: ${problem.field}: ${problem.message}`);
 }
 
 function prepareResults(db: AnyDb, raw: Record<string, unknown>, version: 1 | 2, fileName: string, studyName: string | undefined, now: number): Prepared {
@@ -286,6 +299,7 @@ function prepareResults(db: AnyDb, raw: Record<string, unknown>, version: 1 | 2,
       `${fileName}: a version-1 results file (no proof of origin), but the pack of "${file.evaluator}" was issued as version 2, with a secret. Version-1 results are accepted only for packs issued before that upgrade: ask "${file.evaluator}" to export the results again with the current Assay.`,
     );
   }
+  const settings = parseStoredSettings(study.settings_json, `study "${study.name}"`);
   const seen = new Set<string>();
   const reviews = (file.reviews as readonly (ResultsReview | (Omit<ResultsReview, 'seen'> & { seen?: undefined }))[]).map((r, i): PreparedReview => {
     const where = `${fileName}: reviews.${i} (task "${r.record.task}")`;
@@ -330,13 +344,8 @@ function prepareResults(db: AnyDb, raw: Record<string, unknown>, version: 1 | 2,
       resultsTimeFields,
     );
     if (times) throw new Refusal(`${where}: ${times.field}: ${times.message}`);
-    const status = checkEvents(
-      db,
-      r.record.task,
-      events.map((e) => e.event),
-      r.shown,
-      where,
-    );
+    checkRecordSettings(r.record, settings, r.shown, { startedAt: r.started_at_ms, submittedAt: r.submitted_at_ms }, `${where}: record`);
+    const status = checkEvents(db, r.record.task, events, r.shown, where, settings, r.started_at_ms);
     const meta: ReviewRecordMeta = {
       task: r.record.task,
       evaluator: file.evaluator,
@@ -386,7 +395,11 @@ export function eventsFromRecord(record: ReviewRecord): ReviewEvent[] {
   }
   for (const f of record.added) events.push({ type: 'flaw-added', flaw: { ...f } });
   if (record.rating !== null) events.push({ type: 'rating-set', rating: record.rating });
-  events.push(record.skipped ? { type: 'skipped', reason: record.skipped.reason } : { type: 'submitted' });
+  const { answer, confidence, ended_by } = recordDefaults(record);
+  if (answer !== null) events.push({ type: 'answer-set', answer });
+  if (confidence !== null) events.push({ type: 'confidence-set', confidence });
+  if (ended_by === 'time-limit') events.push({ type: 'time-expired', outcome: record.skipped ? 'skipped' : 'submitted' });
+  else events.push(record.skipped ? { type: 'skipped', reason: record.skipped.reason } : { type: 'submitted' });
   return events;
 }
 
@@ -395,6 +408,7 @@ const recordActiveToleranceMs = 50;
 
 function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: string | undefined, now: number): Prepared {
   let study: StudyRow | undefined;
+  let settings: StudySettings | undefined;
   const reviews: PreparedReview[] = [];
   const seen = new Set<string>();
   text.split('\n').forEach((line, i) => {
@@ -419,6 +433,7 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
       study = findStudy(db, name);
       if (!study) throw new Refusal(`${where}: study: no study "${name}" in this database`);
       if (study.state === 'closed') throw new Refusal(`${where}: study: "${study.name}" is closed: no more results can be merged into it`);
+      settings = parseStoredSettings(study.settings_json, `study "${study.name}"`);
     } else if (name !== study.name) {
       throw new Refusal(`${where}: study: "${name}" differs from the file's first record ("${study.name}"); use one file per study`);
     }
@@ -446,18 +461,34 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
     const activeMs = Math.round(r.active_seconds * 1000);
     const times = checkReviewTimes({ startedAt, submittedAt, activeMs }, now, recordTimeFields, recordActiveToleranceMs);
     if (times) throw new Refusal(`${where}: ${times.field}: ${times.message}`);
+    checkRecordSettings(r, settings!, shown, { startedAt, submittedAt }, where);
     const events = eventsFromRecord(r);
     events.forEach((e, k) => {
       const p = ReviewEventSchema.safeParse(e);
       if (!p.success) throw new Refusal(`${where}: ${firstIssue(p.error, '(event)')} (in synthesised event ${k + 1}, ${e.type})`);
     });
-    const status = checkEvents(db, r.task, events, shown, where);
+    // A record has no event times: its actions are stamped at the submission, except that under a
+    // clock's ending they are taken to precede the deadline (an outside tool may note the ending later).
+    const deadline = itemDeadline(settings!, startedAt);
+    const timed = events.map((event) => ({
+      event,
+      serverTime: deadline !== null && event.type !== 'time-expired' && recordDefaults(r).ended_by === 'time-limit' ? Math.min(submittedAt, deadline) : submittedAt,
+    }));
+    const status = checkEvents(db, r.task, timed, shown, where, settings!, startedAt);
     const meta = { task: r.task, evaluator: r.evaluator, study: study.name, condition: item.condition, startedAt, submittedAt, activeMs, shown };
     const record = buildReviewRecord(meta, events);
     // Decisions in any order (the stored record lists them in display order).
     const content = (x: ReviewRecord): string =>
-      canonicalJson({ rating: x.rating, skipped: x.skipped, decisions: [...x.decisions].sort((a, b) => a.critique.localeCompare(b.critique)), added: x.added });
-    if (content(record) !== content(r)) throw new Refusal(`${where}: the record contradicts itself (a rating on a skipped review, or two decisions on one critique)`);
+      canonicalJson({
+        rating: x.rating,
+        skipped: x.skipped,
+        decisions: [...x.decisions].sort((a, b) => a.critique.localeCompare(b.critique)),
+        added: x.added,
+        ...recordDefaults(x),
+      });
+    if (content(record) !== content(r)) {
+      throw new Refusal(`${where}: the record contradicts itself (a rating or an answer on a skipped review, or two decisions on one critique)`);
+    }
     reviews.push({
       where,
       item,
@@ -469,7 +500,7 @@ function prepareRecords(db: AnyDb, text: string, fileName: string, studyName: st
       startedAt,
       submittedAt,
       activeMs,
-      events: events.map((event) => ({ event, clientTime: null, serverTime: submittedAt })),
+      events: timed.map((e) => ({ ...e, clientTime: null })),
       record,
     });
   });

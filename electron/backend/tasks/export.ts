@@ -107,13 +107,15 @@ export function exportedLine(db: AnyDb, taskId: string, source: string): string 
  * Writes every task back as a task package (JSON Lines, import order), each line exactly the JSON
  * the task was imported from (`source_json`), so importing the export and exporting again gives the
  * same bytes — plus, for a task a critic changed, the generated critiques with their provenance.
- * Streams: `write` receives chunks of about `chunkBytes`.
+ * Streams: `write` receives chunks of about `chunkBytes`. Returns how many tasks it wrote, and how
+ * many of them carry generated critiques (their lines differ from the imported ones).
  */
-export function exportTasks(db: AnyDb, write: (chunk: string) => void, options: { readonly chunkBytes?: number } = {}): { tasks: number } {
+export function exportTasks(db: AnyDb, write: (chunk: string) => void, options: { readonly chunkBytes?: number } = {}): { tasks: number; generated: number } {
   const limit = options.chunkBytes ?? 1024 * 1024;
   let pending: string[] = [];
   let size = 0;
   let tasks = 0;
+  let generated = 0;
   const rows = db
     .prepare(
       `SELECT t.id, t.source_json, EXISTS (SELECT 1 FROM critiques c INDEXED BY critiques_generated WHERE c.task_id = t.id AND c.generated = 1) AS generated
@@ -122,6 +124,7 @@ export function exportTasks(db: AnyDb, write: (chunk: string) => void, options: 
     .iterate() as Iterable<{ id: string; source_json: string; generated: number }>;
   for (const row of rows) {
     const line = row.generated ? exportedLine(db, row.id, row.source_json) : row.source_json;
+    if (row.generated) generated++;
     pending.push(line, '\n');
     size += line.length + 1;
     tasks++;
@@ -132,5 +135,5 @@ export function exportTasks(db: AnyDb, write: (chunk: string) => void, options: 
     }
   }
   if (pending.length > 0) write(pending.join(''));
-  return { tasks };
+  return { tasks, generated };
 }

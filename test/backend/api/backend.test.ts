@@ -10,6 +10,10 @@ import { dispatch } from '../../../electron/backend/api/dispatch.js';
 import { openDatabase, openReadonly } from '../../../electron/backend/db/open.js';
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { loadDemo } from '../../../electron/backend/demo.js';
+import { beginReview, getQueue } from '../../../electron/backend/reviews/repository.js';
+import { exportPack, importPack } from '../../../electron/backend/studies/packs.js';
+import { createStudy } from '../../../electron/backend/studies/repository.js';
+import { importTasks } from '../../../electron/backend/tasks/import.js';
 import { defaultWorkerScript, WorkerPool } from '../../../electron/backend/worker/pool.js';
 import { opNames, type OpInput, type OpName } from '../../../shared/contract/index.js';
 import { tempDb } from '../../helpers/db.js';
@@ -67,6 +71,12 @@ const samples: { readonly [K in OpName]?: OpInput<K> } = {
   'critics:estimate': { name: 'sample', baseUrl: 'http://127.0.0.1:9/v1', model: 'm' },
   'critics:status': { job: 'critic-none' },
   'critics:cancel': { job: 'critic-none' },
+  'tasks:search': { q: 'demo' },
+  'tasks:facets': {},
+  'tasks:detail': { id: 'demo-footbridge' },
+  'tasks:delete': { notInStudy: true, dryRun: true },
+  'profiles:list': {},
+  'analysis:rule': { study: 'sample', review: '1', report: { kind: 'added', id: 'x' }, rulings: [{ flaw: 'f1', verdict: 'match' }] },
 };
 
 describe('the back end (createBackend): long operations on worker threads', () => {
@@ -75,7 +85,8 @@ describe('the back end (createBackend): long operations on worker threads', () =
     const main = counted(db);
     const b = backend(main.db, file);
     for (const name of Object.keys(samples) as OpName[]) {
-      if (name === 'review:queue') continue;
+      // these two write a little here first (the practice queue; items whose time ran out), then read on a worker
+      if (name === 'review:queue' || name === 'results:export') continue;
       const before = main.uses();
       const r = await dispatch(b.handlers, name, samples[name]);
       // it ran (a refusal from the handler, not from the input schema)…
@@ -101,6 +112,23 @@ describe('the back end (createBackend): long operations on worker threads', () =
     expect(created.ok).toBe(true);
     expect(await dispatch(b.handlers, 'review:queue', { evaluator: ana.value.id })).toEqual({ ok: true, value: { items: [], elsewhere: [{ study: 'packed', items: 4, finished: 0 }] } });
     expect(await dispatch(b.handlers, 'review:queue', { evaluator: 'nobody' })).toMatchObject({ ok: false, error: { code: 'not-found', message: 'No evaluator profile "nobody". Choose or create a profile.' } });
+  });
+
+  it('review:queue and results:export first end the items whose time ran out (here), then read on the worker', async () => {
+    const { db: researcherDb } = tempDb();
+    importTasks(researcherDb, [{ id: 't1', kind: 'summary', output: 'x', critiques: [{ id: 'c1', text: 'y' }] }]);
+    createStudy(researcherDb, { name: 'timed', conditions: [{ name: 'a', policy: 'all' }], evaluators: [{ id: 'eva' }], overlap: 1, seed: 1, settings: { timeLimitSeconds: 60 } });
+    const { content } = exportPack(researcherDb, 'timed', 'eva');
+    const { db, path: file } = tempDb();
+    importPack(db, content, 'eva.json');
+    const item = getQueue(db, 'eva').find((q) => q.study === 'timed')!;
+    beginReview(db, 'eva', item.id, Date.now() - 120_000); // opened two minutes ago, window closed since
+    const b = backend(db, file);
+    const exported = (await dispatch(b.handlers, 'results:export', {})) as { ok: true; value: { content: string; reviews: number } };
+    expect(exported.value.reviews).toBe(1);
+    expect(JSON.parse(exported.value.content).reviews[0].record).toMatchObject({ ended_by: 'time-limit', skipped: null });
+    const q = (await dispatch(b.handlers, 'review:queue', { evaluator: 'eva' })) as { ok: true; value: { items: { study: string; status: string }[] } };
+    expect(q.value.items.filter((i) => i.study === 'timed').map((i) => i.status)).toEqual(['submitted']);
   });
 
   it('answers other calls while a long operation runs on a worker (ordering, not timing)', async () => {

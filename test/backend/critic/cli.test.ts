@@ -103,7 +103,7 @@ describe('assay critique (CLI)', () => {
     expect(again).toMatchObject({ alreadyStored: 12, requests: 0 });
     const sweep = await captureCli(['critique', 'sweep', '--db', db, '--name', 'emu-7b', '--points', 'all,anchored+top-1,lambda-0.5']);
     expect(sweep.code, sweep.err).toBe(0);
-    expect(sweep.out).toMatch(/Critic "emu-7b" over 6 task\(s\) with 6 ground-truth flaw\(s\):\npoint +flaws pointed out +shown matching no flaw +critiques per task\nall /);
+    expect(sweep.out).toMatch(/^Critic "emu-7b" over 6 tasks with 6 ground-truth flaws:\npoint +flaws pointed out +shown matching no flaw +critiques per task\nall /);
     expect(sweep.out.trim().split('\n')).toHaveLength(5);
     const json = JSON.parse((await captureCli(['critique', 'sweep', '--db', db, '--name', 'emu-7b', '--json'])).out) as { rows: { point: string }[] };
     expect(json.rows.map((r) => r.point)).toContain('anchored+lambda-0.5');
@@ -118,11 +118,35 @@ describe('assay critique (CLI)', () => {
     expect(await captureCli(['critique', 'remove', '--db', db, '--name', 'emu-7b'])).toMatchObject({ code: 1, err: expect.stringMatching(/critic "emu-7b" is used by the conditions of study "pilot"/) });
     const unused = await captureCli(['critique', '--db', db, '--base-url', s.baseUrl, '--model', 'emu:7b', '--name', 'other_1', '--all', '--samples', '1']);
     expect(unused.code, unused.err).toBe(0);
-    expect(JSON.parse((await captureCli(['critique', 'remove', '--db', db, '--name', 'other_1'])).out)).toMatchObject({ critic: 'other_1', samples: 6 });
+    expect(JSON.parse((await captureCli(['critique', 'remove', '--db', db, '--name', 'other_1', '--json'])).out)).toMatchObject({ critic: 'other_1', samples: 6 });
+    const third = await captureCli(['critique', '--db', db, '--base-url', s.baseUrl, '--model', 'emu:7b', '--name', 'other_2', '--all', '--samples', '1', '--json']);
+    const made = JSON.parse(third.out) as { critiques: number };
+    // for people by default: a sentence, not JSON (cli/output.ts)
+    expect((await captureCli(['critique', 'remove', '--db', db, '--name', 'other_2'])).out).toBe(`Removed critic "other_2": ${made.critiques} critiques of 6 samples.\n`);
     const removed = await captureCli(['critique', 'remove', '--db', db, '--name', 'emu-7b']);
     expect(removed.code).toBe(1); // still used by the study
     expect(count(db, "SELECT count(*) AS n FROM critiques WHERE critic = 'emu-7b'")).toBeGreaterThan(0);
     expect(count(db, "SELECT count(*) AS n FROM critiques WHERE critic = 'other_1'")).toBe(0);
+  });
+
+  it('beside the task browser\'s housekeeping: export tasks says which lines gained critiques; tasks delete takes a task\'s samples and generated critiques with it', async () => {
+    const db = tasksDb(3);
+    const s = await serve();
+    const out = path.join(tempDir(), 'tasks.jsonl');
+    expect((await captureCli(['export', 'tasks', '--out', out, '--db', db])).out).toBe(`Wrote 3 tasks to ${out} (jsonl), each line exactly as imported.\n`);
+    const ids = path.join(tempDir(), 'ids.txt');
+    fs.writeFileSync(ids, 't1\n');
+    const run = await captureCli(['critique', '--db', db, '--base-url', s.baseUrl, '--model', 'm', '--tasks', ids, '--json']);
+    expect(run.code, run.err).toBe(0);
+    expect((await captureCli(['export', 'tasks', '--out', out, '--db', db])).out).toBe(`Wrote 3 tasks to ${out} (jsonl), each line as imported; 1 gains the critiques critics wrote here, with their provenance.\n`);
+    expect(JSON.parse((await captureCli(['export', 'tasks', '--out', out, '--json', '--db', db])).out)).toEqual({ tasks: 3, generated: 1, out, format: 'jsonl' });
+    expect(count(db, 'SELECT count(*) AS n FROM critiques WHERE generated = 1')).toBeGreaterThan(0);
+    const deleted = await captureCli(['tasks', 'delete', '--not-in-study', '--json', '--db', db]);
+    expect(deleted.code, deleted.err).toBe(0);
+    expect(JSON.parse(deleted.out)).toMatchObject({ deleted: 3, keptCount: 0 });
+    expect(count(db, 'SELECT count(*) AS n FROM critiques')).toBe(0);
+    expect(count(db, 'SELECT count(*) AS n FROM critic_samples')).toBe(0);
+    expect(count(db, 'SELECT count(*) AS n FROM task_facets')).toBe(0);
   });
 
   it('exits 1 with the reasons when samples failed, and the failures are asked again next time', async () => {

@@ -1,3 +1,4 @@
+import type { StudySettingsInput } from '../../../shared/study/settings.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
@@ -13,7 +14,7 @@ export type Decision = { critique: string; verdict: 'accept' | 'reject'; reason?
 export interface ReviewPlan {
   readonly decisions?: readonly Decision[];
   readonly added?: readonly Record<string, unknown>[];
-  readonly rating?: number;
+  readonly rating?: number | null;
   readonly skipped?: string;
 }
 
@@ -31,6 +32,7 @@ export function studyWithReviews(
     evaluators: readonly string[];
     overlap?: number;
     seed?: number;
+    settings?: StudySettingsInput;
   },
   plan: (a: { task: string; evaluator: string; condition: string; position: number }) => ReviewPlan | null,
 ): { task: string; evaluator: string; condition: string; position: number }[] {
@@ -41,6 +43,7 @@ export function studyWithReviews(
     overlap: options.overlap ?? 1,
     seed: options.seed ?? 1,
     ...(options.tasks ? { tasks: [...options.tasks] } : {}),
+    ...(options.settings ? { settings: options.settings } : {}),
   });
   const assignments = getStudy(db, options.name).assignments;
   const lines: string[] = [];
@@ -57,7 +60,7 @@ export function studyWithReviews(
         started_at: new Date(start).toISOString(),
         submitted_at: new Date(start + 90_000).toISOString(),
         active_seconds: 60,
-        rating: p.skipped ? null : (p.rating ?? 4),
+        rating: p.skipped ? null : p.rating === undefined ? 4 : p.rating,
         skipped: p.skipped ? { reason: p.skipped } : null,
         decisions: p.decisions ?? [],
         added: p.added ?? [],

@@ -6,6 +6,7 @@ import { FieldMapError, mapTargets, parseFieldMap } from '../../../electron/back
 import { findSource, importFromSource } from '../../../electron/backend/tasks/sources/index.js';
 import { tempDb } from '../../helpers/db.js';
 import { dumpDatabase } from '../../helpers/dump.js';
+import { writeParquetWithDuckDb } from '../../helpers/duckdb.js';
 import { tempDir } from '../../helpers/temp.js';
 
 // Hostile or careless files at the `--from` boundary: a valid file of each source, changed at random
@@ -68,6 +69,37 @@ describe('sources under random damage', () => {
       );
     });
   }
+});
+
+describe('Parquet under random damage', () => {
+  it('--from parquet: a report, never an exception; a refused file changes nothing', async () => {
+    // a real Parquet file (written by DuckDB: footer, row groups, zstd pages), then damaged at random;
+    // damage near the footer and the page headers is where a reader could throw or allocate wildly
+    const rows = Array.from({ length: 40 }, (_, i) => ({ uid: i + 1, summary: `Summary ${i} 🎉`, article: `Article ${i}` }));
+    const sample = fs.readFileSync(await writeParquetWithDuckDb(rows, { rowGroupSize: 16, compression: 'zstd', select: 'uid::BIGINT AS uid, summary, article' }));
+    const { db } = tempDb();
+    const dir = tempDir();
+    let n = 0;
+    const nearEnd = fc.record({ kind: fc.constant('replace' as const), at: fc.integer({ min: sample.length - 64, max: sample.length - 1 }), bytes: fc.uint8Array({ minLength: 1, maxLength: 4 }) });
+    // found by this test: the first byte cut leaves the footer readable and breaks the first page,
+    // which hyparquet reports by throwing ("unsupported page type")
+    const cut = path.join(dir, 'cut.parquet');
+    fs.writeFileSync(cut, sample.subarray(1));
+    const report = await importFromSource(db, cut, { source: findSource('parquet'), map: 'id=uid,output=summary', replace: false });
+    expect(report.errors).toEqual([expect.stringMatching(new RegExp(`^${cut.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: \\(file\\): damaged Parquet data in the first row group: `))]);
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(mutation, nearEnd), { minLength: 1, maxLength: 4 }), fc.boolean(), async (changes, dryRun) => {
+        const file = path.join(dir, `${n++}-f.parquet`);
+        fs.writeFileSync(file, mutate(sample, changes));
+        const before = dumpDatabase(db);
+        const report = await importFromSource(db, file, { source: findSource('parquet'), map: 'id=uid,output=summary,context.document=article', dryRun, replace: false });
+        expect(typeof report.errorCount).toBe('number');
+        if (report.errorCount > 0 || dryRun) expect(dumpDatabase(db)).toBe(before);
+        for (const e of report.errors) expect(e.startsWith(file)).toBe(true);
+      }),
+      { numRuns: 60 },
+    );
+  }, 120_000);
 });
 
 describe('--map parsing', () => {

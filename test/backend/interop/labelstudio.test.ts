@@ -100,6 +100,22 @@ describe('assay import --from labelstudio', () => {
     ]);
   });
 
+  it('repairs offsets that count UTF-8 bytes (a Python tool that indexed the encoded text) to code points, with a warning naming the result', async () => {
+    const tasks = lsExport();
+    const v = (((tasks[1]!['predictions'] as Record<string, unknown>[])[0]!['result'] as Record<string, unknown>[])[0]!['value'] as Record<string, unknown>);
+    const bytes = Buffer.byteLength(T2.slice(0, T2.indexOf('in spring')), 'utf8'); // 🌉 and 🚧 are 4 bytes each
+    v['start'] = bytes;
+    v['end'] = bytes + 'in spring'.length;
+    const file = writeTemp('bytes.json', JSON.stringify(tasks));
+    const { db } = tempDb();
+    const report = await importFromSource(db, file, { source: findSource('labelstudio') });
+    expect(report.errors).toEqual([]);
+    expect(taskLines(db)[1]!['critiques']).toMatchObject([{ id: 'q1', anchor: cp(T2, 'in spring') }]);
+    expect(report.warnings).toHaveLength(1);
+    expect(report.warnings[0]).toMatch(/\(task 2\): predictions\[0\]\.result\[0\]\.value: offsets \d+–\d+ count UTF-8 bytes/);
+    expect(report.warnings[0]).toContain(`repaired to code points ${cp(T2, 'in spring').start}–${cp(T2, 'in spring').end}`);
+  });
+
   it('refuses a span whose value.text is not where its offsets say, naming the task and the result, and imports nothing', async () => {
     const tasks = lsExport();
     const v = (((tasks[0]!['predictions'] as Record<string, unknown>[])[0]!['result'] as Record<string, unknown>[])[1]!['value'] as Record<string, unknown>);

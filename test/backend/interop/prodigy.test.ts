@@ -8,6 +8,7 @@ import { captureCli } from '../../helpers/cli.js';
 import { tempDb } from '../../helpers/db.js';
 import { dumpDatabase } from '../../helpers/dump.js';
 import { studyWithReviews, writeTemp } from './fixture.js';
+import type { StudySettingsInput } from '../../../shared/study/settings.js';
 
 function cp(text: string, part: string): { start: number; end: number } {
   const i = text.indexOf(part);
@@ -158,23 +159,20 @@ describe('assay import --from prodigy', () => {
 });
 
 describe('assay import --from prodigy --as-reviews --study NAME', () => {
-  async function setUp(): Promise<{ dbPath: string; file: string }> {
+  async function setUp(settings?: StudySettingsInput): Promise<{ dbPath: string; file: string }> {
     const lines = prodigyLines({ a: 'ann', b: 'bo' });
     const file = writeTemp('answers.jsonl', jsonl(lines));
     const { db, path: dbPath } = tempDb();
     expect((await importFromSource(db, file, { source: findSource('prodigy') })).errors).toEqual([]);
-    studyWithReviews(db, { name: 'pd', evaluators: ['ann', 'bo'], overlap: 2 }, () => null);
+    studyWithReviews(db, { name: 'pd', evaluators: ['ann', 'bo'], overlap: 2, ...(settings ? { settings } : {}) }, () => null);
     db.close();
     return { dbPath, file };
   }
 
   // Prodigy answers have no rating and no reject reason: merging them needs a study created with the
-  // study settings `--rating off` and `--reject-reason optional` (branch i-settings). Until that
-  // lands, today's review rules refuse such records; the lead enables this test after the merge, with
-  // the study of setUp() created with those settings. (Checked here by relaxing the two rules in
-  // shared/review/state.ts by hand: the test then passes.)
-  it.skip('[needs study settings --rating off --reject-reason optional] accept/reject answers become review records of the study, by _annotator_id', async () => {
-    const { dbPath, file } = await setUp();
+  // study settings `--rating off` and `--reject-reason optional`.
+  it('accept/reject answers become review records of a study with --rating off --reject-reason optional, by _annotator_id', async () => {
+    const { dbPath, file } = await setUp({ rating: 'off', rejectReason: 'optional' });
     const r = await captureCli(['import', file, '--from', 'prodigy', '--as-reviews', '--study', 'pd', '--db', dbPath]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
@@ -191,12 +189,12 @@ describe('assay import --from prodigy --as-reviews --study NAME', () => {
     db.close();
   });
 
-  it('today: the results import refuses a record without a rating, and the error names the Prodigy lines it came from', async () => {
+  it('under the default settings (rating required) the results import refuses a record without a rating, and the error names the Prodigy lines it came from', async () => {
     const { dbPath, file } = await setUp();
     const r = await captureCli(['import', file, '--from', 'prodigy', '--as-reviews', '--study', 'pd', '--db', dbPath]);
     expect(r.code).toBe(1);
     expect(r.err).toContain(`${file}:1 (and line 4): (review): the review of task "prodigy--12345" by "ann": `);
-    expect(r.err).toContain('Rate the output (1–7) before submitting.');
+    expect(r.err).toContain('rating: this study requires a rating (1–7) on every review an evaluator submits');
   });
 
   it('answers that are all "ignore" become a skipped review, stored through the results import (and importing again changes nothing)', async () => {
@@ -205,7 +203,7 @@ describe('assay import --from prodigy --as-reviews --study NAME', () => {
       'ignored.jsonl',
       jsonl([{ text: P2, label: 'FACTUAL_ERROR', _input_hash: 999, answer: 'ignore', _annotator_id: 'ann', _session_id: 'pd-ann', _timestamp: T0 + 60 }]),
     );
-    const r = await captureCli(['import', ignored, '--from', 'prodigy', '--as-reviews', '--study', 'pd', '--db', dbPath]);
+    const r = await captureCli(['import', ignored, '--from', 'prodigy', '--as-reviews', '--study', 'pd', '--json', '--db', dbPath]);
     expect(r.err).toBe('');
     expect(JSON.parse(r.out)).toEqual({ files: [{ file: ignored, study: 'pd', reviews: 1, added: 1, unchanged: 0 }] });
     const db = openDatabase(dbPath);
@@ -216,7 +214,8 @@ describe('assay import --from prodigy --as-reviews --study NAME', () => {
     expect(marked).toEqual([{ kind: 'records' }]);
     db.close();
     const again = await captureCli(['import', ignored, '--from', 'prodigy', '--as-reviews', '--study', 'pd', '--db', dbPath]);
-    expect(JSON.parse(again.out)).toEqual({ files: [{ file: ignored, study: 'pd', reviews: 1, added: 0, unchanged: 1 }] });
+    expect(again.out).toBe(`${ignored}: 1 review for study pd: 0 added, 1 unchanged.\n`);
+    expect(JSON.parse((await captureCli(['import', ignored, '--from', 'prodigy', '--as-reviews', '--study', 'pd', '--json', '--db', dbPath])).out)).toEqual({ files: [{ file: ignored, study: 'pd', reviews: 1, added: 0, unchanged: 1 }] });
   });
 
   it('refuses an annotator who is not an evaluator of the study, a task not imported, and a missing timestamp, naming the lines', async () => {

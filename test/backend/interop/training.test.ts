@@ -247,22 +247,23 @@ describeWithDatasets('Saunders et al. helpfulness labels as training data', ['op
       .filter((l) => l.trim())
       .map((l) => JSON.parse(l) as { id: string; critiques?: { id: string; valid?: boolean }[] });
     importTasks(db, tasks);
-    studyWithReviews(db, { name: 'labels', evaluators: ['labeler'] }, (a) => {
+    // the released labels have no rating and no reject reason: a study that asks for neither takes them as they are
+    const settings = withStandIns ? {} : { settings: { rating: 'off' as const, rejectReason: 'optional' as const } };
+    studyWithReviews(db, { name: 'labels', evaluators: ['labeler'], ...settings }, (a) => {
       const t = tasks.find((x) => x.id === a.task)!;
       return {
         decisions: (t.critiques ?? []).map((c) => (c.valid ? { critique: c.id, verdict: 'accept' as const } : { critique: c.id, verdict: 'reject' as const, ...(withStandIns ? { reason: 'other' } : {}) })),
-        ...(withStandIns ? { rating: 4 } : {}),
+        rating: withStandIns ? 4 : null,
       };
     });
     db.close();
     return dbPath;
   }
 
-  // The released data has no rating and no reject reason. Today's review rules require both, so this
+  // The released data has no rating and no reject reason. The default settings require both, so this
   // test gives every review rating 4 and every rejection the reason "other" (stand-ins that no column
-  // counted here depends on); the test below, without them, needs the study settings
-  // `--rating off --reject-reason optional` (branch i-settings) and is enabled when they land, with
-  // the study of labelsStudy() created with those settings.
+  // counted here depends on); the test below takes the labels as released, in a study created with
+  // `--rating off --reject-reason optional`.
   it('critique-labels has 5,507 rows, 1,776 of them accepted (JSON Lines and Parquet read by DuckDB)', async () => {
     const dbPath = await labelsStudy(true);
     const out = path.join(tempDir(), 'saunders');
@@ -282,7 +283,7 @@ describeWithDatasets('Saunders et al. helpfulness labels as training data', ['op
     ]);
   }, 180_000);
 
-  it.skip('[needs study settings --rating off --reject-reason optional] the same from records without ratings or reasons, as released', async () => {
+  it('the same from records without ratings or reasons, as released, in a study with --rating off --reject-reason optional', async () => {
     const dbPath = await labelsStudy(false);
     const out = path.join(tempDir(), 'saunders');
     expect((await captureCli(['export', 'training', '--study', 'labels', '--kind', 'critique-labels', '--out', out, '--db', dbPath])).code).toBe(0);

@@ -63,7 +63,7 @@ describe('assay export reviews', () => {
     const r = await run(['export', 'reviews', '--db', db, '--format', 'csv', '--out', out]);
     expect(r.code).toBe(0);
     const lines = fs.readFileSync(out, 'utf8').trim().split('\n');
-    expect(lines[0]).toBe('task,evaluator,study,condition,started_at,submitted_at,active_seconds,rating,skipped_reason,accepted,rejected,edited,added,decisions_json,added_json,reopened');
+    expect(lines[0]).toBe('task,evaluator,study,condition,started_at,submitted_at,active_seconds,rating,skipped_reason,accepted,rejected,edited,added,decisions_json,added_json,answer,confidence,ended_by,reopened');
     expect(lines).toHaveLength(3);
     expect(lines.slice(1).every((l) => l.endsWith(',0'))).toBe(true); // never reopened
     expect(lines[2]).toContain('Not my field');

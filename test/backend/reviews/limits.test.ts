@@ -7,7 +7,7 @@ import { fileHash, resultsMac } from '../../../electron/backend/studies/hash.js'
 import { createStudy, getStudy } from '../../../electron/backend/studies/repository.js';
 import { exportResults, importResults } from '../../../electron/backend/studies/results.js';
 import { importPack, exportPack } from '../../../electron/backend/studies/packs.js';
-import { maxFlawsPerReview } from '../../../shared/review/state.js';
+import { maxEventsPerReview, maxFlawsPerReview } from '../../../shared/review/state.js';
 import { tempDb } from '../../helpers/db.js';
 import { loadStudyTasks } from '../studies/fixtures.js';
 
@@ -80,6 +80,37 @@ describe('the flaw cap on every path that brings events in', () => {
     const [r] = importResults(researcher, [{ fileName: 'forged.json', content: JSON.stringify(forged) }]);
     expect(r!.status).toBe('refused');
     expect(r!.error).toContain(`forged.json: reviews.0 (task "${review.record.task}"): event ${maxFlawsPerReview + 1} (flaw-added): A review can hold at most 1,000 flaws`);
+    expect(researcher.prepare('SELECT count(*) AS n FROM review_events').get()).toEqual({ n: 0 });
+  });
+
+  it(`a results file (valid hash) with more than ${maxEventsPerReview.toLocaleString('en')} events is refused at the event limit, naming the review`, () => {
+    const researcher = studyDb();
+    const evaluatorDb = tempDb().db;
+    importPack(evaluatorDb, exportPack(researcher, 'capped', 'eve').content, 'eve.assay-pack.json');
+    const item = getQueue(evaluatorDb, 'eve').find((q) => q.study === 'capped')!;
+    const view = startReview(evaluatorDb, 'eve', item.id);
+    let seq = 0;
+    for (const event of [flaw(1), { type: 'rating-set' as const, rating: 3 }, { type: 'submitted' as const }]) {
+      seq = recordEvent(evaluatorDb, { evaluator: 'eve', review: view.review!.id, expectedSeq: seq, clientEventId: `r-${seq}-xxxxxxxx`, clientTime: Date.now(), event }).seq;
+    }
+    const file = exportResults(evaluatorDb).file;
+    // The same forger, now within the flaw cap: one flaw's text edited over and over, past the cap on
+    // events (each edit is a valid event on its own).
+    const review = file.reviews[0]!;
+    const at = review.submitted_at_ms;
+    const events = [
+      { seq: 1, type: 'flaw-added', payload: { flaw: { id: 'a1', description: 'flaw' } }, client_time: at, server_time: at },
+      ...Array.from({ length: maxEventsPerReview + 5 }, (_, i) => ({ seq: i + 2, type: 'flaw-edited', payload: { flaw: { id: 'a1', description: `flaw, edit ${i}` } }, client_time: at, server_time: at })),
+      { seq: maxEventsPerReview + 7, type: 'rating-set', payload: { rating: 3 }, client_time: at, server_time: at },
+      { seq: maxEventsPerReview + 8, type: 'submitted', payload: {}, client_time: at, server_time: at },
+    ];
+    const { hash: _old, ...withMac } = { ...file, reviews: [{ ...review, events }] };
+    const { mac: _mac, ...body } = withMac as typeof withMac & { mac?: string };
+    const secret = (evaluatorDb.prepare(`SELECT secret FROM pack_issues WHERE role = 'imported'`).get() as { secret: string }).secret;
+    const forged = { ...body, hash: fileHash(body), mac: resultsMac(secret, body) };
+    const [r] = importResults(researcher, [{ fileName: 'forged.json', content: JSON.stringify(forged) }]);
+    expect(r!.status).toBe('refused');
+    expect(r!.error).toContain(`forged.json: reviews.0 (task "${review.record.task}"): event ${maxEventsPerReview + 1} (flaw-edited): This review has reached the limit of 20,000 actions per review`);
     expect(researcher.prepare('SELECT count(*) AS n FROM review_events').get()).toEqual({ n: 0 });
   });
 });

@@ -6,7 +6,7 @@ import { criticHandlers, criticReadHandlers } from './critic.js';
 import type { HandlerContext } from './context.js';
 import { reviewHandlers, reviewReadHandlers } from './review.js';
 import { studyHandlers, studyReadHandlers } from './studies.js';
-import { taskHandlers } from './tasks.js';
+import { taskHandlers, taskReadHandlers } from './tasks.js';
 
 export type { HandlerContext } from './context.js';
 
@@ -29,6 +29,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
 /** Handlers that only read, over any connection (the read worker's is read-only). */
 export function readHandlers(db: AnyDb): ReadHandlers {
   return {
+    ...taskReadHandlers(db),
     ...reviewReadHandlers(db),
     ...studyReadHandlers(db),
     ...analysisReadHandlers(db),
@@ -37,7 +38,8 @@ export function readHandlers(db: AnyDb): ReadHandlers {
 }
 
 /** The operations {@link readHandlers} implements. */
-export type ReadHandlers = ReturnType<typeof reviewReadHandlers> &
+export type ReadHandlers = ReturnType<typeof taskReadHandlers> &
+  ReturnType<typeof reviewReadHandlers> &
   ReturnType<typeof studyReadHandlers> &
   ReturnType<typeof analysisReadHandlers> &
   ReturnType<typeof criticReadHandlers>;

@@ -1,4 +1,14 @@
-import { beginReview, createEvaluator, getQueue, getReviewView, ensurePracticeQueue, listEvaluators, recordEvent, recordHeartbeat } from '../../reviews/repository.js';
+import {
+  beginReview,
+  createEvaluator,
+  endReviewsPastTheirTime,
+  getQueue,
+  getReviewView,
+  ensurePracticeQueue,
+  listEvaluators,
+  recordEvent,
+  recordHeartbeat,
+} from '../../reviews/repository.js';
 import { studiesReviewedElsewhere } from '../../reviews/visibility.js';
 import type { AnyDb } from '../../db/types.js';
 import type { Handlers } from '../dispatch.js';
@@ -24,6 +34,7 @@ export function reviewHandlers({ db }: HandlerContext): Pick<Handlers, ReviewOpN
     'evaluators:create': ({ displayName }) => createEvaluator(db, displayName),
     'review:queue': ({ evaluator }) => {
       ensurePracticeQueue(db, evaluator);
+      endReviewsPastTheirTime(db, evaluator);
       return read['review:queue']({ evaluator });
     },
     'review:view': ({ evaluator, item }) => getReviewView(db, evaluator, item),

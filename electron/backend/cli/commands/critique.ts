@@ -10,7 +10,8 @@ import { removeCritic, type KeySource } from '../../critic/repository.js';
 import { runCritic } from '../../critic/run.js';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
-import { InputError, UsageError, dbOption, type CliIo, type Command } from '../command.js';
+import { InputError, UsageError, dbOption, type Command } from '../command.js';
+import { jsonOption, output, plural, table, type Progress } from '../output.js';
 import { readTaskIds } from './study.js';
 
 function numberFlag(values: Record<string, unknown>, flag: string, fallback: number): number {
@@ -78,9 +79,10 @@ export const critiqueCommand: Command = {
     replace: { type: 'boolean' },
     'on-demand': { type: 'boolean' },
     'dry-run': { type: 'boolean' },
-    json: { type: 'boolean' },
+    ...jsonOption,
   },
   async run({ values }, io) {
+    const out = output(values, io);
     const baseUrlText = values['base-url'] as string | undefined;
     const model = values['model'] as string | undefined;
     if (!baseUrlText) throw new UsageError('--base-url: required (e.g. http://127.0.0.1:11434/v1)');
@@ -126,13 +128,14 @@ export const critiqueCommand: Command = {
     // FULL would fsync per sample, blocking the event loop that keeps the other requests going.
     if (values['dry-run'] !== true) db.pragma('synchronous = NORMAL');
     const controller = new AbortController();
+    // (a holder: the bar is created by the first progress report, inside a callback)
+    const shown: { bar: Progress | null } = { bar: null };
     const onSignal = (): void => {
-      io.stderr('\nCancelling: requests in flight are abandoned; stored samples stay. Run the same command again to finish.\n');
+      shown.bar?.done();
+      out.note('Cancelling: requests in flight are abandoned; stored samples stay. Run the same command again to finish.');
       controller.abort();
     };
     process.once('SIGINT', onSignal);
-    const showProgress = process.stderr.isTTY === true && values['json'] !== true;
-    let lastDrawn = 0;
     try {
       const summary = await runCritic(db, {
         critic: {
@@ -158,36 +161,32 @@ export const critiqueCommand: Command = {
         timeoutMs: timeout * 1000,
         structured: structured as StructuredMode | 'auto',
         signal: controller.signal,
-        onProgress: showProgress
-          ? (p) => {
-              const now = Date.now();
-              if (now - lastDrawn < 200 && p.state === 'running') return;
-              lastDrawn = now;
-              const finished = p.done + p.failed + p.notAttempted;
-              io.stderr(`\r${finished}/${p.planned} samples (${p.failed} failed), ${p.critiques} critiques, ${p.requests} requests${p.state === 'running' ? '' : '\n'}`);
-            }
-          : undefined,
+        // samples finished of those planned, on stderr for a terminal only (cli/output.ts)
+        onProgress: (p) => {
+          shown.bar ??= out.progress('Critiquing (samples)', p.planned);
+          shown.bar.update(p.done + p.failed + p.notAttempted, p.planned);
+        },
       });
-      io.stdout(values['json'] === true ? `${JSON.stringify(summary)}\n` : formatRunSummary(summary));
+      shown.bar?.done();
+      out.result(summary, () => formatRunSummary(summary));
       const stoppedBadly = summary.stopped !== null && summary.stopped.reason !== 'max-requests';
       return summary.failedCount > 0 || summary.refusedCount > 0 || stoppedBadly ? 1 : 0;
     } finally {
+      shown.bar?.done();
       process.removeListener('SIGINT', onSignal);
       db.close();
     }
   },
 };
 
-/** The sweep as a table. */
+/** The sweep for people: a sentence, then one row per operating point. */
 export function formatSweep(critic: string, rows: readonly SweepRow[]): string {
   if (rows.length === 0 || rows[0]!.tasks === 0) {
     return `Critic "${critic}": no task has both ground-truth flaws and samples of this critic; nothing to sweep.\n`;
   }
-  const head = ['point', 'flaws pointed out', 'shown matching no flaw', 'critiques per task'];
   const body = rows.map((r) => [r.point, `${pct(r.flawShare)} (${r.pointedOut}/${r.flaws})`, `${pct(r.unmatchedShare)} (${r.unmatched}/${r.shown})`, r.perTask === null ? '–' : r.perTask.toFixed(2)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
-  const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
-  return `Critic "${critic}" over ${rows[0]!.tasks} task(s) with ${rows[0]!.flaws} ground-truth flaw(s):\n${line(head)}\n${body.map(line).join('\n')}\n`;
+  const head = ['point', 'flaws pointed out', 'shown matching no flaw', 'critiques per task'];
+  return `Critic "${critic}" over ${plural(rows[0]!.tasks, 'task')} with ${plural(rows[0]!.flaws, 'ground-truth flaw')}:\n${table(head, body)}\n`;
 }
 
 /** `assay critique sweep`: the precision–comprehensiveness curve of a critic. */
@@ -195,8 +194,9 @@ export const critiqueSweepCommand: Command = {
   words: ['critique', 'sweep'],
   summary: "A critic's operating points against the ground-truth flaws (flaws pointed out, critiques matching none, critiques per task)",
   usage: '--name CRITIC [--points LIST] [--json] [--db PATH]',
-  options: { ...dbOption, name: { type: 'string' }, points: { type: 'string' }, json: { type: 'boolean' } },
-  run({ values }, io: CliIo) {
+  options: { ...dbOption, name: { type: 'string' }, points: { type: 'string' }, ...jsonOption },
+  run({ values }, io) {
+    const out = output(values, io);
     const name = values['name'] as string | undefined;
     if (!name) throw new UsageError('--name: required (the critic to sweep)');
     let points: string[];
@@ -208,7 +208,7 @@ export const critiqueSweepCommand: Command = {
     const db = openDatabase(resolveDbPath(values['db'] as string | undefined, io.env));
     try {
       const rows = sweepFromDb(db, name, points);
-      io.stdout(values['json'] === true ? `${JSON.stringify({ critic: name, rows })}\n` : formatSweep(name, rows));
+      out.result({ critic: name, rows }, () => formatSweep(name, rows));
       return 0;
     } finally {
       db.close();
@@ -220,15 +220,16 @@ export const critiqueSweepCommand: Command = {
 export const critiqueRemoveCommand: Command = {
   words: ['critique', 'remove'],
   summary: "Delete a critic's generated critiques (refused for tasks a study or review has shown)",
-  usage: '--name CRITIC [--db PATH]',
-  options: { ...dbOption, name: { type: 'string' } },
+  usage: '--name CRITIC [--json] [--db PATH]',
+  options: { ...dbOption, name: { type: 'string' }, ...jsonOption },
   run({ values }, io) {
+    const out = output(values, io);
     const name = values['name'] as string | undefined;
     if (!name) throw new UsageError('--name: required (the critic to remove)');
     const db = openDatabase(resolveDbPath(values['db'] as string | undefined, io.env));
     try {
       const r = removeCritic(db, name);
-      io.stdout(`${JSON.stringify({ critic: name, critiques: r.critiques, samples: r.samples })}\n`);
+      out.result({ critic: name, critiques: r.critiques, samples: r.samples }, () => `Removed critic "${name}": ${plural(r.critiques, 'critique')} of ${plural(r.samples, 'sample')}.`);
       return 0;
     } finally {
       db.close();

@@ -11,7 +11,19 @@ import { metricsCommand } from './metrics.js';
 import { packExportCommand, packImportCommand } from './pack.js';
 import { resultsExportCommand, resultsImportCommand } from './results.js';
 import { serveCommand } from './serve.js';
-import { studyCheckCommand, studyCloseCommand, studyCreateCommand, studyListCommand, studyPlanCommand, studyShowCommand } from './study.js';
+import { profilesListCommand, profilesRemoveCommand } from './profiles.js';
+import {
+  studyArchiveCommand,
+  studyCheckCommand,
+  studyCloseCommand,
+  studyCreateCommand,
+  studyDeleteCommand,
+  studyListCommand,
+  studyPlanCommand,
+  studyShowCommand,
+  studyUnarchiveCommand,
+} from './study.js';
+import { tasksDeleteCommand } from './tasks.js';
 
 /** The one table of CLI commands. Add a command here and nowhere else. */
 export const commands: readonly Command[] = [
@@ -21,12 +33,18 @@ export const commands: readonly Command[] = [
   importCommand,
   exportTasksCommand,
   exportReviewsCommand,
+  tasksDeleteCommand,
   studyCreateCommand,
   studyCheckCommand,
   studyPlanCommand,
   studyListCommand,
   studyShowCommand,
   studyCloseCommand,
+  studyArchiveCommand,
+  studyUnarchiveCommand,
+  studyDeleteCommand,
+  profilesListCommand,
+  profilesRemoveCommand,
   packExportCommand,
   packImportCommand,
   resultsExportCommand,

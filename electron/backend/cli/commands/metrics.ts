@@ -3,6 +3,7 @@ import { loadStudyData } from '../../analysis/feed.js';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
 import { InputError, UsageError, dbOption, type Command } from '../command.js';
+import { jsonOption } from '../output.js';
 
 function wholeNumber(value: unknown, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -64,8 +65,8 @@ export const metricsCommand: Command = {
   usage: '--study NAME [--json] [--ci population|tasks] [--bootstrap B] [--seed S] [--baseline COND] [--db PATH]',
   options: {
     ...dbOption,
+    ...jsonOption,
     study: { type: 'string' },
-    json: { type: 'boolean' },
     ci: { type: 'string' },
     bootstrap: { type: 'string' },
     seed: { type: 'string' },

@@ -87,7 +87,20 @@ export const parquetSource: TaskSource = {
     if (ctx.failed) return;
     // Only the columns the mapping reads: a dataset's other columns (images, embeddings) are never decoded.
     const needed = [...new Set(mappings.flatMap((m) => ('column' in m.source ? [topColumn(columns, m.source.column)!] : [])))];
-    await readRowGroups({ file, metadata }, needed, (rows, rowStart) => {
+    // SECURITY: a damaged or hostile file can break any page hyparquet decodes (a page type, a length,
+    // a compressed block): whatever it throws becomes an error naming the row group, never an
+    // exception out of the import.
+    let groupRows = '';
+    try {
+      await readRowGroups({ file, metadata }, needed, (rows, rowStart) => {
+        readGroup(rows, rowStart);
+        groupRows = `rows ${rowStart + 1}–${rowStart + rows.length}`;
+      });
+    } catch (err) {
+      const next = groupRows ? `the row group after ${groupRows}` : 'the first row group';
+      ctx.error(null, '(file)', `damaged Parquet data in ${next}: ${(err as Error).message}`);
+    }
+    function readGroup(rows: readonly Record<string, unknown>[], rowStart: number): void {
       for (let i = 0; i < rows.length; i++) {
         const row = rowStart + i + 1;
         const where = `row ${row}`;
@@ -106,6 +119,6 @@ export const parquetSource: TaskSource = {
         for (const p of problems) ctx.error(where, p.field, p.message);
         if (problems.length === 0 && !bad) ctx.emit(task, 0, row);
       }
-    });
+    }
   },
 };

@@ -229,7 +229,8 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
         return false;
       }
       const s = stateRef.current;
-      const problem = checkReviewEvent(s, event, { shownCritiques: new Set((v.critiques ?? []).map((c) => c.id)) });
+      // the study's settings, as the back end applies them (the clock is the server's to check)
+      const problem = checkReviewEvent(s, event, { shownCritiques: new Set((v.critiques ?? []).map((c) => c.id)), settings: v.settings });
       if (problem) {
         setNotice(problem);
         return false;

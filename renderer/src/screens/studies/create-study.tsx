@@ -1,6 +1,9 @@
 import { cloneElement, useEffect, useState } from 'react';
+import { flawCategories } from '../../../../shared/review/events.js';
+import { StudySettingsInputSchema, type StudySettingsInput } from '../../../../shared/study/settings.js';
 import type { OpOutput } from '../../../../shared/contract/index.js';
 import { call } from '../../api/client.js';
+import { SafeMarkdown } from '../../components/markdown.js';
 import { navigate } from '../../router.js';
 import { estimateText, HazardList } from './hazards.js';
 
@@ -30,6 +33,49 @@ export function parseEvaluatorLines(text: string): { id: string; displayName?: s
 }
 
 let nextKey = 3;
+
+/** What the form's settings fields hold (text as typed). */
+export interface SettingsFields {
+  readonly rating: 'required' | 'optional' | 'off';
+  readonly rejectReason: 'required' | 'optional';
+  readonly decideAll: boolean;
+  readonly instructions: string;
+  readonly categories: string;
+  readonly minutes: string;
+  readonly onTimeLimit: 'submit' | 'skip';
+  readonly question: string;
+}
+
+/**
+ * The study settings the form's fields describe, checked by the one settings schema (the back end
+ * checks them again): the settings to send (only what differs from the defaults), or the first
+ * problem, naming the field as the form labels it.
+ */
+export function settingsFromFields(f: SettingsFields): { settings: StudySettingsInput } | { problem: string } {
+  const minutes = f.minutes.trim();
+  if (minutes !== '' && !(Number(minutes) > 0)) return { problem: 'Time limit: enter a number of minutes above 0, or leave it empty.' };
+  const seconds = minutes === '' ? null : Math.round(Number(minutes) * 60);
+  const categories = f.categories.trim() === '' ? null : f.categories.split(',').map((c) => c.trim());
+  const settings: StudySettingsInput = {
+    ...(f.rating !== 'required' ? { rating: f.rating } : {}),
+    ...(f.rejectReason !== 'required' ? { rejectReason: f.rejectReason } : {}),
+    ...(f.decideAll ? { decideAll: true } : {}),
+    ...(f.instructions.trim() !== '' ? { instructions: f.instructions } : {}),
+    ...(categories !== null ? { categories } : {}),
+    ...(seconds !== null ? { timeLimitSeconds: seconds, onTimeLimit: f.onTimeLimit } : {}),
+    ...(f.question.trim() !== '' ? { question: f.question.trim() } : {}),
+  };
+  const r = StudySettingsInputSchema.safeParse(settings);
+  if (r.success) return { settings };
+  const issue = r.error.issues[0]!;
+  const label: Record<string, string> = {
+    categories: 'Flaw categories',
+    timeLimitSeconds: 'Time limit',
+    question: 'Question',
+    instructions: 'Instructions',
+  };
+  return { problem: `${label[String(issue.path[0])] ?? String(issue.path[0])}: ${issue.message}.` };
+}
 
 /** A labelled form field; the hint describes the control (aria-describedby) without naming it. */
 function Field({ id, label, hint, children }: { readonly id: string; readonly label: string; readonly hint?: string; readonly children: React.ReactElement<Record<string, unknown>> }): React.JSX.Element {
@@ -79,6 +125,14 @@ export function CreateStudy(): React.JSX.Element {
   const [seed, setSeed] = useState(() => Math.floor(Math.random() * 1_000_000));
   const [taskIds, setTaskIds] = useState('');
   const [minutes, setMinutes] = useState('');
+  const [rating, setRating] = useState<SettingsFields['rating']>('required');
+  const [rejectReason, setRejectReason] = useState<SettingsFields['rejectReason']>('required');
+  const [decideAll, setDecideAll] = useState(false);
+  const [instructions, setInstructions] = useState('');
+  const [categories, setCategories] = useState('');
+  const [onTimeLimit, setOnTimeLimit] = useState<SettingsFields['onTimeLimit']>('submit');
+  const [question, setQuestion] = useState('');
+  const [preview, setPreview] = useState(false);
   const [reviewHere, setReviewHere] = useState(false);
   const [researcher, setResearcher] = useState('');
   const [taskCount, setTaskCount] = useState<number | null>(null);
@@ -103,8 +157,11 @@ export function CreateStudy(): React.JSX.Element {
   const T = ids.length > 0 ? ids.length : (taskCount ?? 0);
   const E = evs.length;
   const reviews = T * overlap;
+  const checked = settingsFromFields({ rating, rejectReason, decideAll, instructions, categories, minutes, onTimeLimit, question });
   const problem =
-    E === 0
+    'problem' in checked
+      ? checked.problem
+      : E === 0
       ? 'Add at least one evaluator.'
       : overlap > E
         ? `Overlap ${overlap} needs at least ${overlap} evaluators (each task goes to ${overlap} different people); there are ${E}.`
@@ -150,7 +207,8 @@ export function CreateStudy(): React.JSX.Element {
     e.preventDefault();
     setError(null);
     setBusy(true);
-    const timeLimit = minutes.trim() === '' ? null : Math.round(Number(minutes) * 60);
+    if (!('settings' in checked)) return;
+    const settings = checked.settings;
     call('studies:create', {
       name: name.trim(),
       conditions: conditions.map((c) => ({ name: c.name.trim(), policy: policyText(c) })),
@@ -158,7 +216,7 @@ export function CreateStudy(): React.JSX.Element {
       overlap,
       seed,
       ...(ids.length > 0 ? { tasks: ids } : {}),
-      ...(timeLimit !== null ? { timeLimitSeconds: timeLimit } : {}),
+      ...(Object.keys(settings).length > 0 ? { settings } : {}),
       ...(reviewHere ? { reviewHere: true } : {}),
       // (the field is hidden for a study reviewed here: a name typed before switching is not sent)
       ...(!reviewHere && researcher.trim() ? { researcher: researcher.trim() } : {}),
@@ -219,10 +277,62 @@ export function CreateStudy(): React.JSX.Element {
           <Field id="study-seed" label="Seed" hint="The same seed gives the same assignment.">
             <input type="number" min={0} value={seed} onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value) || 0)))} className="medium" />
           </Field>
-          <Field id="study-time-limit" label="Time limit per item (minutes)" hint="Optional.">
-            <input type="number" min={1} value={minutes} onChange={(e) => setMinutes(e.target.value)} placeholder="none" className="narrow" />
-          </Field>
         </div>
+
+        <fieldset>
+          <legend>How evaluators review</legend>
+          <span className="study-hint">Enforced by Assay in review and when results come back; they cannot change once the study exists.</span>
+          <div className="form-row">
+            <Field id="study-rating" label="Rating (1–7)" hint="Optional: may be left out. Off: not asked; records carry no rating (labels-only data).">
+              <select value={rating} onChange={(e) => setRating(e.target.value as SettingsFields['rating'])}>
+                <option value="required">required</option>
+                <option value="optional">optional</option>
+                <option value="off">off</option>
+              </select>
+            </Field>
+            <Field id="study-reject-reason" label="Reason on reject" hint="Optional: a rejection may come without a reason.">
+              <select value={rejectReason} onChange={(e) => setRejectReason(e.target.value as SettingsFields['rejectReason'])}>
+                <option value="required">required</option>
+                <option value="optional">optional</option>
+              </select>
+            </Field>
+          </div>
+          <label className="check-line">
+            <input type="checkbox" checked={decideAll} onChange={(e) => setDecideAll(e.target.checked)} aria-describedby="study-decide-all-hint" /> Every shown critique decided before
+            submitting
+          </label>
+          <span id="study-decide-all-hint" className="study-hint">
+            Submit is refused while a critique is undecided. Skipping, or the time limit, may leave some undecided.
+          </span>
+          <div className="form-row">
+            <Field id="study-time-limit" label="Time limit per item (minutes)" hint="Optional. Counts from when the item is first opened.">
+              <input type="number" min={0.1} step="any" value={minutes} onChange={(e) => setMinutes(e.target.value)} placeholder="none" className="narrow" />
+            </Field>
+            <Field id="study-on-time-limit" label="When time runs out" hint="The item as it stands: submitted, or skipped with reason “time limit”.">
+              <select value={onTimeLimit} onChange={(e) => setOnTimeLimit(e.target.value as SettingsFields['onTimeLimit'])} disabled={minutes.trim() === ''}>
+                <option value="submit">submit</option>
+                <option value="skip">skip</option>
+              </select>
+            </Field>
+          </div>
+          <Field id="study-question" label="Yes/no question" hint="Optional. Yes = the output is flawed; evaluators also give their confidence, 50–100%. Both are required before submitting.">
+            <input value={question} onChange={(e) => setQuestion(e.target.value)} placeholder="Does the output contain a serious flaw?" maxLength={500} className="wide" />
+          </Field>
+          <Field id="study-categories" label="Flaw categories" hint="Optional, separated by commas: the categories evaluators may give their own flaws. Empty: the default list, not enforced.">
+            <input value={categories} onChange={(e) => setCategories(e.target.value)} placeholder={flawCategories.join(', ')} className="wide" />
+          </Field>
+          <Field id="study-instructions" label="Instructions for evaluators" hint="Optional, Markdown: shown before the first item and on request. Text formatting only: no HTML, links shown as text, no images.">
+            <textarea value={instructions} onChange={(e) => setInstructions(e.target.value)} rows={5} placeholder={'# How to review\n\nRead the **source** before the critiques.'} className="wide" />
+          </Field>
+          {instructions.trim() !== '' && (
+            <div className="instructions-preview">
+              <button type="button" className="link" aria-expanded={preview} onClick={() => setPreview((p) => !p)}>
+                {preview ? 'Hide preview' : 'Preview instructions'}
+              </button>
+              {preview && <SafeMarkdown source={instructions} className="safe-markdown instructions-box" />}
+            </div>
+          )}
+        </fieldset>
 
         <fieldset>
           <legend>Where evaluators review</legend>

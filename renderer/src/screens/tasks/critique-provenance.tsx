@@ -5,13 +5,12 @@ import './critic.css';
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null);
 
-/** One line of provenance: model, critic, sample, seed, endpoint, prompt hash, tokens, time — as text. */
+/** One line of provenance: critic, sample, seed, temperature, endpoint, prompt hash, tokens, time — as text. */
 function provenanceLine(c: CritiqueProvenance): string {
   const critic = (c.details?.['critic'] ?? null) as Record<string, unknown> | null;
   const usage = (critic?.['usage'] ?? null) as { prompt_tokens?: unknown; completion_tokens?: unknown } | null;
   const params = (critic?.['params'] ?? null) as { temperature?: unknown; max_tokens?: unknown } | null;
   const parts = [
-    c.model ? `model ${c.model}` : null,
     c.critic ? `critic ${c.critic}` : null,
     c.sample !== null ? `sample ${c.sample}` : null,
     str(critic?.['seed']) !== null ? `seed ${str(critic?.['seed'])}` : null,
@@ -24,46 +23,43 @@ function provenanceLine(c: CritiqueProvenance): string {
   return parts.filter((p) => p !== null).join(' · ');
 }
 
-/**
- * A task's critiques that a critic wrote, with where each came from. Used by the Tasks preview;
- * model text is shown as text only. A hallucinated anchor shows the quote the model claimed, never
- * a highlight.
- */
-export function CritiqueProvenanceList({ taskId }: { readonly taskId: string }): React.JSX.Element | null {
-  const [items, setItems] = useState<readonly CritiqueProvenance[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+/** The provenance of a task's critiques that a critic wrote, by critique id (`critics:ofTask`). */
+export interface TaskProvenance {
+  readonly byId: ReadonlyMap<string, CritiqueProvenance>;
+  readonly error: string | null;
+}
+
+/** Loads the provenance of `taskId`'s generated critiques; an empty map until it arrives. */
+export function useCritiqueProvenance(taskId: string): TaskProvenance {
+  const [state, setState] = useState<TaskProvenance>({ byId: new Map(), error: null });
   useEffect(() => {
+    let live = true;
+    setState({ byId: new Map(), error: null });
     call('critics:ofTask', { id: taskId })
-      .then((r) => setItems(r.items))
-      .catch((e: Error) => setError(e.message));
+      .then((r) => live && setState({ byId: new Map(r.items.map((c) => [c.id, c])), error: null }))
+      .catch((e: Error) => live && setState({ byId: new Map(), error: e.message }));
+    return () => {
+      live = false;
+    };
   }, [taskId]);
-  if (error) return <p role="alert" className="critic-error">{error}</p>;
-  if (!items || items.length === 0) return null;
+  return state;
+}
+
+/**
+ * Where one generated critique came from, for the researcher's preview of a task: the critic and
+ * its sample, seed, endpoint host, prompt hash, tokens and time, and — for a hallucinated anchor —
+ * the quote (or lines) the model claimed, which the output does not contain (never a highlight).
+ * Model text is rendered as text only.
+ */
+export function CritiqueProvenanceNote({ item }: { readonly item: CritiqueProvenance }): React.JSX.Element {
+  const unverified = str(item.details?.['unverified_quote']);
+  const lines = item.details?.['unverified_lines'];
   return (
-    <section className="provenance" aria-labelledby={`provenance-${taskId}`}>
-      <h2 id={`provenance-${taskId}`}>Critiques written by critics ({items.length})</h2>
-      <ul>
-        {items.map((c) => {
-          const unverified = str(c.details?.['unverified_quote']);
-          const lines = c.details?.['unverified_lines'];
-          return (
-            <li key={c.id}>
-              <div className="provenance-head">
-                <span className="mono small">{c.id}</span>
-                {c.severity && <span className="critic-badge">{c.severity}</span>}
-                {c.category && <span className="critic-badge">{c.category}</span>}
-                {c.score !== null && <span className="muted small">score {c.score.toFixed(2)}</span>}
-                {c.hallucinated && <span className="critic-badge warn">anchor not in the text</span>}
-                {!c.hallucinated && !c.anchored && <span className="critic-badge">whole output</span>}
-              </div>
-              <p className="provenance-text">{c.text}</p>
-              {unverified !== null && <p className="small muted">Claimed quote, not found in the output: “{unverified}”</p>}
-              {Array.isArray(lines) && <p className="small muted">Claimed lines, not in the output: {lines.join('–')}</p>}
-              <p className="small muted">{provenanceLine(c)}</p>
-            </li>
-          );
-        })}
-      </ul>
-    </section>
+    <div className="provenance small" role="group" aria-label={`Provenance of ${item.id}`}>
+      {item.hallucinated && <span className="critic-badge warn">anchor not in the text</span>}
+      {unverified !== null && <span className="muted"> Claimed quote, not found in the output: “{unverified}”</span>}
+      {Array.isArray(lines) && <span className="muted"> Claimed lines, not in the output: {lines.join('–')}</span>}
+      <div className="muted provenance-line">{provenanceLine(item)}</div>
+    </div>
   );
 }

@@ -223,6 +223,8 @@ export function GenerateCritiques({ onClose, onChanged }: { readonly onClose: ()
         className="critic-dialog"
         onClick={(e) => e.stopPropagation()}
         onKeyDown={(e) => {
+          // a modal dialog keeps its keys: the screen's own (i import, j k, / search…) stay still behind it
+          e.stopPropagation();
           if (e.key === 'Escape') {
             e.preventDefault();
             e.stopPropagation();

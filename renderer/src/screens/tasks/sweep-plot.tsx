@@ -5,8 +5,12 @@ import type { OpOutput } from '../../../../shared/contract/index.js';
 import { call } from '../../api/client.js';
 import { PlotFigure } from '../analysis/plot-figure.js';
 import './critic.css';
+import { sweepLabels, type SweepLabel } from './sweep-labels.js';
 
 type Rows = OpOutput<'critics:sweep'>['rows'];
+
+const HEIGHT = 300;
+const MARGIN = { top: 20, right: 24, bottom: 40, left: 56 } as const;
 
 /**
  * The precision–comprehensiveness curve of a critic: per operating point, the share of ground-truth
@@ -27,63 +31,67 @@ export function sweepPlot(width: number, rows: Rows): Element | null {
   });
   const points = [...groups.values()];
   if (points.length === 0) return null;
-  // dots closer than a label's width on the same height share one label, placed at their middle
-  // (else the labels of points 4 and 6 side by side read "46")
-  const clusters: { y: number; xs: number[]; rows: number[] }[] = [];
-  for (const p of [...points].sort((a, b) => a.x - b.x)) {
-    const near = clusters.find((c) => Math.abs(c.y - p.y) < 0.04 && p.x - c.xs[c.xs.length - 1]! < 0.04);
-    const rowsHere = p.label.split(',').map(Number);
-    if (near) {
-      near.xs.push(p.x);
-      near.rows.push(...rowsHere);
-    } else clusters.push({ y: p.y, xs: [p.x], rows: rowsHere });
-  }
-  const labels = clusters.map((c) => ({ x: (c.xs[0]! + c.xs[c.xs.length - 1]!) / 2, y: c.y, label: [...c.rows].sort((a, b) => a - b).join(',') }));
+  // dots whose labels would touch share one label (sweep-labels.ts), at this width's plot area
+  const labels = sweepLabels(
+    points.map((p) => ({ x: p.x, y: p.y, rows: p.label.split(',').map(Number) })),
+    Math.max(1, width - MARGIN.left - MARGIN.right),
+    HEIGHT - MARGIN.top - MARGIN.bottom,
+  );
   return Plot.plot({
     width,
-    height: 300,
-    marginLeft: 56,
-    marginRight: 24,
-    marginBottom: 40,
+    height: HEIGHT,
+    marginTop: MARGIN.top,
+    marginLeft: MARGIN.left,
+    marginRight: MARGIN.right,
+    marginBottom: MARGIN.bottom,
     style: { background: 'transparent', color: 'currentColor', fontSize: '11px', fontVariantNumeric: 'tabular-nums' },
     x: { label: 'Shown critiques matching no flaw →', percent: true, domain: [0, 100], grid: true },
     y: { label: '↑ Flaws pointed out', percent: true, domain: [0, 100], grid: true },
     marks: [
       Plot.frame({ strokeOpacity: 0.2 }),
       Plot.dot(points, { x: 'x', y: 'y', r: 5, fill: 'var(--accent)', stroke: 'var(--bg)', title: (d: (typeof points)[number]) => d.points.join('\n') }),
-      Plot.text(labels, { x: 'x', y: 'y', text: 'label', dy: -11, fill: 'currentColor', fontSize: 11, fontWeight: 600 }),
+      Plot.text(labels, { x: (d: SweepLabel) => d.x, y: (d: SweepLabel) => d.y, text: 'text', dy: -11, fill: 'currentColor', fontSize: 11, fontWeight: 600 }),
     ],
   });
 }
 
 const pct = (x: number | null): string => (x === null ? '–' : `${(100 * x).toFixed(0)}%`);
 
-/** The Tasks screen's critics panel: the critics, and the sweep plot of the one chosen. Nothing without critics. */
-export function CriticsPanel({ version }: { readonly version: number }): React.JSX.Element | null {
-  const [critics, setCritics] = useState<readonly CriticInfo[] | null>(null);
-  const [chosen, setChosen] = useState<string | null>(null);
+/**
+ * The critics panel of the Tasks screen (the task browser's Critics tab): the critics, and the
+ * sweep plot and table of the one chosen. `critics` comes from the browser (`critics:list`), which
+ * reloads it after a run; `version` reloads the sweep too.
+ */
+export function CriticsPanel({ critics, version }: { readonly critics: readonly CriticInfo[]; readonly version: number }): React.JSX.Element {
+  const [chosen, setChosen] = useState<string | null>(critics[0]?.name ?? null);
   const [rows, setRows] = useState<Rows | null>(null);
   const [error, setError] = useState<string | null>(null);
 
-  useEffect(() => {
-    call('critics:list', {})
-      .then((r) => {
-        setCritics(r.items);
-        setChosen((c) => (c && r.items.some((x) => x.name === c) ? c : (r.items[0]?.name ?? null)));
-      })
-      .catch((e: Error) => setError(e.message));
-  }, [version]);
+  // keep the chosen critic while it exists (a run adds critics; remove takes them away)
+  useEffect(() => setChosen((c) => (c && critics.some((x) => x.name === c) ? c : (critics[0]?.name ?? null))), [critics]);
 
   useEffect(() => {
     if (!chosen) return;
+    let live = true;
     setRows(null);
+    setError(null);
     call('critics:sweep', { name: chosen })
-      .then((r) => setRows(r.rows))
-      .catch((e: Error) => setError(e.message));
+      .then((r) => live && setRows(r.rows))
+      .catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
   }, [chosen, version]);
 
   if (error) return <div role="alert" className="error-banner">{error}</div>;
-  if (!critics || critics.length === 0) return null;
+  if (critics.length === 0) {
+    return (
+      <section className="critics-panel" aria-labelledby="critics-title">
+        <h2 id="critics-title">Critics</h2>
+        <p className="muted small">No critic has written critiques in this database yet. Generate critiques… (key g) asks an OpenAI-compatible endpoint for them.</p>
+      </section>
+    );
+  }
   const current = critics.find((c) => c.name === chosen);
 
   return (
