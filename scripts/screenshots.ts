@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openDatabase } from '../electron/backend/db/open.js';
-import { seedAnalysisStudy, seedWarningStudy } from '../test/backend/analysis/study-fixture.js';
+import { loadDemo } from '../electron/backend/demo.js';
+import { createStudy } from '../electron/backend/studies/repository.js';
+import { seedAnalysisStudy, seedCalibrationStudy, seedWarningStudy } from '../test/backend/analysis/study-fixture.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { startCriticServer } from '../test/helpers/critic-server.js';
 import { repoRoot, startServe, type ServerProcess } from '../test/helpers/server.js';
@@ -212,6 +214,7 @@ function seedAnalysis(): void {
   const db = openDatabase(path.join(dir, 'demo.db'));
   seedAnalysisStudy(db);
   seedWarningStudy(db);
+  seedCalibrationStudy(db);
   db.close();
   analysisSeeded = true;
 }
@@ -223,6 +226,17 @@ shots.push(
       await page.goto(`${url}#/analysis/uplift-demo`);
       await page.getByText(/95% CIs · population:two-way-cluster-robust · \d+ tasks/).waitFor();
       await page.getByRole('figure', { name: 'Catch rate by severity' }).locator('svg').first().waitFor();
+    },
+  },
+  {
+    // the calibration card and the reliability plot of a study that asks the yes/no question
+    name: 'analysis-calibration',
+    prepare: async (page, url) => {
+      seedAnalysis();
+      await page.setViewportSize({ width: 1400, height: 1320 });
+      await page.goto(`${url}#/analysis/calibration-demo`);
+      await page.getByRole('region', { name: 'Confidence and calibration' }).waitFor();
+      await page.getByRole('figure', { name: 'Reliability' }).locator('svg').first().waitFor();
     },
   },
   {
@@ -424,6 +438,82 @@ async function evaluatorDay(scheme: 'light' | 'dark', pack: string, take: (page:
   }
 }
 
+// Study settings in the workspace (#12), on a database of their own per colour scheme: a study
+// reviewed here with instructions, a question, its own flaw categories, an optional reject reason,
+// no rating and a 10-minute limit. The instructions before the first item, the workspace with the
+// question and the countdown, and the flaw form with the study's categories.
+const settingsShots = ['review-instructions', 'review-settings', 'review-categories'];
+async function studySettingsDay(scheme: 'light' | 'dark', take: (page: Page, name: string) => Promise<void>): Promise<void> {
+  const dbPath = path.join(dir, `settings-${scheme}.db`);
+  const db = openDatabase(dbPath);
+  loadDemo(db);
+  createStudy(db, {
+    name: 'protocol-b',
+    conditions: [{ name: 'assisted', policy: 'all' }],
+    evaluators: [{ id: 'ana', displayName: 'Ana Ruiz' }],
+    overlap: 1,
+    seed: 7,
+    tasks: ['demo-footbridge'],
+    reviewHere: true,
+    settings: {
+      rating: 'off',
+      rejectReason: 'optional',
+      decideAll: true,
+      categories: ['wrong fact', 'missing key point', 'misleading emphasis', 'other'],
+      timeLimitSeconds: 600,
+      onTimeLimit: 'submit',
+      question: 'Does this summary contain a flaw a reader would act on?',
+      instructions: [
+        '# Protocol B: summaries of council reports',
+        '',
+        'You have **10 minutes per item**. When the time runs out the item is submitted as it stands, so decide the critiques you are sure of first.',
+        '',
+        '1. Read the **source** (left) before the summary and the critiques.',
+        '2. Accept a critique only if you can point at the place in the source that shows it is right.',
+        '3. Add a flaw for every problem no critique mentions, and choose its category.',
+        '4. Answer the question at the end, with how sure you are (50 % is a guess).',
+        '',
+        '> Reject a critique without a reason when none of the reasons fits; do not guess one.',
+        '',
+        'Questions about the protocol: write to the study lead, not to other evaluators.',
+      ].join('\n'),
+    },
+  });
+  db.close();
+  const evaluator = await startServe(dbPath);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: scheme });
+  try {
+    const post = async <T>(op: string, input: unknown): Promise<T> =>
+      ((await (await fetch(`${evaluator.url}api/${op}`, { method: 'POST', body: JSON.stringify(input) })).json()) as { value: T }).value;
+    const queue = await post<{ items: { id: number; study: string }[] }>('review:queue', { evaluator: 'ana' });
+    const item = queue.items.find((q) => q.study === 'protocol-b')!.id;
+    await page.goto(evaluator.url);
+    await page.evaluate("localStorage.setItem('assay.evaluator', 'ana')");
+    await page.goto(`${evaluator.url}#/review/${item}`);
+    await page.reload();
+    await page.getByRole('dialog', { name: 'Instructions for study protocol-b' }).waitFor();
+    await take(page, 'review-instructions');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-review-ready]').waitFor();
+    await page.keyboard.press('a');
+    await page.keyboard.press('r');
+    await page.keyboard.press('x');
+    await page.keyboard.press('y');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('+');
+    await page.keyboard.press('k');
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await take(page, 'review-settings');
+    await page.keyboard.press('f');
+    await page.getByLabel('Description').fill('Says the council pays everything; a regional grant pays most of it.');
+    await page.getByLabel('Category (this study’s)').selectOption('wrong fact');
+    await page.getByLabel('Category (this study’s)').focus();
+    await take(page, 'review-categories');
+  } finally {
+    await page.close();
+    await evaluator.stop();
+  }
+}
+
 // Practice shows the demo tasks only while no open study holds them: review before the study shots.
 const order = ['tasks', 'review-summary', 'review-code', 'review-shortcuts', 'review-narrow', 'study', 'study-close', 'study-new', 'review-elsewhere'];
 const rank = (name: string): number => (order.includes(name) ? order.indexOf(name) : order.length);
@@ -460,6 +550,17 @@ try {
     if (!pack.ok || !pack.value) throw new Error('the evaluator shots need the study shot first (npm run screenshots -- study welcome review)');
     for (const scheme of schemes) {
       await evaluatorDay(scheme, pack.value.content, async (p, name) => {
+        if (!wanted(name)) return;
+        await p.waitForTimeout(300);
+        const file = path.join(out, `${name}-${scheme}.png`);
+        await p.screenshot({ path: file });
+        console.log(`wrote ${path.relative(repoRoot, file)}`);
+      });
+    }
+  }
+  if (settingsShots.some(wanted)) {
+    for (const scheme of schemes) {
+      await studySettingsDay(scheme, async (p, name) => {
         if (!wanted(name)) return;
         await p.waitForTimeout(300);
         const file = path.join(out, `${name}-${scheme}.png`);

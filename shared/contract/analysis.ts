@@ -12,6 +12,7 @@ const ReportRefSchema = z.object({ kind: z.enum(['critique', 'added']), id: z.st
 /** A study's rows for the metrics (shared/metrics/types.ts `StudyData`): the researcher's view. */
 export const StudyDataSchema = z.object({
   study: z.string(),
+  question: z.string().nullable().optional(),
   conditions: z.array(z.object({ name: z.string(), policy: z.string() })),
   tasks: z.array(
     z.object({
@@ -72,6 +73,9 @@ export const StudyDataSchema = z.object({
       position: z.number().int().nullable(),
       skipped: z.boolean(),
       submitted: z.boolean(),
+      answer: z.boolean().nullable().optional(),
+      confidence: z.number().min(50).max(100).nullable().optional(),
+      endedBy: z.enum(['evaluator', 'time-limit']).optional(),
     }),
   ),
   adjudications: z.array(z.object({ review: z.string(), flaw: z.string(), report: ReportRefSchema, verdict: z.enum(['match', 'no-match']) })),

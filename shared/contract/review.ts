@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
 import { CLIENT_TIME_MAX_MS, CLIENT_TIME_MIN_MS } from '../review/times.js';
+import { AnchorSchema, TextAnchorSchema } from '../anchors.js';
 import { StudySettingsSchema } from '../study/settings.js';
-import { AnchorSchema, SeveritySchema } from '../task-format.js';
+import { SeveritySchema } from '../task-format.js';
 import { op } from './op.js';
 import { TaskViewSchema } from './tasks.js';
 import { TextRangeSchema } from './text-range.js';
@@ -44,7 +45,7 @@ export const ShownCritiqueSchema = z.object({
   range: TextRangeSchema.nullable(),
   severity: SeveritySchema.nullable(),
   category: z.string().nullable(),
-  evidence: z.array(z.object({ anchor: AnchorSchema, note: z.string().nullable(), range: TextRangeSchema.nullable() })),
+  evidence: z.array(z.object({ anchor: TextAnchorSchema, note: z.string().nullable(), range: TextRangeSchema.nullable() })),
 });
 /** A model critique as the evaluator may see it. */
 export type ShownCritique = z.infer<typeof ShownCritiqueSchema>;

@@ -11,9 +11,27 @@ export const TaskSummarySchema = z.object({
   critiqueCount: z.number().int().nonnegative(),
   language: z.string().nullable(),
   hasBase: z.boolean(),
+  /** How many files a multi-file code task has; null for a single-file task. */
+  files: z.number().int().min(1).nullable(),
 });
 /** A row of the task list. */
 export type TaskSummary = z.infer<typeof TaskSummarySchema>;
+
+/**
+ * One file of a multi-file code task as the evaluator sees it: a diff from `base` to `output` when
+ * `base` is not null, else new code; a deleted file has `base`, an empty `output` and `deleted`.
+ */
+export const TaskFileViewSchema = z.object({
+  path: z.string(),
+  output: z.string(),
+  base: z.string().nullable(),
+  language: z.string().nullable(),
+  deleted: z.boolean(),
+  /** The path at `base`'s side when the file was renamed. */
+  renamedFrom: z.string().nullable(),
+});
+/** One file of a multi-file code task as the evaluator sees it. */
+export type TaskFileView = z.infer<typeof TaskFileViewSchema>;
 
 /** A task as the evaluator may see it: no critiques' ground truth, no flaws. */
 export const TaskViewSchema = z.object({
@@ -23,6 +41,11 @@ export const TaskViewSchema = z.object({
   output: z.string(),
   language: z.string().nullable(),
   base: z.string().nullable(),
+  /**
+   * A multi-file code task's files, in order (task format 1.1); then `output` is empty and `base`
+   * null, and every anchor and range names its file by `path`. Null for a single-file task.
+   */
+  files: z.array(TaskFileViewSchema).nullable(),
   context: z
     .object({
       document: z.string().optional(),
@@ -187,6 +210,14 @@ export const ImportResultSchema = z.object({
   errors: z.array(z.string()),
   /** All errors, listed or not. */
   errorCount: z.number().int().nonnegative(),
+  /**
+   * The first 50 warnings (valid, but probably wrong: a flaw anchored on lines the change does not
+   * touch), `FILE:LINE: field.path: message`. Always sent by this back end; optional in the
+   * contract so that code written against the shape before warnings keeps compiling.
+   */
+  warnings: z.array(z.string()).optional(),
+  /** All warnings, listed or not (always sent, as `warnings`). */
+  warningCount: z.number().int().nonnegative().optional(),
 });
 /** The outcome of importing one task package. */
 export type ImportResult = z.infer<typeof ImportResultSchema>;

@@ -50,7 +50,7 @@ export function latestAdjudications(events: readonly AdjudicationEvent[]): Adjud
   return [...current.values()];
 }
 
-/** True when two anchors overlap by the rules for the task's kind (code: lines; text: code points). */
+/** True when two anchors overlap by the rules for the task's kind (code: lines on the same side of the same file; text: code points). */
 export function anchorsOverlap(kind: 'summary' | 'code', a: MetricAnchor, b: MetricAnchor): boolean {
   return kind === 'code' ? linesOverlap(a, b) : rangesOverlap(a, b);
 }

@@ -3,7 +3,7 @@
 // a + b_c + u_i + v_j, u ~ N(0, σ_E²) fresh evaluators, v ~ N(0, σ_T²) fresh tasks; each task has
 // 0–3 planted flaws; assisted conditions show one valid critique per flaw and one decoy.
 import type { Assignment } from '../study/assign.js';
-import type { TaskInput } from '../task-format.js';
+import { taskTexts, type TaskInput } from '../task-format.js';
 import type { Random } from './prng.js';
 import type { MetricReview } from './types.js';
 import { metricAnchor } from './from-task.js';
@@ -196,7 +196,7 @@ export function outcomeReview(o: SimOutcome, task: TaskInput, assisted: boolean,
     condition: o.condition,
     shown,
     decisions: decisions.map((d) => ({ critique: d.critique, verdict: d.verdict, reason: d.reason ?? null, edited: false })),
-    added: added.map((a) => ({ id: a.id, anchor: metricAnchor(a.anchor, task.output, null), description: a.description, severity: null, category: null })),
+    added: added.map((a) => ({ id: a.id, anchor: metricAnchor(a.anchor, taskTexts(task)), description: a.description, severity: null, category: null })),
     rating: o.rating,
     activeSeconds: o.activeSeconds,
     position: o.position,

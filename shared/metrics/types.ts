@@ -1,7 +1,7 @@
 import type { ResolvedAnchor } from '../anchors.js';
 
-/** An anchor as the metrics need it: resolved against the output (or `base`). */
-export type MetricAnchor = Pick<ResolvedAnchor, 'start' | 'end' | 'lines' | 'side'>;
+/** An anchor as the metrics need it: resolved against the output (or `base`), or a file of a multi-file task (`path`). */
+export type MetricAnchor = Pick<ResolvedAnchor, 'start' | 'end' | 'lines' | 'side' | 'path'>;
 
 /** A model critique of a task, with its ground-truth label. */
 export interface MetricCritique {
@@ -109,6 +109,8 @@ export interface MetricCondition {
 /** Everything the metrics are computed from: the rows the database feeds. */
 export interface StudyData {
   readonly study: string;
+  /** The study's yes/no question (yes = the output is flawed); null or absent: it asks none, and there are no calibration figures. */
+  readonly question?: string | null;
   readonly conditions: readonly MetricCondition[];
   readonly tasks: readonly MetricTask[];
   readonly reviews: readonly MetricReview[];

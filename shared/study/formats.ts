@@ -1,7 +1,10 @@
 import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
 import { ReviewRecordSchema } from '../review/record.js';
-import { AnchorSchema, SeveritySchema } from '../task-format.js';
+import { AnchorSchema, TextAnchorSchema } from '../anchors.js';
+import { REOPEN_FEATURE, RequiresSchema } from '../requires.js';
+import { TaskFileSchema } from '../task-files.js';
+import { SeveritySchema } from '../task-format.js';
 import { PackSettingsSchema, SETTINGS_FEATURE_VERSION, SETTINGS_FEATURES } from './settings.js';
 
 // The two files between a researcher and an evaluator: the pack (out) and the results (back).
@@ -25,21 +28,15 @@ import { PackSettingsSchema, SETTINGS_FEATURE_VERSION, SETTINGS_FEATURES } from 
 /** A content hash as written in packs and results files: `sha256:` and 64 hex digits. */
 export const ContentHashSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256: and 64 hex digits');
 
-/**
- * The features (names in `requires`) this version of Assay understands:
- * - the study settings an older reader would apply wrongly (see `SETTINGS_FEATURES` in ./settings.ts);
- * - `reopen`: a results file holds a review whose log has a `reopened` event (a submitted or
- *   skipped review made editable again, then finished again). An older reader cannot replay it.
- */
-export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>([...SETTINGS_FEATURES, 'reopen']);
+export { KNOWN_FEATURES, RequiresSchema, unknownRequirement } from '../requires.js';
 
 /** The `requires` entry of a results file with reopened reviews; `assay` is the first version that reads them. */
-export const REOPEN_REQUIREMENT = { feature: 'reopen', assay: '0.2.0' } as const;
+export const REOPEN_REQUIREMENT = { feature: REOPEN_FEATURE, assay: '0.2.0' } as const;
 
 /**
  * The `requires` of a results file: the features its event logs use that an older reader could
  * not replay — the clock's ending (`time-limit`), the question's answers (`question`) and reopened
- * reviews (`reopen`).
+ * reviews (`reopen`). (Multi-file anchors are added by the writer: studies/results.ts.)
  */
 export function resultsRequires(eventTypes: Iterable<string>): { feature: string; assay: string }[] {
   const used = new Set<string>();
@@ -52,29 +49,6 @@ export function resultsRequires(eventTypes: Iterable<string>): { feature: string
   return used.has('reopen') ? [...settings, { ...REOPEN_REQUIREMENT }] : settings;
 }
 
-/** `requires`: features a reader must understand to read the file at all. */
-export const RequiresSchema = z.array(
-  z.object({
-    /** A feature name, e.g. "multi-file". */
-    feature: z.string().min(1),
-    /** The first Assay version that understands it, for the refusal message ("needs Assay ≥ 0.3.0"). */
-    assay: z.string().min(1),
-  }),
-);
-
-/** The first entry of a file's `requires` that this reader does not understand, if any. */
-export function unknownRequirement(raw: unknown): { feature: string; assay: string } | null {
-  if (raw === null || typeof raw !== 'object') return null;
-  const requires = (raw as { requires?: unknown }).requires;
-  if (!Array.isArray(requires)) return null;
-  for (const r of requires) {
-    const feature = (r as { feature?: unknown } | null)?.feature;
-    const assay = (r as { assay?: unknown } | null)?.assay;
-    if (typeof feature === 'string' && !KNOWN_FEATURES.has(feature)) return { feature, assay: typeof assay === 'string' ? assay : '(unknown)' };
-  }
-  return null;
-}
-
 // ---------------------------------------------------------------------------------------------
 // Version 1 (closed objects; read only).
 
@@ -83,10 +57,10 @@ const PackCritiqueV1Schema = z
   .object({
     id: z.string().min(1),
     text: z.string().min(1),
-    anchor: AnchorSchema.optional(),
+    anchor: TextAnchorSchema.optional(),
     severity: SeveritySchema.optional(),
     category: z.string().optional(),
-    evidence: z.array(z.object({ anchor: AnchorSchema, note: z.string().optional() }).strict()).optional(),
+    evidence: z.array(z.object({ anchor: TextAnchorSchema, note: z.string().optional() }).strict()).optional(),
   })
   .strict();
 
@@ -177,7 +151,7 @@ export type ResultsFileV1 = z.infer<typeof ResultsFileV1Schema>;
 // ---------------------------------------------------------------------------------------------
 // Version 2 (open objects, `requires`, `settings`, a secret in the pack and a proof in the results).
 
-const evidenceSchema = z.object({ anchor: AnchorSchema, note: z.string().optional() });
+const evidenceSchema = z.object({ anchor: TextAnchorSchema, note: z.string().optional() });
 
 /** A critique as a pack carries it: what the evaluator sees, with a neutral id (k1, k2, …). */
 export const PackCritiqueSchema = z.object({
@@ -205,6 +179,8 @@ export const PackTaskSchema = z.object({
     .optional(),
   language: z.string().optional(),
   base: z.string().optional(),
+  /** A multi-file code task's files (then `requires` lists "multi-file": an older reader would show an empty output). */
+  files: z.array(TaskFileSchema).optional(),
   critiques: z.array(PackCritiqueSchema).optional(),
 });
 /** A task as a pack carries it. */

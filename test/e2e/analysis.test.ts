@@ -6,7 +6,7 @@ import { cliOk } from '../helpers/cli.js';
 import { watchProblems } from '../helpers/page.js';
 import type { StudyMetrics } from '../../shared/metrics/compute.js';
 import { openDatabase } from '../../electron/backend/db/open.js';
-import { seedWarningStudy, syntheticConditions, syntheticEvaluators, syntheticRecords, syntheticTasks } from '../backend/analysis/study-fixture.js';
+import { seedCalibrationStudy, seedWarningStudy, syntheticConditions, syntheticEvaluators, syntheticRecords, syntheticTasks } from '../backend/analysis/study-fixture.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
@@ -38,6 +38,7 @@ describe('analysis end to end (CLI and Chromium)', () => {
     await cli('results', 'import', recordsFile, '--db', db);
     const handle = openDatabase(db);
     seedWarningStudy(handle); // a second study whose flaws can only be matched by hand, by two evaluators
+    seedCalibrationStudy(handle, { taskCount: 24 }); // a third that asks the yes/no question
     handle.close();
     browser = await launchChromium();
   });
@@ -124,6 +125,39 @@ describe('analysis end to end (CLI and Chromium)', () => {
     expect(await card.textContent()).toMatch(/can be matched automatically \(no anchor, and no shown critique describes it\)/);
     expect(await card.getByRole('note').textContent()).toMatch(/No interval: reviews by 2 evaluators: an interval for evaluators in general needs at least 3/);
     expect(await card.textContent()).not.toMatch(/(^|[^\d])0\.0%/); // no silent 0% anywhere
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('a study asking the yes/no question shows the calibration card with the CLI\'s figures and a reliability plot; one without says it is off', async () => {
+    const m = JSON.parse(await cli('metrics', '--study', 'calibration-demo', '--json', '--db', db)) as StudyMetrics;
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    watch(page);
+    await page.goto(`${server!.url}#/analysis/calibration-demo`);
+    const card = page.getByRole('region', { name: 'Confidence and calibration' });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('“Does the output contain a serious flaw?” (yes = flawed)');
+    const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+    const accuracy = await card.getByRole('row', { name: /^Accuracy\b/ }).first().textContent();
+    for (const name of ['unassisted', 'assisted', 'valid-only']) {
+      const k = m.conditions[name]!.calibration!;
+      expect(accuracy).toContain(`${pct(k.accuracy.value!)}${pct(k.accuracy.ci[0]!)} – ${pct(k.accuracy.ci[1]!)}`);
+      expect(await card.getByRole('row', { name: /^Brier score/ }).textContent()).toContain(k.brier.value!.toFixed(3));
+    }
+    expect(await card.getByRole('row', { name: /^Over-confidence/ }).textContent()).toMatch(/[+−]\d+\.\d pp.*pp.*pp/);
+    expect(await card.getByRole('row', { name: /^Over-conf\. − baseline/ }).textContent()).toMatch(/^Over-conf\. − baseline—[+−]\d+\.\d pp/);
+    const plot = page.getByRole('figure', { name: 'Reliability' });
+    await plot.locator('svg').first().waitFor();
+    const svgText = (await plot.locator('svg').first().textContent()) ?? '';
+    for (const name of ['unassisted', 'assisted', 'valid-only']) expect(svgText).toContain(name);
+    const counts = m.conditions['assisted']!.calibration!.reliability.filter((b) => b.reviews > 0).map((b) => `n ${b.reviews}`);
+    for (const c of counts) expect(svgText).toContain(c);
+    await page.goto(`${server!.url}#/analysis/e2e`);
+    await page.getByRole('region', { name: 'Condition assisted' }).waitFor();
+    expect(await page.getByRole('note').filter({ hasText: 'Confidence and calibration: off' }).textContent()).toBe(
+      'Confidence and calibration: off — this study asks no yes/no question (assay study create --question "…" turns it on).',
+    );
+    expect(await page.getByRole('figure', { name: 'Reliability' }).count()).toBe(0);
     expect(problems).toEqual([]);
     await page.close();
   });

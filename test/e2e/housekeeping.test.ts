@@ -82,7 +82,7 @@ describe('housekeeping (Chromium)', () => {
     await profiles.getByRole('button', { name: 'Remove profile typo-name…' }).click();
     await profiles.getByRole('alertdialog', { name: 'Remove typo-name?' }).getByRole('button', { name: 'Remove' }).click();
     await profiles.getByText('Removed the profile typo-name.').waitFor();
-    expect(await profiles.getByRole('row').filter({ hasText: 'Typo Name' }).count()).toBe(0);
+    await expect.poll(() => profiles.getByRole('row').filter({ hasText: 'Typo Name' }).count()).toBe(0); // the list reloads after the message
     await page.close();
   });
 

@@ -6,7 +6,7 @@ import { openDatabase } from '../../electron/backend/db/open.js';
 import { importResults } from '../../electron/backend/studies/results.js';
 import { createStudy, getStudy } from '../../electron/backend/studies/repository.js';
 import { importTasks } from '../../electron/backend/tasks/import.js';
-import { syntheticConditions, syntheticEvaluators, syntheticRecords, syntheticTasks } from '../backend/analysis/study-fixture.js';
+import { CALIBRATION_QUESTION, calibrationRecords, calibrationTasks, syntheticConditions, syntheticEvaluators, syntheticRecords, syntheticTasks } from '../backend/analysis/study-fixture.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { watchProblems } from '../helpers/page.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
@@ -53,6 +53,35 @@ function seed(dbPath: string): void {
   const [report] = importResults(db, [{ fileName: 'layout.jsonl', content }]);
   db.close();
   if (report?.status !== 'merged') throw new Error(`seed: ${report?.error ?? 'no report'}`);
+}
+
+/** A study with the long names that asks the yes/no question: the reliability plot's facets. */
+function seedQuestion(dbPath: string): void {
+  const db = openDatabase(dbPath);
+  const tasks = calibrationTasks(24, 51, 'lq');
+  importTasks(db, tasks);
+  createStudy(db, {
+    name: 'layout-q',
+    tasks: tasks.map((t) => t.id),
+    conditions: syntheticConditions.split(',').map((c) => ({ name: longConditions[c.split(':')[0]!]!, policy: c.split(':')[1]! })),
+    evaluators: syntheticEvaluators.map((id) => ({ id })),
+    overlap: 6,
+    seed: 7,
+    settings: { question: CALIBRATION_QUESTION },
+  });
+  const short = new Map(Object.entries(longConditions).map(([s, l]) => [l, s]));
+  const assignments = getStudy(db, 'layout-q').assignments.map((a) => ({ ...a, condition: short.get(a.condition)! }));
+  const flawed = new Set(tasks.filter((t) => t.flaws.length > 0).map((t) => t.id));
+  const content = calibrationRecords('layout-q', assignments, flawed)
+    .split('\n')
+    .map((line) => {
+      const r = JSON.parse(line) as { condition: string };
+      return JSON.stringify({ ...r, condition: longConditions[r.condition] });
+    })
+    .join('\n');
+  const [report] = importResults(db, [{ fileName: 'layout-q.jsonl', content }]);
+  db.close();
+  if (report?.status !== 'merged') throw new Error(`seedQuestion: ${report?.error ?? 'no report'}`);
 }
 
 /** What the page measured in one plot. */
@@ -113,6 +142,7 @@ describe('dashboard plots fit their labels at every card width (Chromium)', () =
   beforeAll(async () => {
     const dbPath = tempDbPath();
     seed(dbPath);
+    seedQuestion(dbPath);
     server = await startServe(dbPath);
     browser = await launchChromium();
   });
@@ -179,4 +209,23 @@ describe('dashboard plots fit their labels at every card width (Chromium)', () =
       await page.close();
     });
   }
+  it('the reliability plot fits its facet names and counts, one or two per row, at narrow and wide widths', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchProblems(page, problems);
+    // 1180 px: the card and the plot side by side, the plot at its narrowest (bare counts, three
+    // ticks); 1400 px: side by side, wider; 900 px: the plot below the card, across the width
+    for (const width of [1180, 1400, 900]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${server.url}#/analysis/layout-q`);
+      await page.getByRole('figure', { name: 'Reliability' }).locator('.plot-host > svg').waitFor();
+      await page.waitForTimeout(200);
+      const report = (await measure(page)).find((r) => r.title === 'Reliability')!;
+      expect(report.labels, `${width}`).toBeGreaterThan(10);
+      expect({ width, outside: report.outside, overlaps: report.overlaps, cutWithoutTitle: report.cutWithoutTitle }).toEqual({ width, outside: [], overlaps: [], cutWithoutTitle: [] });
+      const plot = page.getByRole('figure', { name: 'Reliability' });
+      for (const name of Object.values(longConditions)) expect(await plot.locator('text', { hasText: name.slice(0, 8) }).count(), `${width}: ${name}`).toBeGreaterThan(0);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  });
 });

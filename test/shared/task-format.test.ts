@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { formatPath, taskJsonSchema, validateTask, type TaskValidation } from '../../shared/task-format.js';
+import { formatPath, TASK_SCHEMA_VERSIONS, taskJsonSchema, validateTask, type TaskValidation } from '../../shared/task-format.js';
 import { repoRoot } from '../helpers/server.js';
 
 const issues = (r: TaskValidation) => (r.ok ? [] : r.issues.map((i) => `${i.path}: ${i.message}`));
@@ -127,19 +127,22 @@ describe('task format v1', () => {
 });
 
 describe('docs/task-format.md', () => {
-  it('has an example whose every line is a valid task', () => {
+  it('has examples (v1 and a multi-file 1.1 task) whose every line is a valid task', () => {
     const doc = fs.readFileSync(path.join(repoRoot, 'docs', 'task-format.md'), 'utf8');
-    const example = /```json\n([\s\S]*?)```/.exec(doc)![1]!.trim().split('\n');
-    expect(example.length).toBeGreaterThanOrEqual(2);
-    for (const line of example) expect(issues(validateTask(JSON.parse(line)))).toEqual([]);
+    const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.trim().split('\n'));
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    expect(examples.some((l) => 'files' in (JSON.parse(l) as object))).toBe(true);
+    for (const line of examples) expect(issues(validateTask(JSON.parse(line)))).toEqual([]);
   });
 });
 
-describe('the committed JSON Schema', () => {
-  const file = path.join(repoRoot, 'schema', 'task-v1.schema.json');
-  it('is generated from the zod schema (ASSAY_UPDATE_SCHEMA=1 rewrites it)', () => {
-    const generated = `${JSON.stringify(taskJsonSchema(), null, 2)}\n`;
-    if (process.env['ASSAY_UPDATE_SCHEMA'] === '1') fs.writeFileSync(file, generated);
-    expect(fs.readFileSync(file, 'utf8'), 'schema/task-v1.schema.json is stale: run ASSAY_UPDATE_SCHEMA=1 npx vitest run test/shared/task-format.test.ts').toBe(generated);
-  });
+describe('the committed JSON Schemas', () => {
+  for (const version of TASK_SCHEMA_VERSIONS) {
+    const file = path.join(repoRoot, 'schema', `task-v${version}.schema.json`);
+    it(`task-v${version}.schema.json is generated from the zod schema (ASSAY_UPDATE_SCHEMA=1 rewrites it)`, () => {
+      const generated = `${JSON.stringify(taskJsonSchema(version), null, 2)}\n`;
+      if (process.env['ASSAY_UPDATE_SCHEMA'] === '1') fs.writeFileSync(file, generated);
+      expect(fs.readFileSync(file, 'utf8'), `schema/task-v${version}.schema.json is stale: run ASSAY_UPDATE_SCHEMA=1 npx vitest run test/shared/task-format.test.ts`).toBe(generated);
+    });
+  }
 });

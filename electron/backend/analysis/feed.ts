@@ -1,10 +1,12 @@
 import { anchorQuote, metricAnchor } from '../../../shared/metrics/from-task.js';
 import { latestAdjudications, type AdjudicationEvent } from '../../../shared/metrics/matching.js';
 import type { MetricAnchor, MetricCritique, MetricFlaw, MetricReview, MetricTask, StudyData } from '../../../shared/metrics/types.js';
-import type { Anchor } from '../../../shared/task-format.js';
+import type { Anchor, TaskTexts } from '../../../shared/anchors.js';
+import { rowTexts } from '../tasks/texts.js';
 import type { AnyDb } from '../db/types.js';
 import { finishedReviews } from '../reviews/records.js';
 import { requireStudy, studyConditions } from '../studies/repository.js';
+import { parseStoredSettings } from '../studies/settings.js';
 
 interface TaskRow {
   id: string;
@@ -12,6 +14,7 @@ interface TaskRow {
   title: string | null;
   output: string;
   base: string | null;
+  files_json: string | null;
 }
 
 interface CritiqueRow {
@@ -67,10 +70,10 @@ function parseJson<T>(text: string | null, where: string): T | null {
   }
 }
 
-function resolvedAnchor(row: FlawRow, task: TaskRow): MetricAnchor | null {
+function resolvedAnchor(row: FlawRow, texts: TaskTexts): MetricAnchor | null {
   const resolved = parseJson<MetricAnchor>(row.resolved_json, `flaw ${row.task_id}/${row.id}`);
-  if (resolved) return { start: resolved.start, end: resolved.end, lines: resolved.lines, side: resolved.side ?? 'output' };
-  return metricAnchor(parseJson<Anchor>(row.anchor_json, `flaw ${row.task_id}/${row.id}`), task.output, task.base);
+  if (resolved) return { start: resolved.start, end: resolved.end, lines: resolved.lines, side: resolved.side ?? 'output', ...(resolved.path !== undefined ? { path: resolved.path } : {}) };
+  return metricAnchor(parseJson<Anchor>(row.anchor_json, `flaw ${row.task_id}/${row.id}`), texts);
 }
 
 function groupBy<T, K>(rows: readonly T[], key: (row: T) => K): Map<K, T[]> {
@@ -113,7 +116,7 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
   const conditions = studyConditions(db, study.id);
   const taskRows = db
     .prepare(
-      `SELECT t.id, t.kind, t.title, t.output, t.base FROM tasks t
+      `SELECT t.id, t.kind, t.title, t.output, t.base, t.files_json FROM tasks t
         WHERE t.id IN (SELECT task_id FROM study_tasks WHERE study_id = $id)
            OR t.id IN (SELECT task_id FROM queue_items WHERE study = $name)
         ORDER BY t.seq`,
@@ -136,8 +139,9 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
       .all({ id: study.id, name }) as FlawRow[],
     (r) => r.task_id,
   );
-  const taskById = new Map(taskRows.map((t) => [t.id, t]));
+  const textsById = new Map(taskRows.map((t) => [t.id, rowTexts(t)]));
   const tasks: MetricTask[] = taskRows.map((t) => {
+    const texts = textsById.get(t.id)!;
     const critiques: MetricCritique[] = (critiqueRows.get(t.id) ?? []).map((c) => ({
       id: c.id,
       valid: c.valid === null ? null : c.valid === 1,
@@ -146,7 +150,7 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
       text: c.text,
     }));
     const flaws: MetricFlaw[] = (flawRows.get(t.id) ?? []).map((f) => {
-      const anchor = resolvedAnchor(f, t);
+      const anchor = resolvedAnchor(f, texts);
       return {
         id: f.id,
         anchor,
@@ -154,7 +158,7 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
         category: f.category,
         critiques: parseJson<string[]>(f.critiques_json, `flaw ${f.task_id}/${f.id}`) ?? [],
         description: f.description,
-        quote: anchorQuote(anchor, t.output, t.base),
+        quote: anchorQuote(anchor, texts),
       };
     });
     return { id: t.id, kind: t.kind, title: t.title, critiques, flaws };
@@ -162,7 +166,7 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
 
   // The one record builder (reviews/records.ts): the metrics read exactly what the exports write.
   const reviews: MetricReview[] = finishedReviews(db, { study: name, order: 'id' }).map(({ record, ...r }) => {
-    const task = taskById.get(r.task)!;
+    const texts = textsById.get(r.task)!;
     return {
       id: String(r.id),
       task: r.task,
@@ -177,14 +181,14 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
         ...(d.edited_text !== undefined ? { editedText: d.edited_text } : {}),
       })),
       added: record.added.map((a) => {
-        const anchor = metricAnchor(a.anchor, task.output, task.base);
+        const anchor = metricAnchor(a.anchor, texts);
         return {
           id: a.id,
           anchor,
           description: a.description,
           severity: a.severity ?? null,
           category: a.category ?? null,
-          quote: anchorQuote(anchor, task.output, task.base),
+          quote: anchorQuote(anchor, texts),
         };
       }),
       rating: record.rating,
@@ -202,6 +206,7 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
     studyId: study.id,
     data: {
       study: name,
+      question: parseStoredSettings(study.settings_json, `study "${name}"`).question,
       conditions,
       tasks,
       reviews,

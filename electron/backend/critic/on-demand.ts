@@ -9,7 +9,7 @@ import { addCritiquesToPracticeReview, getReviewView } from '../reviews/reposito
 import { CriticClient, CriticRequestError, endpointHost } from './client.js';
 import { keyOrigin, type ApiKeys } from './keys.js';
 import { redactKey } from './redact.js';
-import { criticTask, nextSample, onDemandCritic, storeSample, type CriticRecord } from './repository.js';
+import { criticReadRefusal, criticTask, nextSample, onDemandCritic, storeSample, type CriticRecord } from './repository.js';
 import { promptFields, runDefaults } from './run.js';
 
 /** The key of a stored critic: where its run said it comes from (set by whoever ran it). */
@@ -55,6 +55,8 @@ export async function askCritic(db: WritableDb, keys: ApiKeys, evaluator: string
   if (!critic) throw new AppError('invalid-input', 'No critic is set up for "Ask the critic": generate critiques with one first and choose it (Tasks → Generate critiques…).');
   const row = criticTask(db, taskId);
   if (!row) throw new AppError('not-found', `No task with id "${taskId}"`);
+  const unread = criticReadRefusal(db, taskId);
+  if (unread) throw new AppError('invalid-input', `The critic cannot be asked here: ${unread}.`);
   const apiKey = storedKey(keys, critic);
   const client = new CriticClient({ baseUrl: critic.baseUrl, model: critic.model, apiKey, ...runDefaults, timeoutMs: 60_000, maxAttempts: 3, structured: 'auto' });
   const prompt = renderPrompt(critic.prompts[row.kind].text, promptFields(row));

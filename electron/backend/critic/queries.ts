@@ -1,9 +1,9 @@
 import type { CriticInfo } from '../../../shared/contract/critic.js';
 import { sweepCritic, type SweepRow, type SweepTask } from '../../../shared/critic/sweep.js';
-import type { MetricAnchor } from '../../../shared/metrics/types.js';
 import { parseOperatingPoint, type OperatingPoint } from '../../../shared/policy.js';
 import { AppError } from '../../../shared/result.js';
 import type { AnyDb } from '../db/types.js';
+import { storedRange } from '../reviews/visibility.js';
 import { visibleTask } from '../tasks/staging.js';
 import { endpointHost } from './client.js';
 import { listCritics } from './repository.js';
@@ -32,11 +32,6 @@ export function criticInfos(db: AnyDb): CriticInfo[] {
   });
 }
 
-function anchorOf(resolved: string | null): MetricAnchor | null {
-  if (!resolved) return null;
-  const r = JSON.parse(resolved) as { start: number; end: number; lines: [number, number]; side?: 'output' | 'base' };
-  return { start: r.start, end: r.end, lines: r.lines, side: r.side ?? 'output' };
-}
 
 /** The tasks a sweep of `critic` reads: its samples, its critiques and the tasks' ground-truth flaws. */
 export function sweepTasks(db: AnyDb, critic: string): SweepTask[] {
@@ -57,7 +52,7 @@ export function sweepTasks(db: AnyDb, critic: string): SweepTask[] {
     kind: t.kind,
     flaws: (flaws.all({ task: t.id }) as { id: string; resolved_json: string | null; severity: string | null; category: string | null; critiques_json: string | null }[]).map((f) => ({
       id: f.id,
-      anchor: anchorOf(f.resolved_json),
+      anchor: storedRange(f.resolved_json),
       severity: f.severity,
       category: f.category,
       critiques: f.critiques_json ? (JSON.parse(f.critiques_json) as string[]) : [],
@@ -68,7 +63,7 @@ export function sweepTasks(db: AnyDb, critic: string): SweepTask[] {
       critic: c.critic,
       sample: c.sample,
       hallucinated: c.hallucinated === 1,
-      range: anchorOf(c.resolved_json),
+      range: storedRange(c.resolved_json),
     })),
     samples: (samples.all({ task: t.id, critic }) as { sample: number }[]).map((r) => r.sample),
   }));

@@ -276,6 +276,17 @@ export function criticTask(db: AnyDb, id: string): CriticTaskRow | undefined {
     | undefined;
 }
 
+/**
+ * Why the critic does not read task `id`, or null when it does. A multi-file code task (format
+ * 1.1) has its text in `files` and an empty `output`: the prompts and the anchors the critic
+ * resolves are for one output (and its base), so every quote would be "hallucinated". Refused,
+ * never asked, rather than critiqued blind.
+ */
+export function criticReadRefusal(db: AnyDb, id: string): string | null {
+  const row = stmt(db, 'SELECT files_json IS NOT NULL AS multi FROM tasks WHERE id = $id').get({ id }) as { multi: 0 | 1 } | undefined;
+  return row?.multi === 1 ? `task "${id}" is a multi-file code task: the critic reads tasks with one output (and its base) only, so it was not asked` : null;
+}
+
 /** Every visible task id, in import order. */
 export function allTaskIds(db: AnyDb): string[] {
   return (db.prepare(`SELECT t.id FROM tasks t INDEXED BY tasks_visible WHERE ${visibleTask('t')} ORDER BY t.seq`).all() as { id: string }[]).map((r) => r.id);

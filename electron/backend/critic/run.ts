@@ -11,6 +11,7 @@ import { CriticClient, CriticRequestError, ModeState, endpointHost, type Request
 import { redactKey } from './redact.js';
 import {
   allTaskIds,
+  criticReadRefusal,
   criticTask,
   ensureCritic,
   sampleKey,
@@ -120,7 +121,7 @@ export async function runCritic(db: WritableDb, options: RunOptions): Promise<Cr
       else wanted.push(s);
     }
     if (wanted.length === 0) continue;
-    const refusal = taskChangeRefusal(db, task, 'add-critiques');
+    const refusal = criticReadRefusal(db, task) ?? taskChangeRefusal(db, task, 'add-critiques');
     if (refusal) {
       refusedCount++;
       if (refused.length < maxListed) refused.push({ task, reason: refusal });

@@ -132,10 +132,9 @@ export function openDatabase(file: string, options: OpenOptions = {}): WritableD
 }
 
 /**
- * Copies a database that is about to be migrated to `<file>.before-v<N>-<time>.db` beside it, so
- * a failed or unwanted upgrade can be undone; N is the first migration it is about to get (version
- * numbers may skip: branches number their migrations ahead of merging). `VACUUM INTO` makes a
- * consistent copy synchronously.
+ * Copies a database that is about to be migrated to `<file>.before-v<N>-<time>.db` beside it (N: the
+ * first migration it is about to get; versions may have gaps while branches merge), so a failed or
+ * unwanted upgrade can be undone. `VACUUM INTO` makes a consistent copy synchronously.
  */
 export function backupBeforeMigration(db: WritableDb, file: string, fromVersion: number): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');

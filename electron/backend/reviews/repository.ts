@@ -1,11 +1,11 @@
 import type { Evaluator, QueueEntry, ReviewView, ShownCritique, TextRange } from '../../../shared/contract/review.js';
-import { resolveAnchor, TextIndex } from '../../../shared/anchors.js';
+import { resolveAnchor, resolveTaskAnchor, TaskTextIndexes, TextIndex, type AnchorResolution } from '../../../shared/anchors.js';
 import { AppError } from '../../../shared/result.js';
 import { eventFromRow, eventPayload, type ReviewEvent } from '../../../shared/review/events.js';
 import { checkReviewEvent, reduceReview, replayReview, type ReviewState } from '../../../shared/review/state.js';
 import { enforcesTimeLimit, itemDeadline, timeLimitSlackMs, type StudySettings } from '../../../shared/study/settings.js';
 import { plausibleClientTime, serverClockProblem, showTime } from '../../../shared/review/times.js';
-import type { Anchor } from '../../../shared/task-format.js';
+import { viewTexts } from '../../../shared/review/view-texts.js';
 import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { getTaskView } from '../tasks/repository.js';
@@ -191,11 +191,9 @@ export function loadEvents(db: AnyDb, review: number): { seq: number; event: Rev
   return rows.map((r) => ({ seq: r.seq, event: eventFromRow(r.type, JSON.parse(r.payload_json)) }));
 }
 
-function toRange(anchor: Anchor | null, text: string, base: string | null, index?: TextIndex): TextRange | null {
-  if (!anchor) return null;
-  const r = resolveAnchor(anchor, text, { base, ...(index ? { index } : {}) });
-  if (!r.ok) return null;
-  return { start16: r.value.start16, end16: r.value.end16, lines: [r.value.lines[0], r.value.lines[1]], side: r.value.side };
+function toRange(r: AnchorResolution | null): TextRange | null {
+  if (!r?.ok) return null;
+  return { start16: r.value.start16, end16: r.value.end16, lines: [r.value.lines[0], r.value.lines[1]], side: r.value.side, path: r.value.path ?? null };
 }
 
 /**
@@ -213,7 +211,8 @@ function itemPosition(db: AnyDb, evaluator: string, item: QueueItemRow): { posit
 
 /** The critiques an item shows, as the review screen gets them: neutral ids, resolved anchors. */
 function viewCritiques(rows: ReturnType<typeof pinnedRows>['critiques'], task: ReviewView['task']): ShownCritique[] {
-  const outputIndex = new TextIndex(task.output);
+  const texts = viewTexts(task);
+  const indexes = new TaskTextIndexes(texts);
   const document = task.context?.document ?? null;
   const docIndex = document !== null ? new TextIndex(document) : null;
   return rows.map(({ neutralId, row }) => {
@@ -222,13 +221,13 @@ function viewCritiques(rows: ReturnType<typeof pinnedRows>['critiques'], task: R
       id: neutralId,
       text: c.text,
       anchor: c.anchor ?? null,
-      range: toRange(c.anchor ?? null, task.output, task.base, outputIndex),
+      range: c.anchor ? toRange(resolveTaskAnchor(c.anchor, texts, indexes)) : null,
       severity: c.severity ?? null,
       category: c.category ?? null,
       evidence: (c.evidence ?? []).map((e) => ({
         anchor: e.anchor,
         note: e.note ?? null,
-        range: document !== null && docIndex ? toRange(e.anchor, document, null, docIndex) : null,
+        range: document !== null && docIndex ? toRange(resolveAnchor(e.anchor, document, { index: docIndex })) : null,
       })),
     };
   });
@@ -502,7 +501,8 @@ export function recordEvent(
     const event = renameEventCritique(input.event, (id) => originalCritiqueId(pin, id))!;
     if ((event.type === 'flaw-added' || event.type === 'flaw-edited') && event.flaw.anchor) {
       const task = getTaskView(db, review.task_id);
-      const r = resolveAnchor(event.flaw.anchor, task.output, { base: task.base });
+      // the same resolution as the importer's: a multi-file task's flaw names its file by `path`
+      const r = resolveTaskAnchor(event.flaw.anchor, viewTexts(task));
       if (!r.ok) throw new AppError('invalid-input', `flaw.anchor.${r.error.path}: ${r.error.message}`);
     }
     const seq = review.last_seq + 1;

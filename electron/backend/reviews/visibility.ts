@@ -1,9 +1,13 @@
+import type { MetricAnchor } from '../../../shared/metrics/types.js';
 import { parsePolicy, selectShownCritiques, type PolicyCritique } from '../../../shared/policy.js';
 import { AppError } from '../../../shared/result.js';
 import type { TaskView } from '../../../shared/contract/tasks.js';
 import type { ReviewEvent } from '../../../shared/review/events.js';
 import type { ReviewState } from '../../../shared/review/state.js';
-import { AnchorSchema, SeveritySchema, type Anchor, type Severity } from '../../../shared/task-format.js';
+import { AnchorSchema, TextAnchorSchema, type Anchor, type TextAnchor } from '../../../shared/anchors.js';
+import { shownFile, type TaskFile } from '../../../shared/task-files.js';
+import { SeveritySchema, type Severity } from '../../../shared/task-format.js';
+import { rowFiles } from '../tasks/texts.js';
 import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { sha256Json } from '../studies/hash.js';
@@ -154,6 +158,8 @@ export interface TaskRow {
   readonly output: string;
   readonly language: string | null;
   readonly base: string | null;
+  /** Multi-file tasks: the files (migration 13); NULL or absent otherwise. */
+  readonly files_json?: string | null;
   readonly context_json: string | null;
   /** The hash of the task's source line: it changes whenever the task is replaced. */
   readonly content_hash?: string;
@@ -193,6 +199,8 @@ export interface ShownTask {
   readonly context?: ShownContext;
   readonly language?: string;
   readonly base?: string;
+  /** A multi-file task's files (then `output` is empty): only present for such a task, so that the hash of every other task is as before. */
+  readonly files?: TaskFile[];
 }
 
 /** A critique as an evaluator sees it, without its id: never `valid`, `score`, `model` or unknown fields. */
@@ -201,7 +209,7 @@ export interface ShownCritiqueContent {
   readonly anchor?: Anchor;
   readonly severity?: Severity;
   readonly category?: string;
-  readonly evidence?: { anchor: Anchor; note?: string }[];
+  readonly evidence?: { anchor: TextAnchor; note?: string }[];
 }
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
@@ -230,6 +238,7 @@ export function shownContext(json: string | null): ShownContext | undefined {
 // SECURITY: blinding. Field by field: flaws, meta and unknown fields never leave.
 export function shownTask(row: TaskRow): ShownTask {
   const context = shownContext(row.context_json);
+  const files = rowFiles({ output: row.output, base: row.base, files_json: row.files_json ?? null });
   return {
     id: row.id,
     kind: row.kind,
@@ -238,6 +247,7 @@ export function shownTask(row: TaskRow): ShownTask {
     ...(context ? { context } : {}),
     ...(row.language !== null ? { language: row.language } : {}),
     ...(row.base !== null ? { base: row.base } : {}),
+    ...(files ? { files: files.map(shownFile) } : {}),
   };
 }
 
@@ -248,7 +258,7 @@ export function shownCritique(row: CritiqueRow): ShownCritiqueContent {
   const severity = SeveritySchema.safeParse(row.severity);
   const evidence = row.evidence_json ? (JSON.parse(row.evidence_json) as { anchor: unknown; note?: unknown }[]) : [];
   const cleanEvidence = evidence.flatMap((e) => {
-    const a = AnchorSchema.safeParse(e.anchor);
+    const a = TextAnchorSchema.safeParse(e.anchor);
     return a.success ? [{ anchor: a.data, ...(typeof e.note === 'string' ? { note: e.note } : {}) }] : [];
   });
   return {
@@ -263,7 +273,21 @@ export function shownCritique(row: CritiqueRow): ShownCritiqueContent {
 /** A task row as the review screen gets it (the contract's TaskView): built from {@link shownTask}. */
 export function shownTaskView(row: TaskRow): TaskView {
   const t = shownTask(row);
-  return { id: t.id, kind: t.kind, title: t.title ?? null, output: t.output, language: t.language ?? null, base: t.base ?? null, context: t.context ?? null };
+  return {
+    id: t.id,
+    kind: t.kind,
+    title: t.title ?? null,
+    output: t.output,
+    language: t.language ?? null,
+    base: t.base ?? null,
+    files: t.files ? t.files.map(fileView) : null,
+    context: t.context ?? null,
+  };
+}
+
+/** A shown file in the contract's form. */
+export function fileView(f: TaskFile): NonNullable<TaskView['files']>[number] {
+  return { path: f.path, output: f.output, base: f.base ?? null, language: f.language ?? null, deleted: f.deleted === true, renamedFrom: f.renamed_from ?? null };
 }
 
 /**
@@ -312,11 +336,15 @@ export function selectContext(db: AnyDb, taskId: string, policy: string): Select
   return { kind, samples };
 }
 
-/** A stored resolved anchor as the policies' overlap test needs it. */
-function rangeOf(resolved: string | null | undefined): { start: number; end: number; lines: [number, number]; side: 'output' | 'base' } | null {
+/**
+ * A stored resolved anchor (`resolved_json`) as the overlap tests need it (shared/metrics/
+ * matching.ts): code points, lines, the side of a diff and, in a multi-file task, the file — so
+ * that lines 3–4 of a.py never overlap lines 3–4 of b.py. The policies and the sweep both use it.
+ */
+export function storedRange(resolved: string | null | undefined): MetricAnchor | null {
   if (!resolved) return null;
-  const r = JSON.parse(resolved) as { start: number; end: number; lines: [number, number]; side?: 'output' | 'base' };
-  return { start: r.start, end: r.end, lines: r.lines, side: r.side ?? 'output' };
+  const r = JSON.parse(resolved) as { start: number; end: number; lines: [number, number]; side?: 'output' | 'base'; path?: string };
+  return { start: r.start, end: r.end, lines: r.lines, side: r.side ?? 'output', ...(typeof r.path === 'string' ? { path: r.path } : {}) };
 }
 
 /**
@@ -331,7 +359,7 @@ export function policyCritique(row: Pick<CritiqueRow, 'id' | 'score' | 'valid' |
     critic: row.critic ?? null,
     sample: row.sample ?? null,
     hallucinated: row.hallucinated === 1,
-    range: rangeOf(row.resolved_json),
+    range: storedRange(row.resolved_json),
   };
 }
 
@@ -377,7 +405,7 @@ export function pinToken(pin: Pin): string {
 }
 
 function taskRow(db: AnyDb, id: string): TaskRow {
-  const row = stmt(db, 'SELECT id, kind, title, output, language, base, context_json, content_hash FROM tasks WHERE id = $id').get({ id }) as TaskRow | undefined;
+  const row = stmt(db, 'SELECT id, kind, title, output, language, base, files_json, context_json, content_hash FROM tasks WHERE id = $id').get({ id }) as TaskRow | undefined;
   if (!row) throw new AppError('not-found', `No task with id "${id}"`);
   return row;
 }

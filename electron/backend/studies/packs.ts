@@ -1,6 +1,7 @@
 import type { ImportedPack } from '../../../shared/contract/studies.js';
 import { misplacedFileMessage, recognizeFile, RECOGNIZE_HEAD_CHARS } from '../../../shared/file-kind.js';
 import { parsePolicy } from '../../../shared/policy.js';
+import { multiFileRequirement } from '../../../shared/requires.js';
 import { AppError } from '../../../shared/result.js';
 import { PackFileV1Schema, PackFileV2Schema, type PackFileV2, type PackTask } from '../../../shared/study/formats.js';
 import { packSettings, settingsFromPack, settingsRequires, type StudySettings } from '../../../shared/study/settings.js';
@@ -13,6 +14,11 @@ import { fileHash, newIssueId, newPackSecret, packId } from './hash.js';
 import { firstIssue, parseJsonText, readStudyDocument } from './documents.js';
 import { findStudyById, requireStudy } from './repository.js';
 import { parseStoredSettings, storedSettingsJson } from './settings.js';
+
+/** True when a pack task uses the multi-file feature: files, or a critique anchor with a path. */
+export function packTaskNeedsMultiFile(task: PackTask): boolean {
+  return task.files !== undefined || (task.critiques ?? []).some((c) => c.anchor?.path !== undefined);
+}
 
 /**
  * Builds one evaluator's offline pack (format 2): their queue in order, each item exactly as its
@@ -57,8 +63,9 @@ export function exportPack(db: WritableDb, studyName: string, evaluator: string,
     const body = {
       format: 'assay-pack' as const,
       version: 2 as const,
-      // settings an older Assay would apply wrongly: it must refuse the pack instead
-      requires: settingsRequires(settings),
+      // features an older Assay would get wrong (settings it would apply wrongly; a multi-file task it
+      // would show as an empty output): it must refuse the pack instead
+      requires: [...settingsRequires(settings), ...(packItems.some((i) => packTaskNeedsMultiFile(i.task)) ? [multiFileRequirement()] : [])],
       pack: { id: packId(study.id, evaluator), issue: newIssueId(), secret: newPackSecret(), created_at: new Date(now).toISOString() },
       study: { id: study.id, name: study.name, ...(study.researcher !== null ? { researcher: study.researcher } : {}) },
       settings: packSettings(settings),

@@ -1,5 +1,6 @@
 import type { ResultsFileReport } from '../../../shared/contract/studies.js';
 import { parseUntrustedJson } from '../../../shared/json-shape.js';
+import { multiFileRequirement } from '../../../shared/requires.js';
 import { AppError, assertNever } from '../../../shared/result.js';
 import { eventPayload, ReviewEventSchema, type ReviewEvent } from '../../../shared/review/events.js';
 import { buildReviewRecord, recordDefaults, recordSettingsProblem, ReviewRecordSchema, type ReviewRecord, type ReviewRecordMeta } from '../../../shared/review/record.js';
@@ -18,7 +19,8 @@ import {
 } from '../../../shared/study/formats.js';
 import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
 import { misplacedFileMessage, recognizeFile, recognizeValue, RECOGNIZE_HEAD_CHARS } from '../../../shared/file-kind.js';
-import { resolveAnchor, TextIndex } from '../../../shared/anchors.js';
+import { resolveTaskAnchor, TaskTextIndexes } from '../../../shared/anchors.js';
+import { viewTexts } from '../../../shared/review/view-texts.js';
 import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { getTaskView } from '../tasks/repository.js';
@@ -73,6 +75,17 @@ function renameRecord(record: ReviewRecord, rename: (id: string) => string): Rev
 
 function queueItem(db: AnyDb, id: number): QueueItemRow {
   return db.prepare('SELECT id, evaluator_id, task_id, study, condition, label, policy FROM queue_items WHERE id = $id').get({ id }) as QueueItemRow;
+}
+
+/** The `path` of a logged flaw event's anchor, if any. */
+function anchorPathOf(payload: Record<string, unknown>): string | undefined {
+  const flaw = payload['flaw'] as { anchor?: { path?: unknown } } | undefined;
+  const path = flaw?.anchor?.path;
+  return typeof path === 'string' ? path : undefined;
+}
+
+function taskHasFiles(db: AnyDb, task: string): boolean {
+  return (db.prepare('SELECT files_json IS NOT NULL AS f FROM tasks WHERE id = $id').get({ id: task }) as { f: number } | undefined)?.f === 1;
 }
 
 /** A results file as written, with what it holds. */
@@ -148,9 +161,11 @@ export function exportResults(
     };
   });
   // the clock's endings, the question's answers and reopened reviews cannot be replayed by an
-  // older reader: it must refuse the file as a whole (saying which version reads it), not fail on
+  // older reader, and flaws anchored with a `path` (multi-file tasks) would be refused as unknown
+  // anchor fields: it must refuse the file as a whole (saying which version reads it), not fail on
   // one review
-  const requires = resultsRequires(reviews.flatMap((r) => r.events.map((e) => e.type)));
+  const multiFile = reviews.some((r) => r.events.some((e) => anchorPathOf(e.payload) !== undefined)) || finished.some((r) => taskHasFiles(db, r.record.task));
+  const requires = [...resultsRequires(reviews.flatMap((r) => r.events.map((e) => e.type))), ...(multiFile ? [multiFileRequirement()] : [])];
   const body = { format: 'assay-results' as const, version: 2 as const, requires, ...common, pack: { id: pack.id, issue: issue.issue }, reviews };
   const file: ResultsFileV2 = { ...body, hash: fileHash(body), mac: resultsMac(issue.secret, body) };
   return { fileName, content: `${JSON.stringify(file)}\n`, reviews: reviews.length, file, pack: about, held };
@@ -225,16 +240,14 @@ function checkEvents(
   settings: StudySettings,
   startedAt: number,
 ): 'submitted' | 'skipped' {
-  let view: { output: string; base: string | null; index: TextIndex } | undefined;
+  let indexes: TaskTextIndexes | undefined;
   const rules = { shownCritiques: new Set(shown), settings, deadline: itemDeadline(settings, startedAt) };
   const replayed = events.map((e) => e.event);
   const result = replayChecked(replayed, rules, (event) => {
     if ((event.type !== 'flaw-added' && event.type !== 'flaw-edited') || !event.flaw.anchor) return null;
-    if (!view) {
-      const t = getTaskView(db, task);
-      view = { output: t.output, base: t.base, index: new TextIndex(t.output) };
-    }
-    const r = resolveAnchor(event.flaw.anchor, view.output, { base: view.base, index: view.index });
+    // anchors are checked per file: a multi-file task's flaw must name one of its files by `path`
+    indexes ??= new TaskTextIndexes(viewTexts(getTaskView(db, task)));
+    const r = resolveTaskAnchor(event.flaw.anchor, indexes.task, indexes);
     return r.ok ? null : `flaw.anchor.${r.error.path}: ${r.error.message}`;
   }, events.map((e) => e.serverTime));
   if (!result.ok) throw new Refusal(`${where}: event ${result.index + 1} (${replayed[result.index]!.type}): ${result.problem}`);

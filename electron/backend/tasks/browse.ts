@@ -284,6 +284,8 @@ interface StoredRange {
   end16?: number;
   lines?: [number, number];
   side?: 'output' | 'base';
+  /** The file of a multi-file task (task format 1.1). */
+  path?: string;
 }
 
 function parseAnchor(json: string | null): Anchor | null {
@@ -297,7 +299,7 @@ type Range = TaskDetail['flaws'][number]['range'];
 /** A resolution the importer stored (`resolved_json`, or `resolved` in an evidence item), if complete. */
 function storedRange(stored: StoredRange | null | undefined): Range {
   if (stored && typeof stored.start16 === 'number' && typeof stored.end16 === 'number' && Array.isArray(stored.lines)) {
-    return { start16: stored.start16, end16: stored.end16, lines: stored.lines, side: stored.side ?? 'output' };
+    return { start16: stored.start16, end16: stored.end16, lines: stored.lines, side: stored.side ?? 'output', path: typeof stored.path === 'string' ? stored.path : null };
   }
   return null;
 }
@@ -308,7 +310,7 @@ function rangeOf(resolvedJson: string | null, anchor: Anchor | null, text: strin
   if (stored) return stored;
   if (!anchor) return null;
   const r = resolveAnchor(anchor, text, { base, index });
-  return r.ok ? { start16: r.value.start16, end16: r.value.end16, lines: [r.value.lines[0], r.value.lines[1]], side: r.value.side } : null;
+  return r.ok ? { start16: r.value.start16, end16: r.value.end16, lines: [r.value.lines[0], r.value.lines[1]], side: r.value.side, path: r.value.path ?? null } : null;
 }
 
 const severity = (s: string | null): TaskDetail['flaws'][number]['severity'] => {

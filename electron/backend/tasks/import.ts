@@ -4,11 +4,12 @@ import { parseUntrustedJson } from '../../../shared/json-shape.js';
 import { criticColumns } from '../../../shared/critic/names.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
 import { misplacedFileMessage, recognizeFile, recognizeFileStart, RECOGNIZE_HEAD_CHARS, type FileKind } from '../../../shared/file-kind.js';
-import { formatPath, validateTask, type ValidTask } from '../../../shared/task-format.js';
+import { formatPath, taskFiles, validateTask, type ValidTask } from '../../../shared/task-format.js';
 import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from '../../../shared/unicode.js';
 import { AppError } from '../../../shared/result.js';
 import type { WritableDb } from '../db/types.js';
 import type { Statement } from 'better-sqlite3';
+import { anchorsOffTheDiff } from './changed-lines.js';
 import { exportedLine } from './export.js';
 import { taskChangeRefusal } from './guard.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type LineEvent } from './lines.js';
@@ -36,6 +37,13 @@ export interface ImportReport extends ImportSummary {
   readonly errors: string[];
   /** All errors, including those not listed. */
   errorCount: number;
+  /**
+   * What is valid but probably wrong (a flaw anchored on lines the change does not touch), the first
+   * {@link ImportOptions.maxErrors} as `FILE:LINE: field.path: message`; they never refuse a file.
+   */
+  readonly warnings: string[];
+  /** All warnings, listed or not. */
+  warningCount: number;
 }
 
 /** How an import behaves. */
@@ -61,6 +69,12 @@ export interface ImportOptions {
 export function formatErrors(report: Pick<ImportReport, 'errors' | 'errorCount'>): string {
   const more = report.errorCount - report.errors.length;
   return [...report.errors, ...(more > 0 ? [`… and ${more} more error${more === 1 ? '' : 's'}`] : [])].join('\n');
+}
+
+/** The warnings of a report as lines `warning: FILE:LINE: field: message`, then how many more. */
+export function formatWarnings(report: Pick<ImportReport, 'warnings' | 'warningCount'>): string[] {
+  const more = report.warningCount - report.warnings.length;
+  return [...report.warnings.map((w) => `warning: ${w}`), ...(more > 0 ? [`warning: … and ${more} more warning${more === 1 ? '' : 's'}`] : [])];
 }
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
@@ -115,7 +129,7 @@ export class ImportSession {
     private readonly options: ImportOptions = {},
     private readonly sink?: RowSink,
   ) {
-    this.report = { file, tasks: 0, critiques: 0, flaws: 0, unchanged: 0, replaced: 0, lines: 0, bytes: 0, errors: [], errorCount: 0 };
+    this.report = { file, tasks: 0, critiques: 0, flaws: 0, unchanged: 0, replaced: 0, lines: 0, bytes: 0, errors: [], errorCount: 0, warnings: [], warningCount: 0 };
     this.maxErrors = options.maxErrors ?? 50;
     this.batchTasks = Math.max(1, options.batchTasks ?? WRITE_BATCH);
     this.splitter = new LineSplitter((e) => this.onLine(e), options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
@@ -195,6 +209,11 @@ export class ImportSession {
     if (this.report.errors.length < this.maxErrors) this.report.errors.push(`${this.report.file}:${line}: ${field}: ${message}`);
   }
 
+  private warn(line: number, field: string, message: string): void {
+    this.report.warningCount++;
+    if (this.report.warnings.length < this.maxErrors) this.report.warnings.push(`${this.report.file}:${line}: ${field}: ${message}`);
+  }
+
   private onLine(event: LineEvent): void {
     if ('error' in event) {
       this.error(event.line, '(line)', event.error);
@@ -224,6 +243,7 @@ export class ImportSession {
       return;
     }
     const task = result.value.task;
+    for (const w of anchorsOffTheDiff(result.value)) this.warn(line, w.path, w.message);
     const seen = this.idsInFile.get(task.id);
     if (seen !== undefined) {
       this.error(line, 'id', `duplicate task id "${task.id}" (also on line ${seen})`);
@@ -279,9 +299,11 @@ export class ImportSession {
       id: task.id,
       kind: task.kind,
       title: task.title ?? null,
-      output: task.output,
+      output: task.output ?? '',
       language: task.language ?? null,
       base: task.base ?? null,
+      // multi-file tasks (format 1.1): the files as shown (known fields only), in order
+      files: task.files ? JSON.stringify(taskFiles(task)) : null,
       context: json(task.context),
       meta: json(task.meta),
       source,

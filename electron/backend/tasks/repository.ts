@@ -1,6 +1,7 @@
 import type { TaskSummary, TaskView } from '../../../shared/contract/tasks.js';
 import { AppError } from '../../../shared/result.js';
 import type { AnyDb } from '../db/types.js';
+import { shownTaskView, type TaskRow as VisibleTaskRow } from '../reviews/visibility.js';
 import { visibleTask } from './staging.js';
 
 interface TaskListRow {
@@ -10,6 +11,7 @@ interface TaskListRow {
   language: string | null;
   has_base: number;
   critique_count: number;
+  file_count: number | null;
 }
 
 /** Number of tasks in the database (an import still under way counts only once it is published). */
@@ -21,7 +23,7 @@ export function countTasks(db: AnyDb): number {
 export function listTasks(db: AnyDb, offset: number, limit: number): TaskSummary[] {
   const rows = db
     .prepare(
-      `SELECT t.id, t.kind, t.title, t.language, t.base IS NOT NULL AS has_base,
+      `SELECT t.id, t.kind, t.title, t.language, t.base IS NOT NULL AS has_base, json_array_length(t.files_json) AS file_count,
               (SELECT count(*) FROM critiques c WHERE c.task_id = t.id) AS critique_count
          FROM tasks t INDEXED BY tasks_visible WHERE ${visibleTask('t')} ORDER BY t.seq LIMIT $limit OFFSET $offset`,
     )
@@ -33,42 +35,16 @@ export function listTasks(db: AnyDb, offset: number, limit: number): TaskSummary
     language: r.language,
     hasBase: r.has_base === 1,
     critiqueCount: r.critique_count,
+    files: r.file_count,
   }));
 }
 
-type Sections = NonNullable<NonNullable<TaskView['context']>['sections']>;
-
-interface TaskRow {
-  id: string;
-  kind: 'summary' | 'code';
-  title: string | null;
-  output: string;
-  language: string | null;
-  base: string | null;
-  context_json: string | null;
-}
-
-/** One task without ground truth; throws not-found for an unknown id. */
+/** One task without ground truth, exactly as the review screen shows it; throws not-found for an unknown id. */
 export function getTaskView(db: AnyDb, id: string): TaskView {
   const row = db
-    .prepare(`SELECT t.id, t.kind, t.title, t.output, t.language, t.base, t.context_json FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`)
-    .get({ id }) as TaskRow | undefined;
+    .prepare(`SELECT t.id, t.kind, t.title, t.output, t.language, t.base, t.files_json, t.context_json FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`)
+    .get({ id }) as VisibleTaskRow | undefined;
   if (!row) throw new AppError('not-found', `No task with id "${id}"`);
-  const context = row.context_json ? (JSON.parse(row.context_json) as Record<string, unknown>) : null;
-  return {
-    id: row.id,
-    kind: row.kind,
-    title: row.title,
-    output: row.output,
-    language: row.language,
-    base: row.base,
-    context: context
-      ? {
-          ...(typeof context['document'] === 'string' ? { document: context['document'] } : {}),
-          ...(typeof context['query'] === 'string' ? { query: context['query'] } : {}),
-          ...(typeof context['problem'] === 'string' ? { problem: context['problem'] } : {}),
-          ...(Array.isArray(context['sections']) ? { sections: context['sections'] as Sections } : {}),
-        }
-      : null,
-  };
+  // the one definition of how a task looks to an evaluator (reviews/visibility.ts)
+  return shownTaskView(row);
 }

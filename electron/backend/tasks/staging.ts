@@ -90,11 +90,11 @@ class TaskWriter {
   constructor(readonly db: WritableDb) {
     this.maxSeq = db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM tasks');
     this.insertTask = db.prepare(
-      `INSERT INTO tasks (id, seq, kind, title, output, language, base, context_json, meta_json, source_json, content_hash, imported_at, import_batch)
-       VALUES ($id, $seq, $kind, $title, $output, $language, $base, $context, $meta, $source, $hash, $now, $batch)`,
+      `INSERT INTO tasks (id, seq, kind, title, output, language, base, files_json, context_json, meta_json, source_json, content_hash, imported_at, import_batch)
+       VALUES ($id, $seq, $kind, $title, $output, $language, $base, $files, $context, $meta, $source, $hash, $now, $batch)`,
     );
     this.updateTask = db.prepare(
-      `UPDATE tasks SET kind = $kind, title = $title, output = $output, language = $language, base = $base, context_json = $context,
+      `UPDATE tasks SET kind = $kind, title = $title, output = $output, language = $language, base = $base, files_json = $files, context_json = $context,
               meta_json = $meta, source_json = $source, content_hash = $hash, imported_at = $now
         WHERE id = $id`,
     );
@@ -292,6 +292,8 @@ export class StagedSink implements RowSink {
             continue;
           }
           const staged = JSON.parse(r.rows_json) as { task: Params & { id: string }; critiques: Params[]; flaws: Params[] };
+          // (rows staged before migration 13 have no files column)
+          staged.task = { files: null, ...staged.task };
           try {
             this.writer.replace(r.line, staged.task, staged.critiques, staged.flaws);
           } catch (err) {

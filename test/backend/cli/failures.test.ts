@@ -58,6 +58,7 @@ function argsFor(dir: string): Record<string, string[]> {
     'export decisions': study,
     'export flaws': study,
     'export matches': study,
+    'export answers': study,
     'export events': study,
     critique: ['--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--all'],
     'critique sweep': ['--name', 'x'],
@@ -65,6 +66,7 @@ function argsFor(dir: string): Record<string, string[]> {
     'export labelstudio': study,
     'export prodigy': study,
     'export w3c': study,
+    'export sarif': study,
     'export training': [...study, '--kind', 'critique-labels', '--out', out('training')],
   };
 }

@@ -2,10 +2,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { dispatch } from '../../../electron/backend/api/dispatch.js';
 import { createHandlers } from '../../../electron/backend/api/handlers/index.js';
 import { runPrompts } from '../../../electron/backend/critic/prompts.js';
+import { sweepFromDb } from '../../../electron/backend/critic/queries.js';
 import { runCritic } from '../../../electron/backend/critic/run.js';
 import type { WritableDb } from '../../../electron/backend/db/types.js';
 import { loadDemo } from '../../../electron/backend/demo.js';
+import { selectShownRows, taskCritiqueRows } from '../../../electron/backend/reviews/visibility.js';
 import { createStudy } from '../../../electron/backend/studies/repository.js';
+import { importTasks } from '../../../electron/backend/tasks/import.js';
 import type { OpInput, OpName, OpOutput } from '../../../shared/contract/index.js';
 import { startCriticServer, type CriticServer } from '../../helpers/critic-server.js';
 import { tempDb } from '../../helpers/db.js';
@@ -104,5 +107,72 @@ describe('review:askCritic (practice queue)', () => {
     await call('review:record', { evaluator: ann.id, review: begun.review.id, expectedSeq: 0, clientEventId: 'cid-rate-01', clientTime: Date.now(), event: { type: 'rating-set', rating: 4 } });
     await call('review:record', { evaluator: ann.id, review: begun.review.id, expectedSeq: 1, clientEventId: 'cid-submit1', clientTime: Date.now(), event: { type: 'submitted' } });
     expect(await raw('review:askCritic', { evaluator: ann.id, review: begun.review.id })).toMatchObject({ ok: false, error: { code: 'conflict', message: /already submitted/ } });
+  });
+});
+
+describe('the critic and multi-file code tasks (task format 1.1)', () => {
+  it('a run refuses a multi-file task with the reason and asks nothing for it; "Ask the critic" refuses one in practice', async () => {
+    const { db, call, server } = await setup();
+    importTasks(db, [
+      {
+        id: 'pr-7',
+        kind: 'code',
+        title: 'Two files',
+        files: [
+          { path: 'a.py', output: 'def a():\n    return 1\n', base: 'def a():\n    return 0\n' },
+          { path: 'b.py', output: 'print(2)\n' },
+        ],
+        critiques: [{ id: 'c1', text: 'Why 1?', anchor: { path: 'a.py', lines: [2, 2] } }],
+      },
+    ]);
+    const before = server.requests.length;
+    const summary = await runCritic(db, {
+      critic: { name: 'emu', model: 'm', baseUrl: server.baseUrl, prompts: runPrompts(undefined), params: { temperature: 0.3, seed: 0, max_tokens: 200 }, key: { kind: 'none' } },
+      apiKey: null,
+      samples: 1,
+      concurrency: 2,
+      tasks: { kind: 'all' },
+      maxRequests: null,
+      dryRun: false,
+      replace: false,
+    });
+    expect(summary.refused).toEqual([{ task: 'pr-7', reason: 'task "pr-7" is a multi-file code task: the critic reads tasks with one output (and its base) only, so it was not asked' }]);
+    expect(summary.done).toBe(3); // the other demo tasks (demo-walking had its sample)
+    expect(server.requests.length - before).toBe(3);
+    expect(server.requests.every((r) => !JSON.stringify(r.body).includes('return 1'))).toBe(true);
+    expect(db.prepare(`SELECT count(*) AS n FROM critic_samples WHERE task_id = 'pr-7'`).get()).toEqual({ n: 0 });
+
+    const ann = await call('evaluators:create', { displayName: 'Ann' });
+    const item = (await call('review:queue', { evaluator: ann.id })).items.find((q) => q.taskId === 'pr-7')!;
+    const begun = await call('review:begin', { evaluator: ann.id, item: item.id });
+    await expect(call('review:askCritic', { evaluator: ann.id, review: begun.review.id })).rejects.toThrow(/invalid-input: The critic cannot be asked here: task "pr-7" is a multi-file code task/);
+    expect(server.requests.length - before).toBe(3);
+  });
+
+  it('critic policies tell files apart: the same lines of two files are two places (pooled samples keep both), and the sweep matches per file', async () => {
+    const { db } = tempDb();
+    const critic = (sample: number) => ({ name: 'ext', sample });
+    importTasks(db, [
+      {
+        id: 'pr-8',
+        kind: 'code',
+        files: [
+          { path: 'a.py', output: 'x = 1\ny = 2\n' },
+          { path: 'b.py', output: 'p = 1\nq = 2\n' },
+        ],
+        critiques: [
+          { id: 'ext.s0.c1', text: 'a.py line 2', score: 0.9, anchor: { path: 'a.py', lines: [2, 2] }, critic: critic(0) },
+          { id: 'ext.s1.c1', text: 'b.py line 2', score: 0.8, anchor: { path: 'b.py', lines: [2, 2] }, critic: critic(1) },
+          { id: 'ext.s1.c2', text: 'a.py line 2 again', score: 0.7, anchor: { path: 'a.py', lines: [2, 2] }, critic: critic(1) },
+        ],
+        flaws: [{ id: 'f1', description: 'b.py line 2 is wrong', anchor: { path: 'b.py', lines: [2, 2] } }],
+      },
+    ]);
+    const rows = taskCritiqueRows(db, 'pr-8');
+    const shown = selectShownRows(rows, 'critic=ext', { kind: 'code', samples: [0, 1] }).map((r) => r.id);
+    // the duplicate on a.py goes; the critique on b.py is another place and stays
+    expect(shown).toEqual(['ext.s0.c1', 'ext.s1.c1']);
+    const [all] = sweepFromDb(db, 'ext', ['all']);
+    expect(all).toMatchObject({ flaws: 1, pointedOut: 1, shown: 2, unmatched: 1 });
   });
 });

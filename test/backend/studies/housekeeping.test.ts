@@ -99,7 +99,7 @@ describe('archiving and deleting studies', () => {
     expect(getStudy(db, 'pilot').deletable.ok).toBe(false);
     expect(dumpDatabase(db)).toEqual(before);
 
-    createStudy(db, spec('in-house', ['free-1'], ['bob']));
+    createStudy(db, { ...spec('in-house', ['free-1'], ['bob']), reviewHere: true }); // reviewed in this database, not from packs
     const item = getQueue(db, 'bob').find((q) => q.study === 'in-house')!;
     startReview(db, 'bob', item.id);
     expect(() => deleteStudy(db, 'in-house')).toThrow(/holds 1 review/);

@@ -199,8 +199,10 @@ describe('format versions', () => {
   it('a file that requires a feature this Assay does not know is refused with the version it needs', () => {
     const db = researcher();
     const pack = JSON.parse(exportPack(db, 'pilot', 'ann', t0).content) as Json;
-    const needs = { ...pack, requires: [{ feature: 'multi-file', assay: '0.3.0' }] };
-    expect(() => parsePack(rehash(needs), 'future.json')).toThrow(/^future\.json: needs Assay ≥ 0\.3\.0 \(feature "multi-file"\); this is Assay \d+\.\d+\.\d+\. Update Assay to open it\.$/);
+    const needs = { ...pack, requires: [{ feature: 'images', assay: '0.3.0' }] };
+    expect(() => parsePack(rehash(needs), 'future.json')).toThrow(/^future\.json: needs Assay ≥ 0\.3\.0 \(feature "images"\); this is Assay \d+\.\d+\.\d+\. Update Assay to open it\.$/);
+    // (multi-file tasks are a feature this Assay knows: such a pack opens)
+    expect(parsePack(rehash({ ...pack, requires: [{ feature: 'multi-file', assay: '0.2.0' }] }), 'multi.json').items).toHaveLength(4);
     const results = JSON.parse(exportResults(work(JSON.stringify(pack), 'ann'), {}, t0 + 100_000).content) as Json;
     const [r] = importResults(db, [{ fileName: 'future-results.json', content: rehash({ ...results, requires: [{ feature: 'reopened-reviews', assay: '0.4.0' }] }) }]);
     expect(r!.error).toMatch(/^future-results\.json: needs Assay ≥ 0\.4\.0 \(feature "reopened-reviews"\)/);

@@ -27,6 +27,18 @@ describe('matchReview', () => {
     expect(base.caught).toEqual(['old']);
   });
 
+  it('matches per file in a multi-file task: a flaw on a.py lines 3–4 is caught only by a report on a.py', () => {
+    const inFile = (path: string, first: number, last: number): MetricAnchor => ({ ...lines(first, last), path });
+    const task: MetricTask = { id: 'pr', kind: 'code', critiques: [], flaws: [{ id: 'f', anchor: inFile('a.py', 3, 4), severity: null, category: null, critiques: [] }] };
+    const caught = (anchor: MetricAnchor) => matchReview(task, review({ id: 'r', task: 'pr', evaluator: 'e', condition: 'x', added: [{ id: 'a', anchor }] }), []).caught;
+    expect(caught(inFile('a.py', 4, 9))).toEqual(['f']);
+    expect(caught(inFile('b.py', 3, 4))).toEqual([]);
+    expect(caught(inFile('src/a.py', 3, 4))).toEqual([]);
+    expect(caught(lines(3, 4))).toEqual([]); // a report without a file is not on a.py
+    // text anchors (code-point ranges) of a code task are compared on lines, in their own file too
+    expect(caught({ start: 0, end: 1, lines: [3, 3], side: 'output', path: 'a.py' })).toEqual(['f']);
+  });
+
   it('matches text by shared code points: touching ranges do not overlap', () => {
     const task: MetricTask = { id: 't', kind: 'summary', critiques: [], flaws: [{ id: 'f', anchor: span(10, 20), severity: null, category: null, critiques: [] }] };
     const at = (s: number, e: number) => matchReview(task, review({ id: 'r', task: 't', evaluator: 'e', condition: 'x', added: [{ id: 'a', anchor: span(s, e) }] }), []).caught;

@@ -41,7 +41,7 @@ export function formatRunSummary(s: CriticRunSummary): string {
     if (s.replaced) lines.push(`--replace deleted ${s.replaced.critiques} critique(s) of ${s.replaced.samples} sample(s) first.`);
   }
   if (s.refusedCount > 0) {
-    lines.push(`Refused: ${s.refusedCount} task(s) (a study has shown them):`);
+    lines.push(`Refused: ${s.refusedCount} task(s), not asked:`);
     for (const r of s.refused.slice(0, 20)) lines.push(`  ${r.reason}`);
   }
   if (s.failedCount > 0) {

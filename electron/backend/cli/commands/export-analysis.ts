@@ -43,10 +43,11 @@ function exportCommand(table: AnalysisTable, summary: string): Command {
   };
 }
 
-/** `assay export decisions|flaws|matches|events`: tidy tables of a study, one row per thing. */
+/** `assay export decisions|flaws|matches|answers|events`: tidy tables of a study, one row per thing. */
 export const exportAnalysisCommands: readonly Command[] = [
   exportCommand('decisions', 'Export one row per shown critique per review (verdict, reason, edited, valid)'),
   exportCommand('flaws', 'Export one row per ground-truth flaw per review (caught, and by what)'),
   exportCommand('matches', 'Export one row per report–flaw match (auto, adjudicated) and per unmatched report'),
+  exportCommand('answers', 'Export one row per review with its answer to the yes/no question, confidence, truth and bin'),
   exportCommand('events', 'Export the review and adjudication event logs, one row per event'),
 ];

@@ -3,7 +3,7 @@ import { backupCommand } from './backup.js';
 import { critiqueCommand, critiqueRemoveCommand, critiqueSweepCommand } from './critique.js';
 import { demoCommand } from './demo.js';
 import { exportAnalysisCommands } from './export-analysis.js';
-import { exportLabelStudioCommand, exportProdigyCommand, exportTrainingCommand, exportW3cCommand } from './export-interop.js';
+import { exportLabelStudioCommand, exportProdigyCommand, exportSarifCommand, exportTrainingCommand, exportW3cCommand } from './export-interop.js';
 import { exportReviewsCommand } from './export-reviews.js';
 import { exportTasksCommand } from './export-tasks.js';
 import { importCommand } from './import.js';
@@ -57,5 +57,6 @@ export const commands: readonly Command[] = [
   exportLabelStudioCommand,
   exportProdigyCommand,
   exportW3cCommand,
+  exportSarifCommand,
   exportTrainingCommand,
 ];

@@ -1,4 +1,5 @@
-import { TextIndex } from '../../../../shared/anchors.js';
+import { advance16, insidePair, type TextIndex } from '../../../../shared/text-positions.js';
+import { loneSurrogateIndex } from '../../../../shared/unicode.js';
 
 // Span offsets from annotation tools. Label Studio and Prodigy count Unicode code points (Python
 // string indices), as Assay does; but JavaScript tools count UTF-16 units and Rust or Go tools UTF-8
@@ -30,20 +31,18 @@ export function checkSpan(text: string, index: TextIndex, start: unknown, end: u
   }
   if (typeof expected !== 'string') return { ok: false, message: `the span's text must be a string (got ${typeof expected})` };
   if (cpSlice === expected) return { ok: true, start, end };
-  if (end <= text.length && text.slice(start, end) === expected && !text.slice(start, end).match(/^[\uDC00-\uDFFF]|[\uD800-\uDBFF]$/)) {
+  // UTF-16 units, then UTF-8 bytes: the one conversion module decides where such offsets fall
+  if (end <= text.length && !insidePair(text, start) && !insidePair(text, end) && text.slice(start, end) === expected) {
     const s = index.toCodePoint(start);
     const e = index.toCodePoint(end);
     return { ok: true, start: s, end: e, repaired: `offsets ${start}–${end} count UTF-16 units (the text has characters outside the BMP, such as emoji, before them): repaired to code points ${s}–${e}` };
   }
-  const bytes = Buffer.from(text, 'utf8');
-  if (end <= bytes.length) {
-    const head = bytes.subarray(0, start).toString('utf8');
-    const slice = bytes.subarray(start, end).toString('utf8');
-    if (slice === expected && Buffer.byteLength(head, 'utf8') === start && !head.includes('\uFFFD')) {
-      const s = Array.from(head).length;
-      const e = s + Array.from(slice).length;
-      return { ok: true, start: s, end: e, repaired: `offsets ${start}–${end} count UTF-8 bytes: repaired to code points ${s}–${e}` };
-    }
+  const s8 = advance16(text, 0, start, 'utf8');
+  const e8 = s8 === null ? null : advance16(text, s8, end - start, 'utf8');
+  if (s8 !== null && e8 !== null && text.slice(s8, e8) === expected && loneSurrogateIndex(text.slice(0, e8)) === -1) {
+    const s = index.toCodePoint(s8);
+    const e = index.toCodePoint(e8);
+    return { ok: true, start: s, end: e, repaired: `offsets ${start}–${end} count UTF-8 bytes: repaired to code points ${s}–${e}` };
   }
   const at: number[] = [];
   for (let i = text.indexOf(expected); i !== -1 && at.length < 3; i = text.indexOf(expected, i + 1)) at.push(index.toCodePoint(i));

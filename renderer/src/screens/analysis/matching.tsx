@@ -48,7 +48,7 @@ function stateOf(item: ReportItem): { text: string; className: string } {
 function rangeOfAnchor(anchor: MetricAnchor, detail: TaskDetail): OutputMark['range'] {
   const text = anchor.side === 'base' ? (detail.base ?? '') : detail.output;
   const index = new TextIndex(text);
-  return { start16: index.toUtf16(anchor.start), end16: index.toUtf16(anchor.end), lines: [anchor.lines[0], anchor.lines[1]], side: anchor.side };
+  return { start16: index.toUtf16(anchor.start), end16: index.toUtf16(anchor.end), lines: [anchor.lines[0], anchor.lines[1]], side: anchor.side, path: anchor.path ?? null };
 }
 
 function ReportRow({ item, index, current, onPick }: { item: ReportItem; index: number; current: boolean; onPick: (i: number) => void }): React.JSX.Element {

@@ -268,3 +268,48 @@ export function positionPlot(m: StudyMetrics, width: number): Element | null {
     ],
   });
 }
+
+/**
+ * Reliability diagram per condition: for each confidence bin, the answers' mean confidence (x)
+ * against their accuracy (y) with its 95% interval, the dot's area by the number of answers, and
+ * the diagonal of perfect calibration (below it: over-confident).
+ */
+export function reliabilityPlot(m: StudyMetrics, width: number): Element | null {
+  const conditions = Object.keys(m.conditions);
+  const rows = conditions.flatMap((condition) =>
+    (m.conditions[condition]!.calibration?.reliability ?? [])
+      .filter((b) => b.mean_confidence !== null && b.accuracy.value !== null)
+      .map((b) => ({ condition, bin: b.bin, reviews: b.reviews, confidence: b.mean_confidence!, accuracy: b.accuracy.value!, lo: b.accuracy.ci[0], hi: b.accuracy.ci[1] })),
+  );
+  if (rows.length === 0) return null;
+  const facets = conditions.filter((c) => rows.some((r) => r.condition === c));
+  const counts = facets.flatMap((condition) =>
+    m.conditions[condition]!.calibration!.reliability.filter((b) => b.reviews > 0).map((b) => ({ condition, middle: (b.lo + b.hi) / 200, reviews: b.reviews })),
+  );
+  const withCi = rows.filter((r) => r.lo !== null && r.hi !== null);
+  const marginLeft = 48;
+  const marginRight = 16;
+  // each facet's width: narrow facets get fewer ticks, bare counts and names cut with an ellipsis
+  const facetWidth = (width - marginLeft - marginRight) / facets.length;
+  const narrow = facetWidth < 170;
+  return Plot.plot({
+    ...base(width, 250, conditions, marginLeft),
+    marginRight,
+    marginBottom: 40,
+    x: { label: 'mean confidence (%) →', percent: true, domain: [50, 100], ticks: narrow ? [50, 75, 100] : [50, 60, 70, 80, 90, 100] },
+    y: { label: '↑ accuracy (%)', percent: true, domain: [-10, 100], grid: true, ticks: [0, 20, 40, 60, 80, 100] },
+    fx: { label: null, domain: facets, padding: 0.12, axis: null },
+    r: { range: [2.5, 9] },
+    marks: [
+      Plot.axisFx({ label: null, anchor: 'top', tickSize: 0, textOverflow: 'ellipsis-end', lineWidth: emsFor(facetWidth * 0.88 - 4) }),
+      Plot.frame({ stroke: 'currentColor', strokeOpacity: 0.15 }),
+      // perfect calibration: accuracy equals confidence
+      Plot.link(facets, { fx: (d: string) => d, x1: 0.5, y1: 0.5, x2: 1, y2: 1, stroke: 'currentColor', strokeOpacity: 0.45, strokeDasharray: '4,3' }),
+      Plot.ruleX(withCi, { fx: 'condition', x: 'confidence', y1: 'lo', y2: 'hi', stroke: 'condition', strokeWidth: 2, strokeOpacity: 0.7 }),
+      Plot.line(rows, { fx: 'condition', x: 'confidence', y: 'accuracy', stroke: 'condition', strokeOpacity: 0.5 }),
+      Plot.dot(rows, { fx: 'condition', x: 'confidence', y: 'accuracy', r: 'reviews', fill: 'condition', stroke: 'var(--bg)', strokeWidth: 1 }),
+      // the counts in a row along the bottom, at the bins' middles (labels never collide)
+      Plot.text(counts, { fx: 'condition', x: 'middle', y: -0.05, text: (d: (typeof counts)[number]) => (narrow ? `${d.reviews}` : `n ${d.reviews}`), fontSize: 10, fillOpacity: 0.8 }),
+    ],
+  });
+}

@@ -5,10 +5,11 @@ import type { ReviewSession } from './use-review-session.js';
 
 /**
  * Whether "Ask the critic" is offered for this view: only an open practice review that shows
- * critiques. A study review's shown list never changes (the back end refuses too).
+ * critiques, of a task with one output (the critic does not read multi-file tasks). A study
+ * review's shown list never changes (the back end refuses too).
  */
 export function canAskCritic(view: ReviewView, readOnly: boolean): boolean {
-  return !readOnly && view.item.study === '' && view.critiques !== null;
+  return !readOnly && view.item.study === '' && view.critiques !== null && view.task.files === null;
 }
 
 /** What the workspace needs from "Ask the critic": the action and what the last ask did. */

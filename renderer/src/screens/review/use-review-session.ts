@@ -45,6 +45,8 @@ export interface ReviewSession {
    * null when nothing was asked or the ask failed (then `notice` says why).
    */
   askCritic(): Promise<AskedCritic | null>;
+  /** Shows a message in the notice line (a refusal the workspace explains itself). */
+  warn(message: string): void;
   dismissNotice(): void;
 }
 
@@ -61,7 +63,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * counts as saved when the server has committed it; network failures are retried with the same
  * client event id (idempotent), and a conflict (another window wrote first) reloads the log.
  */
-export function useReviewSession(evaluator: string, item: number): ReviewSession {
+export function useReviewSession(evaluator: string, item: number, initialView?: Promise<ReviewView>): ReviewSession {
   const [view, setView] = useState<ReviewView | null>(null);
   const [state, setState] = useState<ReviewState>(initialReviewState);
   const [loadError, setLoadError] = useState<string | null>(null);
@@ -150,7 +152,8 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
     let cancelled = false;
     // The view (usually prefetched) goes on screen at once; `review:begin` starts the review and
     // brings the log alongside, without sending the task again.
-    const viewPromise = takePrefetched(evaluator, item) ?? call('review:view', { evaluator, item });
+    // (`initialView`: the view the workspace already asked for, to show the study's instructions first)
+    const viewPromise = initialView ?? takePrefetched(evaluator, item) ?? call('review:view', { evaluator, item });
     const begin = call('review:begin', { evaluator, item });
     started.current = begin.then((b) => b.review.id);
     started.current.catch(() => undefined);
@@ -184,7 +187,7 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
       cancelled = true;
       alive.current = false;
     };
-  }, [evaluator, item, show]);
+  }, [evaluator, item, show, initialView]);
 
   // Heartbeat: save active time every 15 s and when the window is hidden.
   useEffect(() => {
@@ -277,5 +280,6 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
   }, [evaluator]);
 
   const dismissNotice = useCallback(() => setNotice(null), []);
-  return { view, state, loadError, save, notice, activeMs, asking, record, askCritic, dismissNotice };
+  const warn = useCallback((message: string) => setNotice(message), []);
+  return { view, state, loadError, save, notice, activeMs, asking, record, askCritic, warn, dismissNotice };
 }

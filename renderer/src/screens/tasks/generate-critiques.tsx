@@ -99,7 +99,7 @@ function Summary({ s }: { readonly s: CriticRunSummary }): React.JSX.Element {
       {s.refusedCount > 0 && (
         <details>
           <summary className="critic-warn">
-            {n(s.refusedCount)} task{s.refusedCount === 1 ? '' : 's'} refused (a study has shown {s.refusedCount === 1 ? 'it' : 'them'})
+            {n(s.refusedCount)} task{s.refusedCount === 1 ? '' : 's'} refused, not asked (a study has shown {s.refusedCount === 1 ? 'it' : 'them'}, or the critic does not read multi-file tasks)
           </summary>
           <ul className="critic-reasons">
             {s.refused.map((r) => (
@@ -306,7 +306,7 @@ export function GenerateCritiques({ onClose, onChanged }: { readonly onClose: ()
             <p className="critic-estimate" role="status">
               {estimate.estimate!.requests === 0
                 ? `Nothing to ask: ${n(estimate.alreadyStored)} sample(s) already stored.`
-                : `About ${n(estimate.estimate!.requests)} request${estimate.estimate!.requests === 1 ? '' : 's'} and ${n(estimate.estimate!.promptTokens)} prompt tokens (${n(estimate.tasks)} tasks × ${estimate.samplesPerTask}; ${n(estimate.alreadyStored)} already stored${estimate.refusedCount ? `; ${n(estimate.refusedCount)} task(s) refused: a study has shown them` : ''}).`}
+                : `About ${n(estimate.estimate!.requests)} request${estimate.estimate!.requests === 1 ? '' : 's'} and ${n(estimate.estimate!.promptTokens)} prompt tokens (${n(estimate.tasks)} tasks × ${estimate.samplesPerTask}; ${n(estimate.alreadyStored)} already stored${estimate.refusedCount ? `; ${n(estimate.refusedCount)} task(s) refused: a study has shown them, or they have several files` : ''}).`}
             </p>
           )}
 
