@@ -41,6 +41,9 @@ describe('task browser at 100,000 tasks (Chromium)', () => {
 
   async function open(hash: string): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    // 100,000 tasks on a busy 2-core CI machine: a first query may take longer than Playwright's 30 s
+    // default; the speed goals are measured by `npm run bench`, not here
+    page.setDefaultTimeout(90_000);
     watchProblems(page, problems);
     await page.goto(`${server.url}${hash}`);
     await page.getByRole('heading', { name: 'Tasks (100,000)' }).waitFor();
