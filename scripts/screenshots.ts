@@ -9,7 +9,8 @@ import { loadDemo } from '../electron/backend/demo.js';
 import { createStudy } from '../electron/backend/studies/repository.js';
 import { seedAnalysisStudy, seedCalibrationStudy, seedWarningStudy } from '../test/backend/analysis/study-fixture.js';
 import { launchChromium } from '../test/helpers/chromium.js';
-import { repoRoot, startServe } from '../test/helpers/server.js';
+import { startCriticServer } from '../test/helpers/critic-server.js';
+import { repoRoot, startServe, type ServerProcess } from '../test/helpers/server.js';
 
 /** One screenshot: a name and how to get the page there. */
 export interface Shot {
@@ -317,6 +318,72 @@ shots.push(
   },
 );
 
+// Critics (#13): a run against the loopback emulator from Tasks → Generate critiques…, the sweep
+// plot in the Critics tab of the Tasks screen, a task's generated critiques with their provenance in
+// its preview, and "Ask the
+// critic" in a practice review, on a demo database of their own (no study hides its tasks from
+// practice). critics-generate starts a fresh one for each colour scheme, so that both show the same
+// run (on one database the second run would find every sample stored).
+const critic = await startCriticServer({ latencyMs: 40 });
+let criticsServer: ServerProcess | null = null;
+let criticsRuns = 0;
+async function freshCriticsServer(): Promise<string> {
+  await criticsServer?.stop();
+  criticsServer = await startServe(path.join(dir, `critics-${++criticsRuns}.db`));
+  await fetch(`${criticsServer.url}api/demo:load`, { method: 'POST', body: '{}' });
+  return criticsServer.url;
+}
+const criticsUrl = (): string => criticsServer?.url ?? '';
+const stopCriticsServer = async (): Promise<void> => {
+  await criticsServer?.stop();
+};
+shots.push(
+  {
+    name: 'critics-generate',
+    prepare: async (page) => {
+      const url = await freshCriticsServer();
+      await page.goto(`${url}#/tasks`);
+      await page.getByRole('button', { name: 'Generate critiques…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Generate critiques' });
+      await dialog.getByLabel('Endpoint').fill(critic.baseUrl);
+      await dialog.getByLabel('Model').fill('qwen2.5:7b');
+      await dialog.getByLabel('Samples per task').fill('3');
+      await dialog.getByRole('button', { name: 'Generate' }).click();
+      await dialog.getByText(/samples? stored/).waitFor();
+    },
+  },
+  {
+    name: 'critics-sweep',
+    prepare: async (page) => {
+      await page.goto(`${criticsUrl()}#/tasks`);
+      await page.reload(); // (closes the dialog of the shot before)
+      // no task chosen: the Critics tab is the preview pane's
+      await page.getByRole('tabpanel', { name: /Critics/ }).getByRole('heading', { name: 'Critics' }).waitFor();
+      await page.locator('.critics-panel svg').first().waitFor();
+    },
+  },
+  {
+    name: 'critics-provenance',
+    prepare: async (page) => {
+      await page.goto(`${criticsUrl()}#/tasks`);
+      await page.reload();
+      await page.getByRole('option', { name: 'Footbridge closure (local news)' }).click();
+      const table = page.getByRole('table', { name: /Critiques/ });
+      await table.getByRole('group', { name: /^Provenance of / }).first().waitFor();
+      await page.getByRole('heading', { name: /Critiques \(\d+\)/ }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    },
+  },
+  {
+    // the run above chose its critic for "Ask the critic" (the dialog's default)
+    name: 'critics-ask',
+    prepare: async (page) => {
+      await openReview(page, criticsUrl(), 'demo-walking');
+      await page.keyboard.press('c');
+      await page.getByText(/The critic added \d+ critique/).waitFor();
+      await page.locator('.ask-critic').scrollIntoViewIfNeeded();
+    },
+  },
+);
 // The evaluator's day (#12), on an evaluator's own empty database: the welcome, the pack opened,
 // the question before submitting with undecided critiques, a finished review with Reopen, and the
 // finished screen after the export. A fresh database per colour scheme.
@@ -505,5 +572,7 @@ try {
 } finally {
   await browser.close();
   await server.stop();
+  await stopCriticsServer();
+  await critic.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 import type { BenchSection } from '../section.js';
 import { coldLoadSection } from './cold-load.js';
+import { criticSection } from './critic.js';
 import { durabilitySection } from './durability.js';
 import { heapSection } from './heap.js';
 import { coverageSection } from './coverage.js';
@@ -22,6 +23,7 @@ export const sections: readonly BenchSection[] = [
   interopSection,
   nextItemSection,
   studiesSection,
+  criticSection,
   taskBrowserSection,
   coverageSection,
 ];

@@ -112,6 +112,7 @@ describe('the review workspace’s keys (Chromium)', () => {
       ['Edit', 'edit'],
       ['Add flaw', 'add-flaw'],
       ['Submit', 'submit'],
+      ['Ask the critic', 'ask-critic'],
     ];
     for (const [name, action] of named) expect(await page.getByRole('button', { name, exact: true }).getAttribute('aria-keyshortcuts'), name).toBe(keysOf(action));
     expect(await page.getByRole('radiogroup', { name: 'Rating' }).getAttribute('aria-keyshortcuts')).toBe(keysOf('rate'));

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parseUntrustedJson } from '../../../shared/json-shape.js';
+import { criticColumns } from '../../../shared/critic/names.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
 import { misplacedFileMessage, recognizeFile, recognizeFileStart, RECOGNIZE_HEAD_CHARS, type FileKind } from '../../../shared/file-kind.js';
 import { formatPath, taskFiles, validateTask, type ValidTask } from '../../../shared/task-format.js';
@@ -9,6 +10,7 @@ import { AppError } from '../../../shared/result.js';
 import type { WritableDb } from '../db/types.js';
 import type { Statement } from 'better-sqlite3';
 import { anchorsOffTheDiff } from './changed-lines.js';
+import { exportedLine } from './export.js';
 import { taskChangeRefusal } from './guard.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type LineEvent } from './lines.js';
 import { cleanupAbandonedImports, DirectSink, RowError, StagedSink, visibleTask, type PendingRow, type PendingTask, type RowSink } from './staging.js';
@@ -134,7 +136,10 @@ export class ImportSession {
     // (into an empty database nothing can conflict; a concurrent import of the same id fails on its key)
     this.emptyAtStart = db.prepare('SELECT 1 FROM tasks LIMIT 1').get() === undefined;
     // Only published tasks count: another import's staged rows are not in the database yet.
-    this.existing = db.prepare(`SELECT t.content_hash, t.source_json FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`);
+    this.existing = db.prepare(
+      `SELECT t.content_hash, t.source_json, EXISTS (SELECT 1 FROM critiques c INDEXED BY critiques_generated WHERE c.task_id = t.id AND c.generated = 1) AS generated
+         FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`,
+    );
   }
 
   /** Errors so far. */
@@ -253,10 +258,11 @@ export class ImportSession {
       .update(source === text ? event.bytes : Buffer.from(source, 'utf8'))
       .digest('hex');
     // (into an empty database nothing can conflict: skip the lookup, which matters for big first imports)
-    const found = this.emptyAtStart ? undefined : (this.existing.get({ id: task.id }) as { content_hash: string; source_json: string } | undefined);
+    const found = this.emptyAtStart ? undefined : (this.existing.get({ id: task.id }) as { content_hash: string; source_json: string; generated: number } | undefined);
     let replace = false;
     if (found) {
-      if (found.content_hash === hash || sameJson(found.source_json, raw)) {
+      // (a task a critic added critiques to is unchanged when the line is its export: the imported line plus those critiques)
+      if (found.content_hash === hash || sameJson(found.source_json, raw) || (found.generated === 1 && sameJson(exportedLine(this.db, task.id, found.source_json), raw))) {
         this.report.unchanged++;
         return;
       }
@@ -325,6 +331,7 @@ export class ImportSession {
           model: c.model ?? null,
           evidence: evidence ? JSON.stringify(evidence) : null,
           valid: c.valid === undefined ? null : c.valid ? 1 : 0,
+          ...criticColumns(c),
         },
       });
     }

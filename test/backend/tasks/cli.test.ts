@@ -80,7 +80,7 @@ describe('assay import / assay export tasks', () => {
     await run(['import', file('in.jsonl', input), '--db', db]);
     const out = path.join(tempDir(), 'out.jsonl');
     const r = await run(['export', 'tasks', '--format', 'jsonl', '--out', out, '--json', '--db', db]);
-    expect(JSON.parse(r.out)).toEqual({ tasks: 2, out, format: 'jsonl' });
+    expect(JSON.parse(r.out)).toEqual({ tasks: 2, generated: 0, out, format: 'jsonl' });
     const text = fs.readFileSync(out, 'utf8');
     expect(text.trim().split('\n').map((l) => JSON.parse(l))).toEqual(input);
     expect(fs.readdirSync(path.dirname(out))).toEqual(['out.jsonl']);

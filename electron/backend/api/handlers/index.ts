@@ -2,6 +2,7 @@ import type { AnyDb } from '../../db/types.js';
 import type { Handlers } from '../dispatch.js';
 import { analysisHandlers, analysisReadHandlers } from './analysis.js';
 import { appHandlers } from './app.js';
+import { criticHandlers, criticReadHandlers } from './critic.js';
 import type { HandlerContext } from './context.js';
 import { reviewHandlers, reviewReadHandlers } from './review.js';
 import { studyHandlers, studyReadHandlers } from './studies.js';
@@ -21,6 +22,7 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...reviewHandlers(ctx),
     ...studyHandlers(ctx),
     ...analysisHandlers(ctx),
+    ...criticHandlers(ctx),
   };
 }
 
@@ -31,8 +33,13 @@ export function readHandlers(db: AnyDb): ReadHandlers {
     ...reviewReadHandlers(db),
     ...studyReadHandlers(db),
     ...analysisReadHandlers(db),
+    ...criticReadHandlers(db),
   };
 }
 
 /** The operations {@link readHandlers} implements. */
-export type ReadHandlers = ReturnType<typeof taskReadHandlers> & ReturnType<typeof reviewReadHandlers> & ReturnType<typeof studyReadHandlers> & ReturnType<typeof analysisReadHandlers>;
+export type ReadHandlers = ReturnType<typeof taskReadHandlers> &
+  ReturnType<typeof reviewReadHandlers> &
+  ReturnType<typeof studyReadHandlers> &
+  ReturnType<typeof analysisReadHandlers> &
+  ReturnType<typeof criticReadHandlers>;

@@ -7,10 +7,13 @@ import { UsageError, dbOption, type Command } from '../command.js';
 import { countTasks } from '../../tasks/repository.js';
 import { jsonOption, output, plural } from '../output.js';
 
-/** `assay export tasks`: writes the tasks back as a task package, identical to what was imported. */
+/**
+ * `assay export tasks`: writes the tasks back as a task package, identical to what was imported —
+ * except that a task a critic changed gains the generated critiques with their provenance.
+ */
 export const exportTasksCommand: Command = {
   words: ['export', 'tasks'],
-  summary: 'Export every task as a task package (JSON Lines), exactly as imported',
+  summary: 'Export every task as a task package (JSON Lines), exactly as imported (plus the critiques critics wrote here)',
   usage: '[--format jsonl] [--out FILE] [--db PATH] [--json]',
   options: { ...dbOption, ...jsonOption, format: { type: 'string' }, out: { type: 'string' } },
   run({ values }, io) {
@@ -29,7 +32,7 @@ export const exportTasksCommand: Command = {
       const target = path.resolve(out);
       const temp = `${target}.${process.pid}.tmp`;
       const fd = fs.openSync(temp, 'w');
-      let result: { tasks: number };
+      let result: { tasks: number; generated: number };
       const print = output(values, io);
       const bar = print.progress('tasks', countTasks(db));
       let written = 0;
@@ -49,7 +52,12 @@ export const exportTasksCommand: Command = {
       }
       fs.closeSync(fd);
       fs.renameSync(temp, target);
-      print.result({ tasks: result.tasks, out: target, format }, () => `Wrote ${plural(result.tasks, 'task')} to ${target} (${format}), each line exactly as imported.`);
+      const { tasks, generated } = result;
+      print.result({ tasks, generated, out: target, format }, () =>
+        generated === 0
+          ? `Wrote ${plural(tasks, 'task')} to ${target} (${format}), each line exactly as imported.`
+          : `Wrote ${plural(tasks, 'task')} to ${target} (${format}), each line as imported; ${generated === tasks ? (tasks === 1 ? 'it gains' : 'all gain') : `${generated.toLocaleString('en-US')} ${generated === 1 ? 'gains' : 'gain'}`} the critiques critics wrote here, with their provenance.`,
+      );
       return 0;
     } finally {
       db.close();

@@ -1,5 +1,6 @@
 import type { Command } from '../command.js';
 import { backupCommand } from './backup.js';
+import { critiqueCommand, critiqueRemoveCommand, critiqueSweepCommand } from './critique.js';
 import { demoCommand } from './demo.js';
 import { exportAnalysisCommands } from './export-analysis.js';
 import { exportLabelStudioCommand, exportProdigyCommand, exportSarifCommand, exportTrainingCommand, exportW3cCommand } from './export-interop.js';
@@ -50,6 +51,9 @@ export const commands: readonly Command[] = [
   resultsImportCommand,
   metricsCommand,
   ...exportAnalysisCommands,
+  critiqueCommand,
+  critiqueSweepCommand,
+  critiqueRemoveCommand,
   exportLabelStudioCommand,
   exportProdigyCommand,
   exportW3cCommand,

@@ -10,6 +10,7 @@ import { migration0008 } from './0008-evaluator-day.js';
 import { migration0009 } from './0009-study-settings.js';
 import { migration0010 } from './0010-task-search.js';
 import { migration0011 } from './0011-study-housekeeping.js';
+import { migration0012 } from './0012-critics.js';
 import { migration0013 } from './0013-task-files.js';
 
 /** Every migration in order; the last one's version is the schema version this build writes. */
@@ -25,5 +26,6 @@ export const migrations: readonly Migration[] = [
   migration0009,
   migration0010,
   migration0011,
+  migration0012,
   migration0013,
 ];

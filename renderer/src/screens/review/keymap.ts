@@ -24,6 +24,7 @@ export type WorkspaceAction =
   | 'reopen'
   | 'next-item'
   | 'queue'
+  | 'ask-critic'
   | 'instructions'
   | 'help';
 
@@ -53,6 +54,7 @@ export const workspaceKeys: readonly KeyBinding<WorkspaceAction>[] = [
   { action: 'reopen', keys: ['o'], text: 'Reopen a finished review to change it' },
   { action: 'next-item', keys: ['n'], text: 'Next item (after this one is finished)' },
   { action: 'queue', keys: ['b'], text: 'Back to the queue' },
+  { action: 'ask-critic', keys: ['c'], text: 'Ask the critic for more critiques (practice queue only)' },
   { action: 'instructions', keys: ['i'], text: 'Show or hide the study’s instructions' },
   { action: 'help', keys: ['?'], text: 'Show or hide this list' },
 ];

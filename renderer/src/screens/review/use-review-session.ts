@@ -19,6 +19,12 @@ interface Pending {
   readonly clientTime: number;
 }
 
+/** What "Ask the critic" added to the review. */
+export interface AskedCritic {
+  readonly added: number;
+  readonly hallucinated: number;
+}
+
 /** What the workspace works with. */
 export interface ReviewSession {
   readonly view: ReviewView | null;
@@ -28,8 +34,17 @@ export interface ReviewSession {
   /** The last refused action or resync, in words. */
   readonly notice: string | null;
   readonly activeMs: React.RefObject<number>;
+  /** True while "Ask the critic" waits for the critic (actions are refused meanwhile). */
+  readonly asking: boolean;
   /** Applies an action locally at once and queues it for the log; returns false when refused. */
   record(event: ReviewEvent): boolean;
+  /**
+   * Practice queue only: asks the configured critic (`review:askCritic`); its new critiques join
+   * this review through an event the back end records, and the view is replaced by the server's.
+   * Resolves to how many critiques joined (and how many of them quote text the output lacks), or
+   * null when nothing was asked or the ask failed (then `notice` says why).
+   */
+  askCritic(): Promise<AskedCritic | null>;
   /** Shows a message in the notice line (a refusal the workspace explains itself). */
   warn(message: string): void;
   dismissNotice(): void;
@@ -55,6 +70,8 @@ export function useReviewSession(evaluator: string, item: number, initialView?: 
   const [save, setSave] = useState<SaveStatus>({ kind: 'saved' });
   const [notice, setNotice] = useState<string | null>(null);
   const [initialActive, setInitialActive] = useState(0);
+  const [asking, setAsking] = useState(false);
+  const askingRef = useRef(false);
   const stateRef = useRef(state);
   const viewRef = useRef<ReviewView | null>(null);
   const pending = useRef<Pending[]>([]);
@@ -209,6 +226,11 @@ export function useReviewSession(evaluator: string, item: number, initialView?: 
     (event: ReviewEvent): boolean => {
       const v = viewRef.current;
       if (!v) return false;
+      if (askingRef.current) {
+        // the back end is about to append an event: an action now would be written against a stale log
+        setNotice('Wait a moment: the critic is being asked.');
+        return false;
+      }
       const s = stateRef.current;
       // the study's settings, as the back end applies them (the clock is the server's to check)
       const problem = checkReviewEvent(s, event, { shownCritiques: new Set((v.critiques ?? []).map((c) => c.id)), settings: v.settings });
@@ -227,7 +249,37 @@ export function useReviewSession(evaluator: string, item: number, initialView?: 
     [pump],
   );
 
+  const askCritic = useCallback(async (): Promise<AskedCritic | null> => {
+    if (askingRef.current || !viewRef.current || !started.current) return null;
+    // The back end appends an event to the log: everything done before must be in the log first.
+    if (pending.current.length > 0 || pumping.current) {
+      setNotice('Wait until your last action is saved, then ask the critic.');
+      return null;
+    }
+    askingRef.current = true;
+    setAsking(true);
+    setNotice(null);
+    try {
+      const review = await started.current;
+      const r = await call('review:askCritic', { evaluator, review });
+      if (!alive.current) return null;
+      // No local action was taken meanwhile (record refuses them): the server's log is this review's.
+      viewRef.current = r.view;
+      const s = replayReview((r.view.review?.events ?? []).map((e) => e.event));
+      stateRef.current = s;
+      setView(r.view);
+      setState(s);
+      return { added: r.added.length, hallucinated: r.hallucinated };
+    } catch (e) {
+      if (alive.current) setNotice(`The critic could not be asked: ${(e as Error).message}`);
+      return null;
+    } finally {
+      askingRef.current = false;
+      if (alive.current) setAsking(false);
+    }
+  }, [evaluator]);
+
   const dismissNotice = useCallback(() => setNotice(null), []);
   const warn = useCallback((message: string) => setNotice(message), []);
-  return { view, state, loadError, save, notice, activeMs, record, warn, dismissNotice };
+  return { view, state, loadError, save, notice, activeMs, asking, record, askCritic, warn, dismissNotice };
 }

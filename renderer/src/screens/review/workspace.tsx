@@ -5,6 +5,7 @@ import type { LineSelection } from '../../components/code-view.js';
 import { selectionIn } from './chunked-text.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { ContextPane } from './context-pane.js';
+import { AskCriticRow, canAskCritic, useAskCritic } from './ask-critic.js';
 import { CritiquePanel } from './critique-panel.js';
 import type { FlawDraft } from './forms.js';
 import { bindingFor, workspaceKeys, type WorkspaceAction } from './keymap.js';
@@ -136,6 +137,8 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
   const docRef = useRef<HTMLDivElement>(null);
   const current: ShownCritique | undefined = critiques[Math.min(selected, critiques.length - 1)];
   const next = nextOpenItem(queue, item);
+  const askable = canAskCritic(view, readOnly);
+  const critic = useAskCritic(session, setSelected);
 
   usePrefetch(evaluator, next);
 
@@ -253,6 +256,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     reopen: () => readOnly && (reopen.ok ? record({ type: 'reopened' }) : warn(`This review cannot be reopened: ${reopen.why}`)),
     'next-item': () => readOnly && next && onOpen(next.id),
     queue: () => onBack(),
+    'ask-critic': () => askable && !critic.asking && critic.ask(),
     instructions: () => (settings.instructions !== null ? setMode({ kind: 'instructions' }) : warn('This study has no instructions.')),
     help: () => setMode({ kind: 'help' }),
   };
@@ -333,6 +337,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
           onCancel={cancel}
         />
       )}
+      {askable && <AskCriticRow critic={critic} />}
       <OwnFlaws task={task} state={state} assisted={assisted} readOnly={readOnly} categories={settings.categories} mode={mode} setMode={setMode} onAdd={() => actions['add-flaw']('f')} record={record} />
       <SubmitBar
         item={item}

@@ -1,9 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { CriticInfo } from '../../../../shared/contract/critic.js';
 import type { TaskFacets, TaskPage, TaskRow, TaskDeleteResult } from '../../../../shared/contract/tasks.js';
 import { call } from '../../api/client.js';
 import { navigateTo, type Location } from '../../router.js';
 import { filtersFromQuery, isFiltered, queryFromFilters, searchInput, type BrowseFilters } from './browse-state.js';
+import { GenerateCritiques } from './generate-critiques.js';
 import { ImportArea } from './import-area.js';
+import { CriticsPanel } from './sweep-plot.js';
 import { TaskDetailPane } from './task-detail.js';
 import { TaskRows } from './task-rows.js';
 
@@ -48,6 +51,8 @@ interface Props {
  * The researcher's task browser (issue #12): search over title, id and text, filters, sort, a
  * virtualised list that stays fast at 100,000 tasks, and a full preview of the selected task. The
  * URL holds the search, the filters and the task shown (`#/tasks/ID?q=…`), so links and Back work.
+ * The critic (issue #13) adds Generate critiques… (key g) to the toolbar and a Critics tab beside
+ * the preview: the critics and the sweep plot of their operating points.
  */
 export function TaskBrowser({ location, total, onChanged }: Props): React.JSX.Element {
   const filters = useMemo(() => filtersFromQuery(location.query), [location.query]);
@@ -59,6 +64,11 @@ export function TaskBrowser({ location, total, onChanged }: Props): React.JSX.El
   const [reveal, setReveal] = useState<number | null>(null);
   const [cleanup, setCleanup] = useState<TaskDeleteResult | null>(null);
   const [version, setVersion] = useState(0);
+  const [generating, setGenerating] = useState(false);
+  const [critics, setCritics] = useState<readonly CriticInfo[]>([]);
+  /** The tab chosen for the right pane; null: the task when one is chosen, else the critics if any. */
+  const [tab, setTab] = useState<'task' | 'critics' | null>(null);
+  const pane = tab ?? (!selectedId && critics.length > 0 ? 'critics' : 'task');
   const search = useRef<HTMLInputElement>(null);
   const selectedIndex = useRef<number>(-1);
   /** A row chosen by the keyboard whose page is still loading: selected when it arrives. */
@@ -87,6 +97,17 @@ export function TaskBrowser({ location, total, onChanged }: Props): React.JSX.El
       .then(setFacets)
       .catch((e: Error) => setError(e.message));
   }, [version]);
+
+  useEffect(() => {
+    call('critics:list', {})
+      .then((r) => setCritics(r.items))
+      .catch((e: Error) => setError(e.message));
+  }, [version]);
+
+  // choosing a task (click, j k, a link, Back) shows it
+  useEffect(() => {
+    if (selectedId) setTab(null);
+  }, [selectedId]);
 
   // the filters of the newest request: answers for older ones are dropped
   const latestKey = useRef(key);
@@ -141,10 +162,10 @@ export function TaskBrowser({ location, total, onChanged }: Props): React.JSX.El
     [filters],
   );
 
-  // keys: / search, j k ↓ ↑ move, Home End, Escape leaves the search box
+  // keys: / search, j k ↓ ↑ move, Home End, g generate critiques, Escape leaves the search box
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
-      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented) return;
+      if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented || generating) return;
       if (e.key === 'Escape' && e.target === search.current) {
         search.current?.blur();
         return;
@@ -163,6 +184,11 @@ export function TaskBrowser({ location, total, onChanged }: Props): React.JSX.El
         e.preventDefault();
         search.current?.focus();
         search.current?.select();
+        return;
+      }
+      if (e.key === 'g') {
+        e.preventDefault();
+        setGenerating(true);
         return;
       }
       if (!current || current.total === 0) return;
@@ -185,7 +211,7 @@ export function TaskBrowser({ location, total, onChanged }: Props): React.JSX.El
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [current, rowAt, select, selectedId, loadPage]);
+  }, [current, rowAt, select, selectedId, loadPage, generating]);
 
   // a row chosen by the keyboard whose page was still loading
   useEffect(() => {
@@ -260,10 +286,15 @@ export function TaskBrowser({ location, total, onChanged }: Props): React.JSX.El
           </div>
         }
         extra={
-          // Actions on the task list go here (issue #13 adds "Generate critiques…").
-          <button type="button" onClick={() => cleanUp(true)} title="Delete the tasks that are in no study and have no reviews">
-            Delete tasks in no study…
-          </button>
+          // Actions on the task list.
+          <>
+            <button type="button" onClick={() => setGenerating(true)} aria-keyshortcuts="g" title="Critiques from an OpenAI-compatible endpoint, stored on the tasks with their provenance">
+              Generate critiques…
+            </button>
+            <button type="button" onClick={() => cleanUp(true)} title="Delete the tasks that are in no study and have no reviews">
+              Delete tasks in no study…
+            </button>
+          </>
         }
       >
         <div className="browser-filters" role="group" aria-label="Filters">
@@ -385,26 +416,53 @@ export function TaskBrowser({ location, total, onChanged }: Props): React.JSX.El
               />
             )}
             <p className="browser-keys muted small">
-              <kbd>/</kbd> search · <kbd>j</kbd> <kbd>k</kbd> next / previous · <kbd>i</kbd> import
+              <kbd>/</kbd> search · <kbd>j</kbd> <kbd>k</kbd> next / previous · <kbd>i</kbd> import · <kbd>g</kbd> generate critiques
             </p>
           </div>
           <div className="browser-preview">
-            {selectedId ? (
-              <TaskDetailPane
-                key={`${selectedId}#${version}`}
-                id={selectedId}
-                terms={current?.terms ?? []}
-                onDeleted={() => {
-                  navigateTo('tasks', [], queryFromFilters(filters), { replace: true });
-                  refresh();
-                }}
-              />
+            <div className="preview-tabs" role="tablist" aria-label="Preview">
+              <button type="button" role="tab" id="tab-task" aria-selected={pane === 'task'} aria-controls="pane-task" onClick={() => setTab('task')}>
+                Task
+              </button>
+              <button type="button" role="tab" id="tab-critics" aria-selected={pane === 'critics'} aria-controls="pane-critics" onClick={() => setTab('critics')}>
+                Critics{critics.length > 0 && <span className="muted"> ({critics.length})</span>}
+              </button>
+            </div>
+            {pane === 'critics' ? (
+              <div role="tabpanel" id="pane-critics" aria-labelledby="tab-critics">
+                <CriticsPanel critics={critics} version={version} />
+              </div>
             ) : (
-              <p className="muted browser-empty">Choose a task to see its output, critiques, flaws and meta.</p>
+              <div role="tabpanel" id="pane-task" aria-labelledby="tab-task">
+                {selectedId ? (
+                  <TaskDetailPane
+                    key={`${selectedId}#${version}`}
+                    id={selectedId}
+                    terms={current?.terms ?? []}
+                    onDeleted={() => {
+                      navigateTo('tasks', [], queryFromFilters(filters), { replace: true });
+                      refresh();
+                    }}
+                  />
+                ) : (
+                  <p className="muted browser-empty">Choose a task to see its output, critiques, flaws and meta.</p>
+                )}
+              </div>
             )}
           </div>
         </div>
       </ImportArea>
+      {generating && (
+        <GenerateCritiques
+          onClose={() => setGenerating(false)}
+          onChanged={() => {
+            // critiques changed, not the tasks: reload the list, the preview and the critics here only
+            // (the app's own reload would unmount this screen, and the dialog with its summary)
+            setVersion((v) => v + 1);
+            setTab('critics');
+          }}
+        />
+      )}
     </section>
   );
 }

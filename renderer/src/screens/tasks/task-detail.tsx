@@ -3,6 +3,7 @@ import type { TaskDetail } from '../../../../shared/contract/tasks.js';
 import { call } from '../../api/client.js';
 import { OutputView, type OutputMark } from '../../components/output-view.js';
 import { ChunkedText } from '../review/chunked-text.js';
+import { CritiqueProvenanceNote, useCritiqueProvenance } from './critique-provenance.js';
 import { Highlighted, kindLabel } from './task-rows.js';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString()} ${n === 1 ? one : many}`;
@@ -32,14 +33,16 @@ interface Props {
 
 /**
  * The researcher's preview of one task: the output with flaws and critiques highlighted, the
- * critiques with score, validity and model, the flaws with their anchors, the context, `meta`, the
- * studies it is in and whether it can still change or be deleted. Everything is rendered as text.
+ * critiques with score, validity, model and — for those a critic wrote — their provenance, the flaws
+ * with their anchors, the context, `meta`, the studies it is in and whether it can still change or
+ * be deleted. Everything is rendered as text.
  */
 export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Element {
   const [task, setTask] = useState<TaskDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  const provenance = useCritiqueProvenance(id);
 
   useEffect(() => {
     let live = true;
@@ -178,7 +181,14 @@ export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Eleme
         </section>
 
         <section aria-labelledby="detail-critiques-title">
-          <h3 id="detail-critiques-title">Critiques ({task.critiques.length})</h3>
+          <h3 id="detail-critiques-title">
+            Critiques ({task.critiques.length}){provenance.byId.size > 0 && <span className="muted small">{plural(provenance.byId.size, 'written by a critic', 'written by critics')}</span>}
+          </h3>
+          {provenance.error && (
+            <p role="alert" className="critic-error">
+              {provenance.error}
+            </p>
+          )}
           {task.critiques.length === 0 ? (
             <p className="muted small">None.</p>
           ) : (
@@ -196,6 +206,7 @@ export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Eleme
               <tbody>
                 {task.critiques.map((c) => {
                   const v = validity(c.valid);
+                  const generated = provenance.byId.get(c.id);
                   return (
                     <tr key={c.id} className={selected === `critique:${c.id}` ? 'selected' : undefined}>
                       <td>
@@ -204,7 +215,9 @@ export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Eleme
                         </button>{' '}
                         {c.severity && <span className="badge">{c.severity}</span>} {c.category && <span className="badge">{c.category}</span>}{' '}
                         <span className="detail-text">{c.text || <span className="muted">(empty)</span>}</span>
-                        <div className="muted small">{c.range ? where(c.range, task.output, task.base) : c.anchor ? 'anchor does not resolve' : 'no anchor'}</div>
+                        {/* a hallucinated anchor: the note below says what the model claimed */}
+                        {!generated?.hallucinated && <div className="muted small">{c.range ? where(c.range, task.output, task.base) : c.anchor ? 'anchor does not resolve' : 'no anchor'}</div>}
+                        {generated && <CritiqueProvenanceNote item={generated} />}
                       </td>
                       <td className="num">{c.score === null ? '—' : c.score.toFixed(3)}</td>
                       <td>
