@@ -1,5 +1,5 @@
 // `npm run bench`: runs every section, prints one table and writes bench/results.json.
-// `npm run bench -- NAME...` runs only the sections whose name contains one of the words.
+// `npm run bench -- NAME...` runs only the sections whose name contains one of the words (or is one of them).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,10 @@ import { sections } from './sections/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const filters = process.argv.slice(2).map((s) => s.toLowerCase());
-const chosen = sections.filter((s) => filters.length === 0 || filters.some((f) => s.name.toLowerCase().includes(f)));
+// A word that is a section's whole name picks that section alone (`import`, not also "record under import").
+const chosen = sections.filter(
+  (s) => filters.length === 0 || filters.some((f) => (sections.some((x) => x.name.toLowerCase() === f) ? s.name.toLowerCase() === f : s.name.toLowerCase().includes(f))),
+);
 
 const machine = {
   cpu: os.cpus()[0]?.model ?? 'unknown',

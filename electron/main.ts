@@ -1,7 +1,7 @@
 // The desktop shell: one window, a privileged app:// scheme for the built UI, IPC from the contract.
 // Everything else lives in electron/backend (plain Node) so that it can be tested without Electron.
 import path from 'node:path';
-import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, session } from 'electron';
+import { BrowserWindow, Menu, app, dialog, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import { createBackend, type Backend } from './backend/api/backend.js';
 import { openDatabase } from './backend/db/open.js';
 import type { WritableDb } from './backend/db/types.js';
@@ -16,6 +16,7 @@ import { listImportedPacks } from './backend/studies/packs.js';
 import { rendererProtocolHandler } from './shell/protocol.js';
 import { guardEveryWebContents, installSessionGuards, mainWindowOptions } from './shell/security.js';
 import { claimSingleInstance } from './shell/single-instance.js';
+import { createKeyStore } from './shell/key-store.js';
 
 protocol.registerSchemesAsPrivileged([
   { scheme: 'assay', privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true } },
@@ -75,7 +76,9 @@ function start(): void {
       return target;
     };
     // Long operations run on worker threads, which load the same (Electron-ABI) SQLite addon.
-    backend = createBackend({ db, dbPath, host: 'desktop', nativeBinding: binding, saveFile });
+    // Critic keys: the OS keychain (safeStorage), kept encrypted beside the database, never in it.
+    const keys = { env: process.env, store: createKeyStore(safeStorage, path.join(path.dirname(dbPath), 'critic-keys.json')) };
+    backend = createBackend({ db, dbPath, host: 'desktop', nativeBinding: binding, keys, saveFile });
     const handlers = backend.handlers;
     registerIpcHandlers(ipcMain, handlers, dbPath);
     serveRenderer();

@@ -5,11 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openDatabase } from '../electron/backend/db/open.js';
+import { loadDemo } from '../electron/backend/demo.js';
+import { createStudy } from '../electron/backend/studies/repository.js';
 import { importTasks } from '../electron/backend/tasks/import.js';
-import { seedAnalysisStudy, seedWarningStudy } from '../test/backend/analysis/study-fixture.js';
+import { seedAnalysisStudy, seedCalibrationStudy, seedWarningStudy } from '../test/backend/analysis/study-fixture.js';
 import { reviewChangeTask } from '../test/fixtures/review-change.js';
 import { launchChromium } from '../test/helpers/chromium.js';
-import { repoRoot, startServe } from '../test/helpers/server.js';
+import { startCriticServer } from '../test/helpers/critic-server.js';
+import { repoRoot, startServe, type ServerProcess } from '../test/helpers/server.js';
 
 /** One screenshot: a name and how to get the page there. */
 export interface Shot {
@@ -19,10 +22,13 @@ export interface Shot {
 
 const shots: Shot[] = [
   {
+    // The task browser (#12): a search, the list with the words highlighted, the researcher's preview.
     name: 'tasks',
     prepare: async (page, url) => {
-      await page.goto(`${url}#/tasks`);
+      await page.goto(`${url}#/tasks/demo-footbridge?q=council`);
       await page.getByRole('heading', { name: /Tasks/ }).waitFor();
+      await page.getByRole('listbox', { name: 'Tasks' }).getByRole('option').first().waitFor();
+      await page.locator('.task-detail:not([aria-busy])').getByRole('heading').first().waitFor();
     },
   },
   {
@@ -64,6 +70,15 @@ const shots: Shot[] = [
       await page.getByRole('table', { name: 'Assignment matrix' }).waitFor();
       await page.getByRole('button', { name: 'Close study…' }).click();
       await page.getByRole('alertdialog').waitFor();
+    },
+  },
+  {
+    // Housekeeping (#12): the evaluator profiles with Remove, or the reason a profile stays.
+    name: 'study-profiles',
+    prepare: async (page, url) => {
+      await fetch(`${url}api/evaluators:create`, { method: 'POST', body: JSON.stringify({ displayName: 'Typo Profile' }) });
+      await page.goto(`${url}#/studies`);
+      await page.getByRole('heading', { name: 'Evaluator profiles' }).scrollIntoViewIfNeeded();
     },
   },
   {
@@ -239,6 +254,7 @@ function seedAnalysis(): void {
   const db = openDatabase(path.join(dir, 'demo.db'));
   seedAnalysisStudy(db);
   seedWarningStudy(db);
+  seedCalibrationStudy(db);
   db.close();
   analysisSeeded = true;
 }
@@ -250,6 +266,17 @@ shots.push(
       await page.goto(`${url}#/analysis/uplift-demo`);
       await page.getByText(/95% CIs · population:two-way-cluster-robust · \d+ tasks/).waitFor();
       await page.getByRole('figure', { name: 'Catch rate by severity' }).locator('svg').first().waitFor();
+    },
+  },
+  {
+    // the calibration card and the reliability plot of a study that asks the yes/no question
+    name: 'analysis-calibration',
+    prepare: async (page, url) => {
+      seedAnalysis();
+      await page.setViewportSize({ width: 1400, height: 1320 });
+      await page.goto(`${url}#/analysis/calibration-demo`);
+      await page.getByRole('region', { name: 'Confidence and calibration' }).waitFor();
+      await page.getByRole('figure', { name: 'Reliability' }).locator('svg').first().waitFor();
     },
   },
   {
@@ -266,7 +293,27 @@ shots.push(
     prepare: async (page, url) => {
       seedAnalysis();
       await page.goto(`${url}#/analysis/uplift-demo/matching`);
-      await page.getByRole('region', { name: 'Ground-truth flaws' }).waitFor();
+      await page.getByRole('listbox', { name: 'Reports' }).waitFor();
+      // two reports ruled by keyboard, the third chosen: progress, marks and the highlighted report
+      await page.getByRole('listbox', { name: 'Reports' }).focus();
+      if (!(await page.getByRole('status').filter({ hasText: /^[1-9]\d* of \d+ reports ruled/ }).count())) {
+        await page.keyboard.press('a');
+        await page.keyboard.press('j');
+        await page.keyboard.press('n');
+      }
+      await page.keyboard.press('j');
+      await page.getByRole('region', { name: 'Report and flaws' }).waitFor();
+    },
+  },
+  {
+    // Every plot at the smallest card width (two 440 px columns), long names cut with an ellipsis.
+    name: 'analysis-plots',
+    prepare: async (page, url) => {
+      seedAnalysis();
+      await page.setViewportSize({ width: 940, height: 1300 });
+      await page.goto(`${url}#/analysis/uplift-demo`);
+      await page.getByRole('figure', { name: 'Detection by queue position' }).locator('svg').first().waitFor();
+      await page.getByRole('figure', { name: 'Flaws reported and caught per review' }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
     },
   },
 );
@@ -311,6 +358,72 @@ shots.push(
   },
 );
 
+// Critics (#13): a run against the loopback emulator from Tasks → Generate critiques…, the sweep
+// plot in the Critics tab of the Tasks screen, a task's generated critiques with their provenance in
+// its preview, and "Ask the
+// critic" in a practice review, on a demo database of their own (no study hides its tasks from
+// practice). critics-generate starts a fresh one for each colour scheme, so that both show the same
+// run (on one database the second run would find every sample stored).
+const critic = await startCriticServer({ latencyMs: 40 });
+let criticsServer: ServerProcess | null = null;
+let criticsRuns = 0;
+async function freshCriticsServer(): Promise<string> {
+  await criticsServer?.stop();
+  criticsServer = await startServe(path.join(dir, `critics-${++criticsRuns}.db`));
+  await fetch(`${criticsServer.url}api/demo:load`, { method: 'POST', body: '{}' });
+  return criticsServer.url;
+}
+const criticsUrl = (): string => criticsServer?.url ?? '';
+const stopCriticsServer = async (): Promise<void> => {
+  await criticsServer?.stop();
+};
+shots.push(
+  {
+    name: 'critics-generate',
+    prepare: async (page) => {
+      const url = await freshCriticsServer();
+      await page.goto(`${url}#/tasks`);
+      await page.getByRole('button', { name: 'Generate critiques…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Generate critiques' });
+      await dialog.getByLabel('Endpoint').fill(critic.baseUrl);
+      await dialog.getByLabel('Model').fill('qwen2.5:7b');
+      await dialog.getByLabel('Samples per task').fill('3');
+      await dialog.getByRole('button', { name: 'Generate' }).click();
+      await dialog.getByText(/samples? stored/).waitFor();
+    },
+  },
+  {
+    name: 'critics-sweep',
+    prepare: async (page) => {
+      await page.goto(`${criticsUrl()}#/tasks`);
+      await page.reload(); // (closes the dialog of the shot before)
+      // no task chosen: the Critics tab is the preview pane's
+      await page.getByRole('tabpanel', { name: /Critics/ }).getByRole('heading', { name: 'Critics' }).waitFor();
+      await page.locator('.critics-panel svg').first().waitFor();
+    },
+  },
+  {
+    name: 'critics-provenance',
+    prepare: async (page) => {
+      await page.goto(`${criticsUrl()}#/tasks`);
+      await page.reload();
+      await page.getByRole('option', { name: 'Footbridge closure (local news)' }).click();
+      const table = page.getByRole('table', { name: /Critiques/ });
+      await table.getByRole('group', { name: /^Provenance of / }).first().waitFor();
+      await page.getByRole('heading', { name: /Critiques \(\d+\)/ }).evaluate((e) => e.scrollIntoView({ block: 'start' }));
+    },
+  },
+  {
+    // the run above chose its critic for "Ask the critic" (the dialog's default)
+    name: 'critics-ask',
+    prepare: async (page) => {
+      await openReview(page, criticsUrl(), 'demo-walking');
+      await page.keyboard.press('c');
+      await page.getByText(/The critic added \d+ critique/).waitFor();
+      await page.locator('.ask-critic').scrollIntoViewIfNeeded();
+    },
+  },
+);
 // The evaluator's day (#12), on an evaluator's own empty database: the welcome, the pack opened,
 // the question before submitting with undecided critiques, a finished review with Reopen, and the
 // finished screen after the export. A fresh database per colour scheme.
@@ -365,6 +478,82 @@ async function evaluatorDay(scheme: 'light' | 'dark', pack: string, take: (page:
   }
 }
 
+// Study settings in the workspace (#12), on a database of their own per colour scheme: a study
+// reviewed here with instructions, a question, its own flaw categories, an optional reject reason,
+// no rating and a 10-minute limit. The instructions before the first item, the workspace with the
+// question and the countdown, and the flaw form with the study's categories.
+const settingsShots = ['review-instructions', 'review-settings', 'review-categories'];
+async function studySettingsDay(scheme: 'light' | 'dark', take: (page: Page, name: string) => Promise<void>): Promise<void> {
+  const dbPath = path.join(dir, `settings-${scheme}.db`);
+  const db = openDatabase(dbPath);
+  loadDemo(db);
+  createStudy(db, {
+    name: 'protocol-b',
+    conditions: [{ name: 'assisted', policy: 'all' }],
+    evaluators: [{ id: 'ana', displayName: 'Ana Ruiz' }],
+    overlap: 1,
+    seed: 7,
+    tasks: ['demo-footbridge'],
+    reviewHere: true,
+    settings: {
+      rating: 'off',
+      rejectReason: 'optional',
+      decideAll: true,
+      categories: ['wrong fact', 'missing key point', 'misleading emphasis', 'other'],
+      timeLimitSeconds: 600,
+      onTimeLimit: 'submit',
+      question: 'Does this summary contain a flaw a reader would act on?',
+      instructions: [
+        '# Protocol B: summaries of council reports',
+        '',
+        'You have **10 minutes per item**. When the time runs out the item is submitted as it stands, so decide the critiques you are sure of first.',
+        '',
+        '1. Read the **source** (left) before the summary and the critiques.',
+        '2. Accept a critique only if you can point at the place in the source that shows it is right.',
+        '3. Add a flaw for every problem no critique mentions, and choose its category.',
+        '4. Answer the question at the end, with how sure you are (50 % is a guess).',
+        '',
+        '> Reject a critique without a reason when none of the reasons fits; do not guess one.',
+        '',
+        'Questions about the protocol: write to the study lead, not to other evaluators.',
+      ].join('\n'),
+    },
+  });
+  db.close();
+  const evaluator = await startServe(dbPath);
+  const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: scheme });
+  try {
+    const post = async <T>(op: string, input: unknown): Promise<T> =>
+      ((await (await fetch(`${evaluator.url}api/${op}`, { method: 'POST', body: JSON.stringify(input) })).json()) as { value: T }).value;
+    const queue = await post<{ items: { id: number; study: string }[] }>('review:queue', { evaluator: 'ana' });
+    const item = queue.items.find((q) => q.study === 'protocol-b')!.id;
+    await page.goto(evaluator.url);
+    await page.evaluate("localStorage.setItem('assay.evaluator', 'ana')");
+    await page.goto(`${evaluator.url}#/review/${item}`);
+    await page.reload();
+    await page.getByRole('dialog', { name: 'Instructions for study protocol-b' }).waitFor();
+    await take(page, 'review-instructions');
+    await page.keyboard.press('Escape');
+    await page.locator('[data-review-ready]').waitFor();
+    await page.keyboard.press('a');
+    await page.keyboard.press('r');
+    await page.keyboard.press('x');
+    await page.keyboard.press('y');
+    for (let i = 0; i < 3; i++) await page.keyboard.press('+');
+    await page.keyboard.press('k');
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await take(page, 'review-settings');
+    await page.keyboard.press('f');
+    await page.getByLabel('Description').fill('Says the council pays everything; a regional grant pays most of it.');
+    await page.getByLabel('Category (this study’s)').selectOption('wrong fact');
+    await page.getByLabel('Category (this study’s)').focus();
+    await take(page, 'review-categories');
+  } finally {
+    await page.close();
+    await evaluator.stop();
+  }
+}
+
 // Practice shows the demo tasks only while no open study holds them: review before the study shots.
 const order = ['tasks', 'review-summary', 'review-code', 'review-shortcuts', 'review-narrow', 'study', 'study-close', 'study-new', 'review-elsewhere'];
 const rank = (name: string): number => (order.includes(name) ? order.indexOf(name) : order.length);
@@ -409,8 +598,21 @@ try {
       });
     }
   }
+  if (settingsShots.some(wanted)) {
+    for (const scheme of schemes) {
+      await studySettingsDay(scheme, async (p, name) => {
+        if (!wanted(name)) return;
+        await p.waitForTimeout(300);
+        const file = path.join(out, `${name}-${scheme}.png`);
+        await p.screenshot({ path: file });
+        console.log(`wrote ${path.relative(repoRoot, file)}`);
+      });
+    }
+  }
 } finally {
   await browser.close();
   await server.stop();
+  await stopCriticsServer();
+  await critic.close();
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SETTINGS_FEATURES } from './study/settings.js';
 
 // `requires`: the features a reader must understand to read a file (or a task line) at all. A
 // writer that uses a feature whose meaning an older reader would get wrong if it ignored it lists
@@ -11,8 +12,17 @@ export const MULTI_FILE_FEATURE = 'multi-file';
 /** The first Assay version that understands {@link MULTI_FILE_FEATURE}. */
 export const MULTI_FILE_SINCE = '0.2.0';
 
-/** The features (names in `requires`) this version of Assay understands. */
-export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>([MULTI_FILE_FEATURE]);
+/**
+ * The feature of results files holding a review whose log has a `reopened` event (a submitted or
+ * skipped review made editable again, then finished again): an older reader cannot replay it.
+ */
+export const REOPEN_FEATURE = 'reopen';
+
+/**
+ * The features (names in `requires`) this version of Assay understands: `multi-file`, `reopen`, and
+ * the study settings an older reader would apply wrongly (`SETTINGS_FEATURES` in ./study/settings.ts).
+ */
+export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>([MULTI_FILE_FEATURE, REOPEN_FEATURE, ...SETTINGS_FEATURES]);
 
 /** One entry of `requires`. */
 export const RequirementSchema = z.object({

@@ -22,7 +22,7 @@ const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..
  */
 async function cliImport(file: string, db: string): Promise<{ ms: number; peakBytes: number | null; stdout: string }> {
   const started = Date.now();
-  const child = spawn(process.execPath, [bin, 'import', file, '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'import', file, '--json', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

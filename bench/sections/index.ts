@@ -1,5 +1,6 @@
 import type { BenchSection } from '../section.js';
 import { coldLoadSection } from './cold-load.js';
+import { criticSection } from './critic.js';
 import { durabilitySection } from './durability.js';
 import { heapSection } from './heap.js';
 import { coverageSection } from './coverage.js';
@@ -9,6 +10,7 @@ import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
 import { recordUnderLoadSection } from './record-under-load.js';
 import { studiesSection } from './studies.js';
+import { taskBrowserSection } from './task-browser.js';
 
 /** Every benchmark section, in the order they run. Add a section here. */
 export const sections: readonly BenchSection[] = [
@@ -21,5 +23,7 @@ export const sections: readonly BenchSection[] = [
   interopSection,
   nextItemSection,
   studiesSection,
+  criticSection,
+  taskBrowserSection,
   coverageSection,
 ];

@@ -4,18 +4,24 @@ import { seededRandom } from '../../shared/metrics/prng.js';
 import type { MetricReview, MetricTask, StudyData } from '../../shared/metrics/types.js';
 import type { BenchSection } from '../section.js';
 
-/** A synthetic study: `tasks` tasks (4 critiques, 2 flaws each), `reviews` reviews over 3 conditions. */
-export function syntheticStudy(taskCount: number, reviewCount: number, seed = 7): StudyData {
+/**
+ * A synthetic study: `tasks` tasks (4 critiques, 2 flaws each; with `question`, every third task
+ * clean), `reviews` reviews over 3 conditions; with `question`, every review answers it.
+ */
+export function syntheticStudy(taskCount: number, reviewCount: number, seed = 7, question: string | null = null): StudyData {
   const random = seededRandom(seed);
   const span = (s: number) => ({ start: s, end: s + 5, lines: [1, 1] as const, side: 'output' as const });
   const tasks: MetricTask[] = Array.from({ length: taskCount }, (_, i) => ({
     id: `t${i}`,
     kind: 'summary',
     critiques: [0, 1, 2, 3].map((j) => ({ id: `c${j}`, valid: j !== 3 })),
-    flaws: [
-      { id: 'f0', anchor: span(10), severity: 'major', category: 'accuracy', critiques: ['c0'] },
-      { id: 'f1', anchor: span(40), severity: 'minor', category: 'coverage', critiques: ['c1'] },
-    ],
+    flaws:
+      question !== null && i % 3 === 2
+        ? []
+        : [
+            { id: 'f0', anchor: span(10), severity: 'major', category: 'accuracy', critiques: ['c0'] },
+            { id: 'f1', anchor: span(40), severity: 'minor', category: 'coverage', critiques: ['c1'] },
+          ],
   }));
   const conditions = [
     { name: 'unassisted', policy: 'none' },
@@ -39,9 +45,10 @@ export function syntheticStudy(taskCount: number, reviewCount: number, seed = 7)
       position: 1 + Math.floor(i / 20),
       skipped: false,
       submitted: true,
+      ...(question !== null ? { answer: random() < 0.6, confidence: 50 + 5 * Math.floor(random() * 11) } : {}),
     };
   });
-  return { study: 'bench', conditions, tasks, reviews, adjudications: [] };
+  return { study: 'bench', question, conditions, tasks, reviews, adjudications: [] };
 }
 
 function best(run: (i: number) => void): number {
@@ -67,6 +74,11 @@ export const metricsSection: BenchSection = {
     computeMetrics(data);
     const population = best((i) => computeMetrics(data, { bootstrap: 2000, seed: i + 1 }));
     const tasks = best((i) => computeMetrics(data, { ci: 'tasks', bootstrap: 2000, seed: i + 1 }));
+    // the same with the yes/no question answered in every review: the calibration figures on top
+    const asked = syntheticStudy(2000, 10_000, 7, 'Does the output contain a serious flaw?');
+    computeMetrics(asked, { ci: 'tasks', bootstrap: 50 });
+    const askedPopulation = best((i) => computeMetrics(asked, { bootstrap: 2000, seed: i + 1 }));
+    const askedTasks = best((i) => computeMetrics(asked, { ci: 'tasks', bootstrap: 2000, seed: i + 1 }));
     const flaws = Array.from({ length: 1000 }, (_v, i) => i % 4);
     const conditions = [
       { name: 'unassisted', policy: 'none' },
@@ -77,6 +89,8 @@ export const metricsSection: BenchSection = {
     return Promise.resolve([
       { name: 'metrics, 10k reviews / 2k tasks, population intervals (--bootstrap 2000 unused)', value: population / 1000, unit: 's', goal: '≤ 1 s', pass: population <= 1000 },
       { name: 'metrics, 10k reviews / 2k tasks, --ci tasks with 2,000 resamples', value: tasks / 1000, unit: 's', goal: '≤ 1 s', pass: tasks <= 1000 },
+      { name: 'metrics with calibration (every review answers the question), population intervals', value: askedPopulation / 1000, unit: 's', goal: '≤ 1 s', pass: askedPopulation <= 1000 },
+      { name: 'metrics with calibration, --ci tasks with 2,000 resamples', value: askedTasks / 1000, unit: 's', goal: '≤ 1 s', pass: askedTasks <= 1000 },
       { name: 'study plan, 1,000 tasks, uplift 0.2 (every design tried)', value: plan / 1000, unit: 's', goal: '≤ 10 s', pass: plan <= 10_000 },
     ]);
   },

@@ -72,7 +72,7 @@ export function App(): React.JSX.Element {
             {error}
           </div>
         )}
-        {info && route === 'tasks' && <TaskList key={revision} info={info} onChanged={refresh} />}
+        {info && route === 'tasks' && <TaskList key={revision} info={info} location={location} onChanged={refresh} />}
         {info && route === 'review' && <ReviewScreen location={location} />}
         {info && route === 'studies' && <StudiesScreen location={location} onChanged={refresh} />}
         {info && route === 'analysis' && <AnalysisScreen location={location} />}

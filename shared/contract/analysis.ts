@@ -12,6 +12,7 @@ const ReportRefSchema = z.object({ kind: z.enum(['critique', 'added']), id: z.st
 /** A study's rows for the metrics (shared/metrics/types.ts `StudyData`): the researcher's view. */
 export const StudyDataSchema = z.object({
   study: z.string(),
+  question: z.string().nullable().optional(),
   conditions: z.array(z.object({ name: z.string(), policy: z.string() })),
   tasks: z.array(
     z.object({
@@ -48,7 +49,14 @@ export const StudyDataSchema = z.object({
       condition: z.string(),
       shown: z.array(z.string()),
       decisions: z.array(
-        z.object({ critique: z.string(), verdict: z.enum(['accept', 'reject']), reason: z.string().nullable().optional(), edited: z.boolean().optional() }),
+        z.object({
+          critique: z.string(),
+          verdict: z.enum(['accept', 'reject']),
+          reason: z.string().nullable().optional(),
+          edited: z.boolean().optional(),
+          /** The evaluator's own text of an edited critique. */
+          editedText: z.string().optional(),
+        }),
       ),
       added: z.array(
         z.object({
@@ -65,6 +73,9 @@ export const StudyDataSchema = z.object({
       position: z.number().int().nullable(),
       skipped: z.boolean(),
       submitted: z.boolean(),
+      answer: z.boolean().nullable().optional(),
+      confidence: z.number().min(50).max(100).nullable().optional(),
+      endedBy: z.enum(['evaluator', 'time-limit']).optional(),
     }),
   ),
   adjudications: z.array(z.object({ review: z.string(), flaw: z.string(), report: ReportRefSchema, verdict: z.enum(['match', 'no-match']) })),
@@ -90,5 +101,20 @@ export const analysisOps = {
       })
       .strict(),
     z.object({ seq: z.number().int().positive() }),
+  ),
+  'analysis:rule': op(
+    'Records the rulings on one report of a review against several ground-truth flaws at once (one transaction: all or none).',
+    z
+      .object({
+        study: z.string().min(1).max(200),
+        review: z.string().min(1).max(40),
+        report: ReportRefSchema,
+        rulings: z
+          .array(z.object({ flaw: z.string().min(1).max(200), verdict: z.enum(['match', 'no-match', 'clear']) }).strict())
+          .min(1)
+          .max(200),
+      })
+      .strict(),
+    z.object({ seqs: z.array(z.number().int().positive()) }),
   ),
 } as const;

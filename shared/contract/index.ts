@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { analysisOps } from './analysis.js';
 import { appOps } from './app.js';
+import { criticOps } from './critic.js';
 import { reviewOps } from './review.js';
 import { studyOps } from './studies.js';
 import { taskOps } from './tasks.js';
@@ -17,6 +18,7 @@ export const contract = {
   ...reviewOps,
   ...studyOps,
   ...analysisOps,
+  ...criticOps,
 } as const;
 
 /** The contract's type. */

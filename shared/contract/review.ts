@@ -1,11 +1,12 @@
 import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
 import { CLIENT_TIME_MAX_MS, CLIENT_TIME_MIN_MS } from '../review/times.js';
-import { StudySettingsSchema } from '../study/settings.js';
 import { AnchorSchema, TextAnchorSchema } from '../anchors.js';
+import { StudySettingsSchema } from '../study/settings.js';
 import { SeveritySchema } from '../task-format.js';
 import { op } from './op.js';
 import { TaskViewSchema } from './tasks.js';
+import { TextRangeSchema } from './text-range.js';
 
 /** A local evaluator profile. */
 export const EvaluatorSchema = z.object({ id: z.string(), displayName: z.string(), createdAt: z.number().int() });
@@ -30,19 +31,7 @@ export const QueueEntrySchema = z.object({
 /** A row of an evaluator's queue. */
 export type QueueEntry = z.infer<typeof QueueEntrySchema>;
 
-/**
- * A resolved place in a text: UTF-16 offsets (what the DOM and Monaco use) and 1-based lines, on a
- * side of a diff and — in a multi-file task — in the file `path` (null otherwise).
- */
-export const TextRangeSchema = z.object({
-  start16: z.number().int().nonnegative(),
-  end16: z.number().int().nonnegative(),
-  lines: z.tuple([z.number().int().min(1), z.number().int().min(1)]),
-  side: z.enum(['output', 'base']),
-  path: z.string().nullable(),
-});
-/** A resolved place in a text. */
-export type TextRange = z.infer<typeof TextRangeSchema>;
+export { TextRangeSchema, type TextRange } from './text-range.js';
 
 /**
  * A model critique as the evaluator may see it: no `valid`, no `score`, no model name, and a neutral

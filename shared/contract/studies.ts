@@ -4,6 +4,7 @@ import { StudyCheckSchema } from '../study/check.js';
 import { ConditionSpecSchema, StudySpecSchema } from '../study/spec.js';
 import { StudyPlanSchema } from '../metrics/plan-schema.js';
 import { op } from './op.js';
+import { DeletableSchema } from './tasks.js';
 
 /** A study in the researcher's list. */
 export const StudySummarySchema = z.object({
@@ -21,6 +22,8 @@ export const StudySummarySchema = z.object({
   state: z.enum(['open', 'closed']),
   /** True: reviewed only on this machine (no packs); false: reviewed only from packs. */
   reviewHere: z.boolean(),
+  /** Archived: hidden from the lists unless asked for (a closed study; everything is kept). */
+  archived: z.boolean(),
 });
 /** A study in the researcher's list. */
 export type StudySummary = z.infer<typeof StudySummarySchema>;
@@ -57,6 +60,10 @@ export const StudyDetailSchema = z.object({
   reviewHere: z.boolean(),
   /** Whom evaluators send results to, as the packs say; null when not given. */
   researcher: z.string().nullable(),
+  /** When the study was archived (hidden from the lists), or null. */
+  archivedAt: z.number().int().nullable(),
+  /** Whether the study can be deleted (only one that never showed anything), and if not, why. */
+  deletable: DeletableSchema,
   conditions: z.array(z.object({ name: z.string(), policy: z.string() })),
   /** The study check made at creation (null for studies created before checks existed). */
   check: z.object({ check: StudyCheckSchema, forced: z.boolean(), createdAt: z.number().int() }).nullable(),
@@ -134,9 +141,27 @@ export const ImportedPackSchema = z.object({
 /** A pack opened in this database. */
 export type ImportedPack = z.infer<typeof ImportedPackSchema>;
 
+/** An evaluator profile as the researcher's housekeeping sees it. */
+export const ProfileSchema = z.object({
+  id: z.string(),
+  displayName: z.string(),
+  createdAt: z.number().int(),
+  /** Reviews of this profile, practice included, finished or not. */
+  reviews: z.number().int().nonnegative(),
+  /** Studies that list this profile as an evaluator, and studies of packs opened for it. */
+  studies: z.array(z.string()),
+  removable: DeletableSchema,
+});
+/** An evaluator profile as the researcher's housekeeping sees it. */
+export type Profile = z.infer<typeof ProfileSchema>;
+
 /** Operations on studies, offline packs and results. */
 export const studyOps = {
-  'studies:list': op('Every study in this database with its progress.', z.object({}).strict(), z.array(StudySummarySchema)),
+  'studies:list': op(
+    'Every study in this database with its progress (archived ones only when asked for).',
+    z.object({ archived: z.boolean().default(false) }).strict(),
+    z.array(StudySummarySchema),
+  ),
   'studies:get': op('One study with its assignment and progress.', z.object({ name: z.string().min(1) }).strict(), StudyDetailSchema),
   'studies:create': op(
     'Creates a study and its balanced assignment, and fills the evaluators\u2019 queues; refused when the study check finds an error, unless force.',
@@ -173,6 +198,26 @@ export const studyOps = {
     'Closes a study for good: no new reviews, results imports or pack exports; its tasks may appear in practice queues again.',
     z.object({ name: z.string().min(1) }).strict(),
     StudyDetailSchema,
+  ),
+  'studies:archive': op(
+    'Archives a closed study (hidden from the lists, everything kept), or with archived: false brings it back.',
+    z.object({ name: z.string().min(1), archived: z.boolean().default(true) }).strict(),
+    StudyDetailSchema,
+  ),
+  'studies:delete': op(
+    'Deletes a study that never showed anything (no pack issued, no review, no results merged); refuses any other, with the reason. Its tasks and profiles stay.',
+    z.object({ name: z.string().min(1) }).strict(),
+    z.object({ name: z.string(), queueItems: z.number().int().nonnegative() }),
+  ),
+  'profiles:list': op(
+    'Every evaluator profile with what refers to it (reviews, studies, opened packs), and whether it can be removed.',
+    z.object({}).strict(),
+    z.array(ProfileSchema),
+  ),
+  'profiles:remove': op(
+    'Removes an evaluator profile that has no reviews, is in no study and came with no pack; refuses any other, with the reason.',
+    z.object({ id: z.string().min(1).max(200) }).strict(),
+    z.object({ id: z.string(), queueItems: z.number().int().nonnegative() }),
   ),
   'packs:export': op(
     'Writes one evaluator\u2019s offline pack (only what they may see).',

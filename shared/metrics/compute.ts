@@ -1,3 +1,4 @@
+import { computeCalibration, type CalibrationSettings, type ConditionCalibration, type UpliftCalibration } from './calibration.js';
 import { alphaFromSums } from './krippendorff.js';
 import { matchReview, type ReviewMatching } from './matching.js';
 import { MIN_REVIEWS, POPULATION_METHOD, tQuantile, twoWayVariance, type Linearised } from './population.js';
@@ -65,6 +66,8 @@ export interface ConditionMetrics {
   readonly median_active_seconds: Figure;
   readonly agreement: { readonly verdict_alpha: Figure; readonly rating_alpha: Figure };
   readonly fate: Fate;
+  /** Confidence and calibration of the answers to the study's question; absent when it asks none (calibration.ts). */
+  readonly calibration?: ConditionCalibration;
 }
 
 /** A condition's uplift over the baseline: relative (`reported`, `caught`) and absolute (`*_diff`). */
@@ -79,6 +82,8 @@ export interface Uplift {
   readonly caught_diff: Figure;
   /** catch_rate(c) − catch_rate(baseline). */
   readonly catch_rate_diff: Figure;
+  /** Differences in accuracy, Brier score, mean confidence and over-confidence; absent when the study asks no question. */
+  readonly calibration?: UpliftCalibration;
 }
 
 /** One row of a breakdown of catch rate by a flaw attribute. */
@@ -141,6 +146,8 @@ export interface StudyMetrics {
   /** `population:two-way-cluster-robust` or `tasks:percentile-bootstrap`. */
   readonly ci_method: string;
   readonly intervals: IntervalSettings;
+  /** The study's question, how answers are scored and binned, or why there are no calibration figures. */
+  readonly calibration: CalibrationSettings;
   readonly warnings: readonly MetricsWarning[];
   readonly conditions: Readonly<Record<string, ConditionMetrics>>;
   readonly uplift: Readonly<Record<string, Uplift>>;
@@ -293,6 +300,12 @@ function validate(data: StudyData): Map<string, MetricTask> {
       if (!shown.has(d.critique)) throw new MetricsInputError(`${where}.decisions: critique "${d.critique}" was not shown in this review`);
     }
     if (r.rating !== null && !Number.isFinite(r.rating)) throw new MetricsInputError(`${where}.rating: not a number`);
+    const answer = r.answer ?? null;
+    if (answer !== null && typeof answer !== 'boolean') throw new MetricsInputError(`${where}.answer: expected true, false or null`);
+    const confidence = r.confidence ?? null;
+    if (confidence !== null && !(typeof confidence === 'number' && Number.isFinite(confidence) && confidence >= 50 && confidence <= 100)) {
+      throw new MetricsInputError(`${where}.confidence: expected a number from 50 to 100 or null, not ${String(confidence)}`);
+    }
   });
   return tasks;
 }
@@ -1054,6 +1067,10 @@ export function computeMetrics(data: StudyData, options: MetricsOptions = {}): S
       };
     }
   });
+  const calibration = computeCalibration(data, countedReviews(data.reviews), { method, B, seed, baseline, minReviews, level });
+  for (const [name, c] of calibration.conditions) conditions[name] = { ...conditions[name]!, calibration: c };
+  for (const [name, u] of calibration.uplift) if (uplift[name]) uplift[name] = { ...uplift[name]!, calibration: u };
+  warnings.push(...calibration.warnings);
   const note =
     method === 'population' && options.bootstrap !== undefined
       ? `population:${POPULATION_METHOD} draws no resamples (its variance is computed in closed form): --bootstrap ${options.bootstrap} was not used`
@@ -1072,6 +1089,7 @@ export function computeMetrics(data: StudyData, options: MetricsOptions = {}): S
       evaluators: p.evaluatorIds.length,
       note,
     },
+    calibration: calibration.settings,
     warnings,
     conditions,
     uplift,

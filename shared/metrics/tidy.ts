@@ -1,4 +1,5 @@
 import { assertNever } from '../result.js';
+import { CALIBRATION_BINS, binOf } from './calibration.js';
 import { countedReviews, matchStudy } from './compute.js';
 import type { StudyData } from './types.js';
 
@@ -12,14 +13,15 @@ export interface TidyTable {
 }
 
 /** The tables `assay export` can write from a study's rows (besides `reviews` and `events`). */
-export type TidyKind = 'decisions' | 'flaws' | 'matches';
+export type TidyKind = 'decisions' | 'flaws' | 'matches' | 'answers';
 
 const REVIEW_COLUMNS = ['study', 'review', 'task', 'evaluator', 'condition', 'position'] as const;
 
 /**
  * One row per shown critique per counted review: `decisions`; per ground-truth flaw per counted
  * review: `flaws` (caught or not, and by which reports); per (report, flaw) pair and per unmatched
- * report: `matches`.
+ * report: `matches`; per counted review its answer to the study's yes/no question, the truth and
+ * the confidence bin: `answers` (the rows the calibration figures are means of).
  */
 export function tidyTable(data: StudyData, kind: TidyKind): TidyTable {
   const tasks = new Map(data.tasks.map((t) => [t.id, t]));
@@ -62,6 +64,17 @@ export function tidyTable(data: StudyData, kind: TidyKind): TidyTable {
         return [...pairs, ...unmatched];
       });
       return { columns: [...REVIEW_COLUMNS, 'report_kind', 'report', 'flaw', 'auto', 'adjudication', 'counted'], rows };
+    }
+    case 'answers': {
+      // flawed = the task has a ground-truth flaw (calibration.ts); correct and bin only when answered
+      const rows = reviews.map((r): Cell[] => {
+        const flawed = (tasks.get(r.task)?.flaws.length ?? 0) > 0;
+        const answer = r.answer ?? null;
+        const confidence = r.confidence ?? null;
+        const answered = answer !== null && confidence !== null;
+        return [...lead(r), answer, confidence, flawed, answered ? answer === flawed : null, answered ? CALIBRATION_BINS[binOf(confidence)]!.label : null];
+      });
+      return { columns: [...REVIEW_COLUMNS, 'answer', 'confidence', 'flawed', 'correct', 'bin'], rows };
     }
     default:
       return assertNever(kind, 'tidy table');

@@ -43,6 +43,8 @@ export interface MetricDecision {
   readonly reason?: string | null;
   /** True when the evaluator edited the critique's text (accepted-with-edit). */
   readonly edited?: boolean;
+  /** The evaluator's text of an edited critique (what they accepted), for display. */
+  readonly editedText?: string;
 }
 
 /** A flaw the evaluator added (one the model did not point out, or their own wording). */
@@ -107,6 +109,8 @@ export interface MetricCondition {
 /** Everything the metrics are computed from: the rows the database feeds. */
 export interface StudyData {
   readonly study: string;
+  /** The study's yes/no question (yes = the output is flawed); null or absent: it asks none, and there are no calibration figures. */
+  readonly question?: string | null;
   readonly conditions: readonly MetricCondition[];
   readonly tasks: readonly MetricTask[];
   readonly reviews: readonly MetricReview[];

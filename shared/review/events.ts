@@ -50,6 +50,9 @@ export const ReviewEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('redone') }).strict(),
   z.object({ type: z.literal('submitted') }).strict(),
   z.object({ type: z.literal('skipped'), reason: z.string().trim().min(1).max(2_000) }).strict(),
+  // Recorded by the back end only ("Ask the critic", practice queue): critiques that joined the
+  // review's shown list. Never an edit (undo does not remove them); refused from a client.
+  z.object({ type: z.literal('critiques-added'), critiques: z.array(critiqueId).min(1).max(100) }).strict(),
   // The study's yes/no question (yes = the output is flawed) and the evaluator's confidence in the
   // answer, 50 (a guess) to 100 (certain); null clears. Undoable like the rating.
   z.object({ type: z.literal('answer-set'), answer: z.boolean().nullable() }).strict(),

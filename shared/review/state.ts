@@ -193,6 +193,12 @@ export const initialReviewState: ReviewState = {
  */
 export interface ReviewRules {
   readonly shownCritiques: ReadonlySet<string>;
+  /**
+   * True only where the back end itself records critiques that joined a practice review ("Ask the
+   * critic"). Everywhere else — a client's call, a results file — `critiques-added` is refused: a
+   * study review's shown list never changes.
+   */
+  readonly backendAddsCritiques?: boolean;
   /** The study's settings; absent: the defaults (practice items, and Assay before settings). */
   readonly settings?: StudySettings;
   /** When the item's time runs out (server ms, see `itemDeadline`); absent or null: no clock. */
@@ -289,6 +295,9 @@ export function checkReviewEvent(state: ReviewState, event: ReviewEvent, rules: 
       return submitProblem(state, parts, rules, settings);
     case 'skipped':
       return null;
+    case 'critiques-added':
+      if (!rules.backendAddsCritiques) return 'Critiques join a review only when the critic is asked in the practice queue.';
+      return event.critiques.every((c) => rules.shownCritiques.has(c)) ? null : 'An added critique must be shown in this review.';
     default:
       return assertNever(event, 'review event');
   }
@@ -377,6 +386,8 @@ export function reduceReview(state: ReviewState, event: ReviewEvent): ReviewStat
       return event.outcome === 'skipped'
         ? { ...state, status: 'skipped', skipReason: TIME_LIMIT_SKIP_REASON, endedBy: 'time-limit', seq: state.seq + 1 }
         : { ...state, status: 'submitted', endedBy: 'time-limit', seq: state.seq + 1 };
+    case 'critiques-added':
+      return { ...state, seq: state.seq + 1 }; // the shown list lives in the pin; nothing to undo
     case 'reopened':
       // Undo never crosses a reopen: the history starts again from what was submitted, so an
       // undo cannot bring back an edit the submitted revision had already replaced.

@@ -3,13 +3,25 @@
 import { z } from 'zod';
 import { defaultPlanAssumptions, MAX_PLAN_REVIEWS, simulateDesign } from '../metrics/plan.js';
 import { seededRandom } from '../metrics/prng.js';
-import { parsePolicy, selectShownCritiques, type CritiquePolicy } from '../policy.js';
+import { parsePolicy, selectShownCritiques, type CritiquePolicy, type PolicyCritique, type SelectOptions } from '../policy.js';
 
-/** What the check needs of a task: its critiques' scores and labels, and its flaws' anchors and links. */
+/**
+ * What the check needs of a task: its critiques' scores and labels (and, for critic policies, their
+ * critic, sample, hallucinated flag and resolved anchor), and its flaws' anchors and links.
+ */
 export interface CheckTask {
   readonly id: string;
-  readonly critiques: readonly { readonly id: string; readonly score?: number | null; readonly valid?: boolean | null }[];
+  readonly critiques: readonly PolicyCritique[];
   readonly flaws: readonly { readonly id: string; readonly anchored: boolean; readonly critiques: readonly string[] }[];
+  /** The task's kind: how a critic policy tells two anchors apart (default summary). */
+  readonly kind?: 'summary' | 'code';
+  /** Per critic, the sample indices stored on this task (critic policies choose among them). */
+  readonly samples?: Readonly<Record<string, readonly number[]>>;
+}
+
+/** What a policy needs besides the critiques: for a critic policy, the task's kind and that critic's samples. */
+function selectOptions(t: CheckTask, policy: CritiquePolicy): SelectOptions {
+  return policy.kind === 'critic' ? { kind: t.kind ?? 'summary', samples: t.samples?.[policy.critic] ?? [] } : {};
 }
 
 /** The design being checked. */
@@ -69,7 +81,7 @@ export function checkStudy(design: CheckDesign, tasks: readonly CheckTask[]): St
   const policies = design.conditions.map((c) => ({ name: c.name, policy: parsePolicy(c.policy) }));
   const C = policies.length;
   const flawCount = tasks.reduce((s, t) => s + t.flaws.length, 0);
-  const shownBy = (t: CheckTask, policy: CritiquePolicy): Set<string> => new Set(selectShownCritiques(t.critiques, policy).map((c) => c.id));
+  const shownBy = (t: CheckTask, policy: CritiquePolicy): Set<string> => new Set(selectShownCritiques(t.critiques, policy, selectOptions(t, policy)).map((c) => c.id));
 
   if (flawCount === 0) {
     hazards.push({
@@ -132,7 +144,7 @@ export function checkStudy(design: CheckDesign, tasks: readonly CheckTask[]): St
     let noValid = 0;
     let arbitrary = 0;
     for (const t of tasks) {
-      const shown = selectShownCritiques(t.critiques, policy);
+      const shown = selectShownCritiques(t.critiques, policy, selectOptions(t, policy));
       if (shown.length === 0) empty++;
       if (!shown.some((c) => c.valid === false)) noDecoy++;
       if (!shown.some((c) => c.valid === true)) noValid++;

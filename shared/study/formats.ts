@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { ReviewEventSchema } from '../review/events.js';
 import { ReviewRecordSchema } from '../review/record.js';
 import { AnchorSchema, TextAnchorSchema } from '../anchors.js';
-import { MULTI_FILE_FEATURE, RequiresSchema, unknownRequirement as firstUnknown } from '../requires.js';
+import { REOPEN_FEATURE, RequiresSchema } from '../requires.js';
 import { TaskFileSchema } from '../task-files.js';
 import { SeveritySchema } from '../task-format.js';
 import { PackSettingsSchema, SETTINGS_FEATURE_VERSION, SETTINGS_FEATURES } from './settings.js';
@@ -28,22 +28,15 @@ import { PackSettingsSchema, SETTINGS_FEATURE_VERSION, SETTINGS_FEATURES } from 
 /** A content hash as written in packs and results files: `sha256:` and 64 hex digits. */
 export const ContentHashSchema = z.string().regex(/^sha256:[0-9a-f]{64}$/, 'expected sha256: and 64 hex digits');
 
-/**
- * The features (names in `requires`) this version of Assay understands in packs and results files:
- * - the study settings an older reader would apply wrongly (see `SETTINGS_FEATURES` in ./settings.ts);
- * - `reopen`: a results file holds a review whose log has a `reopened` event (a submitted or
- *   skipped review made editable again, then finished again). An older reader cannot replay it.
- * - `multi-file`: multi-file code tasks (task format 1.1; ../requires.ts).
- */
-export const KNOWN_FEATURES: ReadonlySet<string> = new Set<string>([...SETTINGS_FEATURES, 'reopen', MULTI_FILE_FEATURE]);
+export { KNOWN_FEATURES, RequiresSchema, unknownRequirement } from '../requires.js';
 
 /** The `requires` entry of a results file with reopened reviews; `assay` is the first version that reads them. */
-export const REOPEN_REQUIREMENT = { feature: 'reopen', assay: '0.2.0' } as const;
+export const REOPEN_REQUIREMENT = { feature: REOPEN_FEATURE, assay: '0.2.0' } as const;
 
 /**
  * The `requires` of a results file: the features its event logs use that an older reader could
  * not replay — the clock's ending (`time-limit`), the question's answers (`question`) and reopened
- * reviews (`reopen`).
+ * reviews (`reopen`). (Multi-file anchors are added by the writer: studies/results.ts.)
  */
 export function resultsRequires(eventTypes: Iterable<string>): { feature: string; assay: string }[] {
   const used = new Set<string>();
@@ -54,13 +47,6 @@ export function resultsRequires(eventTypes: Iterable<string>): { feature: string
   }
   const settings = SETTINGS_FEATURES.filter((f) => used.has(f)).map((feature) => ({ feature: feature as string, assay: SETTINGS_FEATURE_VERSION }));
   return used.has('reopen') ? [...settings, { ...REOPEN_REQUIREMENT }] : settings;
-}
-
-export { RequiresSchema };
-
-/** The first entry of a file's `requires` that this reader does not understand, if any. */
-export function unknownRequirement(raw: unknown): { feature: string; assay: string } | null {
-  return firstUnknown(raw, KNOWN_FEATURES);
 }
 
 // ---------------------------------------------------------------------------------------------

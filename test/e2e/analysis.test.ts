@@ -6,7 +6,7 @@ import { cliOk } from '../helpers/cli.js';
 import { watchProblems } from '../helpers/page.js';
 import type { StudyMetrics } from '../../shared/metrics/compute.js';
 import { openDatabase } from '../../electron/backend/db/open.js';
-import { seedWarningStudy, syntheticConditions, syntheticEvaluators, syntheticRecords, syntheticTasks } from '../backend/analysis/study-fixture.js';
+import { seedCalibrationStudy, seedWarningStudy, syntheticConditions, syntheticEvaluators, syntheticRecords, syntheticTasks } from '../backend/analysis/study-fixture.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
@@ -38,6 +38,7 @@ describe('analysis end to end (CLI and Chromium)', () => {
     await cli('results', 'import', recordsFile, '--db', db);
     const handle = openDatabase(db);
     seedWarningStudy(handle); // a second study whose flaws can only be matched by hand, by two evaluators
+    seedCalibrationStudy(handle, { taskCount: 24 }); // a third that asks the yes/no question
     handle.close();
     browser = await launchChromium();
   });
@@ -128,35 +129,64 @@ describe('analysis end to end (CLI and Chromium)', () => {
     await page.close();
   });
 
-  it('the matching screen adjudicates a match, and the metrics and exports follow', async () => {
+  it('a study asking the yes/no question shows the calibration card with the CLI\'s figures and a reliability plot; one without says it is off', async () => {
+    const m = JSON.parse(await cli('metrics', '--study', 'calibration-demo', '--json', '--db', db)) as StudyMetrics;
+    const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    watch(page);
+    await page.goto(`${server!.url}#/analysis/calibration-demo`);
+    const card = page.getByRole('region', { name: 'Confidence and calibration' });
+    await card.waitFor();
+    expect(await card.textContent()).toContain('“Does the output contain a serious flaw?” (yes = flawed)');
+    const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+    const accuracy = await card.getByRole('row', { name: /^Accuracy\b/ }).first().textContent();
+    for (const name of ['unassisted', 'assisted', 'valid-only']) {
+      const k = m.conditions[name]!.calibration!;
+      expect(accuracy).toContain(`${pct(k.accuracy.value!)}${pct(k.accuracy.ci[0]!)} – ${pct(k.accuracy.ci[1]!)}`);
+      expect(await card.getByRole('row', { name: /^Brier score/ }).textContent()).toContain(k.brier.value!.toFixed(3));
+    }
+    expect(await card.getByRole('row', { name: /^Over-confidence/ }).textContent()).toMatch(/[+−]\d+\.\d pp.*pp.*pp/);
+    expect(await card.getByRole('row', { name: /^Over-conf\. − baseline/ }).textContent()).toMatch(/^Over-conf\. − baseline—[+−]\d+\.\d pp/);
+    const plot = page.getByRole('figure', { name: 'Reliability' });
+    await plot.locator('svg').first().waitFor();
+    const svgText = (await plot.locator('svg').first().textContent()) ?? '';
+    for (const name of ['unassisted', 'assisted', 'valid-only']) expect(svgText).toContain(name);
+    const counts = m.conditions['assisted']!.calibration!.reliability.filter((b) => b.reviews > 0).map((b) => `n ${b.reviews}`);
+    for (const c of counts) expect(svgText).toContain(c);
+    await page.goto(`${server!.url}#/analysis/e2e`);
+    await page.getByRole('region', { name: 'Condition assisted' }).waitFor();
+    expect(await page.getByRole('note').filter({ hasText: 'Confidence and calibration: off' }).textContent()).toBe(
+      'Confidence and calibration: off — this study asks no yes/no question (assay study create --question "…" turns it on).',
+    );
+    expect(await page.getByRole('figure', { name: 'Reliability' }).count()).toBe(0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it('the matching screen rules a report out, and the metrics and exports follow', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     watch(page);
     await page.goto(`${server!.url}#/analysis/e2e`);
     await page.getByRole('tab', { name: 'Matching' }).click();
-    await page.getByRole('region', { name: 'Ground-truth flaws' }).waitFor();
-    await page.getByRole('navigation', { name: 'Tasks' }).getByRole('button', { name: 'Synthetic summary 1', exact: true }).click();
-    // an accepted critique c1 is auto-matched to f1; reject that match
-    const report = page.getByRole('group', { name: /^Accepted critique c1 by / }).first();
-    await report.getByText('✓ f1').waitFor();
-    const who = (await report.getAttribute('aria-label'))!.replace(/^Accepted critique c1 by /, '');
-    await report.getByRole('button', { name: 'Reject f1' }).click();
-    await report.getByRole('button', { name: 'Clear f1' }).waitFor();
-    expect(await report.textContent()).toMatch(/✗ f1 \(rejected\)/);
-    // the report now matches nothing and is listed as unmatched
-    expect(await page.getByRole('region', { name: 'Unmatched reports' }).textContent()).toContain(`${who}`);
-    // keyboard: j / k move between tasks
-    await page.keyboard.press('j');
-    await page.getByRole('heading', { name: 'Synthetic summary 2', exact: true }).waitFor();
-    await page.keyboard.press('k');
-    await page.getByRole('heading', { name: 'Synthetic summary 1', exact: true }).waitFor();
+    await page.getByRole('listbox', { name: 'Reports' }).waitFor();
+    // an accepted critique c1 is auto-matched to f1; rule it out ("no match": it is none of the flaws)
+    const report = page.getByRole('option', { name: /^Accepted critique c1 by .* on Synthetic summary 1$/ }).first();
+    const who = (await report.getAttribute('aria-label'))!.replace(/^Accepted critique c1 by /, '').replace(/ on Synthetic summary 1$/, '');
+    expect(await report.textContent()).toContain('auto: f1');
+    await report.click();
+    await page.getByRole('region', { name: 'Report and flaws' }).getByText('✓ automatic match').waitFor();
+    await page.keyboard.press('n');
+    await page.getByRole('status').filter({ hasText: /^1 of \d+ reports ruled/ }).waitFor();
+    await page.getByRole('option', { name: `Accepted critique c1 by ${who} on Synthetic summary 1` }).getByText('no match').waitFor();
     expect(problems).toEqual([]);
     await page.close();
 
     const matches = await cli('export', 'matches', '--study', 'e2e', '--format', 'jsonl', '--db', db);
     const rows = matches.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     const ruled = rows.filter((r) => r['adjudication'] === 'no-match');
-    expect(ruled).toHaveLength(1);
+    // "no match" rules the report against every flaw of its task: f1 (its automatic match) and f2
+    expect(ruled).toHaveLength(2);
     expect(ruled[0]).toMatchObject({ task: 'syn-01', evaluator: who, report_kind: 'critique', report: 'c1', flaw: 'f1', auto: true, counted: false });
+    expect(ruled[1]).toMatchObject({ task: 'syn-01', evaluator: who, report_kind: 'critique', report: 'c1', flaw: 'f2', auto: false, counted: false });
     const after = JSON.parse(await cli('metrics', '--study', 'e2e', '--json', '--bootstrap', '0', '--db', db)) as StudyMetrics;
     const condition = ruled[0]!['condition'] as string;
     expect(after.conditions[condition]!.caught_per_review.value).toBeCloseTo(before.conditions[condition]!.caught_per_review.value! - 1 / 24, 12);

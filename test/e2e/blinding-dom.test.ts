@@ -67,12 +67,20 @@ describe('blinding in the browser, on the researcher’s database (Chromium)', (
     await page.getByText('DECOYTEXT: the council never met.').first().waitFor();
     await page.keyboard.press('a'); // the first critique (k1: the decoy) is selected
     await page.getByText('Saved').first().waitFor();
+    // a study review's shown list never changes: no "Ask the critic" here, and its key asks nothing
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('review:askCritic')) asked.push(r.url());
+    });
+    await page.keyboard.press('c');
+    expect(await page.getByRole('button', { name: 'Ask the critic' }).count()).toBe(0);
     const dom = await page.content();
     for (const id of ['decoy-id-4711', 'real-id-0815']) {
       expect(dom, `the page holds ${id}`).not.toContain(id);
       expect(sent.join('\n'), `an API answer held ${id}`).not.toContain(id);
     }
     expect(sent.length).toBeGreaterThan(2);
+    expect(asked).toEqual([]);
     expect(problems).toEqual([]);
     await page.close();
     const db = openDatabase(dbPath);

@@ -19,12 +19,12 @@ describe('browser mode', () => {
     await page.getByRole('button', { name: 'Load demo tasks' }).click();
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Tasks' }).click();
     await page.getByRole('heading', { name: /Tasks/ }).waitFor();
-    const rows = page.getByRole('row');
-    expect(await rows.count()).toBe(1 + 4); // header + 4 demo tasks
-    await expect.poll(() => page.getByRole('button', { name: 'Footbridge closure (local news)' }).isVisible()).toBe(true);
+    const rows = page.getByRole('listbox', { name: 'Tasks' }).getByRole('option');
+    await expect.poll(() => rows.count()).toBe(4); // the 4 demo tasks
+    await expect.poll(() => page.getByRole('option', { name: 'Footbridge closure (local news)' }).isVisible()).toBe(true);
 
     // A code task opens in the bundled Monaco diff editor.
-    await page.getByRole('button', { name: 'Refactor of stats helpers (code diff)' }).click();
+    await page.getByRole('option', { name: 'Refactor of stats helpers (code diff)' }).click();
     await page.locator('.monaco-diff-editor').waitFor({ timeout: 30_000 });
     await expect.poll(() => page.locator('.monaco-diff-editor .view-line').count()).toBeGreaterThan(5);
 

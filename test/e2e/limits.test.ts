@@ -79,7 +79,7 @@ describe('browser mode limits, in Chromium', () => {
     await page.reload();
     // (an abandoned upload would otherwise expire after 5 minutes of inactivity)
     await expect.poll(() => openSpoolFiles(pid), { timeout: 15_000 }).toEqual([]);
-    expect(fs.existsSync(spool!.replace(/ \(deleted\)$/, ''))).toBe(false);
+    await expect.poll(() => fs.existsSync(spool!.replace(/ \(deleted\)$/, ''))).toBe(false); // deleted right after it is closed
     const info = (await (await fetch(`${env.server.url}api/app:info`, { method: 'POST', body: '{}' })).json()) as { value: { taskCount: number } };
     expect(info.value.taskCount).toBe(0);
     await page.close();

@@ -110,7 +110,15 @@ describe('review flow (Chromium)', () => {
       const box = (await modified.locator('.line-numbers').filter({ hasText: new RegExp(`^${n}$`), visible: true }).first().boundingBox())!;
       return { x: box.x + box.width + 30, y: box.y + box.height / 2 }; // in the code, right of the number
     };
-    const from = await lineBox(36); // near critique 2 (line 40), which is in view now
+    // the editor scrolls critique 2 into view: measure once it has stopped moving (a busy machine
+    // can still be scrolling when the glyph's click has been handled)
+    let from = await lineBox(36); // near critique 2 (line 40), which is in view now
+    for (let settled = 0; settled < 3; ) {
+      await page.waitForTimeout(150);
+      const again = await lineBox(36);
+      settled = again.y === from.y ? settled + 1 : 0;
+      from = again;
+    }
     const to = await lineBox(38);
     await page.mouse.move(from.x, from.y);
     await page.mouse.down();

@@ -36,7 +36,7 @@ describe('studies screen (Chromium)', () => {
     const problems: string[] = [];
     watchProblems(page, problems);
     await page.goto(`${server.url}#/studies`);
-    await page.getByText('No studies in this database.').waitFor();
+    await page.getByText('No studies to show (archived studies are hidden).').waitFor();
     await page.keyboard.press('n');
     await page.getByRole('heading', { name: 'New study' }).waitFor();
 

@@ -1,6 +1,6 @@
 // The XSS corpus across every screen: model text (outputs, critiques, documents, titles, meta,
 // sections) full of script tags, event handlers, javascript: links, SVG and CSS tricks is shown as
-// text everywhere — the task list, the queue, both review workspaces, the study matrix and analysis.
+// text everywhere — the task list and the task preview, the queue, both review workspaces, the study matrix and analysis.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../../electron/backend/db/open.js';
@@ -106,6 +106,13 @@ describe('XSS corpus on every screen (Chromium)', () => {
     await page.getByText('T0 ', { exact: false }).first().waitFor();
     await expect.poll(() => page.getByText(corpus[0]!, { exact: false }).count()).toBeGreaterThan(0); // shown as text
     await expectInert(page, 'task list', dialogs, foreign);
+    // the researcher's preview of each task (every field, meta included), and a search that highlights hostile text
+    for (const id of ['xss-0', 'xss-1', 'xss-2', 'xss-3']) {
+      await page.goto(`${server.url}#/tasks/${id}?q=${encodeURIComponent('script img onerror')}`);
+      await page.locator('.detail-meta').waitFor();
+      await page.getByText('Source document', { exact: false }).click(); // open the document too
+      await expectInert(page, `task preview ${id}`, dialogs, foreign);
+    }
 
     await page.goto(`${server.url}#/review`);
     await page.getByText('T1 ', { exact: false }).first().waitFor();

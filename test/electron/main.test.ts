@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ipcChannel, opNames } from '../../shared/contract/index.js';
 import { contentSecurityPolicy } from '../../shared/csp.js';
@@ -35,6 +36,8 @@ const fake = vi.hoisted(() => {
     saveDialogs: [] as { title?: string; defaultPath?: string }[],
     /** The IPC handlers main.ts registered, by channel. */
     ipcHandlers: new Map<string, (event: unknown, input: unknown) => Promise<unknown>>(),
+    encryption: true,
+    storageBackend: 'gnome_libsecret' as string,
   };
   class BrowserWindow {
     static getAllWindows = () => state.windows;
@@ -96,9 +99,16 @@ const fake = vi.hoisted(() => {
     BrowserWindow,
     ipcMain: {
       handle: (channel: string, fn: (event: unknown, input: unknown) => Promise<unknown>) => {
-        state.ipcHandlers.set(channel, fn);
         state.handled.push(channel);
+        state.ipcHandlers.set(channel, fn);
       },
+    },
+    // a stand-in for the OS keychain: "encrypts" reversibly, so a test can see nothing is stored in clear
+    safeStorage: {
+      isEncryptionAvailable: () => state.encryption,
+      getSelectedStorageBackend: () => state.storageBackend,
+      encryptString: (text: string) => Buffer.from(`enc:${Buffer.from(text).toString('hex')}`),
+      decryptString: (blob: Buffer) => Buffer.from(blob.toString().replace(/^enc:/, ''), 'hex').toString(),
     },
     protocol: {
       registerSchemesAsPrivileged: (s: unknown[]) => state.privileged.push(...s),
@@ -206,6 +216,47 @@ describe('electron main (with a fake electron module)', () => {
     win.minimized = true;
     listeners[0]!({}, ['assay'], '/');
     expect(win.calls).toEqual(['restore', 'show', 'focus']);
+  });
+});
+
+describe('electron main: critic keys in the keychain (safeStorage)', () => {
+  const trusted = { senderFrame: { parent: null, url: 'assay://app/index.html' } };
+  const call = (name: string, input: unknown): Promise<unknown> => fake.state.ipcHandlers.get(ipcChannel(name as never))!(trusted, input);
+
+  it('stores a key encrypted beside the database — never in it — and refuses when encryption is unavailable', async () => {
+    const baseUrl = 'https://api.example.test/v1';
+    const key = 'sk-desktop-KEY-0123456789';
+    expect(await call('critics:keyStatus', { baseUrl })).toMatchObject({ ok: true, value: { keychain: 'empty' } });
+    expect(await call('critics:saveKey', { baseUrl, key })).toEqual({ ok: true, value: { saved: true } });
+    expect(await call('critics:keyStatus', { baseUrl })).toMatchObject({ ok: true, value: { keychain: 'saved' } });
+    const dir = path.dirname(process.env['ASSAY_DB']!);
+    const keysFile = path.join(dir, 'critic-keys.json');
+    const stored = fs.readFileSync(keysFile, 'utf8');
+    expect(stored).not.toContain(key);
+    for (const f of fs.readdirSync(dir).filter((n) => n.startsWith(path.basename(process.env['ASSAY_DB']!)))) {
+      expect(fs.readFileSync(path.join(dir, f)).includes(Buffer.from(key)), f).toBe(false);
+    }
+    // no encryption (or Linux's hard-coded-password fallback): refused, nothing stored
+    fake.state.encryption = false;
+    try {
+      const r = (await call('critics:saveKey', { baseUrl: 'https://other.example.test/v1', key })) as { ok: boolean; error: { message: string } };
+      expect(r.ok).toBe(false);
+      expect(r.error.message).toMatch(/no encryption/);
+      expect(r.error.message).not.toContain(key);
+      expect(await call('critics:keyStatus', { baseUrl })).toMatchObject({ ok: true, value: { keychain: 'unavailable' } });
+    } finally {
+      fake.state.encryption = true;
+    }
+    fake.state.storageBackend = 'basic_text';
+    try {
+      const r = (await call('critics:saveKey', { baseUrl: 'https://other.example.test/v1', key })) as { ok: boolean; error: { message: string } };
+      expect(r).toMatchObject({ ok: false, error: { message: expect.stringMatching(process.platform === 'linux' ? /hard-coded password/ : /./) } });
+    } finally {
+      fake.state.storageBackend = 'gnome_libsecret';
+    }
+    expect(fs.readFileSync(keysFile, 'utf8')).not.toContain('other.example.test');
+    expect(await call('critics:forgetKey', { baseUrl })).toEqual({ ok: true, value: { removed: true } });
+    expect(await call('critics:keyStatus', { baseUrl })).toMatchObject({ ok: true, value: { keychain: 'empty' } });
   });
 });
 

@@ -81,7 +81,7 @@ describe('concurrency', () => {
     const before = (await value<{ taskCount: number }>(server, 'app:info', {})).taskCount;
 
     const started = performance.now();
-    const importing = runCli(['import', file, '--db', dbPath]);
+    const importing = runCli(['import', file, '--json', '--db', dbPath]);
     let finished = 0;
     void importing.then(() => (finished = performance.now()));
     const latencies: number[] = [];

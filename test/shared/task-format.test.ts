@@ -127,11 +127,12 @@ describe('task format v1', () => {
 });
 
 describe('docs/task-format.md', () => {
-  it('has an example whose every line is a valid task', () => {
+  it('has examples (v1 and a multi-file 1.1 task) whose every line is a valid task', () => {
     const doc = fs.readFileSync(path.join(repoRoot, 'docs', 'task-format.md'), 'utf8');
-    const example = /```json\n([\s\S]*?)```/.exec(doc)![1]!.trim().split('\n');
-    expect(example.length).toBeGreaterThanOrEqual(2);
-    for (const line of example) expect(issues(validateTask(JSON.parse(line)))).toEqual([]);
+    const examples = [...doc.matchAll(/```json\n([\s\S]*?)```/g)].flatMap((m) => m[1]!.trim().split('\n'));
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    expect(examples.some((l) => 'files' in (JSON.parse(l) as object))).toBe(true);
+    for (const line of examples) expect(issues(validateTask(JSON.parse(line)))).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import type { AnyDb } from '../db/types.js';
 import { loadAdjudicationEvents, loadStudyData } from './feed.js';
 
 /** The tables `assay export` writes from the analysis feed. */
-export const analysisTables = ['decisions', 'flaws', 'matches', 'events'] as const;
+export const analysisTables = ['decisions', 'flaws', 'matches', 'answers', 'events'] as const;
 /** One of {@link analysisTables}. */
 export type AnalysisTable = (typeof analysisTables)[number];
 

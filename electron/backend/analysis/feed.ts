@@ -6,6 +6,7 @@ import { rowTexts } from '../tasks/texts.js';
 import type { AnyDb } from '../db/types.js';
 import { finishedReviews } from '../reviews/records.js';
 import { requireStudy, studyConditions } from '../studies/repository.js';
+import { parseStoredSettings } from '../studies/settings.js';
 
 interface TaskRow {
   id: string;
@@ -172,7 +173,13 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
       evaluator: r.evaluator,
       condition: r.condition,
       shown: [...r.shown],
-      decisions: record.decisions.map((d) => ({ critique: d.critique, verdict: d.verdict, reason: d.reason ?? null, edited: d.edited_text !== undefined })),
+      decisions: record.decisions.map((d) => ({
+        critique: d.critique,
+        verdict: d.verdict,
+        reason: d.reason ?? null,
+        edited: d.edited_text !== undefined,
+        ...(d.edited_text !== undefined ? { editedText: d.edited_text } : {}),
+      })),
       added: record.added.map((a) => {
         const anchor = metricAnchor(a.anchor, texts);
         return {
@@ -199,6 +206,7 @@ export function loadStudyData(db: AnyDb, name: string): LoadedStudy {
     studyId: study.id,
     data: {
       study: name,
+      question: parseStoredSettings(study.settings_json, `study "${name}"`).question,
       conditions,
       tasks,
       reviews,

@@ -1,4 +1,6 @@
 import type { OpName } from '../../../shared/contract/index.js';
+import { configFromInput, type ParsedRunInput } from '../critic/config.js';
+import { resolveUiKey, type ApiKeys } from '../critic/keys.js';
 import { sqliteCode } from '../db/errors.js';
 import type { WritableDb } from '../db/types.js';
 import { endReviewsPastTheirTime, ensurePracticeQueue } from '../reviews/repository.js';
@@ -25,14 +27,27 @@ export const offloaded: { readonly [K in OpName]?: Lane } = {
   'packs:export': 'write', // records the issued pack
   'packs:import': 'write',
   'results:import': 'write',
+  'tasks:delete': 'write', // many tasks: short transactions one after another
+  'tasks:search': 'read', // up to ~100 ms at 100,000 tasks: not on the thread that answers the UI
+  'tasks:facets': 'read',
+  'tasks:detail': 'read',
+  'profiles:list': 'read',
   'analysis:data': 'read',
+  'analysis:rule': 'write', // reads the study to check the rulings
   'studies:list': 'read',
   'studies:get': 'read',
   'studies:check': 'read', // simulates the design's power: seconds of CPU
   'studies:plan': 'read', // simulates many designs
   'results:export': 'read',
   'review:queue': 'read', // the practice queue is brought up to date on the main thread first (cheap)
-} satisfies { readonly [K in OpName]?: K extends keyof ReadHandlers ? Lane : 'write' };
+  'critics:list': 'read',
+  'critics:sweep': 'read',
+  'critics:remove': 'write',
+  // critic runs live on their own thread: critics:start goes there too, with the key (see below)
+  'critics:estimate': 'jobs',
+  'critics:status': 'jobs',
+  'critics:cancel': 'jobs',
+} satisfies { readonly [K in OpName]?: K extends keyof ReadHandlers ? Lane : 'write' | 'jobs' };
 
 /** Where and how the back end runs. */
 export interface BackendOptions {
@@ -47,6 +62,8 @@ export interface BackendOptions {
   readonly workerScript?: WorkerScript;
   /** How long a call waits for a busy database before it fails (default {@link busyRetryMs}). */
   readonly busyRetryMs?: number;
+  /** Where critic keys come from: the environment, and the keychain in the desktop app. */
+  readonly keys?: ApiKeys;
   /**
    * The desktop app's save dialog, for `results:save`; that operation is never offloaded (the
    * dialog lives on this thread), and a worker's handlers have no `saveFile`.
@@ -115,7 +132,8 @@ export function createBackend(options: BackendOptions): Backend {
   const pool = inline
     ? undefined
     : new WorkerPool({ dbPath: options.db.name, nativeBinding: options.nativeBinding, host: options.host, ...(options.workerScript ? { script: options.workerScript } : {}) });
-  const local = createHandlers({ db: options.db, dbPath: options.dbPath, host: options.host, ...(options.saveFile ? { saveFile: options.saveFile } : {}) }) as unknown as Record<string, (input: unknown) => unknown>;
+  const keys: ApiKeys = options.keys ?? { env: {} };
+  const local = createHandlers({ db: options.db, dbPath: options.dbPath, host: options.host, keys, ...(options.saveFile ? { saveFile: options.saveFile } : {}) }) as unknown as Record<string, (input: unknown) => unknown>;
   const handlers: Record<string, (input: unknown) => unknown> = {};
   for (const [name, handler] of Object.entries(local)) handlers[name] = retryingBusy(handler, retryMs, pool?.writersWaiting);
   if (!pool) return { handlers: handlers as Handlers, close: async () => {} };
@@ -132,6 +150,14 @@ export function createBackend(options: BackendOptions): Backend {
   handlers['review:queue'] = async (input) => {
     await ensure(input);
     return pool.run('read', 'review:queue', input);
+  };
+  // SECURITY: the key is read here (environment, keychain) and handed to the jobs thread in memory
+  // only; the UI never sends one, and no table, log or message receives it.
+  handlers['critics:start'] = async (input) => {
+    const parsed = input as ParsedRunInput;
+    configFromInput(parsed); // a bad URL or prompt is refused before any key is read
+    const apiKey = resolveUiKey(keys, parsed.key, parsed.baseUrl);
+    return pool.run('jobs', 'critics:startJob', { input: parsed, apiKey });
   };
   // results go out with every item whose time ran out ended by the clock (a short write here, first)
   const endDue = retryingBusy(() => endReviewsPastTheirTime(options.db), retryMs, pool.writersWaiting);

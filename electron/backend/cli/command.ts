@@ -5,6 +5,8 @@ export interface CliIo {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
   readonly env: NodeJS.ProcessEnv;
+  /** True when stderr is a terminal: progress bars are drawn only then (see cli/output.ts). */
+  readonly stderrIsTTY?: boolean;
 }
 
 /** A usage error: wrong flags or arguments (exit code 2). */

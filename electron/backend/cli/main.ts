@@ -108,6 +108,7 @@ export async function main(): Promise<void> {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
     env: process.env,
+    stderrIsTTY: process.stderr.isTTY === true,
   });
   process.exitCode = code;
 }

@@ -14,14 +14,6 @@ export function latestVersion(migrations: readonly Migration[] = allMigrations):
 }
 
 /**
- * The version the first pending migration after `from` brings a database to (`from + 1` unless
- * the numbers have a gap: branches' migrations are numbered ahead of their merge).
- */
-export function nextVersion(from: number, migrations: readonly Migration[] = allMigrations): number {
-  return migrations.find((m) => m.version > from)?.version ?? from + 1;
-}
-
-/**
  * Applies the pending migrations up to `target` in one transaction. Refuses a database written by a
  * newer Assay, since this build cannot know what the newer schema means.
  */

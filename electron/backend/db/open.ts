@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { databaseError } from './errors.js';
-import { latestVersion, migrate, nextVersion, schemaVersion } from './migrate.js';
+import { latestVersion, migrate, schemaVersion } from './migrate.js';
+import { migrations } from './migrations/index.js';
 import type { ReadonlyDb, WritableDb } from './types.js';
 import { AppError } from '../../../shared/result.js';
 
@@ -131,13 +132,14 @@ export function openDatabase(file: string, options: OpenOptions = {}): WritableD
 }
 
 /**
- * Copies a database that is about to be migrated to `<file>.before-v<N>-<time>.db` beside it (N:
- * the version its first pending migration brings), so
- * a failed or unwanted upgrade can be undone. `VACUUM INTO` makes a consistent copy synchronously.
+ * Copies a database that is about to be migrated to `<file>.before-v<N>-<time>.db` beside it (N: the
+ * first migration it is about to get; versions may have gaps while branches merge), so a failed or
+ * unwanted upgrade can be undone. `VACUUM INTO` makes a consistent copy synchronously.
  */
 export function backupBeforeMigration(db: WritableDb, file: string, fromVersion: number): string {
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const target = `${file}.before-v${nextVersion(fromVersion)}-${stamp}.db`;
+  const next = migrations.find((m) => m.version > fromVersion)?.version ?? fromVersion + 1;
+  const target = `${file}.before-v${next}-${stamp}.db`;
   db.prepare('VACUUM INTO $target').run({ target });
   return target;
 }

@@ -52,6 +52,8 @@ interface CritiqueRow {
   id: string;
   text: string;
   resolved_json: string | null;
+  /** A critique generated in this database (issue #13): the object the task export appends, provenance included. */
+  source_json: string | null;
 }
 
 /** Loads study `name` for an export; throws not-found (naming the studies there are) for an unknown one. */
@@ -71,7 +73,7 @@ export function loadStudyExport(db: AnyDb, name: string): StudyExport {
     .all({ id: study.id }) as TaskRow[];
   const critiqueRows = db
     .prepare(
-      `SELECT c.task_id, c.id, c.text, c.resolved_json FROM critiques c
+      `SELECT c.task_id, c.id, c.text, c.resolved_json, c.source_json FROM critiques c
         WHERE c.task_id IN (SELECT task_id FROM study_tasks WHERE study_id = $id) ORDER BY c.task_id, c.position`,
     )
     .all({ id: study.id }) as CritiqueRow[];
@@ -97,7 +99,8 @@ export function loadStudyExport(db: AnyDb, name: string): StudyExport {
       base: t.base,
       source,
       critiques: (critiquesOf.get(t.id) ?? []).map((c) => {
-        const src = sourceCritiques.get(c.id);
+        // imported critiques are in the task's line; generated ones carry their own (as `assay export tasks` writes them)
+        const src = sourceCritiques.get(c.id) ?? (c.source_json ? (JSON.parse(c.source_json) as Record<string, unknown>) : undefined);
         if (!src) throw new AppError('internal', `Task "${t.id}": critique "${c.id}" is not in the task as imported`);
         return { id: c.id, text: c.text, source: src, resolved: c.resolved_json ? (JSON.parse(c.resolved_json) as ResolvedAnchor) : null };
       }),

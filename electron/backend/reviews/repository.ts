@@ -22,6 +22,7 @@ import {
   requireOpenStudyItem,
   requireReviewedHere,
   requireVisibleItem,
+  appendToPracticePin,
   reviewedFromPacks,
   shownCritique,
   shownTaskView,
@@ -343,18 +344,71 @@ function itemOfReview(r: ReviewWithItem): QueueItemRow {
   return { id: r.queue_item_id, evaluator_id: r.evaluator_id, task_id: r.task_id, study: r.study, condition: r.condition, label: r.label, policy: r.policy };
 }
 
-/** Stored pins never change (triggers keep them so): cached per database handle and item. */
+/**
+ * Stored pins never change (triggers keep them so), except that a practice item's pin may grow
+ * ("Ask the critic" appends): cached per database handle and item, a practice pin checked against
+ * its length in the database (one indexed count) before it is reused.
+ */
 const pinCache = new WeakMap<AnyDb, Map<number, Pin>>();
 
 function reviewPin(db: WritableDb, item: QueueItemRow, now: number): Pin {
   let cache = pinCache.get(db);
   if (!cache) pinCache.set(db, (cache = new Map()));
   const hit = cache.get(item.id);
-  if (hit) return hit;
+  if (hit && (item.study !== '' || pinnedCount(db, item.id) === hit.critiques.length)) return hit;
   const pin = ensurePin(db, item, now); // a review from before pins gets its pin from its frozen list
   if (cache.size >= 256) cache.clear();
   cache.set(item.id, pin);
   return pin;
+}
+
+function pinnedCount(db: AnyDb, item: number): number {
+  return (db.prepare('SELECT count(*) AS n FROM pinned_critiques WHERE queue_item_id = $item').get({ item }) as { n: number }).n;
+}
+
+/**
+ * "Ask the critic", second half: in one transaction, stores the critic's sample (`store`, which
+ * runs the task-change guard) and adds its critiques to this practice review — appended to the
+ * item's pin (visibility.ts), to the review's shown list, and logged as a `critiques-added` event
+ * so that decisions on them are valid. Refused for study reviews and finished reviews. Returns the
+ * new critiques' neutral ids.
+ */
+export function addCritiquesToPracticeReview(
+  db: WritableDb,
+  evaluator: string,
+  reviewId: number,
+  store: () => { readonly ids: readonly string[] },
+  now = Date.now(),
+): { added: string[]; item: number } {
+  const result = db.transaction(() => {
+    const review = getOwnReview(db, evaluator, reviewId);
+    const item = itemOfReview(review);
+    requireVisibleItem(db, evaluator, item.id);
+    if (item.study !== '') throw new AppError('conflict', 'The critic can be asked only in the practice queue: a study review shows exactly what it showed first.');
+    if (review.status !== 'open') throw new AppError('conflict', `This review was already ${review.status}; it can no longer change.`);
+    const clock = serverClockProblem(now);
+    if (clock) throw new AppError('invalid-input', clock);
+    now = Math.max(now, review.updated_at);
+    ensurePin(db, item, now);
+    const { ids } = store();
+    if (ids.length === 0) return { added: [] as string[], item: item.id };
+    const added = appendToPracticePin(db, item, ids);
+    const shown = JSON.parse(review.shown_json) as string[];
+    db.prepare('UPDATE reviews SET shown_json = $shown WHERE id = $review').run({ shown: JSON.stringify([...shown, ...ids]), review: review.id });
+    const pin = ensurePin(db, item, now);
+    const state = reviewStateAt(db, review.id, review.last_seq);
+    const event: ReviewEvent = { type: 'critiques-added', critiques: [...ids] };
+    const problem = checkReviewEvent(state, event, { shownCritiques: new Set(pin.critiques.map((c) => c.id)), backendAddsCritiques: true });
+    if (problem) throw new AppError('conflict', problem);
+    const seq = review.last_seq + 1;
+    const stmts = recordStatements(db);
+    const { type, payload } = eventPayload(event);
+    stmts.insert.run({ review: review.id, seq, type, payload: JSON.stringify(payload), clientTime: null, now, cid: null });
+    stmts.update.run({ seq, status: review.status, now, activeMs: review.active_ms, review: review.id, reopened: 0 });
+    return { added, item: item.id };
+  }).immediate();
+  pinCache.get(db)?.delete(result.item);
+  return result;
 }
 
 /** Slack allowed between client and server clocks when accepting active time. */

@@ -1,4 +1,5 @@
-import { parsePolicy, selectShownCritiques } from '../../../shared/policy.js';
+import type { MetricAnchor } from '../../../shared/metrics/types.js';
+import { parsePolicy, selectShownCritiques, type PolicyCritique } from '../../../shared/policy.js';
 import { AppError } from '../../../shared/result.js';
 import type { TaskView } from '../../../shared/contract/tasks.js';
 import type { ReviewEvent } from '../../../shared/review/events.js';
@@ -10,6 +11,7 @@ import { rowFiles } from '../tasks/texts.js';
 import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { sha256Json } from '../studies/hash.js';
+import { visibleTask } from '../tasks/staging.js';
 
 // What an evaluator may see — the one rule. Every path that shows a task to an evaluator or takes
 // their work back goes through this module: the practice and study queues, the review screen, the
@@ -156,7 +158,7 @@ export interface TaskRow {
   readonly output: string;
   readonly language: string | null;
   readonly base: string | null;
-  /** Multi-file tasks: the files (migration 8); NULL or absent otherwise. */
+  /** Multi-file tasks: the files (migration 13); NULL or absent otherwise. */
   readonly files_json?: string | null;
   readonly context_json: string | null;
   /** The hash of the task's source line: it changes whenever the task is replaced. */
@@ -173,6 +175,11 @@ export interface CritiqueRow {
   readonly score: number | null;
   readonly evidence_json: string | null;
   readonly valid: number | null;
+  /** What critic policies select by (migration 12); absent on rows built elsewhere. */
+  readonly critic?: string | null;
+  readonly sample?: number | null;
+  readonly hallucinated?: number;
+  readonly resolved_json?: string | null;
 }
 
 /** The context an evaluator sees. */
@@ -304,18 +311,68 @@ export function neutralCritiqueId(i: number): string {
   return `k${i + 1}`;
 }
 
-const critiqueColumns = 'id, text, anchor_json, severity, category, score, evidence_json, valid';
+const critiqueColumns = 'id, text, anchor_json, severity, category, score, evidence_json, valid, critic, sample, hallucinated, resolved_json';
 
 /** A task's critiques in task order. */
 export function taskCritiqueRows(db: AnyDb, taskId: string): CritiqueRow[] {
   return stmt(db, `SELECT ${critiqueColumns} FROM critiques WHERE task_id = $taskId ORDER BY position`).all({ taskId }) as CritiqueRow[];
 }
 
-/** The critiques a policy shows for a task, in task order: the one selection (see shared/policy.ts). */
-export function selectShownRows(rows: readonly CritiqueRow[], policy: string): CritiqueRow[] {
+/** What a critic policy needs besides the rows: the task's kind and the critic's samples on it. */
+export interface SelectContext {
+  readonly kind: 'summary' | 'code';
+  /** The sample indices stored for the policy's critic on the task. */
+  readonly samples: readonly number[];
+}
+
+/** The context of a critic policy for one task (see {@link selectShownRows}). */
+export function selectContext(db: AnyDb, taskId: string, policy: string): SelectContext | undefined {
+  const p = parsePolicy(policy);
+  if (p.kind !== 'critic') return undefined;
+  const kind = (stmt(db, `SELECT t.kind FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`).get({ id: taskId }) as { kind: 'summary' | 'code' } | undefined)?.kind ?? 'summary';
+  const samples = (stmt(db, 'SELECT sample FROM critic_samples WHERE task_id = $task AND critic = $critic ORDER BY sample').all({ task: taskId, critic: p.critic }) as { sample: number }[]).map(
+    (r) => r.sample,
+  );
+  return { kind, samples };
+}
+
+/**
+ * A stored resolved anchor (`resolved_json`) as the overlap tests need it (shared/metrics/
+ * matching.ts): code points, lines, the side of a diff and, in a multi-file task, the file — so
+ * that lines 3–4 of a.py never overlap lines 3–4 of b.py. The policies and the sweep both use it.
+ */
+export function storedRange(resolved: string | null | undefined): MetricAnchor | null {
+  if (!resolved) return null;
+  const r = JSON.parse(resolved) as { start: number; end: number; lines: [number, number]; side?: 'output' | 'base'; path?: string };
+  return { start: r.start, end: r.end, lines: r.lines, side: r.side ?? 'output', ...(typeof r.path === 'string' ? { path: r.path } : {}) };
+}
+
+/**
+ * A stored critique as the policies see it. The one mapping: the pins ({@link selectShownRows})
+ * and the study check (studies/check.ts) both use it, so a check says what the items will show.
+ */
+export function policyCritique(row: Pick<CritiqueRow, 'id' | 'score' | 'valid' | 'critic' | 'sample' | 'hallucinated' | 'resolved_json'>): PolicyCritique {
+  return {
+    id: row.id,
+    score: row.score,
+    valid: row.valid === null ? null : row.valid === 1,
+    critic: row.critic ?? null,
+    sample: row.sample ?? null,
+    hallucinated: row.hallucinated === 1,
+    range: storedRange(row.resolved_json),
+  };
+}
+
+/**
+ * The critiques a policy shows for a task: the one selection (see shared/policy.ts). Today's
+ * policies in task order; a critic policy (`critic=NAME+…`) in (sample, task) order, which needs
+ * `context` (the task's kind and the critic's samples, {@link selectContext}).
+ */
+export function selectShownRows(rows: readonly CritiqueRow[], policy: string, context?: SelectContext): CritiqueRow[] {
   return selectShownCritiques(
-    rows.map((row) => ({ row, id: row.id, score: row.score, valid: row.valid === null ? null : row.valid === 1 })),
+    rows.map((row) => ({ ...policyCritique(row), row })),
     parsePolicy(policy),
+    context ?? {},
   ).map((c) => c.row);
 }
 
@@ -382,7 +439,7 @@ export function itemPin(db: AnyDb, item: QueueItemRow): Pin {
   if (review) {
     const byId = new Map(rows.map((r) => [r.id, r]));
     shown = (JSON.parse(review.shown_json) as string[]).flatMap((id) => byId.get(id) ?? []);
-  } else shown = shows ? selectShownRows(rows, item.policy) : [];
+  } else shown = shows ? selectShownRows(rows, item.policy, selectContext(db, item.task_id, item.policy)) : [];
   const task = taskRow(db, item.task_id);
   return {
     itemId: item.id,
@@ -475,6 +532,10 @@ export function renameEventCritique(event: ReviewEvent, rename: (id: string) => 
     const id = rename(event.critique);
     return id === undefined ? undefined : { ...event, critique: id };
   }
+  if (event.type === 'critiques-added') {
+    const ids = event.critiques.map(rename);
+    return ids.every((id) => id !== undefined) ? { ...event, critiques: ids as string[] } : undefined;
+  }
   return event;
 }
 
@@ -491,4 +552,30 @@ export function stateForEvaluator(pin: Pin, state: ReviewState): ReviewState {
   const decisions: Record<string, ReviewState['content']['decisions'][string]> = {};
   for (const [id, d] of Object.entries(state.content.decisions)) decisions[neutralIdOf(pin, id) ?? `?${Object.keys(decisions).length}`] = d;
   return { ...state, content: { ...state.content, decisions } };
+}
+
+/**
+ * Adds critiques to what a practice item shows ("Ask the critic"): appended to its pin as the next
+ * neutral ids, so everything shown before keeps its id and hash. Refused for study items: a study
+ * item shows exactly what it was pinned to, for good. Call inside a write transaction, with a
+ * stored pin. Returns the new neutral ids.
+ */
+// SECURITY: blinding. The only way a pin grows, and only in the practice queue.
+export function appendToPracticePin(db: WritableDb, item: QueueItemRow, critiqueIds: readonly string[]): string[] {
+  if (item.study !== '') throw new AppError('conflict', 'A study item shows exactly what it showed first: critiques are added only in the practice queue.');
+  const head = stmt(db, 'SELECT 1 FROM pinned_items WHERE queue_item_id = $item').get({ item: item.id });
+  if (!head) throw new AppError('conflict', `Item ${item.id} has not been shown yet: start its review first.`);
+  const byId = new Map(taskCritiqueRows(db, item.task_id).map((r) => [r.id, r]));
+  let position = (stmt(db, 'SELECT count(*) AS n FROM pinned_critiques WHERE queue_item_id = $item').get({ item: item.id }) as { n: number }).n;
+  const insert = stmt(db, 'INSERT INTO pinned_critiques (queue_item_id, position, neutral_id, critique_id, critique_hash) VALUES ($item, $position, $neutral, $id, $hash)');
+  const added: string[] = [];
+  for (const id of critiqueIds) {
+    const row = byId.get(id);
+    if (!row) throw new AppError('internal', `Critique "${id}" is not a critique of task "${item.task_id}".`);
+    const neutral = neutralCritiqueId(position);
+    insert.run({ item: item.id, position, neutral, id, hash: shownCritiqueHash(row) });
+    added.push(neutral);
+    position++;
+  }
+  return added;
 }

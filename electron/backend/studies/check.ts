@@ -4,13 +4,9 @@ import { checkStudy, designPower, StudyCheckSchema, type CheckDesign, type Check
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { requireStudy, studyConditions } from './repository.js';
 import { visibleTask } from '../tasks/staging.js';
+import { policyCritique, type CritiqueRow } from '../reviews/visibility.js';
 
-interface CritiqueRow {
-  task_id: string;
-  id: string;
-  score: number | null;
-  valid: number | null;
-}
+type CheckCritiqueRow = Pick<CritiqueRow, 'id' | 'score' | 'valid' | 'critic' | 'sample' | 'hallucinated' | 'resolved_json'> & { readonly task_id: string };
 interface FlawRow {
   task_id: string;
   id: string;
@@ -27,18 +23,27 @@ export function loadCheckTasks(db: AnyDb, ids?: readonly string[]): CheckTask[] 
     if (missing.length > 0) throw new AppError('invalid-input', `tasks: ${missing.length} task id(s) not in this database: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);
   }
   const critiques = new Map<string, CheckTask['critiques'][number][]>();
-  for (const c of db.prepare('SELECT task_id, id, score, valid FROM critiques ORDER BY task_id, position').all() as CritiqueRow[]) {
+  const critiqueSql = 'SELECT task_id, id, score, valid, critic, sample, hallucinated, resolved_json FROM critiques ORDER BY task_id, position';
+  for (const c of db.prepare(critiqueSql).all() as CheckCritiqueRow[]) {
     const list = critiques.get(c.task_id) ?? [];
-    list.push({ id: c.id, score: c.score, valid: c.valid === null ? null : c.valid === 1 });
+    list.push(policyCritique(c)); // what the pins select from, so that the check says what items will show
     critiques.set(c.task_id, list);
   }
+  // critic policies choose among a critic's samples, and tell anchors apart by the task's kind
+  const samples = new Map<string, Record<string, number[]>>();
+  for (const s of db.prepare('SELECT task_id, critic, sample FROM critic_samples ORDER BY task_id, critic, sample').all() as { task_id: string; critic: string; sample: number }[]) {
+    const byCritic = samples.get(s.task_id) ?? {};
+    (byCritic[s.critic] ??= []).push(s.sample);
+    samples.set(s.task_id, byCritic);
+  }
+  const kinds = new Map((db.prepare(`SELECT t.id, t.kind FROM tasks t WHERE ${visibleTask('t')}`).all() as { id: string; kind: 'summary' | 'code' }[]).map((t) => [t.id, t.kind]));
   const flaws = new Map<string, CheckTask['flaws'][number][]>();
   for (const f of db.prepare('SELECT task_id, id, anchor_json, critiques_json FROM flaws ORDER BY task_id, position').all() as FlawRow[]) {
     const list = flaws.get(f.task_id) ?? [];
     list.push({ id: f.id, anchored: f.anchor_json !== null && f.anchor_json !== 'null', critiques: f.critiques_json ? (JSON.parse(f.critiques_json) as string[]) : [] });
     flaws.set(f.task_id, list);
   }
-  return order.map((id) => ({ id, critiques: critiques.get(id) ?? [], flaws: flaws.get(id) ?? [] }));
+  return order.map((id) => ({ id, critiques: critiques.get(id) ?? [], flaws: flaws.get(id) ?? [], kind: kinds.get(id) ?? 'summary', samples: samples.get(id) ?? {} }));
 }
 
 /** Checks a design over tasks in this database, including its power to detect a 50% uplift. */

@@ -63,7 +63,8 @@ export function exportPack(db: WritableDb, studyName: string, evaluator: string,
     const body = {
       format: 'assay-pack' as const,
       version: 2 as const,
-      // settings or multi-file tasks an older Assay would apply or show wrongly: it must refuse the pack instead
+      // features an older Assay would get wrong (settings it would apply wrongly; a multi-file task it
+      // would show as an empty output): it must refuse the pack instead
       requires: [...settingsRequires(settings), ...(packItems.some((i) => packTaskNeedsMultiFile(i.task)) ? [multiFileRequirement()] : [])],
       pack: { id: packId(study.id, evaluator), issue: newIssueId(), secret: newPackSecret(), created_at: new Date(now).toISOString() },
       study: { id: study.id, name: study.name, ...(study.researcher !== null ? { researcher: study.researcher } : {}) },

@@ -2,12 +2,14 @@ import crypto from 'node:crypto';
 import type { StudyAssignment, StudyDetail, StudySummary } from '../../../shared/contract/studies.js';
 import { AppError } from '../../../shared/result.js';
 import { AssignmentError, assignStudy } from '../../../shared/study/assign.js';
+import { parsePolicy } from '../../../shared/policy.js';
 import { StudySpecSchema, type StudySpecInput } from '../../../shared/study/spec.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { defaultStudySettings } from '../../../shared/study/settings.js';
 import { ensureEvaluator } from '../reviews/repository.js';
 import { visibleTask } from '../tasks/staging.js';
 import { parseStoredSettings, storedSettingsJson } from './settings.js';
+import { studyDeletionRefusal } from './deletion.js';
 import { checkDesign, storeCheck, storedCheck } from './check.js';
 
 /** A study row. */
@@ -27,6 +29,8 @@ export interface StudyRow {
   /** 1: reviewed on this machine only; 0: only from packs (migration 8). */
   readonly review_here: 0 | 1;
   readonly researcher: string | null;
+  /** When the study was archived (hidden from the lists), or null. */
+  readonly archived_at: number | null;
 }
 
 /** The study called `name`, or undefined. */
@@ -92,6 +96,7 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
       throw new AppError('conflict', `Queue items for a study "${spec.name}" already exist here (from an opened pack). Choose another name.`);
     }
     const tasks = taskIds(db, spec.tasks);
+    spec.conditions.forEach((c, i) => requireCriticCoverage(db, c.policy, tasks, i));
     // The study check (issue #11): hazards are stored with the study; an error refuses unless forced.
     const check = checkDesign(db, { conditions: spec.conditions, evaluators: spec.evaluators.length, overlap: spec.overlap }, tasks);
     if (check.refused && !options.force) {
@@ -150,6 +155,32 @@ export function createStudy(db: WritableDb, input: StudySpecInput, now = Date.no
   }).immediate();
 }
 
+/**
+ * A condition with a critic policy needs that critic's critiques on every task of the study: a
+ * task without them would show an unassisted item inside an assisted condition. Refused, naming
+ * the condition, the critic and the first tasks that lack them.
+ */
+function requireCriticCoverage(db: AnyDb, policyText: string, tasks: readonly string[], index: number): void {
+  const policy = parsePolicy(policyText);
+  if (policy.kind !== 'critic') return;
+  const at = `conditions.${index}.policy`;
+  const known = db.prepare('SELECT 1 FROM critics WHERE name = $c UNION ALL SELECT 1 FROM critiques WHERE critic = $c LIMIT 1').get({ c: policy.critic });
+  if (!known) {
+    const names = (db.prepare('SELECT name FROM critics ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+    throw new AppError('invalid-input', `${at}: no critic "${policy.critic}" in this database${names.length ? ` (critics: ${names.join(', ')})` : ''}. Generate its critiques first: assay critique --name ${policy.critic} …`);
+  }
+  const has = db.prepare(
+    'SELECT 1 FROM critic_samples WHERE task_id = $task AND critic = $c UNION ALL SELECT 1 FROM critiques WHERE task_id = $task AND critic = $c AND sample IS NOT NULL LIMIT 1',
+  );
+  const missing = tasks.filter((task) => !has.get({ task, c: policy.critic }));
+  if (missing.length > 0) {
+    throw new AppError(
+      'invalid-input',
+      `${at}: critic "${policy.critic}" has no sample stored for ${missing.length} of the study's ${tasks.length} task(s) (first: ${missing.slice(0, 5).join(', ')}): those items would show no critique. Run assay critique --name ${policy.critic} on them first, or leave them out with --tasks.`,
+    );
+  }
+}
+
 interface AssignmentRow {
   evaluator_id: string;
   task_id: string;
@@ -193,6 +224,11 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
     closedAt: study.closed_at,
     reviewHere: study.review_here === 1,
     researcher: study.researcher,
+    archivedAt: study.archived_at,
+    deletable: (() => {
+      const reason = studyDeletionRefusal(db, study);
+      return { ok: reason === null, reason };
+    })(),
     conditions: studyConditions(db, study.id),
     check: storedCheck(db, study.id),
     evaluators: evaluators.map((e) => ({ id: e.id, displayName: e.display_name })),
@@ -237,9 +273,9 @@ export function getStudy(db: AnyDb, name: string): StudyDetail {
   };
 }
 
-/** Every study, oldest first, with its progress (finished = submitted or skipped). */
-export function listStudies(db: AnyDb): StudySummary[] {
-  const studies = db.prepare('SELECT * FROM studies ORDER BY created_at, name').all() as StudyRow[];
+/** Every study, oldest first, with its progress (finished = submitted or skipped); archived ones only with `archived`. */
+export function listStudies(db: AnyDb, options: { readonly archived?: boolean } = {}): StudySummary[] {
+  const studies = db.prepare(`SELECT * FROM studies ${options.archived ? '' : 'WHERE archived_at IS NULL'} ORDER BY created_at, name`).all() as StudyRow[];
   const counts = db.prepare(
     `SELECT (SELECT count(*) FROM study_evaluators WHERE study_id = $id) AS evaluators,
             (SELECT count(*) FROM study_tasks WHERE study_id = $id) AS tasks,
@@ -262,6 +298,7 @@ export function listStudies(db: AnyDb): StudySummary[] {
       createdAt: s.created_at,
       state: s.state,
       reviewHere: s.review_here === 1,
+      archived: s.archived_at !== null,
     };
   });
 }

@@ -161,9 +161,9 @@ export function exportResults(
     };
   });
   // the clock's endings, the question's answers and reopened reviews cannot be replayed by an
-  // older reader: it must refuse the file as a whole (saying which version reads it), not fail on
-  // one review; neither can flaws anchored with a `path` (multi-file tasks), refused as unknown
-  // anchor fields by an older Assay
+  // older reader, and flaws anchored with a `path` (multi-file tasks) would be refused as unknown
+  // anchor fields: it must refuse the file as a whole (saying which version reads it), not fail on
+  // one review
   const multiFile = reviews.some((r) => r.events.some((e) => anchorPathOf(e.payload) !== undefined)) || finished.some((r) => taskHasFiles(db, r.record.task));
   const requires = [...resultsRequires(reviews.flatMap((r) => r.events.map((e) => e.type))), ...(multiFile ? [multiFileRequirement()] : [])];
   const body = { format: 'assay-results' as const, version: 2 as const, requires, ...common, pack: { id: pack.id, issue: issue.issue }, reviews };

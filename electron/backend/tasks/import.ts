@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { parseUntrustedJson } from '../../../shared/json-shape.js';
+import { criticColumns } from '../../../shared/critic/names.js';
 import { canonicalJson } from '../../../shared/study/canonical.js';
 import { misplacedFileMessage, recognizeFile, recognizeFileStart, RECOGNIZE_HEAD_CHARS, type FileKind } from '../../../shared/file-kind.js';
 import { formatPath, taskFiles, validateTask, type ValidTask } from '../../../shared/task-format.js';
@@ -8,6 +9,8 @@ import { findLoneSurrogate, loneSurrogateMessage, mayHaveSurrogateEscape } from 
 import { AppError } from '../../../shared/result.js';
 import type { WritableDb } from '../db/types.js';
 import type { Statement } from 'better-sqlite3';
+import { anchorsOffTheDiff } from './changed-lines.js';
+import { exportedLine } from './export.js';
 import { taskChangeRefusal } from './guard.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type LineEvent } from './lines.js';
 import { cleanupAbandonedImports, DirectSink, RowError, StagedSink, visibleTask, type PendingRow, type PendingTask, type RowSink } from './staging.js';
@@ -34,6 +37,13 @@ export interface ImportReport extends ImportSummary {
   readonly errors: string[];
   /** All errors, including those not listed. */
   errorCount: number;
+  /**
+   * What is valid but probably wrong (a flaw anchored on lines the change does not touch), the first
+   * {@link ImportOptions.maxErrors} as `FILE:LINE: field.path: message`; they never refuse a file.
+   */
+  readonly warnings: string[];
+  /** All warnings, listed or not. */
+  warningCount: number;
 }
 
 /** How an import behaves. */
@@ -59,6 +69,12 @@ export interface ImportOptions {
 export function formatErrors(report: Pick<ImportReport, 'errors' | 'errorCount'>): string {
   const more = report.errorCount - report.errors.length;
   return [...report.errors, ...(more > 0 ? [`… and ${more} more error${more === 1 ? '' : 's'}`] : [])].join('\n');
+}
+
+/** The warnings of a report as lines `warning: FILE:LINE: field: message`, then how many more. */
+export function formatWarnings(report: Pick<ImportReport, 'warnings' | 'warningCount'>): string[] {
+  const more = report.warningCount - report.warnings.length;
+  return [...report.warnings.map((w) => `warning: ${w}`), ...(more > 0 ? [`warning: … and ${more} more warning${more === 1 ? '' : 's'}`] : [])];
 }
 
 const json = (v: unknown): string | null => (v === undefined ? null : JSON.stringify(v));
@@ -113,14 +129,17 @@ export class ImportSession {
     private readonly options: ImportOptions = {},
     private readonly sink?: RowSink,
   ) {
-    this.report = { file, tasks: 0, critiques: 0, flaws: 0, unchanged: 0, replaced: 0, lines: 0, bytes: 0, errors: [], errorCount: 0 };
+    this.report = { file, tasks: 0, critiques: 0, flaws: 0, unchanged: 0, replaced: 0, lines: 0, bytes: 0, errors: [], errorCount: 0, warnings: [], warningCount: 0 };
     this.maxErrors = options.maxErrors ?? 50;
     this.batchTasks = Math.max(1, options.batchTasks ?? WRITE_BATCH);
     this.splitter = new LineSplitter((e) => this.onLine(e), options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES);
     // (into an empty database nothing can conflict; a concurrent import of the same id fails on its key)
     this.emptyAtStart = db.prepare('SELECT 1 FROM tasks LIMIT 1').get() === undefined;
     // Only published tasks count: another import's staged rows are not in the database yet.
-    this.existing = db.prepare(`SELECT t.content_hash, t.source_json FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`);
+    this.existing = db.prepare(
+      `SELECT t.content_hash, t.source_json, EXISTS (SELECT 1 FROM critiques c INDEXED BY critiques_generated WHERE c.task_id = t.id AND c.generated = 1) AS generated
+         FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`,
+    );
   }
 
   /** Errors so far. */
@@ -190,6 +209,11 @@ export class ImportSession {
     if (this.report.errors.length < this.maxErrors) this.report.errors.push(`${this.report.file}:${line}: ${field}: ${message}`);
   }
 
+  private warn(line: number, field: string, message: string): void {
+    this.report.warningCount++;
+    if (this.report.warnings.length < this.maxErrors) this.report.warnings.push(`${this.report.file}:${line}: ${field}: ${message}`);
+  }
+
   private onLine(event: LineEvent): void {
     if ('error' in event) {
       this.error(event.line, '(line)', event.error);
@@ -219,6 +243,7 @@ export class ImportSession {
       return;
     }
     const task = result.value.task;
+    for (const w of anchorsOffTheDiff(result.value)) this.warn(line, w.path, w.message);
     const seen = this.idsInFile.get(task.id);
     if (seen !== undefined) {
       this.error(line, 'id', `duplicate task id "${task.id}" (also on line ${seen})`);
@@ -233,10 +258,11 @@ export class ImportSession {
       .update(source === text ? event.bytes : Buffer.from(source, 'utf8'))
       .digest('hex');
     // (into an empty database nothing can conflict: skip the lookup, which matters for big first imports)
-    const found = this.emptyAtStart ? undefined : (this.existing.get({ id: task.id }) as { content_hash: string; source_json: string } | undefined);
+    const found = this.emptyAtStart ? undefined : (this.existing.get({ id: task.id }) as { content_hash: string; source_json: string; generated: number } | undefined);
     let replace = false;
     if (found) {
-      if (found.content_hash === hash || sameJson(found.source_json, raw)) {
+      // (a task a critic added critiques to is unchanged when the line is its export: the imported line plus those critiques)
+      if (found.content_hash === hash || sameJson(found.source_json, raw) || (found.generated === 1 && sameJson(exportedLine(this.db, task.id, found.source_json), raw))) {
         this.report.unchanged++;
         return;
       }
@@ -305,6 +331,7 @@ export class ImportSession {
           model: c.model ?? null,
           evidence: evidence ? JSON.stringify(evidence) : null,
           valid: c.valid === undefined ? null : c.valid ? 1 : 0,
+          ...criticColumns(c),
         },
       });
     }

@@ -101,8 +101,8 @@ class TaskWriter {
     this.deleteCritiques = db.prepare('DELETE FROM critiques WHERE task_id = $id');
     this.deleteFlaws = db.prepare('DELETE FROM flaws WHERE task_id = $id');
     this.insertCritique = db.prepare(
-      `INSERT INTO critiques (task_id, id, position, text, anchor_json, resolved_json, severity, category, score, model, evidence_json, valid)
-       VALUES ($task, $id, $position, $text, $anchor, $resolved, $severity, $category, $score, $model, $evidence, $valid)`,
+      `INSERT INTO critiques (task_id, id, position, text, anchor_json, resolved_json, severity, category, score, model, evidence_json, valid, critic, sample, hallucinated)
+       VALUES ($task, $id, $position, $text, $anchor, $resolved, $severity, $category, $score, $model, $evidence, $valid, $critic, $sample, $hallucinated)`,
     );
     this.insertFlaw = db.prepare(
       `INSERT INTO flaws (task_id, id, position, description, anchor_json, resolved_json, severity, category, critiques_json)
@@ -292,7 +292,7 @@ export class StagedSink implements RowSink {
             continue;
           }
           const staged = JSON.parse(r.rows_json) as { task: Params & { id: string }; critiques: Params[]; flaws: Params[] };
-          // (rows staged before migration 8 have no files column)
+          // (rows staged before migration 13 have no files column)
           staged.task = { files: null, ...staged.task };
           try {
             this.writer.replace(r.line, staged.task, staged.critiques, staged.flaws);

@@ -5,7 +5,7 @@ import type { TaskFile } from '../../../shared/task-files.js';
 export interface TaskTextColumns {
   readonly output: string;
   readonly base: string | null;
-  /** Multi-file tasks (migration 8): the files as the importer wrote them; NULL otherwise. */
+  /** Multi-file tasks (migration 13): the files as the importer wrote them; NULL otherwise. */
   readonly files_json?: string | null;
 }
 

@@ -128,6 +128,8 @@ export function toImportResult(report: ImportReport): ImportResult {
     replaced: report.replaced,
     errors: report.errors,
     errorCount: report.errorCount,
+    warnings: report.warnings,
+    warningCount: report.warningCount,
   };
 }
 

@@ -147,8 +147,9 @@ class LaneWorker {
 /**
  * Runs long database work off the thread that answers the UI: one worker thread per lane, each
  * with its own connection to the same file (`write`: imports, merges, pack and study creation, one
- * at a time; `read`: analysis data, exports and study views, on a read-only connection). Threads
- * start on first use and stop when idle. A job is a handler's name and its validated input.
+ * at a time; `read`: analysis data, exports and study views, on a read-only connection; `jobs`:
+ * critic runs, which wait on the network and write one sample at a time). Threads start on first
+ * use and stop when idle. A job is a handler's name and its validated input.
  */
 export class WorkerPool {
   private readonly lanes: Record<Lane, LaneWorker>;
@@ -156,7 +157,11 @@ export class WorkerPool {
   readonly writersWaiting = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(readonly options: WorkerPoolOptions) {
-    this.lanes = { read: new LaneWorker('read', options, this.writersWaiting), write: new LaneWorker('write', options, this.writersWaiting) };
+    this.lanes = {
+      read: new LaneWorker('read', options, this.writersWaiting),
+      write: new LaneWorker('write', options, this.writersWaiting),
+      jobs: new LaneWorker('jobs', options, this.writersWaiting),
+    };
   }
 
   /** Runs `job` on `lane`'s thread; resolves to its result or rejects with its error (codes kept). */
@@ -164,8 +169,8 @@ export class WorkerPool {
     return this.lanes[lane].run(job, input);
   }
 
-  /** Stops both threads. */
+  /** Stops every thread. */
   async close(): Promise<void> {
-    await Promise.all([this.lanes.read.close(), this.lanes.write.close()]);
+    await Promise.all([this.lanes.read.close(), this.lanes.write.close(), this.lanes.jobs.close()]);
   }
 }

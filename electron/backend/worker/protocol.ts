@@ -1,8 +1,11 @@
 import { AppError, assertNever, type ErrorCode } from '../../../shared/result.js';
 import { sqliteCode } from '../db/errors.js';
 
-/** Which worker thread runs a job: long writes one at a time, long reads beside them. */
-export type Lane = 'read' | 'write';
+/**
+ * Which worker thread runs a job: long writes one at a time, long reads beside them, and `jobs`:
+ * runs that mostly wait on the network (critics), each writing in short transactions of its own.
+ */
+export type Lane = 'read' | 'write' | 'jobs';
 
 /** What a worker thread is started with (its `workerData`). */
 export interface WorkerInit {

@@ -3,6 +3,8 @@
 // and dist/electron/db-worker.cjs (desktop app) by scripts/build.mjs.
 import { parentPort, workerData } from 'node:worker_threads';
 import { createHandlers, readHandlers } from '../api/handlers/index.js';
+import { runOptionsFromInput, type ParsedRunInput } from '../critic/config.js';
+import { CriticJobs } from '../critic/jobs.js';
 import { openDatabase, openReadonly } from '../db/open.js';
 import type { AnyDb } from '../db/types.js';
 import { beforeImportBatch, cleanupAbandonedImports } from '../tasks/staging.js';
@@ -20,6 +22,20 @@ function start(init: WorkerInit): { db: AnyDb; jobs: Record<string, Job>; holdsS
   }
   // The main thread opened (and migrated) the file already; waiting for a lock only blocks this thread.
   const db = openDatabase(init.dbPath, { nativeBinding: init.nativeBinding, migrate: false, busyTimeoutMs: 60_000 });
+  if (init.lane === 'jobs') {
+    // Critic runs store one sample per transaction. synchronous=NORMAL (WAL): a commit survives a
+    // crash of Assay; a power cut may lose the last samples, which the next run asks for again
+    // (a stored sample is never asked twice, a lost one is simply missing). Saves an fsync per sample.
+    db.pragma('synchronous = NORMAL');
+    const criticJobs = new CriticJobs(db);
+    const handlers = createHandlers({ db, dbPath: init.dbPath, host: init.host, criticJobs });
+    const jobs: Record<string, Job> = {
+      ...(handlers as unknown as Record<string, Job>),
+      // critics:start, with the key the main thread resolved (environment or keychain): see backend.ts
+      'critics:startJob': ({ input, apiKey }: { input: ParsedRunInput; apiKey: string | null }) => ({ job: criticJobs.start(runOptionsFromInput(input, apiKey, false)) }),
+    };
+    return { db, jobs, holdsState: () => criticJobs.running };
+  }
   const waiting = new Int32Array(init.writersWaiting);
   beforeImportBatch(() => yieldToWaitingWriters(waiting));
   // Uploads in progress live here, on the thread that imports them: it is not stopped for idleness meanwhile.

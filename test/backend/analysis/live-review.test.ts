@@ -54,7 +54,7 @@ describe('analysis of reviews made in the review workspace', () => {
     expect(db.prepare("SELECT active_ms FROM reviews WHERE status = 'submitted'").get()).toEqual({ active_ms: capped });
     expect(r!.activeSeconds).toBe(capped / 1000);
     expect(r!.decisions).toEqual([
-      { critique: 'c1', verdict: 'accept', reason: null, edited: true },
+      { critique: 'c1', verdict: 'accept', reason: null, edited: true, editedText: 'The figure is wrong (5%).' }, // the text the evaluator accepted, for the matching screen
       { critique: 'c2', verdict: 'reject', reason: 'nitpick', edited: false },
     ]);
     expect(r!.added[0]).toMatchObject({ id: 'own1', quote: 'Critics said', severity: 'major' });

@@ -142,3 +142,65 @@ export function seedWarningStudy(db: WritableDb, name = 'hand-only'): { study: s
   if (report?.status !== 'merged') throw new Error(`seedWarningStudy: ${report?.error ?? 'no report'}`);
   return { study: name };
 }
+
+/** The yes/no question of the calibration fixtures. */
+export const CALIBRATION_QUESTION = 'Does the output contain a serious flaw?';
+
+/**
+ * The synthetic tasks with every third one clean: no ground-truth flaw, and its critiques marked
+ * `valid: false` (decoys), so the yes/no question has outputs of both kinds to tell apart.
+ */
+export function calibrationTasks(n: number, seed = 31, prefix = 'cal') {
+  return syntheticTasks(n, seed).map((t, i) => ({
+    ...t,
+    id: `${prefix}-${t.id}`,
+    ...(i % 3 === 2 ? { flaws: [], critiques: t.critiques.map((c) => ({ ...c, valid: false })) } : {}),
+  }));
+}
+
+/**
+ * {@link syntheticRecords} with an answer to the yes/no question and a confidence (rounded to 5, as
+ * people give it): unassisted evaluators are roughly calibrated (right with probability equal to
+ * their confidence); assisted ones are more often right but more confident still (over-confident
+ * by about 10 points), the pattern sandwiching experiments look for.
+ */
+export function calibrationRecords(study: string, assignments: readonly { evaluator: string; task: string; condition: string }[], flawed: ReadonlySet<string>, seed = 32): string {
+  const random = seededRandom(seed);
+  return syntheticRecords(study, assignments, seed + 1)
+    .split('\n')
+    .map((line) => {
+      const r = JSON.parse(line) as { task: string; condition: string; decisions: unknown[] };
+      // a clean task's critiques are all decoys: valid-only shows none of them
+      if (r.condition === 'valid-only' && !flawed.has(r.task)) r.decisions = [];
+      const assisted = r.condition !== 'unassisted';
+      const confidence = Math.min(100, 5 * Math.round((assisted ? 72 + random() * 28 : 52 + random() * 40) / 5));
+      const right = random() < confidence / 100 - (assisted ? 0.1 : 0);
+      const truth = flawed.has(r.task);
+      return JSON.stringify({ ...r, answer: right ? truth : !truth, confidence });
+    })
+    .join('\n');
+}
+
+/**
+ * A study that asks the yes/no question, for the calibration tests and screenshots: 36 tasks (a third
+ * clean), the three synthetic conditions, six evaluators, overlap 6, records with answers merged.
+ */
+export function seedCalibrationStudy(db: WritableDb, options: { name?: string; taskCount?: number } = {}): { study: string } {
+  const name = options.name ?? 'calibration-demo';
+  const tasks = calibrationTasks(options.taskCount ?? 36);
+  importTasks(db, tasks);
+  createStudy(db, {
+    name,
+    tasks: tasks.map((t) => t.id),
+    conditions: syntheticConditions.split(',').map((c) => ({ name: c.split(':')[0]!, policy: c.split(':')[1]! })),
+    evaluators: syntheticEvaluators.map((id) => ({ id })),
+    overlap: 6,
+    seed: 9,
+    settings: { question: CALIBRATION_QUESTION },
+  });
+  const flawed = new Set(tasks.filter((t) => t.flaws.length > 0).map((t) => t.id));
+  const content = calibrationRecords(name, getStudy(db, name).assignments, flawed);
+  const [report] = importResults(db, [{ fileName: `${name}-records.jsonl`, content }]);
+  if (report?.status !== 'merged') throw new Error(`seedCalibrationStudy: ${report?.error ?? 'no report'}`);
+  return { study: name };
+}

@@ -65,6 +65,18 @@ const samples: { readonly [K in OpName]?: OpInput<K> } = {
   'studies:plan': { conditions: [{ name: 'a', policy: 'none' }, { name: 'b', policy: 'all' }], uplift: 0.5 },
   'results:export': {},
   'review:queue': { evaluator: 'nobody' },
+  'critics:list': {},
+  'critics:sweep': { name: 'nobody' },
+  'critics:remove': { name: 'nobody' },
+  'critics:estimate': { name: 'sample', baseUrl: 'http://127.0.0.1:9/v1', model: 'm' },
+  'critics:status': { job: 'critic-none' },
+  'critics:cancel': { job: 'critic-none' },
+  'tasks:search': { q: 'demo' },
+  'tasks:facets': {},
+  'tasks:detail': { id: 'demo-footbridge' },
+  'tasks:delete': { notInStudy: true, dryRun: true },
+  'profiles:list': {},
+  'analysis:rule': { study: 'sample', review: '1', report: { kind: 'added', id: 'x' }, rulings: [{ flaw: 'f1', verdict: 'match' }] },
 };
 
 describe('the back end (createBackend): long operations on worker threads', () => {

@@ -28,10 +28,10 @@ describe('assay CLI', () => {
 
   it('runs as the installed binary (bin/assay.mjs → dist/cli.mjs)', () => {
     const db = tempDbPath();
-    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'assay.mjs'), 'demo', '--db', db], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'assay.mjs'), 'demo', '--json', '--db', db], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ tasks: 4, critiques: 13, flaws: 8, unchanged: 0 });
-    const again = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'assay.mjs'), 'demo'], {
+    const again = spawnSync(process.execPath, [path.join(repoRoot, 'bin', 'assay.mjs'), 'demo', '--json'], {
       encoding: 'utf8',
       env: { ...process.env, ASSAY_DB: db },
     });

@@ -42,6 +42,12 @@ function argsFor(dir: string): Record<string, string[]> {
     'study list': [],
     'study show': ['s'],
     'study close': ['s'],
+    'study archive': ['s'],
+    'study unarchive': ['s'],
+    'study delete': ['s'],
+    'tasks delete': ['--not-in-study'],
+    'profiles list': [],
+    'profiles remove': ['ann'],
     'study check': ['s'],
     'study plan': ['--conditions', 'a:none,b:all', '--uplift', '0.5'],
     'pack export': [...study, '--evaluator', 'e1', '--out', out('pack.json')],
@@ -52,10 +58,15 @@ function argsFor(dir: string): Record<string, string[]> {
     'export decisions': study,
     'export flaws': study,
     'export matches': study,
+    'export answers': study,
     'export events': study,
+    critique: ['--base-url', 'http://127.0.0.1:9/v1', '--model', 'm', '--all'],
+    'critique sweep': ['--name', 'x'],
+    'critique remove': ['--name', 'x'],
     'export labelstudio': study,
     'export prodigy': study,
     'export w3c': study,
+    'export sarif': study,
     'export training': [...study, '--kind', 'critique-labels', '--out', out('training')],
   };
 }
@@ -214,6 +225,6 @@ describe('CLI failures', () => {
   it('usage errors still exit 2 with the usage line', async () => {
     const r = await captureCli(['study', 'show', '--db', path.join(tempDir(), 'x.db')]);
     expect(r.code).toBe(2);
-    expect(r.err).toBe('assay study show: expected one study NAME\nUsage: assay study show NAME [--json] [--db PATH]\n');
+    expect(r.err).toBe('assay study show: expected one study NAME\nUsage: assay study show NAME [--evaluator ID] [--json] [--db PATH]\n');
   });
 });

@@ -7,10 +7,10 @@ import { importTasks } from '../../../electron/backend/tasks/import.js';
 import { tempDbPath } from '../../helpers/temp.js';
 
 describe('migration 0013 (task files)', () => {
-  it('migrates 12 → 13 (from 9 until the migrations 10–12 of other branches are in): existing tasks keep their content, have no files, and stay frozen when shown; multi-file tasks import after it', () => {
+  it('migrates 12 → 13: existing tasks keep their content, have no files, and stay frozen when shown; multi-file tasks import after it', () => {
     const db = new Database(tempDbPath()) as WritableDb;
     db.pragma('foreign_keys = ON');
-    migrate(db, { target: 12 });
+    migrate(db, { target: 12 }); // (9–12 are other branches' migrations; before they land this stops at 8)
     db.exec(`
       INSERT INTO tasks (id, seq, kind, output, base, source_json, content_hash, imported_at) VALUES ('t1', 1, 'code', 'b', 'a', '{"id":"t1"}', 'h', 0);
       INSERT INTO evaluators (id, display_name, created_at) VALUES ('ann', 'Ann', 1);

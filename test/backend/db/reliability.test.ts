@@ -81,7 +81,7 @@ describe('backups', () => {
     db.exec('BEGIN');
     db.prepare(`INSERT INTO meta (key, value) VALUES ('uncommitted', 'yes')`).run();
     const out = path.join(tempDir(), 'copy.db');
-    const r = await cli(['backup', '--db', file, '--out', out]);
+    const r = await cli(['backup', '--db', file, '--out', out, '--json']);
     db.exec('ROLLBACK');
     db.close();
     expect(r.code, r.err).toBe(0);

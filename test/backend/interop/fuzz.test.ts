@@ -3,6 +3,7 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { FieldMapError, mapTargets, parseFieldMap } from '../../../electron/backend/tasks/sources/field-map.js';
+import { importFile } from '../../../electron/backend/tasks/import.js';
 import { findSource, importFromSource } from '../../../electron/backend/tasks/sources/index.js';
 import { tempDb } from '../../helpers/db.js';
 import { dumpDatabase } from '../../helpers/dump.js';
@@ -61,6 +62,43 @@ describe('sources under random damage', () => {
           fs.writeFileSync(file, mutate(Buffer.from(sample.text, 'utf8'), changes));
           const before = dumpDatabase(db);
           const report = await importFromSource(db, file, { source: findSource(source), map: sample.map, dryRun, replace: false });
+          expect(typeof report.errorCount).toBe('number');
+          if (report.errorCount > 0 || dryRun) expect(dumpDatabase(db)).toBe(before);
+          for (const e of report.errors) expect(e.startsWith(file)).toBe(true);
+        }),
+        { numRuns: 60 },
+      );
+    });
+  }
+});
+
+describe('code-review sources under random damage (issue 14)', () => {
+  const base = tempDir('assay-fuzz-base-');
+  fs.mkdirSync(path.join(base, 'src'));
+  fs.writeFileSync(path.join(base, 'src', 'a.py'), 'def f(x):\n    return x\n\nprint(f(1))\n');
+  const patch = ['diff --git a/src/a.py b/src/a.py', '--- a/src/a.py', '+++ b/src/a.py', '@@ -1,2 +1,2 @@', ' def f(x):', '-    return x', '+    return x + 1 # 🎉', 'diff --git a/b.py b/b.py', 'new file mode 100644', '--- /dev/null', '+++ b/b.py', '@@ -0,0 +1 @@', '+y = 2', ''].join('\n');
+  const sarif = JSON.stringify({
+    version: '2.1.0',
+    runs: [{ tool: { driver: { name: 'Lint', rules: [{ id: 'r1' }] } }, columnKind: 'utf16CodeUnits', results: [{ ruleId: 'r1', level: 'error', message: { text: 'Off by 🎉 one.' }, locations: [{ physicalLocation: { artifactLocation: { uri: 'file:///repo/src/a.py' }, region: { startLine: 2, startColumn: 5, endColumn: 11 } } }] }] }],
+  });
+  const cases = [
+    { source: 'patch', name: 'f.patch', text: patch, options: { base } },
+    { source: 'sarif', name: 'f.sarif', text: sarif, options: { task: 'pr' } },
+  ];
+  for (const c of cases) {
+    it(`--from ${c.source}: a report, never an exception; a refused file changes nothing`, async () => {
+      const { db } = tempDb();
+      const seed = path.join(tempDir(), 'seed.jsonl');
+      fs.writeFileSync(seed, `${JSON.stringify({ id: 'pr', kind: 'code', files: [{ path: 'src/a.py', base: 'def f(x):\n    return x\n', output: 'def f(x):\n    return x + 1 # 🎉\n' }] })}\n`);
+      expect(importFile(db, seed).errors).toEqual([]);
+      const dir = tempDir();
+      let n = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(mutation, { minLength: 1, maxLength: 4 }), fc.boolean(), async (changes, dryRun) => {
+          const file = path.join(dir, `${n++}-${c.name}`);
+          fs.writeFileSync(file, mutate(Buffer.from(c.text, 'utf8'), changes));
+          const before = dumpDatabase(db);
+          const report = await importFromSource(db, file, { source: findSource(c.source), dryRun, replace: false, sourceOptions: c.options });
           expect(typeof report.errorCount).toBe('number');
           if (report.errorCount > 0 || dryRun) expect(dumpDatabase(db)).toBe(before);
           for (const e of report.errors) expect(e.startsWith(file)).toBe(true);

@@ -203,7 +203,7 @@ describe('assay import --from prodigy --as-reviews --study NAME', () => {
       'ignored.jsonl',
       jsonl([{ text: P2, label: 'FACTUAL_ERROR', _input_hash: 999, answer: 'ignore', _annotator_id: 'ann', _session_id: 'pd-ann', _timestamp: T0 + 60 }]),
     );
-    const r = await captureCli(['import', ignored, '--from', 'prodigy', '--as-reviews', '--study', 'pd', '--db', dbPath]);
+    const r = await captureCli(['import', ignored, '--from', 'prodigy', '--as-reviews', '--study', 'pd', '--json', '--db', dbPath]);
     expect(r.err).toBe('');
     expect(JSON.parse(r.out)).toEqual({ files: [{ file: ignored, study: 'pd', reviews: 1, added: 1, unchanged: 0 }] });
     const db = openDatabase(dbPath);
@@ -214,7 +214,8 @@ describe('assay import --from prodigy --as-reviews --study NAME', () => {
     expect(marked).toEqual([{ kind: 'records' }]);
     db.close();
     const again = await captureCli(['import', ignored, '--from', 'prodigy', '--as-reviews', '--study', 'pd', '--db', dbPath]);
-    expect(JSON.parse(again.out)).toEqual({ files: [{ file: ignored, study: 'pd', reviews: 1, added: 0, unchanged: 1 }] });
+    expect(again.out).toBe(`${ignored}: 1 review for study pd: 0 added, 1 unchanged.\n`);
+    expect(JSON.parse((await captureCli(['import', ignored, '--from', 'prodigy', '--as-reviews', '--study', 'pd', '--json', '--db', dbPath])).out)).toEqual({ files: [{ file: ignored, study: 'pd', reviews: 1, added: 0, unchanged: 1 }] });
   });
 
   it('refuses an annotator who is not an evaluator of the study, a task not imported, and a missing timestamp, naming the lines', async () => {

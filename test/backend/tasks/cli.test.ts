@@ -22,16 +22,19 @@ function file(name: string, lines: readonly unknown[]): string {
 }
 
 describe('assay import / assay export tasks', () => {
-  it('imports files, prints one JSON object, and is a no-op the second time (exit 0)', async () => {
+  it('imports files, says what it did in words (--json: one JSON object), and is a no-op the second time (exit 0)', async () => {
     const db = tempDbPath();
     const a = file('a.jsonl', [task('a1'), task('a2', { flaws: [{ id: 'f', description: 'd', critiques: ['c1'] }] })]);
     const b = file('b.jsonl', [task('b1')]);
     const first = await run(['import', a, b, '--db', db]);
     expect(first.code, first.err).toBe(0);
-    expect(first.out.trim().split('\n')).toHaveLength(1);
-    expect(JSON.parse(first.out)).toMatchObject({ tasks: 3, critiques: 3, flaws: 1, unchanged: 0, files: [{ file: a, tasks: 2 }, { file: b, tasks: 1 }] });
-    const again = await run(['import', a, '--db', db]);
-    expect(JSON.parse(again.out)).toMatchObject({ tasks: 0, critiques: 0, flaws: 0, unchanged: 2 });
+    expect(first.out).toBe(`${a}: imported 2 tasks (2 critiques, 1 flaw)\n${b}: imported 1 task (1 critique, 0 flaws)\nIn all: 3 tasks imported, 0 tasks unchanged.\n`);
+    expect(first.err).toBe(''); // no progress bar: stderr is not a terminal
+    const again = await run(['import', a, '--json', '--db', db]);
+    expect(again.out.trim().split('\n')).toHaveLength(1);
+    expect(JSON.parse(again.out)).toMatchObject({ tasks: 0, critiques: 0, flaws: 0, unchanged: 2, files: [{ file: a, tasks: 0 }] });
+    const dry = await run(['import', b, '--dry-run', '--db', tempDbPath()]);
+    expect(dry.out).toBe(`${b}: valid, would import 1 task (1 critique, 0 flaws)\nNothing was written (--dry-run).\n`);
   });
 
   it('exits 1 with FILE:LINE errors on stderr, keeping earlier good files and nothing of the bad one', async () => {
@@ -53,7 +56,7 @@ describe('assay import / assay export tasks', () => {
     await run(['import', file('v1.jsonl', [task('t')]), '--db', db]);
     const v2 = file('v2.jsonl', [task('t', { title: 'New title' })]);
     expect((await run(['import', v2, '--db', db])).code).toBe(1);
-    const replaced = await run(['import', v2, '--replace', '--db', db]);
+    const replaced = await run(['import', v2, '--replace', '--json', '--db', db]);
     expect(JSON.parse(replaced.out)).toMatchObject({ tasks: 1, replaced: 1 });
   });
 
@@ -76,8 +79,8 @@ describe('assay import / assay export tasks', () => {
     const input = [task('e1', { meta: { k: [1, 'two'] } }), task('e2', { kind: 'code', language: 'rust', base: 'fn a() {}\n' })];
     await run(['import', file('in.jsonl', input), '--db', db]);
     const out = path.join(tempDir(), 'out.jsonl');
-    const r = await run(['export', 'tasks', '--format', 'jsonl', '--out', out, '--db', db]);
-    expect(JSON.parse(r.out)).toEqual({ tasks: 2, out, format: 'jsonl' });
+    const r = await run(['export', 'tasks', '--format', 'jsonl', '--out', out, '--json', '--db', db]);
+    expect(JSON.parse(r.out)).toEqual({ tasks: 2, generated: 0, out, format: 'jsonl' });
     const text = fs.readFileSync(out, 'utf8');
     expect(text.trim().split('\n').map((l) => JSON.parse(l))).toEqual(input);
     expect(fs.readdirSync(path.dirname(out))).toEqual(['out.jsonl']);
@@ -89,7 +92,7 @@ describe('assay import / assay export tasks', () => {
   it('runs as the installed binary with exit codes 0, 1 and 2', () => {
     const bin = path.join(repoRoot, 'bin', 'assay.mjs');
     const db = tempDbPath();
-    const ok = spawnSync(process.execPath, [bin, 'import', file('ok.jsonl', [task('z')]), '--db', db], { encoding: 'utf8' });
+    const ok = spawnSync(process.execPath, [bin, 'import', file('ok.jsonl', [task('z')]), '--json', '--db', db], { encoding: 'utf8' });
     expect(ok.status, ok.stderr).toBe(0);
     expect(JSON.parse(ok.stdout)).toMatchObject({ tasks: 1 });
     const bad = spawnSync(process.execPath, [bin, 'import', file('bad.jsonl', ['nope']), '--db', db], { encoding: 'utf8' });

@@ -8,7 +8,25 @@ import { importFile, importTasks } from '../../../electron/backend/tasks/import.
 import { tempDb } from '../../helpers/db.js';
 import { describeWithDatasets } from '../../helpers/datasets.js';
 import { tempDir } from '../../helpers/temp.js';
-import { debugBenchTasks, quixBugsTasks } from './code-datasets.js';
+import { bugAnchor, debugBenchCases, quixBugsCases, type CodeCase } from '../../../electron/backend/tasks/recipes/code-datasets.js';
+
+/** A case of the code data-set recipe as a single-file (task format v1) code task. */
+function singleFileTask(c: CodeCase): Record<string, unknown> {
+  const anchor = bugAnchor(c);
+  const { path: _path, ...lines } = anchor ?? {};
+  return {
+    id: c.id,
+    kind: 'code',
+    title: c.title,
+    language: c.language,
+    context: { problem: c.problem },
+    base: c.before,
+    output: c.after,
+    flaws: [{ id: 'bug', description: c.description, category: c.category, ...(anchor ? { anchor: lines } : {}) }],
+  };
+}
+const quixBugsTasks = (dir: string) => quixBugsCases(dir).map(singleFileTask);
+const debugBenchTasks = (dir: string) => debugBenchCases(dir).map(singleFileTask);
 
 describeWithDatasets('real data', ['openai-critiques.jsonl', 'cliff.jsonl', 'raw/quixbugs', 'raw/debugbench'], (dataset) => {
   it('imports openai-critiques.jsonl: 961 tasks, 5,507 critiques, 217 flaws', () => {

@@ -32,7 +32,7 @@ describe('import by upload (tasks:importBegin / importChunk / importFinish)', ()
     const handlers = createHandlers({ db, dbPath: path, host: 'browser' });
     const bytes = Buffer.from(`${line('a')}\n${line('b')}\n`, 'utf8');
     const r = await upload(handlers, 'pkg.jsonl', bytes);
-    expect(r).toEqual({ ok: true, value: { file: 'pkg.jsonl', status: 'imported', tasks: 2, critiques: 2, flaws: 0, unchanged: 0, replaced: 0, errors: [], errorCount: 0 } });
+    expect(r).toEqual({ ok: true, value: { file: 'pkg.jsonl', status: 'imported', tasks: 2, critiques: 2, flaws: 0, unchanged: 0, replaced: 0, errors: [], errorCount: 0, warnings: [], warningCount: 0 } });
     expect((await api(handlers, 'tasks:list', {})).value.total).toBe(2);
     expect((await upload(handlers, 'pkg.jsonl', bytes)).value).toMatchObject({ status: 'imported', tasks: 0, unchanged: 2 });
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ImportResult } from '../../../shared/contract/tasks.js';
 import { describeImported, importReducer, initialImportState, isBusy, progressOf, type ImportEvent } from '../../../renderer/src/screens/tasks/import-state.js';
 
-const result = (over: Partial<ImportResult> = {}): ImportResult => ({ file: 'a.jsonl', status: 'imported', tasks: 2, critiques: 5, flaws: 1, unchanged: 0, replaced: 0, errors: [], errorCount: 0, ...over });
+const result = (over: Partial<ImportResult> = {}): ImportResult => ({ file: 'a.jsonl', status: 'imported', tasks: 2, critiques: 5, flaws: 1, unchanged: 0, replaced: 0, errors: [], errorCount: 0, warnings: [], warningCount: 0, ...over });
 const run = (events: readonly ImportEvent[]) => events.reduce(importReducer, initialImportState);
 
 describe('import state', () => {

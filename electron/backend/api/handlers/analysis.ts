@@ -1,5 +1,5 @@
 import type { OpOutput } from '../../../../shared/contract/index.js';
-import { recordAdjudication } from '../../analysis/adjudicate.js';
+import { recordAdjudication, recordRulings } from '../../analysis/adjudicate.js';
 import { loadStudyData } from '../../analysis/feed.js';
 import type { AnyDb } from '../../db/types.js';
 import type { Handlers } from '../dispatch.js';
@@ -14,9 +14,10 @@ export function analysisReadHandlers(db: AnyDb): Pick<Handlers, 'analysis:data'>
 }
 
 /** Handlers of `analysis:*`. */
-export function analysisHandlers({ db }: HandlerContext): Pick<Handlers, 'analysis:data' | 'analysis:adjudicate'> {
+export function analysisHandlers({ db }: HandlerContext): Pick<Handlers, 'analysis:data' | 'analysis:adjudicate' | 'analysis:rule'> {
   return {
     ...analysisReadHandlers(db),
     'analysis:adjudicate': (input) => recordAdjudication(db, input),
+    'analysis:rule': (input) => recordRulings(db, input),
   };
 }

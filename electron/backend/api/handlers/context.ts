@@ -1,4 +1,6 @@
 import type { WritableDb } from '../../db/types.js';
+import type { CriticJobs } from '../../critic/jobs.js';
+import type { ApiKeys } from '../../critic/keys.js';
 import type { SaveFile } from '../../studies/exports.js';
 import type { UploadRegistry } from '../../tasks/uploads.js';
 
@@ -11,4 +13,8 @@ export interface HandlerContext {
   readonly saveFile?: SaveFile;
   /** Where UI uploads are kept (default: a new registry over `db`). */
   readonly uploads?: UploadRegistry;
+  /** Where critic keys come from: this process's environment and, in the desktop app, the keychain. */
+  readonly keys?: ApiKeys;
+  /** Where critic runs started here live (default: one registry per context). */
+  readonly criticJobs?: CriticJobs;
 }

@@ -2,10 +2,11 @@ import type { AnyDb } from '../../db/types.js';
 import type { Handlers } from '../dispatch.js';
 import { analysisHandlers, analysisReadHandlers } from './analysis.js';
 import { appHandlers } from './app.js';
+import { criticHandlers, criticReadHandlers } from './critic.js';
 import type { HandlerContext } from './context.js';
 import { reviewHandlers, reviewReadHandlers } from './review.js';
 import { studyHandlers, studyReadHandlers } from './studies.js';
-import { taskHandlers } from './tasks.js';
+import { taskHandlers, taskReadHandlers } from './tasks.js';
 
 export type { HandlerContext } from './context.js';
 
@@ -21,17 +22,24 @@ export function createHandlers(ctx: HandlerContext): Handlers {
     ...reviewHandlers(ctx),
     ...studyHandlers(ctx),
     ...analysisHandlers(ctx),
+    ...criticHandlers(ctx),
   };
 }
 
 /** Handlers that only read, over any connection (the read worker's is read-only). */
 export function readHandlers(db: AnyDb): ReadHandlers {
   return {
+    ...taskReadHandlers(db),
     ...reviewReadHandlers(db),
     ...studyReadHandlers(db),
     ...analysisReadHandlers(db),
+    ...criticReadHandlers(db),
   };
 }
 
 /** The operations {@link readHandlers} implements. */
-export type ReadHandlers = ReturnType<typeof reviewReadHandlers> & ReturnType<typeof studyReadHandlers> & ReturnType<typeof analysisReadHandlers>;
+export type ReadHandlers = ReturnType<typeof taskReadHandlers> &
+  ReturnType<typeof reviewReadHandlers> &
+  ReturnType<typeof studyReadHandlers> &
+  ReturnType<typeof analysisReadHandlers> &
+  ReturnType<typeof criticReadHandlers>;

@@ -1,3 +1,5 @@
+import { listProfiles, removeProfile } from '../../reviews/profiles.js';
+import { archiveStudy, deleteStudy } from '../../studies/housekeeping.js';
 import { exportPack, importPack, listImportedPacks } from '../../studies/packs.js';
 import { checkDesign, planFromDb } from '../../studies/check.js';
 import { closeStudy, createStudy, getStudy, listStudies } from '../../studies/repository.js';
@@ -13,6 +15,10 @@ type StudyOpName =
   | 'studies:get'
   | 'studies:create'
   | 'studies:close'
+  | 'studies:archive'
+  | 'studies:delete'
+  | 'profiles:list'
+  | 'profiles:remove'
   | 'studies:check'
   | 'studies:plan'
   | 'packs:export'
@@ -21,12 +27,13 @@ type StudyOpName =
   | 'results:export'
   | 'results:save'
   | 'results:import';
-type StudyReadOpName = 'studies:list' | 'studies:get' | 'studies:check' | 'studies:plan' | 'packs:list' | 'results:export';
+type StudyReadOpName = 'studies:list' | 'studies:get' | 'studies:check' | 'studies:plan' | 'profiles:list' | 'packs:list' | 'results:export';
 
 /** The `studies:*`, `packs:*` and `results:*` handlers that only read (they also run on a read-only connection). */
 export function studyReadHandlers(db: AnyDb): Pick<Handlers, StudyReadOpName> {
   return {
-    'studies:list': () => listStudies(db),
+    'studies:list': ({ archived }) => listStudies(db, { archived }),
+    'profiles:list': () => listProfiles(db),
     'studies:get': ({ name }) => getStudy(db, name),
     'studies:check': ({ conditions, evaluators, overlap, tasks }) => checkDesign(db, { conditions, evaluators, overlap }, tasks),
     'studies:plan': (input) => {
@@ -51,6 +58,9 @@ export function studyHandlers({ db, saveFile }: HandlerContext): Pick<Handlers, 
     },
     'studies:create': ({ force, ...spec }) => createStudy(db, spec, Date.now(), { force: force === true }),
     'studies:close': ({ name }) => closeStudy(db, name),
+    'studies:archive': ({ name, archived }) => archiveStudy(db, name, archived),
+    'studies:delete': ({ name }) => deleteStudy(db, name),
+    'profiles:remove': ({ id }) => removeProfile(db, id),
     'packs:export': ({ study, evaluator }) => {
       const r = exportPack(db, study, evaluator);
       return { fileName: r.fileName, content: r.content };

@@ -4,13 +4,14 @@ import { openDatabase } from '../../db/open.js';
 import { databaseError } from '../../db/errors.js';
 import { resolveDbPath } from '../../paths.js';
 import { UsageError, dbOption, type Command } from '../command.js';
+import { formatBytes, jsonOption, output } from '../output.js';
 
 /** `assay backup`: a consistent copy of the database while it may be in use (SQLite backup API). */
 export const backupCommand: Command = {
   words: ['backup'],
   summary: 'Write a consistent copy of the database (safe while the app runs)',
-  usage: '--out FILE [--db PATH]',
-  options: { ...dbOption, out: { type: 'string' } },
+  usage: '--out FILE [--db PATH] [--json]',
+  options: { ...dbOption, ...jsonOption, out: { type: 'string' } },
   async run({ values }, io) {
     const out = values['out'] as string | undefined;
     if (!out) throw new UsageError('--out FILE is required');
@@ -27,7 +28,7 @@ export const backupCommand: Command = {
       await db.backup(tmp);
       fs.renameSync(tmp, target); // a half-written backup never carries the final name
       const size = fs.statSync(target).size;
-      io.stdout(`${JSON.stringify({ backup: target, bytes: size })}\n`);
+      output(values, io).result({ backup: target, bytes: size }, () => `Backed up ${dbPath} to ${target} (${formatBytes(size)}).`);
       return 0;
     } catch (err) {
       const known = databaseError(err, dbPath);

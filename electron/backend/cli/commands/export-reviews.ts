@@ -4,6 +4,7 @@ import { resolveDbPath } from '../../paths.js';
 import { exportReviewRecords, reviewCsvColumns, reviewCsvRow } from '../../reviews/export.js';
 import { UsageError, dbOption, type Command } from '../command.js';
 import { writeFileAtomic } from '../../files.js';
+import { jsonOption, output, plural } from '../output.js';
 
 const formats = ['jsonl', 'csv'] as const;
 
@@ -11,8 +12,8 @@ const formats = ['jsonl', 'csv'] as const;
 export const exportReviewsCommand: Command = {
   words: ['export', 'reviews'],
   summary: 'Export submitted and skipped reviews as review records (JSON Lines or CSV)',
-  usage: '[--study NAME] [--format jsonl|csv] [--out FILE] [--db PATH]',
-  options: { ...dbOption, study: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
+  usage: '[--study NAME] [--format jsonl|csv] [--out FILE] [--db PATH] [--json]',
+  options: { ...dbOption, ...jsonOption, study: { type: 'string' }, format: { type: 'string' }, out: { type: 'string' } },
   run({ values }, io) {
     const format = (values['format'] as string | undefined) ?? 'jsonl';
     if (!(formats as readonly string[]).includes(format)) throw new UsageError(`--format: unknown format "${format}" (known: ${formats.join(', ')})`);
@@ -28,7 +29,7 @@ export const exportReviewsCommand: Command = {
       }
       const target = path.resolve(out);
       writeFileAtomic(target, text);
-      io.stderr(`${JSON.stringify({ reviews: records.length, out: target, format })}\n`);
+      output(values, io).result({ reviews: records.length, out: target, format }, () => `Wrote ${plural(records.length, 'review record')} to ${target} (${format}).`);
       return 0;
     } finally {
       db.close();

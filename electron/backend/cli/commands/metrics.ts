@@ -3,6 +3,7 @@ import { loadStudyData } from '../../analysis/feed.js';
 import { openDatabase } from '../../db/open.js';
 import { resolveDbPath } from '../../paths.js';
 import { InputError, UsageError, dbOption, type Command } from '../command.js';
+import { jsonOption } from '../output.js';
 
 function wholeNumber(value: unknown, flag: string, min: number): number | undefined {
   if (value === undefined) return undefined;
@@ -15,6 +16,8 @@ const pct = (x: number | null): string => (x === null ? '—' : `${(x * 100).toF
 const pp = (x: number | null): string => (x === null ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} pp`);
 const num = (x: number | null): string => (x === null ? '—' : x.toFixed(2));
 const signed = (x: number | null): string => (x === null ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`);
+const num3 = (x: number | null): string => (x === null ? '—' : x.toFixed(3));
+const signed3 = (x: number | null): string => (x === null ? '—' : `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`);
 const ci = (f: Figure, fmt: (x: number | null) => string): string => {
   if (f.value === null) return `— (${f.reason ?? 'undefined'})`;
   if (f.ci[0] === null || f.ci[1] === null) return `${fmt(f.value)} (no interval: ${f.reason ?? 'none'})`;
@@ -30,6 +33,11 @@ export function metricsText(m: StudyMetrics): string {
       : `95% CIs: ${m.ci_method} (these evaluators; ${i.resamples} resamples of tasks, seed ${i.seed})`;
   const lines = [`Study ${m.study}: ${i.tasks} tasks, ${i.evaluators} evaluators. ${how}`];
   if (i.note) lines.push(`Note: ${i.note}`);
+  lines.push(
+    m.calibration.question === null
+      ? `Calibration: off (${m.calibration.reason})`
+      : `Calibration: answers to "${m.calibration.question}" (yes = flawed), scored against the ground truth: ${m.calibration.truth}; ${m.calibration.binning}`,
+  );
   for (const w of m.warnings) lines.push(`Warning: ${w.message}`);
   for (const [name, c] of Object.entries(m.conditions)) {
     const b = c.catch_rate.basis;
@@ -45,6 +53,18 @@ export function metricsText(m: StudyMetrics): string {
       `  valid reject rate     ${ci(c.valid_reject_rate, pct)}`,
       `  median active time    ${ci(c.median_active_seconds, num)} s`,
     );
+    const k = c.calibration;
+    if (k) {
+      lines.push(
+        `  answered              ${k.answered} reviews${k.unanswered > 0 ? ` (${k.unanswered} without an answer, left out)` : ''}`,
+        `  accuracy              ${ci(k.accuracy, pct)}`,
+        `  Brier score           ${ci(k.brier, num3)}`,
+        `  ECE                   ${ci(k.ece, num3)}`,
+        `  mean confidence       ${ci(k.mean_confidence, pct)}`,
+        `  over-confidence       ${ci(k.overconfidence, pp)}`,
+        `  reliability           ${k.reliability.map((b) => `${b.bin}: ${b.reviews === 0 ? '—' : `${pct(b.accuracy.value)} of ${b.reviews}`}`).join(', ')}`,
+      );
+    }
     const u = m.uplift[name];
     if (u) {
       lines.push(
@@ -52,6 +72,15 @@ export function metricsText(m: StudyMetrics): string {
         `  uplift caught         ${ci(u.caught, pct)}; difference ${ci(u.caught_diff, signed)} per review`,
         `  catch rate difference ${ci(u.catch_rate_diff, pp)}`,
       );
+      const d = u.calibration;
+      if (d) {
+        lines.push(
+          `  accuracy difference   ${ci(d.accuracy_diff, pp)}`,
+          `  Brier difference      ${ci(d.brier_diff, signed3)}`,
+          `  confidence difference ${ci(d.mean_confidence_diff, pp)}`,
+          `  over-confidence diff. ${ci(d.overconfidence_diff, pp)}`,
+        );
+      }
     }
   }
   return `${lines.join('\n')}\n`;
@@ -64,8 +93,8 @@ export const metricsCommand: Command = {
   usage: '--study NAME [--json] [--ci population|tasks] [--bootstrap B] [--seed S] [--baseline COND] [--db PATH]',
   options: {
     ...dbOption,
+    ...jsonOption,
     study: { type: 'string' },
-    json: { type: 'boolean' },
     ci: { type: 'string' },
     bootstrap: { type: 'string' },
     seed: { type: 'string' },

@@ -30,7 +30,8 @@ export const serveCommand: Command = {
         `WARNING: serving on ${host}: anyone who can reach this address can read and change the database ${dbPath}. Assay has no login.\n`,
       );
     }
-    const backend = createBackend({ db, dbPath, host: 'browser' });
+    // critic keys: only environment variables named ASSAY_CRITIC_… (critic/keys.ts); no keychain in browser mode
+    const backend = createBackend({ db, dbPath, host: 'browser', keys: { env: io.env } });
     let server: Awaited<ReturnType<typeof startServer>>;
     try {
       server = await startServer({ handlers: backend.handlers, staticDir, host, port, dbPath });

@@ -6,10 +6,13 @@ import { readUtf8File } from '../../files.js';
 import { openDatabase } from '../../db/open.js';
 import type { WritableDb } from '../../db/types.js';
 import { resolveDbPath } from '../../paths.js';
+import type { StudyDetail } from '../../../../shared/contract/studies.js';
 import { checkText } from '../../../../shared/study/check.js';
 import { checkExistingStudy, planFromDb } from '../../studies/check.js';
+import { archiveStudy, deleteStudy } from '../../studies/housekeeping.js';
 import { closeStudy, createStudy, getStudy, listStudies } from '../../studies/repository.js';
 import { InputError, UsageError, dbOption, type CliIo, type Command } from '../command.js';
+import { jsonOption, output, plural, table } from '../output.js';
 
 function withDb<T>(values: Record<string, unknown>, io: CliIo, fn: (db: WritableDb) => T): T {
   const db = openDatabase(resolveDbPath(values['db'] as string | undefined, io.env));
@@ -31,7 +34,11 @@ function wholeNumber(text: string, flag: string): number {
   return Number(text);
 }
 
-/** Task ids from a file: one id per line, or task-package JSONL (each line's `id`). */
+/**
+ * Task ids from the `--tasks FILE` of `assay study create`: UTF-8 text, one task id per line, in the
+ * order the study takes them; or a task package (JSON Lines: each line's `id`); blank lines and lines
+ * starting with `#` are skipped. The format is in docs/studies.md ("Choosing the tasks").
+ */
 export function readTaskIds(file: string): string[] {
   const text = readUtf8File(file);
   const ids: string[] = [];
@@ -101,11 +108,12 @@ export function settingsFromFlags(values: Record<string, unknown>): StudySetting
 /** `assay study create`. */
 export const studyCreateCommand: Command = {
   words: ['study', 'create'],
-  summary: 'Create a study and its balanced assignment (LIST: "a:none,b:top-3"; "ann=Ann Lee,bob"), with its settings (docs/studies.md)',
+  summary: 'Create a study and its balanced assignment (LIST: "a:none,b:top-3"; "ann=Ann Lee,bob"; --tasks: one task id per line), with its settings (docs/studies.md)',
   usage:
     '--name N --conditions LIST --evaluators LIST --overlap N --seed N [--tasks FILE] [--rating required|optional|off] [--reject-reason required|optional] [--decide-all] [--instructions FILE] [--categories "a,b,c"] [--time-limit SECONDS [--on-time-limit submit|skip]] [--question "QUESTION"] [--review-here] [--researcher TEXT] [--force] [--json]',
   options: {
     ...dbOption,
+    ...jsonOption,
     name: { type: 'string' },
     conditions: { type: 'string' },
     evaluators: { type: 'string' },
@@ -123,7 +131,6 @@ export const studyCreateCommand: Command = {
     'review-here': { type: 'boolean' },
     researcher: { type: 'string' },
     force: { type: 'boolean' },
-    json: { type: 'boolean' },
   },
   run({ values }, io) {
     let conditions, evaluators;
@@ -147,19 +154,19 @@ export const studyCreateCommand: Command = {
     const settings = settingsFromFlags(values);
     if (Object.keys(settings).length > 0) Object.assign(spec, { settings });
     const study = withDb(values, io, (db) => createStudy(db, spec, Date.now(), { force: values['force'] === true }));
-    if (values['json']) io.stdout(`${JSON.stringify(study)}\n`);
-    else {
-      if (study.check && study.check.check.hazards.length > 0) io.stdout(`Study check (stored with the study; assay study check ${study.name} repeats it):\n${checkText(study.check.check)}\n`);
-      io.stdout(
-        `Created study "${study.name}": ${study.tasks.length} task(s) × overlap ${study.overlap} = ${study.assignments.length} assignment(s) over ${study.evaluators.length} evaluator(s); conditions ${study.conditions.map((c) => `${c.name} (${c.policy})`).join(', ')}; seed ${study.seed}.\n` +
-          describeSettings(study.settings)
-            .map((l) => `Setting: ${l}\n`)
-            .join('') +
-          (study.reviewHere
-            ? `Reviewed on this machine: each evaluator chooses their profile in the Review place (no packs).\n`
-            : `Reviewed from packs. Next: assay pack export --study ${study.name} --evaluator ID --out FILE (or --all --out DIR)\n`),
-      );
-    }
+    output(values, io).result(
+      study,
+      () =>
+        (study.check && study.check.check.hazards.length > 0 ? `Study check (stored with the study; assay study check ${study.name} repeats it):\n${checkText(study.check.check)}\n` : '') +
+        `Created study "${study.name}": ${plural(study.tasks.length, 'task')} × overlap ${study.overlap} = ${plural(study.assignments.length, 'assignment')} over ${plural(study.evaluators.length, 'evaluator')}; conditions ${study.conditions.map((c) => `${c.name} (${c.policy})`).join(', ')}; seed ${study.seed}.\n` +
+        describeSettings(study.settings)
+          .map((l) => `Setting: ${l}\n`)
+          .join('') +
+        `See who reviews what: assay study show ${study.name}\n` +
+        (study.reviewHere
+          ? 'Reviewed on this machine: each evaluator chooses their profile in the Review place (no packs).'
+          : `Reviewed from packs. Next: assay pack export --study ${study.name} --all --out DIR`),
+    );
     return 0;
   },
 };
@@ -167,55 +174,82 @@ export const studyCreateCommand: Command = {
 /** `assay study list`. */
 export const studyListCommand: Command = {
   words: ['study', 'list'],
-  summary: 'List the studies with their progress',
-  usage: '[--json] [--db PATH]',
-  options: { ...dbOption, json: { type: 'boolean' } },
+  summary: 'List the studies with their progress (--all: archived ones too)',
+  usage: '[--all] [--json] [--db PATH]',
+  options: { ...dbOption, ...jsonOption, all: { type: 'boolean' } },
   run({ values }, io) {
-    const studies = withDb(values, io, (db) => listStudies(db));
-    if (values['json']) io.stdout(`${JSON.stringify(studies)}\n`);
-    else if (studies.length === 0) io.stdout('No studies. Create one with: assay study create --help\n');
-    else {
-      for (const s of studies) {
-        io.stdout(
-          `${s.name}\t${s.state}\t${s.done}/${s.total} done\t${s.taskCount} tasks, ${s.evaluatorCount} evaluators, overlap ${s.overlap}, seed ${s.seed}\t${s.conditions.map((c) => `${c.name}:${c.policy}`).join(',')}\n`,
-        );
-      }
-    }
+    const studies = withDb(values, io, (db) => listStudies(db, { archived: values['all'] === true }));
+    output(values, io).result(studies, () =>
+      studies.length === 0
+        ? `No studies${values['all'] ? '' : ' (archived ones are listed with --all)'}. Create one with: assay study create --help`
+        : table(
+            ['Study', 'State', 'Done', 'Tasks', 'Evaluators', 'Overlap', 'Seed', 'Conditions'],
+            studies.map((s) => [s.name, s.archived ? `${s.state}, archived` : s.state, `${s.done}/${s.total}`, s.taskCount, s.evaluatorCount, s.overlap, s.seed, s.conditions.map((c) => `${c.name}:${c.policy}`).join(',')]),
+          ),
+    );
     return 0;
   },
 };
 
+const statusWords: Readonly<Record<StudyDetail['assignments'][number]['status'], string>> = { new: 'not started', open: 'in progress', submitted: 'submitted', skipped: 'skipped' };
+
+/** A study for people: settings, progress per evaluator and condition, and the assignment (who reviews what, in queue order). */
+export function studyText(study: StudyDetail, only?: string): string {
+  const finished = (a: StudyDetail['assignments'][number]): boolean => a.status === 'submitted' || a.status === 'skipped';
+  const done = study.assignments.filter(finished).length;
+  const state = `${study.state}${study.closedAt !== null ? ` since ${new Date(study.closedAt).toISOString()}` : ''}${study.archivedAt !== null ? ', archived' : ''}`;
+  const lines = [
+    `Study ${study.name} — ${state} · seed ${study.seed} · overlap ${study.overlap} · created ${new Date(study.createdAt).toISOString()}`,
+    `Conditions: ${study.conditions.map((c) => `${c.name} (${c.policy})`).join(', ')}`,
+    `Settings: ${describeSettings(study.settings).join('; ') || 'defaults (rating required, reason on reject required, no time limit, no question)'}`,
+    `Reviewed: ${study.reviewHere ? 'on this machine (no packs)' : 'from packs'}${study.researcher ? `; results go to ${study.researcher}` : ''}`,
+    `${plural(study.tasks.length, 'task')}, ${plural(study.evaluators.length, 'evaluator')}; ${done} of ${plural(study.assignments.length, 'review')} finished`,
+    study.check
+      ? `Check at creation: ${plural(study.check.check.hazards.length, 'hazard')}${study.check.forced ? ', created with --force despite an error' : ''} (assay study check ${study.name})`
+      : 'Check at creation: none stored (created before study checks existed)',
+    '',
+    'Progress (finished / assigned):',
+    table(
+      ['Evaluator', 'Name', 'All', ...study.conditions.map((c) => c.name)],
+      study.evaluators.map((e) => {
+        const mine = study.assignments.filter((a) => a.evaluator === e.id);
+        const count = (list: typeof mine): string => `${list.filter(finished).length}/${list.length}`;
+        return [e.id, e.displayName, count(mine), ...study.conditions.map((c) => count(mine.filter((a) => a.condition === c.name)))];
+      }),
+    ),
+  ];
+  const titles = new Map(study.tasks.map((t) => [t.id, t.title]));
+  for (const e of study.evaluators) {
+    if (only !== undefined && e.id !== only) continue;
+    const mine = study.assignments.filter((a) => a.evaluator === e.id).sort((a, b) => a.position - b.position);
+    lines.push(
+      '',
+      `Assignment of ${e.id}${e.displayName !== e.id ? ` (${e.displayName})` : ''}: ${plural(mine.length, 'item')} in queue order; "shown as" is the neutral label the evaluator sees.`,
+      table(
+        ['#', 'Task', 'Title', 'Condition', 'Shown as', 'Status'],
+        mine.map((a) => [a.position, a.task, titles.get(a.task) ?? '', a.condition, a.label, statusWords[a.status]]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
 /** `assay study show`. */
 export const studyShowCommand: Command = {
   words: ['study', 'show'],
-  summary: 'Show a study: conditions, evaluators, assignment and progress',
-  usage: 'NAME [--json] [--db PATH]',
-  options: { ...dbOption, json: { type: 'boolean' } },
+  summary: 'Show a study: settings, progress, and the assignment (who reviews which task under which condition)',
+  usage: 'NAME [--evaluator ID] [--json] [--db PATH]',
+  options: { ...dbOption, ...jsonOption, evaluator: { type: 'string' } },
   allowPositionals: true,
   run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('expected one study NAME');
     const study = withDb(values, io, (db) => getStudy(db, positionals[0]!));
-    if (values['json']) {
-      io.stdout(`${JSON.stringify(study)}\n`);
-      return 0;
+    const only = values['evaluator'] as string | undefined;
+    if (only !== undefined && !study.evaluators.some((e) => e.id === only)) {
+      throw new InputError(`--evaluator: "${only}" is not an evaluator of study "${study.name}" (its evaluators: ${study.evaluators.map((e) => e.id).join(', ')})`);
     }
-    const lines = [
-      `Study ${study.name}  ${study.state}${study.closedAt !== null ? ` since ${new Date(study.closedAt).toISOString()}` : ''}  seed ${study.seed}  overlap ${study.overlap}`,
-      `Conditions: ${study.conditions.map((c) => `${c.name} (${c.policy})`).join(', ')}`,
-      `Settings: ${describeSettings(study.settings).join('; ') || 'defaults (rating required, reason on reject required, no time limit, no question)'}`,
-      `Reviewed: ${study.reviewHere ? 'on this machine (no packs)' : 'from packs'}${study.researcher ? `; results go to ${study.researcher}` : ''}`,
-      `Tasks: ${study.tasks.length}`,
-      study.check
-        ? `Check at creation: ${study.check.check.hazards.length} hazard(s)${study.check.forced ? ', created with --force despite an error' : ''} (assay study check ${study.name})`
-        : 'Check at creation: none stored (created before study checks existed)',
-      'Evaluator\tdone/total\t' + study.conditions.map((c) => c.name).join('\t'),
-      ...study.evaluators.map((e) => {
-        const mine = study.assignments.filter((a) => a.evaluator === e.id);
-        const done = mine.filter((a) => a.status === 'submitted' || a.status === 'skipped').length;
-        return `${e.id}\t${done}/${mine.length}\t${study.conditions.map((c) => mine.filter((a) => a.condition === c.name).length).join('\t')}`;
-      }),
-    ];
-    io.stdout(`${lines.join('\n')}\n`);
+    const value = only === undefined ? study : { ...study, assignments: study.assignments.filter((a) => a.evaluator === only) };
+    output(values, io).result(value, () => studyText(study, only));
     return 0;
   },
 };
@@ -225,19 +259,59 @@ export const studyCloseCommand: Command = {
   words: ['study', 'close'],
   summary: 'Close a study for good: no new reviews, results imports or pack exports; its tasks may appear in practice queues again',
   usage: 'NAME [--json] [--db PATH]',
-  options: { ...dbOption, json: { type: 'boolean' } },
+  options: { ...dbOption, ...jsonOption },
   allowPositionals: true,
   run({ values, positionals }, io) {
     if (positionals.length !== 1) throw new UsageError('expected one study NAME');
     const study = withDb(values, io, (db) => closeStudy(db, positionals[0]!));
-    if (values['json']) io.stdout(`${JSON.stringify({ name: study.name, state: study.state, closedAt: study.closedAt })}\n`);
-    else {
-      const done = study.assignments.filter((a) => a.status === 'submitted' || a.status === 'skipped').length;
-      const open = study.assignments.filter((a) => a.status === 'open').length;
-      io.stdout(
-        `Study "${study.name}" is closed (${new Date(study.closedAt!).toISOString()}): ${done}/${study.assignments.length} reviews finished${open ? `; ${open} unfinished review(s) stay out of the figures` : ''}. It takes no new reviews, results or packs.\n`,
+    const done = study.assignments.filter((a) => a.status === 'submitted' || a.status === 'skipped').length;
+    const open = study.assignments.filter((a) => a.status === 'open').length;
+    output(values, io).result(
+      { name: study.name, state: study.state, closedAt: study.closedAt },
+      () =>
+        `Study "${study.name}" is closed (${new Date(study.closedAt!).toISOString()}): ${done}/${study.assignments.length} reviews finished${open ? `; ${plural(open, 'unfinished review')} stay out of the figures` : ''}. It takes no new reviews, results or packs.`,
+    );
+    return 0;
+  },
+};
+
+/** `assay study archive` and `assay study unarchive`. */
+function archiveCommand(archived: boolean): Command {
+  return {
+    words: ['study', archived ? 'archive' : 'unarchive'],
+    summary: archived ? 'Archive a closed study: hidden from lists (study list --all shows it), everything kept' : 'Bring an archived study back into the lists',
+    usage: 'NAME [--json] [--db PATH]',
+    options: { ...dbOption, ...jsonOption },
+    allowPositionals: true,
+    run({ values, positionals }, io) {
+      if (positionals.length !== 1) throw new UsageError('expected one study NAME');
+      const study = withDb(values, io, (db) => archiveStudy(db, positionals[0]!, archived));
+      output(values, io).result({ name: study.name, state: study.state, archivedAt: study.archivedAt }, () =>
+        archived
+          ? `Study "${study.name}" is archived: hidden from the lists, everything kept. Bring it back with: assay study unarchive ${study.name}`
+          : `Study "${study.name}" is back in the lists.`,
       );
-    }
+      return 0;
+    },
+  };
+}
+
+/** `assay study archive`. */
+export const studyArchiveCommand = archiveCommand(true);
+/** `assay study unarchive`. */
+export const studyUnarchiveCommand = archiveCommand(false);
+
+/** `assay study delete`. */
+export const studyDeleteCommand: Command = {
+  words: ['study', 'delete'],
+  summary: 'Delete a study that never showed anything (no pack issued, no review); any other is refused with the reason',
+  usage: 'NAME [--json] [--db PATH]',
+  options: { ...dbOption, ...jsonOption },
+  allowPositionals: true,
+  run({ values, positionals }, io) {
+    if (positionals.length !== 1) throw new UsageError('expected one study NAME');
+    const r = withDb(values, io, (db) => deleteStudy(db, positionals[0]!));
+    output(values, io).result(r, () => `Deleted study "${r.name}" and its ${plural(r.queueItems, 'unopened queue item')}. Its tasks and evaluator profiles stay.`);
     return 0;
   },
 };

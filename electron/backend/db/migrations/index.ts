@@ -8,6 +8,9 @@ import { migration0006 } from './0006-import-batches.js';
 import { migration0007 } from './0007-study-checks.js';
 import { migration0008 } from './0008-evaluator-day.js';
 import { migration0009 } from './0009-study-settings.js';
+import { migration0010 } from './0010-task-search.js';
+import { migration0011 } from './0011-study-housekeeping.js';
+import { migration0012 } from './0012-critics.js';
 import { migration0013 } from './0013-task-files.js';
 
 /** Every migration in order; the last one's version is the schema version this build writes. */
@@ -21,5 +24,8 @@ export const migrations: readonly Migration[] = [
   migration0007,
   migration0008,
   migration0009,
+  migration0010,
+  migration0011,
+  migration0012,
   migration0013,
 ];

@@ -5,20 +5,24 @@ import { AppError } from '../../../../shared/result.js';
 import type { WritableDb } from '../../db/types.js';
 import { importFile, type ImportOptions, type ImportReport } from '../import.js';
 import { csvSource } from './csv.js';
+import { dirsSource } from './dirs.js';
+import { gitSource } from './git.js';
+import { patchSource } from './patch.js';
+import { sarifSource } from './sarif.js';
 import { columnOf, FieldMapError, parseFieldMap, type FieldMapping } from './field-map.js';
 import { jsonlMapSource } from './jsonl-map.js';
 import { labelStudioSource } from './labelstudio.js';
 import { parquetSource } from './parquet.js';
 import { prodigySource } from './prodigy.js';
-import type { SourceContext, TaskSource } from './source.js';
+import type { SourceContext, SourceOptions, TaskSource } from './source.js';
 
 // The `--from SOURCE` family: each source turns a foreign file into task objects, streamed into a
 // spool file of task-package lines, which the one importer (tasks/import.ts) then reads like any
 // package: validation, anchors, duplicate ids, the frozen-task guard and all-or-nothing per file
 // apply to every source alike. Nothing here writes to the database itself.
 
-/** The one table of `--from` names. Add a source here (issue 14 adds git, patch, dirs, sarif). */
-export const taskSources: readonly TaskSource[] = [jsonlMapSource, csvSource, parquetSource, labelStudioSource, prodigySource];
+/** The one table of `--from` names. Add a source here. */
+export const taskSources: readonly TaskSource[] = [jsonlMapSource, csvSource, parquetSource, labelStudioSource, prodigySource, gitSource, patchSource, dirsSource, sarifSource];
 
 /** The source named `name`; a usage-style AppError listing the names otherwise. */
 export function findSource(name: string): TaskSource {
@@ -42,12 +46,18 @@ export interface SourceImportOptions extends ImportOptions {
   readonly label?: string;
   /** How many mapped tasks to keep for `--dry-run`'s preview (default 3). */
   readonly preview?: number;
+  /** The options of the code-review sources (git, patch, dirs, sarif). */
+  readonly sourceOptions?: SourceOptions;
 }
 
 /** The outcome of one source file: the importer's report (errors named in the source's terms), warnings and a preview. */
 export interface SourceImportReport extends ImportReport {
   readonly source: string;
-  /** What was repaired on the way (e.g. UTF-16 offsets turned into code points), `FILE:PLACE: message`. */
+  /**
+   * What was repaired or skipped on the way (UTF-16 offsets turned into code points, a binary file
+   * left out) and what the importer warns about (a flaw on lines the change does not touch),
+   * `FILE:PLACE: message`.
+   */
   readonly warnings: string[];
   /** The first mapped tasks, as handed to the importer. */
   readonly preview: Record<string, unknown>[];
@@ -56,6 +66,7 @@ export interface SourceImportReport extends ImportReport {
 /** Parses `--map` for a source, as an `invalid-input` error naming the flag. */
 export function sourceMappings(source: TaskSource, map: string | undefined): FieldMapping[] | undefined {
   if (map === undefined) return undefined;
+  if (source.mapping === 'none') throw new AppError('invalid-input', `--map: --from ${source.name} takes no --map (it knows its fields)`);
   try {
     const mappings = parseFieldMap(map);
     if (source.mapping !== 'columns') {
@@ -104,28 +115,36 @@ function previewValue(value: unknown): unknown {
  * file, the row or line and the column), which are spooled and handed to the importer in one go.
  * All or nothing: a file with any error imports nothing.
  */
-export async function importFromSource(db: WritableDb, file: string, options: SourceImportOptions): Promise<SourceImportReport> {
+export async function importFromSource(db: WritableDb, file: string | null, options: SourceImportOptions): Promise<SourceImportReport> {
   // SECURITY: a foreign file is untrusted input. Sources only parse it (nesting limits, strict
   // UTF-8, no lone surrogates, bounded line and item sizes) into task objects; the importer, which
   // validates every task like a line of a task package, is the only writer.
   const { source } = options;
-  const label = options.label ?? file;
+  const sourceOptions = options.sourceOptions ?? {};
+  const reads = source.readsFile !== false;
+  const label = options.label ?? (reads ? (file ?? '') : (source.label?.(sourceOptions) ?? source.name));
   const maxErrors = options.maxErrors ?? 50;
   const mappings = sourceMappings(source, options.map);
-  let stat: fs.Stats;
-  try {
-    stat = fs.statSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new AppError('invalid-input', `${label}: cannot read the file${code === 'ENOENT' ? ': no such file' : `: ${(err as Error).message}`}`);
+  let size = 0;
+  if (reads) {
+    if (file === null) throw new AppError('invalid-input', `--from ${source.name}: name the file to import`);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(file);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      throw new AppError('invalid-input', `${label}: cannot read the file${code === 'ENOENT' ? ': no such file' : `: ${(err as Error).message}`}`);
+    }
+    if (stat.isDirectory()) throw new AppError('invalid-input', `${label}: is a folder, not a ${source.name} file`);
+    size = stat.size;
   }
-  if (stat.isDirectory()) throw new AppError('invalid-input', `${label}: is a folder, not a ${source.name} file`);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'assay-source-'));
   const spool = path.join(dir, 'tasks.jsonl');
   const fd = fs.openSync(spool, 'w');
   const errors: string[] = [];
   const warnings: string[] = [];
+  let warningCount = 0;
   const preview: Record<string, unknown>[] = [];
   const previewCount = options.preview ?? 3;
   const places = new Places();
@@ -138,11 +157,14 @@ export async function importFromSource(db: WritableDb, file: string, options: So
     pending = [];
     pendingChars = 0;
   };
-  const ext = path.extname(file);
+  const ext = reads && file !== null ? path.extname(file) : '';
+  const at = (where: string | null): string => (where === null || where === '' ? label : `${label}:${where}`);
   const ctx: SourceContext = {
-    file,
+    file: file ?? '',
+    options: sourceOptions,
+    db,
     label,
-    stem: path.basename(file, ext) || 'task',
+    stem: (reads && file !== null ? path.basename(file, ext) : '') || 'task',
     mappings,
     emit(task, line, row = 0) {
       const text = `${JSON.stringify(task)}\n`;
@@ -154,16 +176,33 @@ export async function importFromSource(db: WritableDb, file: string, options: So
     },
     error(where, field, message) {
       errorCount++;
-      if (errors.length < maxErrors) errors.push(`${label}${where === null ? '' : `:${where}`}: ${field}: ${message}`);
+      if (errors.length < maxErrors) errors.push(`${at(where)}: ${field}: ${message}`);
     },
     warn(where, message) {
-      if (warnings.length < maxErrors) warnings.push(`${label}:${where}: ${message}`);
+      warningCount++;
+      if (warnings.length < maxErrors) warnings.push(`${at(where)}: ${message}`);
     },
     get failed() {
       return errorCount > 0;
     },
   };
   const describe = (field: string): string | null => (mappings ? columnOf(mappings, field, source.columnNoun) : null);
+  // The importer names spooled tasks by their spool line: name them as the source does.
+  const relocate = (e: string): string => {
+    const m = e.startsWith(`${label}:`) ? /^(\d+): /.exec(e.slice(label.length + 1)) : null;
+    if (!m) return e;
+    const index = Number(m[1]) - 1;
+    const rest = e.slice(label.length + 1 + m[0].length);
+    const sep = rest.indexOf(': ');
+    const field = sep === -1 ? rest : rest.slice(0, sep);
+    const message = (sep === -1 ? '' : rest.slice(sep + 2)).replace(/\(also on line (\d+)\)/, (all, n: string) => {
+      const other = Number(n) - 1;
+      return other < places.count ? `(also at ${source.locate(places.line(other), places.row(other))})` : all;
+    });
+    const column = describe(field);
+    const where = index < places.count ? source.locate(places.line(index), places.row(index)) : null;
+    return `${at(where)}: ${field}${column ? ` (${column})` : ''}: ${message}`;
+  };
   try {
     try {
       await source.read(ctx);
@@ -171,36 +210,22 @@ export async function importFromSource(db: WritableDb, file: string, options: So
       flush();
       fs.closeSync(fd);
     }
-    const base = { file: label, source: source.name, warnings, preview, lines: 0, bytes: stat.size };
+    const base = { file: label, source: source.name, warnings, preview, lines: 0, bytes: size };
     if (places.count === 0) {
-      if (errorCount === 0) ctx.error(null, '(file)', `no tasks: the ${source.name} file has no rows`);
-      return { ...base, tasks: 0, critiques: 0, flaws: 0, unchanged: 0, replaced: 0, errors, errorCount };
+      if (errorCount === 0) ctx.error(null, '(file)', `no tasks: the ${source.name} ${reads ? 'file has no rows' : 'input gives no task'}`);
+      return { ...base, tasks: 0, critiques: 0, flaws: 0, unchanged: 0, replaced: 0, errors, errorCount, warningCount };
     }
     // The importer checks the mapped tasks; after a source error it only checks (writes nothing),
     // so that one run lists the problems of both kinds.
     // (the importer names the file as `label`, so what it records is the user's file; its line
     // numbers are the spool's, turned back into the source's places below)
-    const report = importFile(db, spool, { ...options, dryRun: options.dryRun === true || errorCount > 0, label, maxErrors });
-    for (const e of report.errors) {
-      const m = e.startsWith(`${label}:`) ? /^(\d+): /.exec(e.slice(label.length + 1)) : null;
-      if (!m) {
-        if (errors.length < maxErrors) errors.push(e);
-        continue;
-      }
-      const index = Number(m[1]) - 1;
-      const rest = e.slice(label.length + 1 + m[0].length);
-      const sep = rest.indexOf(': ');
-      const field = sep === -1 ? rest : rest.slice(0, sep);
-      // the importer names other spooled tasks by their spool line: name them as the source does
-      const message = (sep === -1 ? '' : rest.slice(sep + 2)).replace(/\(also on line (\d+)\)/, (all, n: string) => {
-        const other = Number(n) - 1;
-        return other < places.count ? `(also at ${source.locate(places.line(other), places.row(other))})` : all;
-      });
-      const column = describe(field);
-      const where = index < places.count ? source.locate(places.line(index), places.row(index)) : null;
-      if (errors.length < maxErrors) errors.push(`${label}${where === null ? '' : `:${where}`}: ${field}${column ? ` (${column})` : ''}: ${message}`);
-    }
+    // A source that changes existing tasks (SARIF) replaces them: the importer's guard refuses shown ones.
+    const replace = options.replace === true || source.changesTasks === true;
+    const report = importFile(db, spool, { ...options, replace, dryRun: options.dryRun === true || errorCount > 0, label, maxErrors });
+    for (const e of report.errors) if (errors.length < maxErrors) errors.push(relocate(e));
+    for (const w of report.warnings) if (warnings.length < maxErrors) warnings.push(relocate(w));
     errorCount += report.errorCount;
+    warningCount += report.warningCount;
     return {
       ...base,
       tasks: report.tasks,
@@ -210,6 +235,7 @@ export async function importFromSource(db: WritableDb, file: string, options: So
       replaced: report.replaced,
       errors,
       errorCount,
+      warningCount,
     };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

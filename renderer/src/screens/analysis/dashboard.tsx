@@ -1,7 +1,7 @@
 import type { ConditionMetrics, Figure, StudyMetrics } from '../../../../shared/metrics/compute.js';
 import { formatBasis, formatCi, formatValue, type FigureUnit } from './format.js';
 import { PlotFigure } from './plot-figure.js';
-import { activeTimePlot, catchByPlot, evaluatorUpliftPlot, fatePlot, overReliancePlot, perReviewPlot, positionPlot } from './plots.js';
+import { activeTimePlot, catchByPlot, evaluatorUpliftPlot, fatePlot, overReliancePlot, perReviewPlot, positionPlot, reliabilityPlot } from './plots.js';
 
 function FigureRow({ label, figure, unit, title, seen }: { label: string; figure: Figure; unit: FigureUnit; title?: string; seen: Set<string> }): React.JSX.Element {
   const repeated = figure.reason !== null && seen.has(figure.reason);
@@ -83,6 +83,113 @@ function ConditionCard({ name, c, m }: { name: string; c: ConditionMetrics; m: S
   );
 }
 
+/** One figure of the calibration table: the value, its interval below, its basis and reason as a tooltip. */
+function CalibrationCell({ figure, unit }: { figure: Figure | undefined; unit: FigureUnit }): React.JSX.Element {
+  if (!figure) return <td className="num muted">—</td>;
+  const tip = [formatBasis(figure), figure.reason].filter(Boolean).join('\n');
+  return (
+    <td className="num" title={tip}>
+      <span className="value">{formatValue(figure.value, unit)}</span>
+      {figure.value !== null && <span className="ci muted">{formatCi(figure, unit)}</span>}
+    </td>
+  );
+}
+
+/**
+ * Confidence and calibration of the answers to the study's question, a column per condition
+ * (issue 11 §4, docs/metrics.md); a one-line note when the study asks no question.
+ */
+function CalibrationCard({ m }: { m: StudyMetrics }): React.JSX.Element {
+  const names = Object.keys(m.conditions);
+  if (m.calibration.question === null) {
+    return (
+      <p className="calibration-off muted small" role="note">
+        Confidence and calibration: off — {m.calibration.reason}.
+      </p>
+    );
+  }
+  const k = (name: string) => m.conditions[name]!.calibration;
+  const d = (name: string) => m.uplift[name]?.calibration;
+  const rows: { label: string; title: string; unit: FigureUnit; get: (name: string) => Figure | undefined }[] = [
+    { label: 'Accuracy', title: 'answers equal to the truth (flawed = the task has a ground-truth flaw) / answered reviews', unit: 'percent', get: (n) => k(n)?.accuracy },
+    { label: 'Brier score', title: 'mean of (P(flawed) − flawed)²; 0 is perfect, 0.25 is always 50%', unit: 'brier', get: (n) => k(n)?.brier },
+    { label: 'ECE', title: 'expected calibration error over the bins 50–59 … 90–100: Σ (n_b / n)·|confidence − accuracy|', unit: 'brier', get: (n) => k(n)?.ece },
+    { label: 'Mean confidence', title: 'mean confidence in the answer', unit: 'percent', get: (n) => k(n)?.mean_confidence },
+    { label: 'Over-confidence', title: 'mean confidence − accuracy (negative: under-confident)', unit: 'points', get: (n) => k(n)?.overconfidence },
+  ];
+  const diffs: typeof rows = [
+    { label: 'Accuracy − baseline', title: `accuracy − ${m.baseline}'s`, unit: 'points', get: (n) => d(n)?.accuracy_diff },
+    { label: 'Brier − baseline', title: `Brier score − ${m.baseline}'s (negative: better)`, unit: 'signed3', get: (n) => d(n)?.brier_diff },
+    { label: 'Confidence − baseline', title: `mean confidence − ${m.baseline}'s`, unit: 'points', get: (n) => d(n)?.mean_confidence_diff },
+    { label: 'Over-conf. − baseline', title: `over-confidence − ${m.baseline}'s`, unit: 'points', get: (n) => d(n)?.overconfidence_diff },
+  ];
+  // each reason once, with the conditions it concerns
+  const byReason = new Map<string, string[]>();
+  for (const n of names) {
+    for (const r of [...rows, ...diffs]) {
+      const reason = r.get(n)?.reason;
+      if (!reason) continue;
+      const list = byReason.get(reason) ?? [];
+      if (!list.includes(n)) list.push(n);
+      byReason.set(reason, list);
+    }
+  }
+  const reasons = [...byReason].map(([reason, where]) => `${where.join(', ')}: ${reason}`);
+  const hasDiffs = names.some((n) => d(n) !== undefined);
+  return (
+    <section className="metric-card calibration-card" aria-label="Confidence and calibration">
+      <header>
+        <h2>Confidence and calibration</h2>
+        <span className="muted small">“{m.calibration.question}” (yes = flawed)</span>
+      </header>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col" />
+            {names.map((n) => (
+              <th scope="col" key={n} className="num">
+                {n}
+                <span className="muted small answered">{k(n)?.answered ?? 0} answered</span>
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.label}>
+              <th scope="row" title={r.title}>
+                {r.label}
+              </th>
+              {names.map((n) => (
+                <CalibrationCell key={n} figure={r.get(n)} unit={r.unit} />
+              ))}
+            </tr>
+          ))}
+          {hasDiffs &&
+            diffs.map((r) => (
+              <tr key={r.label} className="diff-row">
+                <th scope="row" title={r.title}>
+                  {r.label}
+                </th>
+                {names.map((n) => (
+                  <CalibrationCell key={n} figure={r.get(n)} unit={r.unit} />
+                ))}
+              </tr>
+            ))}
+        </tbody>
+      </table>
+      <p className="muted small calibration-truth">Truth: {m.calibration.truth}. Bins: {m.calibration.binning}.</p>
+      {reasons.length > 0 && (
+        <ul className="card-note small calibration-reasons" aria-label="Calibration notes">
+          {reasons.map((r) => (
+            <li key={r}>{r}</li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
 /** The dashboard: a card per condition with 95% CIs, and the plots. */
 export function Dashboard({ metrics }: { readonly metrics: StudyMetrics }): React.JSX.Element {
   const m = metrics;
@@ -111,6 +218,22 @@ export function Dashboard({ metrics }: { readonly metrics: StudyMetrics }): Reac
           <ConditionCard key={name} name={name} c={m.conditions[name]!} m={m} />
         ))}
       </div>
+      {m.calibration.question === null ? (
+        <CalibrationCard m={m} />
+      ) : (
+        <div className="calibration-row">
+          <CalibrationCard m={m} />
+          <PlotFigure
+            title="Reliability"
+            name={`${m.study}-reliability`}
+            height={260}
+            deps={[m]}
+            render={(w) => reliabilityPlot(m, w)}
+            note="Answers binned by confidence: each bin's mean confidence against its accuracy with a 95% interval; dot area and n: answers in the bin; dashed: perfect calibration (below it: over-confident)."
+            empty="No answers scored against the ground truth yet."
+          />
+        </div>
+      )}
       <div className="plot-grid">
         <PlotFigure title="Flaws reported and caught per review" name={`${m.study}-per-review`} height={160} deps={[m]} render={(w) => perReviewPlot(m, w)} note={ciNote} />
         <PlotFigure

@@ -1,7 +1,7 @@
 import type { Figure } from '../../../../shared/metrics/compute.js';
 
 /** How a figure is shown: a percentage, a plain number, seconds, or a signed relative change. */
-export type FigureUnit = 'percent' | 'number' | 'seconds' | 'change' | 'alpha' | 'points' | 'signed';
+export type FigureUnit = 'percent' | 'number' | 'seconds' | 'change' | 'alpha' | 'points' | 'signed' | 'brier' | 'signed3';
 
 /** One value in a unit; an em dash for null (undefined figures, zero denominators). */
 export function formatValue(x: number | null, unit: FigureUnit): string {
@@ -19,6 +19,10 @@ export function formatValue(x: number | null, unit: FigureUnit): string {
       return `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(1)} pp`;
     case 'signed':
       return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(2)}`;
+    case 'brier':
+      return x.toFixed(3);
+    case 'signed3':
+      return `${x >= 0 ? '+' : '−'}${Math.abs(x).toFixed(3)}`;
     case 'number':
       return x.toFixed(2);
   }

@@ -6,6 +6,7 @@ import { call } from '../../api/client.js';
 import { navigate, type Location } from '../../router.js';
 import './analysis.css';
 import { Dashboard } from './dashboard.js';
+import { applyRulings } from './adjudication.js';
 import { Matching, type Ruling } from './matching.js';
 import { useMetrics } from './use-metrics.js';
 
@@ -27,7 +28,6 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
   const [studies, setStudies] = useState<Studies | null>(null);
   const [data, setData] = useState<StudyData | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const [resamples, setResamples] = useState(2000);
   const [ciMethod, setCiMethod] = useState<CiMethod>('population');
   const [seed, setSeed] = useState(1);
@@ -36,7 +36,7 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
   const tab = view === 'matching' ? 'matching' : 'dashboard';
 
   useEffect(() => {
-    call('studies:list', {})
+    call('studies:list', { archived: true })
       .then(setStudies)
       .catch((e: Error) => setError(e.message));
   }, []);
@@ -47,14 +47,12 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
 
   const load = useCallback(() => {
     if (!study) return;
-    setBusy(true);
     call('analysis:data', { study })
       .then((d) => {
         setData(d);
         setError(null);
       })
-      .catch((e: Error) => setError(e.message))
-      .finally(() => setBusy(false));
+      .catch((e: Error) => setError(e.message));
   }, [study]);
   useEffect(() => {
     setData(null);
@@ -69,16 +67,16 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
   const metrics = useMetrics(tab === 'dashboard' ? data : null, options);
   const shown = metrics.status === 'done' ? metrics.metrics : metrics.status === 'running' ? metrics.previous : null;
 
-  const rule = (r: Ruling): void => {
-    if (!study) return;
-    setBusy(true);
-    call('analysis:adjudicate', { study, ...r })
-      .then(load)
-      .catch((e: Error) => {
-        setError(e.message);
-        setBusy(false);
-      });
-  };
+  // A ruling is recorded, then applied to the data in hand (the rule the back end folds its log
+  // with): no reload, so nothing on the screen moves but what the ruling changes.
+  const rule = useCallback(
+    async (r: Ruling): Promise<void> => {
+      if (!study) return;
+      await call('analysis:rule', { study, review: r.review, report: r.report, rulings: [...r.rulings] });
+      setData((d) => (d && d.study === study ? { ...d, adjudications: applyRulings(d.adjudications, r.review, r.report, r.rulings) } : d));
+    },
+    [study],
+  );
 
   if (studies && studies.length === 0) {
     return (
@@ -91,7 +89,7 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
   }
 
   return (
-    <section className="analysis">
+    <section className={`analysis${tab === 'matching' ? ' matching-tab' : ''}`}>
       <div className="analysis-bar">
         <h1>Analysis</h1>
         <label>
@@ -100,6 +98,7 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
             {(studies ?? []).map((s) => (
               <option key={s.id} value={s.name}>
                 {s.name}
+                {s.archived ? ' (archived)' : ''}
               </option>
             ))}
           </select>
@@ -176,7 +175,7 @@ export function AnalysisScreen({ location }: { readonly location: Location }): R
         </div>
       )}
       {tab === 'dashboard' && (shown ? <Dashboard metrics={shown} /> : <div className="dashboard-placeholder" aria-busy="true" />)}
-      {tab === 'matching' && (data ? <Matching data={data} busy={busy} onRule={rule} /> : <div className="dashboard-placeholder" aria-busy="true" />)}
+      {tab === 'matching' && (data ? <Matching key={data.study} data={data} onRule={rule} /> : <div className="dashboard-placeholder" aria-busy="true" />)}
     </section>
   );
 }

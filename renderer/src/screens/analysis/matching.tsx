@@ -1,247 +1,384 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { TextIndex } from '../../../../shared/anchors.js';
+import type { TaskDetail } from '../../../../shared/contract/tasks.js';
 import { matchStudy } from '../../../../shared/metrics/compute.js';
-import type { FlawMatch, ReviewMatching } from '../../../../shared/metrics/matching.js';
-import type { MetricReview, MetricTask, ReportRef, StudyData } from '../../../../shared/metrics/types.js';
+import type { MetricAnchor, StudyData } from '../../../../shared/metrics/types.js';
+import { call } from '../../api/client.js';
+import { OutputView, type OutputMark } from '../../components/output-view.js';
+import { rowWindow } from '../tasks/browse-state.js';
+import {
+  defaultFlaw,
+  filterReports,
+  keyFor,
+  matchingKeys,
+  progressOf,
+  reportItems,
+  reportText,
+  rulingsFor,
+  shortcutsOf,
+  type PairRuling,
+  type ReportFilter,
+  type ReportItem,
+  type RulingAction,
+} from './adjudication.js';
 
 function isTyping(target: EventTarget | null): boolean {
   const el = target as HTMLElement | null;
   return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
 }
 
-/** A ruling the researcher makes on a (review, flaw, report) triple. */
+/** Rulings on one report, for the back end (`analysis:rule`). */
 export interface Ruling {
   readonly review: string;
-  readonly flaw: string;
-  readonly report: ReportRef;
-  readonly verdict: 'match' | 'no-match' | 'clear';
+  readonly report: ReportItem['report'];
+  readonly rulings: readonly PairRuling[];
 }
 
-interface TaskRow {
-  readonly task: MetricTask;
-  readonly reviews: number;
-  readonly caught: number;
-  readonly unmatched: number;
+const ROW = 54;
+
+/** A state word for a report in the list. */
+function stateOf(item: ReportItem): { text: string; className: string } {
+  if (item.task.flaws.length === 0) return { text: 'no flaws to match', className: 'none' };
+  const ruled = item.ruled ? 'ruled' : 'auto';
+  if (item.counted.length > 0) return { text: `${item.ruled ? '' : 'auto: '}${item.counted.join(', ')}`, className: `${ruled} counted` };
+  return { text: item.ruled ? 'no match' : 'unmatched', className: `${ruled} unmatched` };
 }
 
-function reportLabel(review: MetricReview, task: MetricTask, report: ReportRef): { title: string; text: string; quote: string | null } {
-  if (report.kind === 'critique') {
-    const c = task.critiques.find((x) => x.id === report.id);
-    const edited = review.decisions.find((d) => d.critique === report.id)?.edited;
-    return { title: `Accepted critique ${report.id}${edited ? ' (edited)' : ''}`, text: c?.text ?? '', quote: null };
-  }
-  const a = review.added.find((x) => x.id === report.id);
-  return { title: `Added flaw ${report.id}`, text: a?.description ?? '', quote: a?.quote ?? null };
+/** A resolved metric anchor (code points) as a text range (UTF-16) in the output or base. */
+function rangeOfAnchor(anchor: MetricAnchor, detail: TaskDetail): OutputMark['range'] {
+  const text = anchor.side === 'base' ? (detail.base ?? '') : detail.output;
+  const index = new TextIndex(text);
+  return { start16: index.toUtf16(anchor.start), end16: index.toUtf16(anchor.end), lines: [anchor.lines[0], anchor.lines[1]], side: anchor.side, path: anchor.path ?? null };
 }
 
-function PairControl({ flaw, match, onRule }: { flaw: string; match: FlawMatch | undefined; onRule: (verdict: Ruling['verdict']) => void }): React.JSX.Element {
-  if (!match) {
-    return (
-      <span className="pair none">
-        <button type="button" className="small-button" onClick={() => onRule('match')}>
-          Match {flaw}
-        </button>
-      </span>
-    );
-  }
-  const state = match.counted ? (match.adjudication === 'match' ? (match.auto ? 'confirmed' : 'matched by you') : 'auto') : 'rejected';
+function ReportRow({ item, index, current, onPick }: { item: ReportItem; index: number; current: boolean; onPick: (i: number) => void }): React.JSX.Element {
+  const t = reportText(item);
+  const state = stateOf(item);
   return (
-    <span className={`pair ${match.counted ? 'counted' : 'rejected'}`}>
-      <span className="pair-label">
-        {match.counted ? '✓' : '✗'} {flaw} <span className="muted">({state})</span>
-      </span>
-      {match.counted && match.adjudication === null && (
-        <button type="button" className="small-button" onClick={() => onRule('match')}>
-          Confirm {flaw}
-        </button>
-      )}
-      {match.counted && (
-        <button type="button" className="small-button" onClick={() => onRule('no-match')}>
-          Reject {flaw}
-        </button>
-      )}
-      {match.adjudication !== null && (
-        <button type="button" className="small-button" onClick={() => onRule('clear')}>
-          Clear {flaw}
-        </button>
-      )}
-    </span>
-  );
-}
-
-function TaskMatching({
-  task,
-  reviews,
-  matchings,
-  busy,
-  onRule,
-}: {
-  task: MetricTask;
-  reviews: readonly MetricReview[];
-  matchings: ReadonlyMap<string, ReviewMatching>;
-  busy: boolean;
-  onRule: (r: Ruling) => void;
-}): React.JSX.Element {
-  const unmatched = reviews.flatMap((r) => (matchings.get(r.id)?.unmatched ?? []).map((u) => ({ review: r, report: u })));
-  return (
-    <div className="matching-task" aria-busy={busy}>
-      <h2>{task.title || task.id}</h2>
-      <div className="matching-columns">
-        <section aria-label="Ground-truth flaws" className="gt-column">
-          <h3>Ground-truth flaws</h3>
-          {task.flaws.length === 0 && <p className="muted">This task has no ground-truth flaws.</p>}
-          <ul className="flaw-list">
-            {task.flaws.map((f) => {
-              const caughtBy = reviews.filter((r) => matchings.get(r.id)?.caught.includes(f.id)).length;
-              return (
-                <li key={f.id}>
-                  <div>
-                    <span className="mono">{f.id}</span> {f.severity && <span className="badge">{f.severity}</span>} {f.category && <span className="badge">{f.category}</span>}
-                    <span className="muted small"> caught in {caughtBy}/{reviews.length} reviews</span>
-                  </div>
-                  {f.description && <div>{f.description}</div>}
-                  {f.quote && <blockquote className="quote">{f.quote}</blockquote>}
-                </li>
-              );
-            })}
-          </ul>
-        </section>
-        <section aria-label="What evaluators reported" className="reports-column">
-          <h3>What evaluators reported</h3>
-          {reviews.map((r) => {
-            const m = matchings.get(r.id);
-            return (
-              <div key={r.id} className="review-reports">
-                <div className="review-head">
-                  <strong>{r.evaluator}</strong> <span className="muted">· {r.condition} · review {r.id}</span>
-                </div>
-                {(m?.reports ?? []).length === 0 && <p className="muted small">Reported nothing.</p>}
-                {(m?.reports ?? []).map((report) => {
-                  const label = reportLabel(r, task, report);
-                  return (
-                    <div key={`${report.kind}:${report.id}`} role="group" aria-label={`${label.title} by ${r.evaluator}`} className="report">
-                      <div className="report-title">{label.title}</div>
-                      {label.text && <div className="report-text">{label.text}</div>}
-                      {label.quote && <blockquote className="quote">{label.quote}</blockquote>}
-                      <div className="pairs">
-                        {task.flaws.map((f) => (
-                          <PairControl
-                            key={f.id}
-                            flaw={f.id}
-                            match={m?.matches.find((x) => x.flaw === f.id && x.report.kind === report.kind && x.report.id === report.id)}
-                            onRule={(verdict) => onRule({ review: r.id, flaw: f.id, report, verdict })}
-                          />
-                        ))}
-                      </div>
-                    </div>
-                  );
-                })}
-              </div>
-            );
-          })}
-        </section>
+    <div
+      role="option"
+      id={`report-${index}`}
+      aria-selected={current}
+      aria-label={`${t.title} by ${item.review.evaluator} on ${item.task.title || item.task.id}`}
+      className={`report-row${current ? ' current' : ''}`}
+      style={{ height: ROW }}
+      onClick={() => onPick(index)}
+    >
+      <div className="report-row-task">
+        <span className="report-row-title">{item.task.title || item.task.id}</span> {item.task.title && <span className="mono muted">{item.task.id}</span>}
       </div>
-      <section aria-label="Unmatched reports" className="unmatched">
-        <h3>Reports matching no ground-truth flaw ({unmatched.length})</h3>
-        {unmatched.length === 0 ? (
-          <p className="muted small">Every report matches a ground-truth flaw.</p>
-        ) : (
-          <ul>
-            {unmatched.map(({ review, report }) => {
-              const label = reportLabel(review, task, report);
-              return (
-                <li key={`${review.id}:${report.kind}:${report.id}`}>
-                  <strong>{review.evaluator}</strong> <span className="muted">({review.condition})</span>: {label.title} — {label.text}
-                </li>
-              );
-            })}
-          </ul>
-        )}
-      </section>
+      <div className="report-row-what small">
+        <span>
+          {item.review.evaluator} · {item.review.condition} — {t.title}
+        </span>
+        <span className={`report-state ${state.className}`}>{state.text}</span>
+      </div>
     </div>
   );
 }
 
 /**
- * The matching and adjudication screen: per task, the ground-truth flaws beside what each
- * evaluator reported, with the auto-matches; the researcher confirms, rejects or adds matches.
+ * The matching and adjudication screen (issue #12), built for ruling on hundreds of reports: a list
+ * of every report (filterable, with progress), the output with the chosen ground-truth flaw and the
+ * report highlighted side by side, and keys for match / no match / next from one key table.
  */
-export function Matching({ data, busy, onRule }: { readonly data: StudyData; readonly busy: boolean; readonly onRule: (r: Ruling) => void }): React.JSX.Element {
+export function Matching({ data, onRule }: { readonly data: StudyData; readonly onRule: (r: Ruling) => Promise<void> }): React.JSX.Element {
   const matchings = useMemo(() => matchStudy(data), [data]);
-  const byTask = useMemo(() => {
-    const map = new Map<string, MetricReview[]>();
-    for (const r of data.reviews) {
-      if (!matchings.has(r.id)) continue;
-      const list = map.get(r.task) ?? [];
-      list.push(r);
-      map.set(r.task, list);
-    }
-    return map;
-  }, [data, matchings]);
-  const rows: TaskRow[] = useMemo(
-    () =>
-      data.tasks
-        .filter((t) => byTask.has(t.id))
-        .map((task) => {
-          const reviews = byTask.get(task.id)!;
-          return {
-            task,
-            reviews: reviews.length,
-            caught: reviews.reduce((s, r) => s + (matchings.get(r.id)?.caught.length ?? 0), 0),
-            unmatched: reviews.reduce((s, r) => s + (matchings.get(r.id)?.unmatched.length ?? 0), 0),
-          };
-        }),
-    [data, byTask, matchings],
+  const items = useMemo(() => reportItems(data, matchings), [data, matchings]);
+  const [filter, setFilter] = useState<ReportFilter>({ show: 'all', evaluator: '', condition: '' });
+  const shown = useMemo(() => filterReports(items, filter), [items, filter]);
+  const progress = useMemo(() => progressOf(items), [items]);
+  const [currentKey, setCurrentKey] = useState<string | null>(null);
+  const [flaw, setFlaw] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [details, setDetails] = useState<ReadonlyMap<string, TaskDetail>>(new Map());
+  const list = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [viewport, setViewport] = useState(500);
+  /** Where the current report was in the shown list: after a ruling takes it out (filter "not yet ruled"), the next takes its place. */
+  const lastIndex = useRef(0);
+
+  let index = shown.findIndex((i) => i.key === currentKey);
+  if (index < 0 && shown.length > 0) index = Math.min(lastIndex.current, shown.length - 1);
+  const current = index >= 0 ? shown[index] : undefined;
+  if (index >= 0) lastIndex.current = index;
+
+  const evaluators = useMemo(() => [...new Set(data.reviews.map((r) => r.evaluator))].sort(), [data]);
+  const conditions = data.conditions.map((c) => c.name);
+
+  // the chosen flaw follows the report (the one it counts for, else its automatic match, else the first)
+  // (only when another report becomes current, not when its rulings change)
+  const flawFor = useRef<string | null>(null);
+  if (current && flawFor.current !== current.key) {
+    flawFor.current = current.key;
+    const initial = defaultFlaw(current);
+    if (initial !== flaw) setFlaw(initial);
+  }
+
+  // the task's output and anchors, fetched once per task
+  const taskId = current?.task.id;
+  useEffect(() => {
+    if (!taskId || details.has(taskId)) return;
+    let live = true;
+    call('tasks:detail', { id: taskId })
+      .then((d) => live && setDetails((m) => new Map(m).set(taskId, d)))
+      .catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [taskId, details]);
+
+  const go = useCallback(
+    (i: number) => {
+      const item = shown[Math.max(0, Math.min(shown.length - 1, i))];
+      if (item) setCurrentKey(item.key);
+    },
+    [shown],
   );
-  const [selected, setSelected] = useState<string | null>(null);
-  const current = rows.find((r) => r.task.id === selected) ?? rows[0];
-  const index = current ? rows.indexOf(current) : -1;
-  // j / k: next / previous task (not while typing in a field)
+
+  const act = useCallback(
+    async (action: RulingAction) => {
+      if (!current || saving) return;
+      const rulings = rulingsFor(action, current, flaw);
+      const advance = action !== 'clear';
+      if (rulings.length > 0) {
+        setSaving(true);
+        setError(null);
+        try {
+          await onRule({ review: current.review.id, report: current.report, rulings });
+        } catch (e) {
+          setError((e as Error).message);
+          setSaving(false);
+          return;
+        }
+        setSaving(false);
+      }
+      if (advance) {
+        // the next report; with "not yet ruled", the ruled one leaves the list and the next takes its place
+        const next = filter.show === 'all' ? shown[index + 1] : shown.find((s, i) => i > index && s.key !== current.key);
+        if (next) setCurrentKey(next.key);
+        else if (filter.show !== 'all') setCurrentKey(null);
+      }
+    },
+    [current, flaw, onRule, saving, filter.show, shown, index],
+  );
+
+  // keys, from the one table
   useEffect(() => {
     const onKey = (e: KeyboardEvent): void => {
       if (e.ctrlKey || e.metaKey || e.altKey || e.defaultPrevented || isTyping(e.target)) return;
-      const step = e.key === 'j' ? 1 : e.key === 'k' ? -1 : 0;
-      const next = rows[index + step];
-      if (step === 0 || !next) return;
+      const k = keyFor(e.key);
+      if (!k) return;
       e.preventDefault();
-      setSelected(next.task.id);
-      document.getElementById(`matching-task-${index + step}`)?.scrollIntoView({ block: 'nearest' });
+      switch (k.action) {
+        case 'next':
+          go(index + 1);
+          break;
+        case 'previous':
+          go(index - 1);
+          break;
+        case 'flaw': {
+          const f = current?.task.flaws[Number(e.key) - 1];
+          if (f) setFlaw(f.id);
+          break;
+        }
+        case 'unruled':
+          setFilter((x) => ({ ...x, show: x.show === 'unruled' ? 'all' : 'unruled' }));
+          break;
+        default:
+          void act(k.action);
+      }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, [rows, index]);
-  if (rows.length === 0) return <p className="muted matching-empty">No finished reviews in this study yet: import results first.</p>;
+  }, [go, index, current, act]);
+
+  // the list scrolls itself (never the page) to keep the current report in view
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (!el) return;
+    setViewport(el.clientHeight);
+    const observer = new ResizeObserver(() => setViewport(el.clientHeight));
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+  useLayoutEffect(() => {
+    const el = list.current;
+    if (!el || index < 0) return;
+    const top = index * ROW;
+    if (top < el.scrollTop) el.scrollTop = top;
+    else if (top + ROW > el.scrollTop + el.clientHeight) el.scrollTop = top + ROW - el.clientHeight;
+  }, [index]);
+
+  const detail = current ? details.get(current.task.id) : undefined;
+  const marks: OutputMark[] = useMemo(() => {
+    if (!current || !detail) return [];
+    const out: OutputMark[] = [];
+    const f = detail.flaws.find((x) => x.id === flaw);
+    if (f?.range) out.push({ id: `flaw:${f.id}`, kind: 'flaw', range: f.range, title: `Ground-truth flaw ${f.id}: ${f.description}` });
+    const t = reportText(current);
+    if (current.report.kind === 'critique') {
+      const c = detail.critiques.find((x) => x.id === current.report.id);
+      if (c?.range) out.push({ id: 'report', kind: 'report', range: c.range, title: `${t.title}: ${t.text}` });
+    } else {
+      const a = current.review.added.find((x) => x.id === current.report.id);
+      if (a?.anchor) out.push({ id: 'report', kind: 'report', range: rangeOfAnchor(a.anchor, detail), title: `${t.title}: ${t.text}` });
+    }
+    return out;
+  }, [current, detail, flaw]);
+
+  const w = rowWindow(shown.length, ROW, scrollTop, viewport);
+  const rows: React.ReactNode[] = [];
+  for (let i = w.first; i < w.end; i++) rows.push(<ReportRow key={shown[i]!.key} item={shown[i]!} index={i} current={i === index} onPick={(n) => go(n)} />);
+
+  if (items.length === 0) return <p className="muted matching-empty">No finished reviews with reports in this study yet: import results first.</p>;
+
+  const t = current ? reportText(current) : null;
+  const pct = progress.total ? Math.round((100 * progress.ruled) / progress.total) : 100;
   return (
-    <div className="matching">
-      <nav className="matching-tasks" aria-label="Tasks">
-        <table>
-          <thead>
-            <tr>
-              <th>Task</th>
-              <th className="num" title="ground-truth flaws">Flaws</th>
-              <th className="num" title="flaws caught, summed over reviews">Caught</th>
-              <th className="num" title="reports matching no ground-truth flaw">Unmatched</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r, i) => (
-              <tr key={r.task.id} id={`matching-task-${i}`} className={r === current ? 'selected' : undefined}>
-                <td>
-                  <button type="button" className="link" aria-current={r === current ? 'true' : undefined} onClick={() => setSelected(r.task.id)}>
-                    {r.task.title || r.task.id}
-                  </button>
-                </td>
-                <td className="num">{r.task.flaws.length}</td>
-                <td className="num">{r.caught}</td>
-                <td className="num">{r.unmatched}</td>
-              </tr>
+    <div className="matching2">
+      <div className="matching-bar">
+        <span className="matching-progress" role="status" aria-live="polite">
+          <progress aria-label="Reports ruled" max={Math.max(1, progress.total)} value={progress.ruled} />
+          <strong>
+            {progress.ruled.toLocaleString()} of {progress.total.toLocaleString()}
+          </strong>{' '}
+          reports ruled <span className="muted">({pct}%)</span>
+        </span>
+        <label className="small">
+          Show{' '}
+          <select aria-label="Show" value={filter.show} onChange={(e) => setFilter((f) => ({ ...f, show: e.target.value as ReportFilter['show'] }))} aria-keyshortcuts={shortcutsOf('unruled')}>
+            <option value="all">All reports</option>
+            <option value="unruled">Not yet ruled</option>
+            <option value="unmatched">Matching no flaw</option>
+          </select>
+        </label>
+        <label className="small">
+          Evaluator{' '}
+          <select aria-label="Evaluator" value={filter.evaluator} onChange={(e) => setFilter((f) => ({ ...f, evaluator: e.target.value }))}>
+            <option value="">All</option>
+            {evaluators.map((e) => (
+              <option key={e} value={e}>
+                {e}
+              </option>
             ))}
-          </tbody>
-        </table>
-        <p className="muted small keys-hint">
-          <kbd>j</kbd> / <kbd>k</kbd> next / previous task
-        </p>
-      </nav>
-      {current && <TaskMatching key={current.task.id} task={current.task} reviews={byTask.get(current.task.id)!} matchings={matchings} busy={busy} onRule={onRule} />}
+          </select>
+        </label>
+        <label className="small">
+          Condition{' '}
+          <select aria-label="Condition" value={filter.condition} onChange={(e) => setFilter((f) => ({ ...f, condition: e.target.value }))}>
+            <option value="">All</option>
+            {conditions.map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted small">{shown.length.toLocaleString()} shown</span>
+      </div>
+      {error && (
+        <div role="alert" className="error-banner">
+          {error}
+        </div>
+      )}
+      <div className="matching-panes">
+        <div className="matching-list">
+          <div ref={list} className="report-list" role="listbox" aria-label="Reports" tabIndex={0} aria-activedescendant={index >= 0 ? `report-${index}` : undefined} onScroll={(e) => setScrollTop(e.currentTarget.scrollTop)}>
+            {shown.length === 0 ? (
+              <p className="muted small report-list-empty">{filter.show === 'unruled' ? 'Every report here is ruled.' : 'No report matches the filters.'}</p>
+            ) : (
+              <div style={{ height: w.height, position: 'relative' }}>
+                <div style={{ position: 'absolute', top: w.top, left: 0, right: 0 }}>{rows}</div>
+              </div>
+            )}
+          </div>
+          <dl className="matching-keys small" aria-label="Keys">
+            {matchingKeys.map((k) => (
+              <div key={k.action}>
+                <dt>
+                  <kbd>{k.shown}</kbd>
+                </dt>
+                <dd>{k.label}</dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+        {current && t ? (
+          <>
+            <section className="matching-output" aria-label="Output">
+              <h2>
+                {current.task.title || current.task.id} {current.task.title && <span className="mono muted small">{current.task.id}</span>}
+              </h2>
+              <p className="muted small legend">
+                <span className="om-key flaw" />
+                ground-truth flaw {flaw ?? '—'} <span className="om-key report" />
+                the report
+                {marks.length === 0 && detail ? ' · neither has an anchor in the output' : ''}
+              </p>
+              {detail ? (
+                <OutputView kind={detail.kind} output={detail.output} base={detail.base} language={detail.language} marks={marks} selected="report" label="Task output" />
+              ) : (
+                <div className="placeholder" aria-busy="true" />
+              )}
+            </section>
+            <section className="matching-side" aria-label="Report and flaws">
+              <div className="report-card" aria-label="Report">
+                <div className="small muted">
+                  {current.review.evaluator} · {current.review.condition} · review {current.review.id} · report {index + 1} of {shown.length}
+                </div>
+                <h3>{t.title}</h3>
+                <p className="report-text">{t.text || <span className="muted">(no text)</span>}</p>
+                {t.original !== null && (
+                  <p className="report-original small">
+                    <span className="muted">The model’s original: </span>
+                    {t.original}
+                  </p>
+                )}
+                {t.quote && <blockquote className="quote">{t.quote}</blockquote>}
+              </div>
+              <h3>Ground-truth flaws ({current.task.flaws.length})</h3>
+              {current.task.flaws.length === 0 && <p className="muted small">This task has no ground-truth flaws: there is nothing to match the report with.</p>}
+              <ol className="gt-flaws">
+                {current.task.flaws.map((f, i) => {
+                  const m = current.matches.find((x) => x.flaw === f.id);
+                  const state = m?.adjudication === 'match' ? 'you: match' : m?.adjudication === 'no-match' ? 'you: no match' : m?.auto ? 'automatic match' : '';
+                  return (
+                    <li key={f.id} className={`${f.id === flaw ? 'chosen' : ''} ${m?.counted ? 'counted' : ''}`}>
+                      <button type="button" className="gt-flaw" aria-pressed={f.id === flaw} onClick={() => setFlaw(f.id)} aria-keyshortcuts={String(i + 1)}>
+                        <kbd>{i + 1}</kbd> <span className="mono">{f.id}</span> {f.severity && <span className="badge">{f.severity}</span>} {f.category && <span className="badge">{f.category}</span>}{' '}
+                        {f.description}
+                      </button>
+                      {f.quote && <blockquote className="quote">{f.quote}</blockquote>}
+                      {state && <div className={`pair-state small ${m?.counted ? 'counted' : 'rejected'}`}>{m?.counted ? '✓' : '✗'} {state}</div>}
+                    </li>
+                  );
+                })}
+              </ol>
+              <div className="rule-actions">
+                <button type="button" className="primary" disabled={saving || !flaw} onClick={() => void act('match')} aria-keyshortcuts={shortcutsOf('match')}>
+                  Match {flaw ?? ''} <kbd>m</kbd>
+                </button>
+                <button type="button" disabled={saving || current.task.flaws.length === 0} onClick={() => void act('no-match')} aria-keyshortcuts={shortcutsOf('no-match')}>
+                  No match <kbd>n</kbd>
+                </button>
+                <button type="button" disabled={saving || !current.matches.some((m) => m.auto && m.adjudication === null)} onClick={() => void act('confirm')} aria-keyshortcuts={shortcutsOf('confirm')}>
+                  Accept automatic <kbd>a</kbd>
+                </button>
+                <button type="button" disabled={saving || !current.ruled} onClick={() => void act('clear')} aria-keyshortcuts={shortcutsOf('clear')}>
+                  Clear <kbd>c</kbd>
+                </button>
+                <button type="button" onClick={() => go(index + 1)} disabled={index >= shown.length - 1} aria-keyshortcuts={shortcutsOf('next')}>
+                  Next <kbd>j</kbd>
+                </button>
+              </div>
+            </section>
+          </>
+        ) : (
+          <p className="muted matching-empty">{shown.length === 0 ? '' : 'Choose a report.'}</p>
+        )}
+      </div>
     </div>
   );
 }

@@ -20,11 +20,13 @@ interface Props {
   readonly document: string;
   readonly readOnly: boolean;
   readonly mode: Mode;
+  /** The study makes the reason of a rejection optional. */
+  readonly reasonOptional: boolean;
   readonly onSelect: (index: number) => void;
   readonly onAccept: () => void;
   readonly onReject: () => void;
   readonly onEdit: () => void;
-  readonly onPickReason: (critique: string, reason: RejectReason) => void;
+  readonly onPickReason: (critique: string, reason: RejectReason | null) => void;
   readonly onSaveEdit: (critique: string, text: string) => void;
   readonly onCancel: () => void;
 }
@@ -61,6 +63,7 @@ export function CritiquePanel(p: Props): React.JSX.Element {
             selected={i === p.selected}
             readOnly={p.readOnly}
             mode={i === p.selected ? p.mode : null}
+            reasonOptional={p.reasonOptional}
             onSelect={() => p.onSelect(i)}
             onAccept={p.onAccept}
             onReject={p.onReject}
@@ -101,11 +104,12 @@ interface CardProps {
   readonly selected: boolean;
   readonly readOnly: boolean;
   readonly mode: Mode;
+  readonly reasonOptional: boolean;
   readonly onSelect: () => void;
   readonly onAccept: () => void;
   readonly onReject: () => void;
   readonly onEdit: () => void;
-  readonly onPickReason: (r: RejectReason) => void;
+  readonly onPickReason: (r: RejectReason | null) => void;
   readonly onSaveEdit: (text: string) => void;
   readonly onCancel: () => void;
 }
@@ -174,7 +178,7 @@ function CritiqueCard(p: CardProps): React.JSX.Element {
       )}
       {p.selected && p.mode?.kind === 'reject' && (
         <div onClick={(e) => e.stopPropagation()}>
-          <ReasonPicker onPick={p.onPickReason} onCancel={p.onCancel} />
+          <ReasonPicker optional={p.reasonOptional} onPick={p.onPickReason} onCancel={p.onCancel} />
         </div>
       )}
       {p.selected && p.mode?.kind === 'edit' && (

@@ -1,8 +1,8 @@
 import { useEffect, useRef, useState } from 'react';
-import { rejectReasons, flawCategories, type OwnFlaw, type RejectReason } from '../../../../shared/review/events.js';
+import { rejectReasons, type OwnFlaw, type RejectReason } from '../../../../shared/review/events.js';
 import type { Severity } from '../../../../shared/task-format.js';
 import type { Pinned } from './anchors.js';
-import { ariaKeys, bindingFor, formKeys, keyLabel, rejectReasonKeys } from './keymap.js';
+import { ariaKeys, bindingFor, formKeys, keyLabel, rejectReasonKeys, type ReasonChoice } from './keymap.js';
 
 const reasonLabels: Readonly<Record<RejectReason, string>> = {
   incorrect: 'Incorrect',
@@ -12,14 +12,28 @@ const reasonLabels: Readonly<Record<RejectReason, string>> = {
   other: 'Other',
 };
 
-/** Picks a reject reason: click, or its key (the first letter); Esc cancels. */
-export function ReasonPicker({ onPick, onCancel }: { readonly onPick: (r: RejectReason) => void; readonly onCancel: () => void }): React.JSX.Element {
+/**
+ * Picks a reject reason: click, or its key (the first letter); Esc cancels. Where the study makes the
+ * reason optional, "No reason" comes first and has the focus (Enter takes it, `x` too): the reasons
+ * are still offered, not forced.
+ */
+export function ReasonPicker({
+  optional,
+  onPick,
+  onCancel,
+}: {
+  readonly optional: boolean;
+  readonly onPick: (r: RejectReason | null) => void;
+  readonly onCancel: () => void;
+}): React.JSX.Element {
   const first = useRef<HTMLButtonElement>(null);
   useEffect(() => first.current?.focus(), []);
+  const choices: readonly ReasonChoice[] = optional ? ['none', ...rejectReasons] : rejectReasons;
+  const pick = (c: ReasonChoice): void => onPick(c === 'none' ? null : c);
   return (
     <div
       role="group"
-      aria-label="Why reject?"
+      aria-label={optional ? 'Why reject? (optional)' : 'Why reject?'}
       className="reason-picker"
       onKeyDown={(e) => {
         if (bindingFor(formKeys, e)?.action === 'cancel') {
@@ -29,18 +43,26 @@ export function ReasonPicker({ onPick, onCancel }: { readonly onPick: (r: Reject
           return;
         }
         const hit = bindingFor(rejectReasonKeys, e);
-        if (hit) {
+        if (hit && (hit.action !== 'none' || optional)) {
           e.preventDefault();
           e.stopPropagation();
-          onPick(hit.action);
+          pick(hit.action);
         }
       }}
     >
-      <span className="muted small">Why reject?</span>
-      {rejectReasons.map((r, i) => (
-        <button key={r} ref={i === 0 ? first : undefined} type="button" aria-keyshortcuts={ariaKeys(rejectReasonKeys, r)} onClick={() => onPick(r)}>
-          <u>{reasonLabels[r][0]}</u>
-          {reasonLabels[r].slice(1)}
+      <span className="muted small">{optional ? 'Why reject? (optional)' : 'Why reject?'}</span>
+      {choices.map((r, i) => (
+        <button key={r} ref={i === 0 ? first : undefined} type="button" aria-keyshortcuts={ariaKeys(rejectReasonKeys, r)} onClick={() => pick(r)}>
+          {r === 'none' ? (
+            <>
+              No reason <kbd aria-hidden="true">x</kbd>
+            </>
+          ) : (
+            <>
+              <u>{reasonLabels[r][0]}</u>
+              {reasonLabels[r].slice(1)}
+            </>
+          )}
         </button>
       ))}
       <button type="button" className="quiet" onClick={onCancel} aria-keyshortcuts={ariaKeys(formKeys, 'cancel')}>
@@ -136,6 +158,10 @@ interface FlawFormProps {
   readonly files?: readonly FlawFileChoice[] | undefined;
   readonly initial: FlawDraft;
   readonly editing: OwnFlaw | null;
+  /** The categories offered: the study's, or the default list (see `offeredCategories`). */
+  readonly categories: readonly string[];
+  /** True when they are the study's own (the field says so). */
+  readonly studyCategories: boolean;
   /** Returns an error message when the draft cannot be saved. */
   readonly onSave: (draft: FlawDraft) => string | null;
   readonly onCancel: () => void;
@@ -144,7 +170,7 @@ interface FlawFormProps {
 }
 
 /** Adds or changes an own flaw: description, severity, category and where it is. */
-export function FlawForm({ kind, hasBase, files, initial, editing, onSave, onCancel, whereNote }: FlawFormProps): React.JSX.Element {
+export function FlawForm({ kind, hasBase, files, initial, editing, categories, studyCategories, onSave, onCancel, whereNote }: FlawFormProps): React.JSX.Element {
   const [draft, setDraft] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const save = (): void => {
@@ -173,10 +199,12 @@ export function FlawForm({ kind, hasBase, files, initial, editing, onSave, onCan
           </select>
         </label>
         <label className="field">
-          <span>Category</span>
+          <span>{studyCategories ? 'Category (this study’s)' : 'Category'}</span>
           <select value={draft.category} onChange={(e) => setDraft({ ...draft, category: e.target.value })}>
             <option value="">—</option>
-            {flawCategories.map((c) => (
+            {/* a flaw saved before (another list) keeps its category visible rather than silently losing it */}
+            {draft.category !== '' && !categories.includes(draft.category) && <option value={draft.category}>{draft.category}</option>}
+            {categories.map((c) => (
               <option key={c} value={c}>
                 {c}
               </option>

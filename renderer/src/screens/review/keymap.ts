@@ -16,6 +16,9 @@ export type WorkspaceAction =
   | 'edit'
   | 'add-flaw'
   | 'rate'
+  | 'answer'
+  | 'more-sure'
+  | 'less-sure'
   | 'submit'
   | 'skip'
   | 'undo'
@@ -23,6 +26,8 @@ export type WorkspaceAction =
   | 'reopen'
   | 'next-item'
   | 'queue'
+  | 'ask-critic'
+  | 'instructions'
   | 'help';
 
 /** One row of a key table: the keys that do `action`, and what it does, in words. */
@@ -32,7 +37,7 @@ export interface KeyBinding<A extends string> {
   readonly text: string;
 }
 
-/** The workspace's keys. `rate` takes its rating from the digit pressed. */
+/** The workspace's keys. `rate` takes its rating from the digit pressed, `answer` its answer from the letter. */
 export const workspaceKeys: readonly KeyBinding<WorkspaceAction>[] = [
   { action: 'next-critique', keys: ['j'], text: 'Next critique (across the files of a change)' },
   { action: 'prev-critique', keys: ['k'], text: 'Previous critique' },
@@ -43,6 +48,9 @@ export const workspaceKeys: readonly KeyBinding<WorkspaceAction>[] = [
   { action: 'edit', keys: ['e'], text: 'Edit its text (accepted with your edit)' },
   { action: 'add-flaw', keys: ['f'], text: 'Add a flaw you found (at the selected text or lines)' },
   { action: 'rate', keys: ['1', '2', '3', '4', '5', '6', '7'], text: 'Rate: 1 very poor … 7 excellent' },
+  { action: 'answer', keys: ['y', 'x'], text: 'Answer the study’s question: y yes, x no (where it asks one)' },
+  { action: 'more-sure', keys: ['+', '='], text: 'More confident in that answer (+10 %)' },
+  { action: 'less-sure', keys: ['-'], text: 'Less confident in that answer (−10 %)' },
   { action: 'submit', keys: ['Control+Enter'], text: 'Submit the review' },
   { action: 'skip', keys: ['s'], text: 'Skip this item, saying why' },
   { action: 'undo', keys: ['Control+Z'], text: 'Undo' },
@@ -50,16 +58,22 @@ export const workspaceKeys: readonly KeyBinding<WorkspaceAction>[] = [
   { action: 'reopen', keys: ['o'], text: 'Reopen a finished review to change it' },
   { action: 'next-item', keys: ['n'], text: 'Next item (after this one is finished)' },
   { action: 'queue', keys: ['b'], text: 'Back to the queue' },
+  { action: 'ask-critic', keys: ['c'], text: 'Ask the critic for more critiques (practice queue only)' },
+  { action: 'instructions', keys: ['i'], text: 'Show or hide the study’s instructions' },
   { action: 'help', keys: ['?'], text: 'Show or hide this list' },
 ];
 
+/** A reject "reason" that is none: offered only where the study makes the reason optional. */
+export type ReasonChoice = RejectReason | 'none';
+
 /** While choosing why to reject (after `r`). */
-export const rejectReasonKeys: readonly KeyBinding<RejectReason>[] = [
+export const rejectReasonKeys: readonly KeyBinding<ReasonChoice>[] = [
   { action: 'incorrect', keys: ['i'], text: 'Incorrect' },
   { action: 'nitpick', keys: ['n'], text: 'Nitpick' },
   { action: 'unclear', keys: ['u'], text: 'Unclear' },
   { action: 'duplicate', keys: ['d'], text: 'Duplicate' },
   { action: 'other', keys: ['o'], text: 'Other' },
+  { action: 'none', keys: ['x'], text: 'No reason (where the study makes it optional)' },
 ];
 
 /** In a form (a flaw, an edited critique, a skip reason). */
@@ -97,8 +111,9 @@ export interface KeyPress {
  * Shift must match and letters compare in either case.
  */
 export function isKey(press: KeyPress, key: string): boolean {
-  const parts = key.split('+');
-  const name = parts[parts.length - 1]!;
+  // the last part is the key itself, which may be "+" (`+`, `Control++`)
+  const name = key === '+' || key.endsWith('++') ? '+' : key.slice(key.lastIndexOf('+') + 1);
+  const parts = key.slice(0, key.length - name.length).split('+').filter(Boolean);
   const control = parts.includes('Control');
   if ((press.ctrlKey || press.metaKey) !== control || press.altKey !== parts.includes('Alt')) return false;
   if (!control) return press.key === name;

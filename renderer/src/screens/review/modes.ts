@@ -8,5 +8,6 @@ export type Mode =
   | { readonly kind: 'flaw'; readonly editing: OwnFlaw | null; readonly initial: FlawDraft }
   | { readonly kind: 'skip' }
   | { readonly kind: 'help' }
+  | { readonly kind: 'instructions' }
   | { readonly kind: 'confirm-submit'; readonly message: string }
   | null;

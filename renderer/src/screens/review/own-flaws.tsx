@@ -1,5 +1,5 @@
 import type { ReviewView } from '../../../../shared/contract/review.js';
-import type { OwnFlaw, ReviewEvent } from '../../../../shared/review/events.js';
+import { flawCategories, type OwnFlaw, type ReviewEvent } from '../../../../shared/review/events.js';
 import { nextFlawId, type ReviewState } from '../../../../shared/review/state.js';
 import { describeAnchor, linesToAnchor, occurrencesOf, quoteToAnchor, whereOfAnchor } from './anchors.js';
 import { FlawForm, type FlawDraft } from './forms.js';
@@ -81,6 +81,8 @@ interface Props {
   /** Whether critiques are shown (then "your flaws" are the ones no critique mentions). */
   readonly assisted: boolean;
   readonly readOnly: boolean;
+  /** The study's flaw categories; null: the default list. */
+  readonly categories: readonly string[] | null;
   readonly mode: Mode;
   readonly setMode: (mode: Mode) => void;
   readonly onAdd: () => void;
@@ -91,7 +93,7 @@ interface Props {
 }
 
 /** The flaws the evaluator found: listed with their place, changed or deleted in place, added with `f`. */
-export function OwnFlaws({ task, state, assisted, readOnly, mode, setMode, onAdd, record, shownPath = null }: Props): React.JSX.Element {
+export function OwnFlaws({ task, state, assisted, readOnly, categories, mode, setMode, onAdd, record, shownPath = null }: Props): React.JSX.Element {
   const flaws = state.content.flaws;
   const files = task.files?.map((f) => ({ path: f.path, hasBase: f.base !== null, deleted: f.deleted }));
   const save = (draft: FlawDraft, editing: OwnFlaw | null, initial: FlawDraft): string | null => {
@@ -108,6 +110,8 @@ export function OwnFlaws({ task, state, assisted, readOnly, mode, setMode, onAdd
       files={files}
       initial={initial}
       editing={editing}
+      categories={categories ?? flawCategories}
+      studyCategories={categories !== null}
       onSave={(d) => save(d, editing, initial)}
       onCancel={() => setMode(null)}
       whereNote={(d) => whereNote(task, d)}

@@ -69,6 +69,11 @@ export function peekPrefetched(evaluator: string, item: number): ReviewView | un
   return p ? arrived.get(p) : undefined;
 }
 
+/** The view a promise from {@link prefetchView} (or {@link takePrefetched}) brought, once it is in; else undefined. */
+export function arrivedView(p: Promise<ReviewView>): ReviewView | undefined {
+  return arrived.get(p);
+}
+
 /** Loads the code view's module (Monaco) before it is needed. */
 export function prefetchCodeView(): void {
   void import('../../components/code-view.js');

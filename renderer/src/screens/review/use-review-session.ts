@@ -4,7 +4,7 @@ import type { ReviewEvent } from '../../../../shared/review/events.js';
 import { checkReviewEvent, initialReviewState, reduceReview, replayReview, type ReviewState } from '../../../../shared/review/state.js';
 import { ApiCallError, call } from '../../api/client.js';
 import { useActiveTime } from './active-time.js';
-import { peekPrefetched, takePrefetched } from './prefetch.js';
+import { arrivedView, peekPrefetched, takePrefetched } from './prefetch.js';
 
 /** Whether everything the evaluator did is in the database. */
 export type SaveStatus =
@@ -19,6 +19,12 @@ interface Pending {
   readonly clientTime: number;
 }
 
+/** What "Ask the critic" added to the review. */
+export interface AskedCritic {
+  readonly added: number;
+  readonly hallucinated: number;
+}
+
 /** What the workspace works with. */
 export interface ReviewSession {
   readonly view: ReviewView | null;
@@ -28,8 +34,19 @@ export interface ReviewSession {
   /** The last refused action or resync, in words. */
   readonly notice: string | null;
   readonly activeMs: React.RefObject<number>;
+  /** True while "Ask the critic" waits for the critic (actions are refused meanwhile). */
+  readonly asking: boolean;
   /** Applies an action locally at once and queues it for the log; returns false when refused. */
   record(event: ReviewEvent): boolean;
+  /**
+   * Practice queue only: asks the configured critic (`review:askCritic`); its new critiques join
+   * this review through an event the back end records, and the view is replaced by the server's.
+   * Resolves to how many critiques joined (and how many of them quote text the output lacks), or
+   * null when nothing was asked or the ask failed (then `notice` says why).
+   */
+  askCritic(): Promise<AskedCritic | null>;
+  /** Shows a message in the notice line (a refusal the workspace explains itself). */
+  warn(message: string): void;
   dismissNotice(): void;
 }
 
@@ -46,12 +63,12 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * counts as saved when the server has committed it; network failures are retried with the same
  * client event id (idempotent), and a conflict (another window wrote first) reloads the log.
  */
-export function useReviewSession(evaluator: string, item: number): ReviewSession {
-  // A prefetched view that is already in goes on screen in the first render: no empty frame, no
-  // second render before the item appears.
+export function useReviewSession(evaluator: string, item: number, initialView?: Promise<ReviewView>): ReviewSession {
+  // A view that is already in (prefetched, or the one the workspace waited for) goes on screen in
+  // the first render: no empty frame, no second render before the item appears.
   const first = useRef<{ readonly view: ReviewView | null; readonly state: ReviewState; readonly for: string } | null>(null);
   if (first.current === null) {
-    const v = peekPrefetched(evaluator, item) ?? null;
+    const v = (initialView ? arrivedView(initialView) : peekPrefetched(evaluator, item)) ?? null;
     first.current = { view: v, state: v ? replayReview((v.review?.events ?? []).map((e) => e.event)) : initialReviewState, for: `${evaluator}\u0000${item}` };
   }
   const [view, setView] = useState<ReviewView | null>(first.current.view);
@@ -60,6 +77,8 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
   const [save, setSave] = useState<SaveStatus>({ kind: 'saved' });
   const [notice, setNotice] = useState<string | null>(null);
   const [initialActive, setInitialActive] = useState(first.current.view?.review?.activeMs ?? 0);
+  const [asking, setAsking] = useState(false);
+  const askingRef = useRef(false);
   const stateRef = useRef(state);
   const viewRef = useRef<ReviewView | null>(first.current.view);
   // Which evaluator and item viewRef's view belongs to.
@@ -145,7 +164,8 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
     let cancelled = false;
     // The view (usually prefetched) goes on screen at once; `review:begin` starts the review and
     // brings the log alongside, without sending the task again.
-    const viewPromise = takePrefetched(evaluator, item) ?? call('review:view', { evaluator, item });
+    // (`initialView`: the view the workspace already asked for, to show the study's instructions first)
+    const viewPromise = initialView ?? takePrefetched(evaluator, item) ?? call('review:view', { evaluator, item });
     const begin = call('review:begin', { evaluator, item });
     started.current = begin.then((b) => b.review.id);
     started.current.catch(() => undefined);
@@ -179,7 +199,7 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
       cancelled = true;
       alive.current = false;
     };
-  }, [evaluator, item, show]);
+  }, [evaluator, item, show, initialView]);
 
   // Heartbeat: save active time every 15 s and when the window is hidden.
   useEffect(() => {
@@ -218,6 +238,11 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
     (event: ReviewEvent): boolean => {
       const v = viewRef.current;
       if (!v) return false;
+      if (askingRef.current) {
+        // the back end is about to append an event: an action now would be written against a stale log
+        setNotice('Wait a moment: the critic is being asked.');
+        return false;
+      }
       const s = stateRef.current;
       // the study's settings, as the back end applies them (the clock is the server's to check)
       const problem = checkReviewEvent(s, event, { shownCritiques: new Set((v.critiques ?? []).map((c) => c.id)), settings: v.settings });
@@ -236,6 +261,37 @@ export function useReviewSession(evaluator: string, item: number): ReviewSession
     [pump],
   );
 
+  const askCritic = useCallback(async (): Promise<AskedCritic | null> => {
+    if (askingRef.current || !viewRef.current || !started.current) return null;
+    // The back end appends an event to the log: everything done before must be in the log first.
+    if (pending.current.length > 0 || pumping.current) {
+      setNotice('Wait until your last action is saved, then ask the critic.');
+      return null;
+    }
+    askingRef.current = true;
+    setAsking(true);
+    setNotice(null);
+    try {
+      const review = await started.current;
+      const r = await call('review:askCritic', { evaluator, review });
+      if (!alive.current) return null;
+      // No local action was taken meanwhile (record refuses them): the server's log is this review's.
+      viewRef.current = r.view;
+      const s = replayReview((r.view.review?.events ?? []).map((e) => e.event));
+      stateRef.current = s;
+      setView(r.view);
+      setState(s);
+      return { added: r.added.length, hallucinated: r.hallucinated };
+    } catch (e) {
+      if (alive.current) setNotice(`The critic could not be asked: ${(e as Error).message}`);
+      return null;
+    } finally {
+      askingRef.current = false;
+      if (alive.current) setAsking(false);
+    }
+  }, [evaluator]);
+
   const dismissNotice = useCallback(() => setNotice(null), []);
-  return { view, state, loadError, save, notice, activeMs, record, dismissNotice };
+  const warn = useCallback((message: string) => setNotice(message), []);
+  return { view, state, loadError, save, notice, activeMs, asking, record, askCritic, warn, dismissNotice };
 }

@@ -5,6 +5,7 @@ import type { LineSelection } from '../../components/code-view.js';
 import { selectionIn } from './chunked-text.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { ContextPane } from './context-pane.js';
+import { AskCriticRow, canAskCritic, useAskCritic } from './ask-critic.js';
 import { CritiquePanel } from './critique-panel.js';
 import type { FlawDraft } from './forms.js';
 import { bindingFor, workspaceKeys, type WorkspaceAction } from './keymap.js';
@@ -14,9 +15,13 @@ import { OwnFlaws } from './own-flaws.js';
 import { paneMinWidths, ResizablePanes } from './panes.js';
 import { usePrefetch } from './prefetch.js';
 import { nextOpenItem } from './queue-order.js';
-import { checkSubmit, defaultReviewSettings, type ReviewSettings } from './settings.js';
+import { checkSubmit, stepConfidence } from './settings.js';
+import { countdownSource, formatRemaining, remainingMs } from './countdown.js';
+import { InstructionsDialog, instructionsSeen, rememberInstructionsSeen } from './instructions.js';
+import { arrivedView, takePrefetched } from './prefetch.js';
+import { call } from '../../api/client.js';
 import { ShortcutSheet } from './shortcut-sheet.js';
-import { DoneBanner, SubmitBar } from './submit-bar.js';
+import { DoneBanner, SubmitBar, type ReopenChance } from './submit-bar.js';
 import { fileCode, firstUndecided, taskLookup, useMarks } from './verdicts.js';
 import { fileCounts, initialFile, reviewOrder, stepFile } from './change-files.js';
 import { useReviewSession, type ReviewSession } from './use-review-session.js';
@@ -32,13 +37,69 @@ interface Props {
   /** Every item of this item's part of the queue (its study, or practice) is finished. */
   readonly onFinished: (study: string) => void;
   readonly onStatus: (item: number, status: QueueEntry['status']) => void;
-  /** The rules this item follows (the study's settings); today's behaviour when absent. */
-  readonly settings?: ReviewSettings;
 }
 
-/** The review workspace for one queue item: context, output, critiques and the evaluator's verdicts. */
+/** What the workspace shows before the review: nothing yet, the study's instructions, or the review. */
+type Stage = { readonly kind: 'waiting' } | { readonly kind: 'instructions'; readonly view: ReviewView } | { readonly kind: 'review' };
+
+/** True when the study's instructions come before this item: the first one begun, and not read before. */
+function instructionsFirst(evaluator: string, view: ReviewView): boolean {
+  return view.settings.instructions !== null && view.review === null && !instructionsSeen(evaluator, view.item.study);
+}
+
+/** Where a loaded view starts: its study's instructions when they come first, else the review. */
+function stageFor(evaluator: string, v: ReviewView): Stage {
+  return instructionsFirst(evaluator, v) ? { kind: 'instructions', view: v } : { kind: 'review' };
+}
+
+/**
+ * The review workspace for one queue item. When the item's study has instructions the evaluator has
+ * not read, they come first, before `review:begin`, so that a time limit's clock does not run while
+ * they are read.
+ */
 export function Workspace(props: Props): React.JSX.Element {
-  const session = useReviewSession(props.evaluator, props.item);
+  const { evaluator, item } = props;
+  const [viewPromise] = useState(() => {
+    const p = takePrefetched(evaluator, item) ?? call('review:view', { evaluator, item });
+    p.catch(() => undefined); // the session reports a failed load
+    return p;
+  });
+  // A prefetched view that is already in decides at once: the item shows in the first render.
+  const [stage, setStage] = useState<Stage>(() => {
+    const v = arrivedView(viewPromise);
+    return v ? stageFor(evaluator, v) : { kind: 'waiting' };
+  });
+  useEffect(() => {
+    let cancelled = false;
+    viewPromise.then(
+      (v) => !cancelled && setStage((s) => (s.kind === 'waiting' ? stageFor(evaluator, v) : s)),
+      () => !cancelled && setStage({ kind: 'review' }),
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [viewPromise, evaluator]);
+  if (stage.kind === 'review') return <SessionWorkspace {...props} initialView={viewPromise} />;
+  return (
+    <div className="workspace ws-loading" aria-busy={stage.kind === 'waiting'}>
+      {stage.kind === 'instructions' && (
+        <InstructionsDialog
+          instructions={stage.view.settings.instructions!}
+          study={stage.view.item.study}
+          first
+          onClose={() => {
+            rememberInstructionsSeen(evaluator, stage.view.item.study);
+            setStage({ kind: 'review' });
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+/** The workspace once the review may start: begins it and shows it. */
+function SessionWorkspace(props: Props & { readonly initialView: Promise<ReviewView> }): React.JSX.Element {
+  const session = useReviewSession(props.evaluator, props.item, props.initialView);
   const { view, loadError } = session;
   if (loadError) {
     return (
@@ -53,22 +114,26 @@ export function Workspace(props: Props): React.JSX.Element {
     );
   }
   if (!view) return <div className="workspace ws-loading" aria-busy="true" />;
-  return <LoadedWorkspace {...props} session={session} view={view} settings={props.settings ?? defaultReviewSettings} />;
+  return <LoadedWorkspace {...props} session={session} view={view} />;
 }
 
 interface LoadedProps extends Props {
   readonly session: ReviewSession;
   readonly view: ReviewView;
-  readonly settings: ReviewSettings;
 }
+
+/** How long the item ended by the clock stays on screen, saying so, before the next one opens. */
+const clockPauseMs = 2_500;
 
 /**
  * One loaded item: owns the selection, the open form and the actions; the panes (context, output,
- * critiques, own flaws, rating and submit) only show and report. Every key goes through the key
- * table (keymap.ts) and every submit through {@link checkSubmit}.
+ * critiques, own flaws, question, rating and submit) only show and report. Every key goes through
+ * the key table (keymap.ts), every submit through {@link checkSubmit}, and the study's settings
+ * (`view.settings`) decide what is asked and offered.
  */
-function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, onStatus, session, view, settings }: LoadedProps): React.JSX.Element {
-  const { state, record, save, notice } = session;
+function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, onStatus, session, view }: LoadedProps): React.JSX.Element {
+  const { state, record, save, notice, warn } = session;
+  const settings = view.settings;
   const task = view.task;
   const files = task.files;
   // A multi-file change is reviewed file by file: critiques in file order, then by line.
@@ -85,6 +150,8 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
   const [fileChoice, setFileChoice] = useState<{ readonly path: string; readonly with: string | undefined } | null>(null);
   const [finishing, setFinishing] = useState(false);
   const [lastAction, setLastAction] = useState<WorkspaceAction | null>(null);
+  // the clock ended this item while it was on screen: it says so for a moment, then the next opens
+  const [clockEnded, setClockEnded] = useState(false);
   const outputRef = useRef<HTMLDivElement>(null);
   const docRef = useRef<HTMLDivElement>(null);
   const current: ShownCritique | undefined = critiques[Math.min(selected, critiques.length - 1)];
@@ -103,6 +170,8 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     setSelected(at);
     setFileChoice({ path, with: critiques[Math.min(at, critiques.length - 1)]?.id });
   };
+  const askable = canAskCritic(view, readOnly);
+  const critic = useAskCritic(session, setSelected);
 
   usePrefetch(evaluator, next);
 
@@ -112,12 +181,48 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     onStatus(item, state.status);
   }, [item, state.status, onStatus]);
   useEffect(() => {
-    if (finishing && readOnly && save.kind === 'saved') {
+    if (!(finishing && readOnly && save.kind === 'saved')) return;
+    const moveOn = (): void => {
       setFinishing(false);
       if (next) onOpen(next.id);
       else onFinished(view.item.study);
+    };
+    if (!clockEnded) return moveOn();
+    const t = window.setTimeout(moveOn, clockPauseMs);
+    return () => window.clearTimeout(t);
+  }, [finishing, readOnly, save.kind, next, onOpen, onFinished, view.item.study, clockEnded]);
+
+  // The time limit: counted from what the server said was left when the clock arrived (a reload
+  // asks again, so it never restarts); at zero the item ends as the study says.
+  const clock = view.review?.clock ?? null;
+  const source = useMemo(() => countdownSource(view, settings, performance.now()), [view, settings]);
+  const [timeOver, setTimeOver] = useState(() => source?.kind === 'enforced' && remainingMs(source, performance.now(), Date.now()) <= 0);
+  useEffect(() => {
+    if (source?.kind !== 'enforced') return;
+    const left = remainingMs(source, performance.now(), Date.now());
+    if (left <= 0) {
+      setTimeOver(true);
+      return;
     }
-  }, [finishing, readOnly, save.kind, next, onOpen, onFinished, view.item.study]);
+    setTimeOver(false);
+    const t = window.setTimeout(() => setTimeOver(true), left);
+    return () => window.clearTimeout(t);
+  }, [source]);
+  const expirySent = useRef(false);
+  useEffect(() => {
+    if (!timeOver || state.status !== 'open' || source?.kind !== 'enforced' || expirySent.current) return;
+    expirySent.current = true;
+    setMode(null);
+    if (record({ type: 'time-expired', outcome: source.outcome })) {
+      setClockEnded(true);
+      setFinishing(true);
+    }
+  }, [timeOver, state.status, source, record]);
+  const reopen: ReopenChance = view.item.closed
+    ? { ok: false, why: 'Its study is closed, so it can no longer change.' }
+    : clock !== null && timeOver
+      ? { ok: false, why: `Its time limit (${formatRemaining((settings.timeLimitSeconds ?? 0) * 1000)}) has run out, so it cannot be reopened.` }
+      : { ok: true };
 
   const decide = useCallback(
     (event: ReviewEvent) => {
@@ -145,23 +250,34 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     openFile(to.path, to.critique);
   };
 
-  /** The one way to submit: the check first (rating, undecided critiques), then the event. */
+  /** The one way to submit: the check first (rating, question, undecided critiques), then the event. */
   const submit = (confirmed = false): void => {
     if (readOnly || finishing) return;
     const check = checkSubmit(state, critiques, settings);
-    if (check.kind === 'refuse' && check.undecided > 0 && state.content.rating !== null) {
-      setSelected(firstUndecided(critiques, state.content.decisions));
-    }
     if (check.kind === 'confirm' && !confirmed) {
       setMode({ kind: 'confirm-submit', message: check.message });
       return;
     }
     if (check.kind === 'refuse') {
-      record({ type: 'submitted' }); // refused locally with the same message (the notice says it)
+      // say what is missing, and go there
+      warn(check.message);
+      if (check.missing === 'decisions') setSelected(firstUndecided(critiques, state.content.decisions));
+      else document.getElementById(check.missing === 'rating' ? 'rating-title' : 'question-title')?.scrollIntoView({ block: 'nearest' });
       return;
     }
     setMode(null);
     if (record({ type: 'submitted' })) setFinishing(true);
+  };
+
+  const answer = (yes: boolean): unknown => {
+    if (readOnly) return;
+    if (settings.question === null) return warn('This study asks no question.');
+    return record({ type: 'answer-set', answer: yes });
+  };
+  const confidence = (direction: 1 | -1): unknown => {
+    if (readOnly) return;
+    if (settings.question === null) return warn('This study asks no question, so there is no confidence to give.');
+    return record({ type: 'confidence-set', confidence: stepConfidence(state.content.confidence, direction) });
   };
 
   const actions: Readonly<Record<WorkspaceAction, (key: string) => unknown>> = {
@@ -173,14 +289,19 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     reject: () => current && !readOnly && setMode({ kind: 'reject' }),
     edit: () => current && !readOnly && setMode({ kind: 'edit' }),
     'add-flaw': () => !readOnly && setMode({ kind: 'flaw', editing: null, initial: flawDraft() }),
-    rate: (key) => !readOnly && record({ type: 'rating-set', rating: Number(key) }),
+    rate: (key) => !readOnly && (settings.rating === 'off' ? warn('This study does not ask for a rating.') : record({ type: 'rating-set', rating: Number(key) })),
+    answer: (key) => answer(key === 'y'),
+    'more-sure': () => confidence(1),
+    'less-sure': () => confidence(-1),
     submit: () => submit(),
     skip: () => !readOnly && setMode({ kind: 'skip' }),
     undo: () => !readOnly && record({ type: 'undone' }),
     redo: () => !readOnly && record({ type: 'redone' }),
-    reopen: () => readOnly && !view.item.closed && record({ type: 'reopened' }),
+    reopen: () => readOnly && (reopen.ok ? record({ type: 'reopened' }) : warn(`This review cannot be reopened: ${reopen.why}`)),
     'next-item': () => readOnly && next && onOpen(next.id),
     queue: () => onBack(),
+    'ask-critic': () => askable && !critic.asking && critic.ask(),
+    instructions: () => (settings.instructions !== null ? setMode({ kind: 'instructions' }) : warn('This study has no instructions.')),
     help: () => setMode({ kind: 'help' }),
   };
   const actionsRef = useRef(actions);
@@ -237,7 +358,12 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
 
   const panel = (
     <div className="ws-scroll ws-panel">
-      {readOnly && <DoneBanner state={state} canReopen={!view.item.closed} onReopen={() => record({ type: 'reopened' })} />}
+      {readOnly && <DoneBanner state={state} reopen={reopen} onReopen={() => actions.reopen('')} />}
+      {readOnly && clockEnded && finishing && (
+        <p role="status" className="muted small">
+          Time is up. {next ? 'The next item opens in a moment…' : 'Going on…'}
+        </p>
+      )}
       {assisted && (
         <CritiquePanel
           critiques={critiques}
@@ -248,13 +374,14 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
           document={task.context?.document ?? ''}
           readOnly={readOnly}
           mode={mode}
+          reasonOptional={settings.rejectReason === 'optional'}
           onSelect={setSelected}
           onAccept={() => actions.accept('')}
           onReject={() => actions.reject('')}
           onEdit={() => actions.edit('')}
           onPickReason={(critique, reason) => {
             setMode(null);
-            decide({ type: 'decision-recorded', critique, verdict: 'reject', reason });
+            decide({ type: 'decision-recorded', critique, verdict: 'reject', ...(reason !== null ? { reason } : {}) });
           }}
           onSaveEdit={(critique, text) => {
             setMode(null);
@@ -263,15 +390,19 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
           onCancel={cancel}
         />
       )}
-      <OwnFlaws task={task} state={state} assisted={assisted} readOnly={readOnly} mode={mode} setMode={setMode} onAdd={() => actions['add-flaw']('f')} record={record} shownPath={shownPath} />
+      {askable && <AskCriticRow critic={critic} />}
+      <OwnFlaws task={task} state={state} assisted={assisted} readOnly={readOnly} categories={settings.categories} mode={mode} setMode={setMode} onAdd={() => actions['add-flaw']('f')} record={record} shownPath={shownPath} />
       <SubmitBar
         item={item}
         state={state}
+        critiques={critiques}
         settings={settings}
         readOnly={readOnly}
         busy={finishing}
         mode={mode}
         onRate={(n) => actions.rate(String(n))}
+        onAnswer={(yes) => answer(yes)}
+        onConfidence={(c) => !readOnly && record({ type: 'confidence-set', confidence: c })}
         onSubmit={() => submit()}
         onSkip={(reason) => {
           setMode(null);
@@ -298,6 +429,9 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
         canUndo={state.undo.length > 0}
         canRedo={state.redo.length > 0}
         hasNext={next !== undefined}
+        countdown={readOnly ? null : source}
+        hasInstructions={settings.instructions !== null}
+        onInstructions={() => actions.instructions('')}
         onQueue={onBack}
         onUndo={() => actions.undo('')}
         onRedo={() => actions.redo('')}
@@ -341,6 +475,9 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
         ]}
       </ResizablePanes>
       {mode?.kind === 'help' && <ShortcutSheet onClose={cancel} />}
+      {mode?.kind === 'instructions' && settings.instructions !== null && (
+        <InstructionsDialog instructions={settings.instructions} study={view.item.study} first={false} onClose={cancel} />
+      )}
       {mode?.kind === 'confirm-submit' && (
         <ConfirmDialog
           title="Submit with undecided critiques?"

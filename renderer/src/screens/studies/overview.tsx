@@ -7,6 +7,7 @@ import { routeFiles } from '../../files/route-files.js';
 import { describeExport, exportResultsOf, refreshPacks } from '../review/results-state.js';
 import { readFiles } from './files.js';
 import { ImportReports } from './import-reports.js';
+import { ProfilesSection } from './profiles.js';
 import { Progress } from './progress.js';
 import { useKeys } from './use-keys.js';
 
@@ -17,18 +18,21 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [reports, setReports] = useState<readonly ResultsFileReport[] | null>(null);
+  const [showArchived, setShowArchived] = useState(false);
+  const [version, setVersion] = useState(0);
   const [, chooseEvaluator] = useEvaluatorChoice();
   const packInput = useRef<HTMLInputElement>(null);
   const resultsInput = useRef<HTMLInputElement>(null);
 
   const load = useCallback(() => {
-    Promise.all([call('studies:list', {}), call('packs:list', {})])
+    Promise.all([call('studies:list', { archived: showArchived }), call('packs:list', {})])
       .then(([s, p]) => {
         setStudies(s);
         setPacks(p);
+        setVersion((v) => v + 1);
       })
       .catch((e: Error) => setError(e.message));
-  }, []);
+  }, [showArchived]);
   useEffect(load, [load]);
   useKeys({
     n: () => navigate('studies', 'new'),
@@ -199,12 +203,17 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
 
       {!(studies?.length === 0 && packs && packs.length > 0) && (
         <section aria-labelledby="own-studies-title" className="studies-section">
-          <h2 id="own-studies-title">Your studies</h2>
+          <div className="section-head">
+            <h2 id="own-studies-title">Your studies</h2>
+            <label className="small muted">
+              <input type="checkbox" checked={showArchived} onChange={(e) => setShowArchived(e.target.checked)} /> Show archived studies
+            </label>
+          </div>
           {studies === null ? (
             <div className="placeholder" aria-busy="true" />
           ) : studies.length === 0 ? (
             <p className="muted">
-              No studies in this database. <strong>New study</strong> assigns tasks to evaluators under conditions; evaluators who work
+              {showArchived ? 'No studies in this database.' : 'No studies to show (archived studies are hidden).'} <strong>New study</strong> assigns tasks to evaluators under conditions; evaluators who work
               offline receive a pack and send back their results. An evaluator who was sent a pack uses <strong>Open pack…</strong>.
             </p>
           ) : (
@@ -232,7 +241,7 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
                       <button type="button" className="link" onClick={() => navigate('studies', s.name)}>
                         {s.name}
                       </button>
-                      {s.state === 'closed' && <span className="study-state closed list-tag">closed</span>}
+                      {s.state === 'closed' && <span className="study-state closed list-tag">{s.archived ? 'closed, archived' : 'closed'}</span>}
                     </td>
                     <td className="small">
                       {s.conditions.map((c, i) => (
@@ -254,6 +263,7 @@ export function StudiesOverview({ onChanged }: { readonly onChanged?: (() => voi
           )}
         </section>
       )}
+      <ProfilesSection version={version} />
     </section>
   );
 }

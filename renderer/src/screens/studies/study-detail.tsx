@@ -79,6 +79,7 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
   const [reports, setReports] = useState<readonly ResultsFileReport[] | null>(null);
   const [rows, setRows] = useState(matrixPage);
   const [confirmClose, setConfirmClose] = useState(false);
+  const [confirmDelete, setConfirmDelete] = useState(false);
   const resultsInput = useRef<HTMLInputElement>(null);
   const cancelClose = useRef<HTMLButtonElement>(null);
 
@@ -96,7 +97,7 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
     c: () => {
       if (isOpen) setConfirmClose(true);
     },
-    Escape: () => (confirmClose ? setConfirmClose(false) : navigate('studies')),
+    Escape: () => (confirmClose ? setConfirmClose(false) : confirmDelete ? setConfirmDelete(false) : navigate('studies')),
   });
   // The confirmation opens on Cancel: closing is final, so it never happens by a stray Enter.
   useEffect(() => {
@@ -177,6 +178,26 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
   };
   const closedNote = 'The study is closed: it takes no new reviews, results or packs.';
 
+  const archive = async (archived: boolean): Promise<void> => {
+    setError(null);
+    try {
+      setStudy(await call('studies:archive', { name: study.name, archived }));
+      setNotice(archived ? `Study ${study.name} is archived: hidden from the list of studies (Show archived studies brings it back), everything kept.` : `Study ${study.name} is back in the list.`);
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  const deleteStudy = async (): Promise<void> => {
+    setError(null);
+    try {
+      await call('studies:delete', { name: study.name });
+      navigate('studies');
+    } catch (e) {
+      setConfirmDelete(false);
+      setError((e as Error).message);
+    }
+  };
+
   return (
     <section className="studies" aria-labelledby="study-title">
       <div className="studies-bar">
@@ -203,6 +224,19 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
             Close study…
           </button>
         )}
+        {!isOpen && (
+          <button type="button" onClick={() => void archive(study.archivedAt === null)} title={study.archivedAt === null ? 'Hide the study from the list; everything is kept' : 'Show the study in the list again'}>
+            {study.archivedAt === null ? 'Archive' : 'Unarchive'}
+          </button>
+        )}
+        <button
+          type="button"
+          onClick={() => setConfirmDelete(true)}
+          disabled={!study.deletable.ok}
+          title={study.deletable.ok ? 'Delete this study: it never showed anything' : `Cannot be deleted: ${study.deletable.reason}`}
+        >
+          Delete study…
+        </button>
         <input
           ref={resultsInput}
           type="file"
@@ -237,6 +271,24 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
         ))}
         {describeSettings(study.settings).length === 0 && <span>defaults (rating and reasons required, no time limit, no question)</span>}
       </p>
+      {study.archivedAt !== null && <p className="study-closed small">Archived on {new Date(study.archivedAt).toLocaleString()}: hidden from the list of studies; everything is kept.</p>}
+      {confirmDelete && (
+        <section className="confirm-close" role="alertdialog" aria-labelledby="confirm-delete-title" aria-describedby="confirm-delete-text">
+          <h2 id="confirm-delete-title">Delete {study.name}?</h2>
+          <p id="confirm-delete-text">
+            It never showed anything: no pack was issued and no review started. Its conditions, evaluator list and {study.assignments.length} queue items are deleted; the tasks and the
+            evaluator profiles stay.
+          </p>
+          <div className="form-actions">
+            <button type="button" className="danger" onClick={() => void deleteStudy()}>
+              Delete study
+            </button>
+            <button type="button" autoFocus onClick={() => setConfirmDelete(false)}>
+              Cancel
+            </button>
+          </div>
+        </section>
+      )}
       {study.state === 'closed' && study.closedAt !== null && (
         <p className="study-closed small">
           Closed on {new Date(study.closedAt).toLocaleString()}: no new reviews, results or packs; the figures are final

@@ -42,7 +42,7 @@ describe('assay import FILE.csv --map', () => {
     );
     const { db, path: dbPath } = tempDb();
     db.close();
-    const r = await captureCli(['import', file, '--map', MAP, '--db', dbPath]);
+    const r = await captureCli(['import', file, '--map', MAP, '--json', '--db', dbPath]);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ tasks: 2, files: [{ source: 'csv', tasks: 2 }] });
@@ -100,7 +100,11 @@ describe('assay import FILE.csv --map', () => {
     const { db, path: dbPath } = tempDb();
     const before = dumpDatabase(db);
     db.close();
-    const r = await captureCli(['import', file, '--map', 'output=summary,context.document=article,id=uid', '--dry-run', '--db', dbPath]);
+    const people = await captureCli(['import', file, '--map', 'output=summary,context.document=article,id=uid', '--dry-run', '--db', dbPath]);
+    expect(people.code).toBe(0);
+    expect(people.out).toMatch(/: valid, would import 5 tasks .*\(read as csv\)\n  the first \d+ tasks as mapped:\n  \{"id":"u0"/);
+    expect(people.out).toContain('Nothing was written (--dry-run).');
+    const r = await captureCli(['import', file, '--map', 'output=summary,context.document=article,id=uid', '--dry-run', '--json', '--db', dbPath]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out) as { dryRun: boolean; files: { preview: Record<string, unknown>[] }[] };
     expect(out.dryRun).toBe(true);
