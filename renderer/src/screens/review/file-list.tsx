@@ -2,6 +2,7 @@ import { useEffect, useRef } from 'react';
 import type { TaskFileView } from '../../../../shared/contract/tasks.js';
 import { fileStatus, type FileCounts, type FileStatus } from './change-files.js';
 import { keysOf } from './keymap.js';
+import './file-list.css';
 
 const statusLetter: Readonly<Record<FileStatus, string>> = { added: 'A', deleted: 'D', renamed: 'R', modified: 'M' };
 const statusWord: Readonly<Record<FileStatus, string>> = { added: 'new file', deleted: 'deleted', renamed: 'renamed', modified: 'modified' };
