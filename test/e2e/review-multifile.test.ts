@@ -3,7 +3,9 @@ import type { Browser, Page } from 'playwright-core';
 import { openDatabase } from '../../electron/backend/db/open.js';
 import { exportReviewRecords } from '../../electron/backend/reviews/export.js';
 import { createEvaluator, ensurePracticeQueue } from '../../electron/backend/reviews/repository.js';
+import { createStudy } from '../../electron/backend/studies/repository.js';
 import { importTasks } from '../../electron/backend/tasks/import.js';
+import type { StudySettingsInput } from '../../shared/study/settings.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { watchProblems } from '../helpers/page.js';
 import { startServe, type ServerProcess } from '../helpers/server.js';
@@ -39,6 +41,9 @@ const task = {
     { id: 'c4', text: 'Legacy callers of old_3 break.', anchor: { path: 'src/legacy.py', lines: [3, 3], side: 'base' } },
   ],
 };
+
+const question = 'Does this change break a caller?';
+const studySettings: StudySettingsInput = { rating: 'off', rejectReason: 'optional', decideAll: true, instructions: '# Review\n\nRead **every file**.', categories: ['logic', 'naming'], question, timeLimitSeconds: 3600, onTimeLimit: 'submit' };
 
 interface StoredEvent {
   readonly type: string;
@@ -110,10 +115,25 @@ describe('multi-file review as a pull request (Chromium)', () => {
     const owned = await page.locator('.ws-change [data-code-ready]').getAttribute('aria-owns');
     expect(await page.locator(`#${owned}`).getAttribute('class')).toContain('on-stage');
     expect(await page.locator('.code-view-editor:not(.on-stage)').evaluateAll((n) => n.map((x) => x.getAttribute('aria-hidden')))).not.toContain(null);
-    const [box, host] = await Promise.all([page.locator(`#${owned}`).boundingBox(), page.locator('.ws-change .code-host').boundingBox()]);
-    expect(box).toEqual(host);
+    // (polled: the editor follows its host when the layout settles)
+    await expect
+      .poll(async () => {
+        const [box, host] = await Promise.all([page.locator(`#${owned}`).boundingBox(), page.locator('.ws-change [data-code-ready]').boundingBox()]);
+        return JSON.stringify(box) === JSON.stringify(host) ? 'placed' : `${JSON.stringify(box)} over ${JSON.stringify(host)}`;
+      })
+      .toBe('placed');
         // Critiques are grouped under their file in the panel.
     expect(await page.locator('.cq-file').allInnerTexts()).toEqual(['src/rates.py', 'src/util/round.py', 'src/legacy.py']);
+
+    // The critic reads single-file tasks only: no "Ask the critic" here, and its key says why, asking nothing.
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.url().includes('review:askCritic')) asked.push(r.url());
+    });
+    expect(await page.getByRole('button', { name: 'Ask the critic' }).count()).toBe(0);
+    await page.keyboard.press('c');
+    await expect.poll(() => page.locator('.ws-notice').innerText()).toContain('The critic reads tasks with one output only: it cannot be asked about a multi-file change.');
+    expect(asked).toEqual([]);
 
     // ] opens the next file and selects its first open critique; its diff is on screen.
     await page.keyboard.press(']');
@@ -193,7 +213,10 @@ describe('multi-file review as a pull request (Chromium)', () => {
     await page.keyboard.press('5');
     await expect.poll(() => page.getByRole('status').innerText()).toContain('Saved');
     await page.keyboard.press('Control+Enter');
-    await page.getByRole('heading', { name: 'Your queue' }).waitFor();
+    // two critiques are still undecided (this practice queue does not require every one): confirm by key
+    await page.getByRole('alertdialog', { name: 'Submit with undecided critiques?' }).waitFor();
+    await page.keyboard.press('y');
+    await page.getByRole('heading', { name: 'Practice done' }).waitFor(); // the practice queue's one item
 
     // What the server stored: decisions on the second file, flaws whose anchors name their file.
     const view = await api<{ review: { status: string; events: { event: StoredEvent }[] } }>('review:view', { evaluator: 'pat', item });
@@ -220,7 +243,7 @@ describe('multi-file review as a pull request (Chromium)', () => {
     } finally {
       db.close();
     }
-    expect(problems).toEqual([]);
+    expect(problems.join("\n")).toBe("");
     await page.close();
   });
 
@@ -252,19 +275,146 @@ describe('multi-file review as a pull request (Chromium)', () => {
     await form.getByRole('button', { name: 'Save flaw' }).click();
     await page.locator('.own-flaw').filter({ hasText: 'Says nothing about negative rates.' }).waitFor();
     expect(await page.locator('.own-flaw .own-meta').innerText()).toBe('docs/NOTES.md, line 1');
-    expect(problems).toEqual([]);
+    expect(problems.join("\n")).toBe("");
     await page.close();
   });
 
-  it('the researcher\u2019s task list and preview show a multi-file task: its files, each one\u2019s code', async () => {
+  it('in a study with every setting: instructions first, a countdown, no rating, decide-all showing the undecided critique\u2019s file, the study\u2019s categories beside the file, the question', async () => {
+    // every setting at once on a multi-file task (added now: the practice queue above stays as it was)
+    const db = openDatabase(dbPath);
+    importTasks(db, [{ ...task, id: 'pr-s', title: 'Pull request: in a study' }]);
+    createStudy(db, { name: 'prs', conditions: [{ name: 'helped', policy: 'all' }], evaluators: [{ id: 'pat' }], overlap: 1, seed: 1, tasks: ['pr-s'], settings: studySettings, reviewHere: true });
+    db.close();
+    const queue = (await api<{ items: { id: number; taskId: string }[] }>('review:queue', { evaluator: 'pat' })).items;
+    const studyItem = queue.find((q) => q.taskId === 'pr-s')!.id;
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchProblems(page, problems);
+    await page.goto(server.url);
+    await page.evaluate("localStorage.setItem('assay.evaluator', 'pat')");
+    await page.goto(`${server.url}#/review/${studyItem}`);
+    await page.reload();
+    const notice = page.locator('.ws-notice');
+
+    // the instructions come first
+    const dialog = page.getByRole('dialog', { name: 'Instructions for study prs' });
+    await dialog.waitFor();
+    expect(await dialog.locator('strong').innerText()).toBe('every file');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: 'Pull request: in a study' }).waitFor();
+    await page.getByRole('timer', { name: 'Time left for this item' }).waitFor();
+    await expect.poll(() => files(page).getByRole('button').count()).toBe(4);
+
+    // no rating, and its keys say so; no critic in a study
+    expect(await page.getByRole('radiogroup', { name: /^Rating/ }).count()).toBe(0);
+    await page.keyboard.press('5');
+    await expect.poll(() => notice.innerText()).toContain('This study does not ask for a rating.');
+    expect(await page.getByRole('button', { name: 'Ask the critic' }).count()).toBe(0);
+
+    // the question, by keyboard
+    await page.keyboard.press('y');
+    for (let i = 0; i < 2; i++) await page.keyboard.press('+');
+    await expect.poll(() => page.getByRole('radio', { name: '60 %' }).isChecked()).toBe(true); // the first + gives 50 %
+
+    // decide on the second file, then submit: refused; the first undecided critique is shown, in its file
+    await page.keyboard.press(']');
+    await expect.poll(() => currentFile(page)).toMatch(/^src\/util\/round\.py,/);
+    await page.keyboard.press('a');
+    await expect.poll(() => selectedCritique(page)).toBe('Round: r_30 should stay as it was.');
+    await page.keyboard.press('r');
+    await page.getByRole('group', { name: 'Why reject? (optional)' }).waitFor();
+    await page.keyboard.press('x'); // no reason: optional in this study
+    // the next critique is on the deleted file: the view follows it
+    await expect.poll(() => selectedCritique(page)).toBe('Legacy callers of old_3 break.');
+    await expect.poll(() => currentFile(page)).toMatch(/^src\/legacy\.py, deleted/);
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => notice.innerText()).toContain('This study asks you to accept or reject every critique before you submit');
+    await expect.poll(() => selectedCritique(page)).toBe('Rates: rate_4 is now off by one.');
+    await expect.poll(() => currentFile(page)).toMatch(/^src\/rates\.py,/);
+    await expect.poll(() => shownCode(page).filter({ hasText: 'rate_4 = 4  # changed' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    expect(await page.getByRole('alertdialog').count()).toBe(0);
+
+    // a flaw: the study's categories and the file, side and lines of a change, by keyboard
+    await page.keyboard.press('f');
+    const form = page.getByRole('group', { name: 'New flaw' });
+    await form.waitFor();
+    expect(await form.getByLabel('Category (this study’s)').locator('option').allInnerTexts()).toEqual(['—', 'logic', 'naming']);
+    expect(await form.getByLabel('File').inputValue()).toBe('src/rates.py');
+    await page.keyboard.type('rate_20 changed without a test.');
+    await page.keyboard.press('Tab'); // severity
+    await page.keyboard.press('Tab'); // category
+    await page.keyboard.press('ArrowDown'); // logic
+    await page.keyboard.press('Tab'); // file: src/rates.py
+    await page.keyboard.press('Tab'); // lines
+    await page.keyboard.type('20');
+    await page.keyboard.press('Control+Enter');
+    await page.getByText('rate_20 changed without a test.').waitFor();
+    expect(await page.locator('.own-flaw .own-meta').innerText()).toBe('logic · src/rates.py, line 20');
+    await page.keyboard.press('a'); // rate_4 accepted
+
+    // the one undecided critique is on the deleted file; from the file before it (no critiques of its
+    // own, the selection kept), a refused submit shows that critique in its file again
+    for (let i = 0; i < 3; i++) await page.keyboard.press(']');
+    await expect.poll(() => currentFile(page)).toMatch(/^src\/legacy\.py,/);
+    await page.keyboard.press('[');
+    await expect.poll(() => currentFile(page)).toMatch(/^docs\/NOTES\.md, new file/);
+    expect(await selectedCritique(page)).toBe('Legacy callers of old_3 break.');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => notice.innerText()).toContain('Showing critique 4.');
+    await expect.poll(() => currentFile(page)).toMatch(/^src\/legacy\.py,/);
+    await page.keyboard.press('a');
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(async () => (await api<{ review: { status: string } }>('review:view', { evaluator: 'pat', item: studyItem })).review.status).toBe('submitted');
+
+    const events = (await api<{ review: { events: { event: StoredEvent & Record<string, unknown> }[] } }>('review:view', { evaluator: 'pat', item: studyItem })).review.events.map((e) => e.event);
+    expect(events).toContainEqual({ type: 'answer-set', answer: true });
+    expect(events.filter((e) => e.type === 'confidence-set').at(-1)).toEqual({ type: 'confidence-set', confidence: 60 });
+    expect(events.filter((e) => e.type === 'decision-recorded').map((e) => e.verdict)).toEqual(['accept', 'reject', 'accept', 'accept']);
+    expect(events.filter((e) => e.type === 'rating-set')).toEqual([]);
+    expect(events.filter((e) => e.type === 'flaw-added').map((e) => e.flaw)).toEqual([
+      { id: 'a1', description: 'rate_20 changed without a test.', category: 'logic', anchor: { lines: [20, 20], path: 'src/rates.py' } },
+    ]);
+    expect(events.at(-1)).toEqual({ type: 'submitted' });
+    expect(problems.join("\n")).toBe("");
+    await page.close();
+  });
+
+  it('a time limit that runs out on a multi-file item ends it as the study says (skipped, by the clock)', async () => {
+    const db = openDatabase(dbPath);
+    importTasks(db, [{ ...task, id: 'pr-t', title: 'Pull request: timed' }]);
+    createStudy(db, { name: 'prt', conditions: [{ name: 'helped', policy: 'all' }], evaluators: [{ id: 'pat' }], overlap: 1, seed: 1, tasks: ['pr-t'], settings: { timeLimitSeconds: 2, onTimeLimit: 'skip' }, reviewHere: true });
+    db.close();
+    const queue = (await api<{ items: { id: number; taskId: string }[] }>('review:queue', { evaluator: 'pat' })).items;
+    const timedItem = queue.find((q) => q.taskId === 'pr-t')!.id;
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchProblems(page, problems);
+    await page.goto(server.url);
+    await page.evaluate("localStorage.setItem('assay.evaluator', 'pat')");
+    await page.goto(`${server.url}#/review/${timedItem}`);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Pull request: timed' }).waitFor();
+    await expect.poll(() => files(page).getByRole('button').count()).toBe(4);
+    await expect
+      .poll(async () => (await api<{ review: { status: string } | null }>('review:view', { evaluator: 'pat', item: timedItem })).review?.status, { timeout: 20_000 })
+      .toBe('skipped');
+    const events = (await api<{ review: { events: { event: Record<string, unknown> }[] } }>('review:view', { evaluator: 'pat', item: timedItem })).review.events.map((e) => e.event);
+    expect(events).toContainEqual({ type: 'time-expired', outcome: 'skipped' });
+    expect(problems.join("\n")).toBe("");
+    await page.close();
+  });
+
+  it('the researcher\u2019s task browser shows a multi-file task: its file count and paths in the list; in the preview its files, each one\u2019s code, a flaw opening its file', async () => {
     const page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
     watchProblems(page, problems);
-    await page.goto(`${server.url}#/tasks`);
-    const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: 'Pull request: rates' }) });
-    expect(await row.getByRole('cell').nth(1).innerText()).toBe('Code · 4 files · python');
-    await row.getByRole('button', { name: 'Pull request: rates' }).click();
+    await page.goto(`${server.url}#/tasks/pr-1`);
+    const option = page.getByRole('listbox', { name: 'Tasks' }).getByRole('option', { name: 'Pull request: rates', exact: true });
+    await option.waitFor();
+    expect(await option.locator('.task-option-facts').innerText()).toMatch(/^Code · 4 files · python · 4 critiques/);
+    expect(await option.locator('.task-option-snippet').innerText()).toBe('src/rates.py · src/util/round.py · docs/NOTES.md · src/legacy.py');
     const preview = page.getByRole('region', { name: 'Task Pull request: rates' });
     await preview.waitFor();
+    expect(await preview.getByRole('heading', { name: /^Change · 4 files/ }).count()).toBe(1);
     expect(await preview.getByRole('navigation', { name: 'Files' }).getByRole('button').evaluateAll((b) => b.map((x) => x.getAttribute('aria-label')))).toEqual([
       'src/rates.py, modified',
       'src/util/round.py, modified',
@@ -272,11 +422,17 @@ describe('multi-file review as a pull request (Chromium)', () => {
       'src/legacy.py, deleted',
     ]);
     await expect.poll(() => preview.locator('.view-line').filter({ hasText: 'rate_4 = 4  # changed' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    // a critique picked in the list opens its file, its lines marked
+    await preview.getByRole('button', { name: 'c2', exact: true }).click();
+    await expect.poll(() => preview.locator('.file-head').innerText()).toContain('src/util/round.py');
+    await expect.poll(() => preview.locator('.view-line').filter({ hasText: 'r_10 = 10  # changed' }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(() => preview.locator('.cq-glyph').count(), { timeout: 15_000 }).toBeGreaterThan(0);
     await preview.getByRole('button', { name: /^src\/legacy\.py/ }).click();
     await expect.poll(() => preview.locator('.file-head').innerText()).toContain('src/legacy.py');
-    // a deleted file: its old text, not an empty diff
+    // a deleted file: its old text, every line marked deleted, not an empty diff
     await expect.poll(() => preview.locator('.view-line').filter({ hasText: /^old_12\s=\s12$/ }).count(), { timeout: 15_000 }).toBe(1);
-    expect(problems).toEqual([]);
+    expect(await preview.locator('.code-deleted-line').count()).toBeGreaterThan(5);
+    expect(problems.join("\n")).toBe("");
     await page.close();
   });
 });

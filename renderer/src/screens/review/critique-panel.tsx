@@ -50,30 +50,33 @@ export function CritiquePanel(p: Props): React.JSX.Element {
               {g.path ?? 'The whole change'}
             </h3>
           )}
-      <ol className="cq-list" start={g.from + 1}>
-        {p.critiques.slice(g.from, g.to).map((c, j) => { const i = g.from + j; return (
-          <CritiqueCard
-            key={c.id}
-            critique={c}
-            index={i}
-            output={c.anchor?.path !== undefined && p.fileOutput ? p.fileOutput(c.anchor.path) : p.output}
-            wholeText={p.fileOutput ? 'whole change' : 'whole output'}
-            document={p.document}
-            decision={p.decisions[c.id]}
-            selected={i === p.selected}
-            readOnly={p.readOnly}
-            mode={i === p.selected ? p.mode : null}
-            reasonOptional={p.reasonOptional}
-            onSelect={() => p.onSelect(i)}
-            onAccept={p.onAccept}
-            onReject={p.onReject}
-            onEdit={p.onEdit}
-            onPickReason={(reason) => p.onPickReason(c.id, reason)}
-            onSaveEdit={(text) => p.onSaveEdit(c.id, text)}
-            onCancel={p.onCancel}
-          />
-        ); })}
-      </ol>
+          <ol className="cq-list" start={g.from + 1}>
+            {p.critiques.slice(g.from, g.to).map((c, j) => {
+              const i = g.from + j;
+              return (
+                <CritiqueCard
+                  key={c.id}
+                  critique={c}
+                  index={i}
+                  output={c.anchor?.path !== undefined && p.fileOutput ? p.fileOutput(c.anchor.path) : p.output}
+                  wholeText={p.fileOutput ? 'whole change' : 'whole output'}
+                  document={p.document}
+                  decision={p.decisions[c.id]}
+                  selected={i === p.selected}
+                  readOnly={p.readOnly}
+                  mode={i === p.selected ? p.mode : null}
+                  reasonOptional={p.reasonOptional}
+                  onSelect={() => p.onSelect(i)}
+                  onAccept={p.onAccept}
+                  onReject={p.onReject}
+                  onEdit={p.onEdit}
+                  onPickReason={(reason) => p.onPickReason(c.id, reason)}
+                  onSaveEdit={(text) => p.onSaveEdit(c.id, text)}
+                  onCancel={p.onCancel}
+                />
+              );
+            })}
+          </ol>
         </div>
       ))}
     </section>

@@ -5,7 +5,7 @@ import type { LineSelection } from '../../components/code-view.js';
 import { selectionIn } from './chunked-text.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { ContextPane } from './context-pane.js';
-import { AskCriticRow, canAskCritic, useAskCritic } from './ask-critic.js';
+import { AskCriticRow, askCriticRefusal, useAskCritic } from './ask-critic.js';
 import { CritiquePanel } from './critique-panel.js';
 import type { FlawDraft } from './forms.js';
 import { bindingFor, workspaceKeys, type WorkspaceAction } from './keymap.js';
@@ -170,7 +170,13 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     setSelected(at);
     setFileChoice({ path, with: critiques[Math.min(at, critiques.length - 1)]?.id });
   };
-  const askable = canAskCritic(view, readOnly);
+  /** Selects critique `i` and shows it where it is (in a change: its file, whichever file was chosen before). */
+  const showCritique = (i: number): void => {
+    setSelected(i);
+    setFileChoice(null);
+  };
+  const askRefusal = askCriticRefusal(view, readOnly);
+  const askable = askRefusal === null;
   const critic = useAskCritic(session, setSelected);
 
   usePrefetch(evaluator, next);
@@ -261,7 +267,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     if (check.kind === 'refuse') {
       // say what is missing, and go there
       warn(check.message);
-      if (check.missing === 'decisions') setSelected(firstUndecided(critiques, state.content.decisions));
+      if (check.missing === 'decisions') showCritique(firstUndecided(critiques, state.content.decisions));
       else document.getElementById(check.missing === 'rating' ? 'rating-title' : 'question-title')?.scrollIntoView({ block: 'nearest' });
       return;
     }
@@ -300,7 +306,8 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     reopen: () => readOnly && (reopen.ok ? record({ type: 'reopened' }) : warn(`This review cannot be reopened: ${reopen.why}`)),
     'next-item': () => readOnly && next && onOpen(next.id),
     queue: () => onBack(),
-    'ask-critic': () => askable && !critic.asking && critic.ask(),
+    // (not offered here: the key says why, and asks nothing)
+    'ask-critic': () => (askRefusal !== null ? warn(askRefusal) : !critic.asking && critic.ask()),
     instructions: () => (settings.instructions !== null ? setMode({ kind: 'instructions' }) : warn('This study has no instructions.')),
     help: () => setMode({ kind: 'help' }),
   };
@@ -487,7 +494,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
           onConfirm={() => submit(true)}
           onCancel={() => {
             setMode(null);
-            setSelected(firstUndecided(critiques, decisions));
+            showCritique(firstUndecided(critiques, decisions));
           }}
         />
       )}
