@@ -8,11 +8,15 @@ import type { BenchFigure } from './section.js';
 import { sections } from './sections/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const filters = process.argv.slice(2).map((s) => s.toLowerCase());
+// Names compare in lower case with punctuation as spaces: `next-item` picks "review: next item".
+const norm = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+const filters = process.argv.slice(2).map(norm);
 // A word that is a section's whole name picks that section alone (`import`, not also "record under import").
-const chosen = sections.filter(
-  (s) => filters.length === 0 || filters.some((f) => (sections.some((x) => x.name.toLowerCase() === f) ? s.name.toLowerCase() === f : s.name.toLowerCase().includes(f))),
-);
+const chosen = sections.filter((s) => filters.length === 0 || filters.some((f) => (sections.some((x) => norm(x.name) === f) ? norm(s.name) === f : norm(s.name).includes(f))));
+if (chosen.length === 0) {
+  process.stderr.write(`bench: no section is named like ${process.argv.slice(2).join(', ')}; the sections: ${sections.map((s) => s.name).join('; ')}\n`);
+  process.exit(2);
+}
 
 const machine = {
   cpu: os.cpus()[0]?.model ?? 'unknown',
