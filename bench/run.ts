@@ -5,14 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchFigure } from './section.js';
+import { chooseSections } from './select.js';
 import { sections } from './sections/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const filters = process.argv.slice(2).map((s) => s.toLowerCase());
-// A word that is a section's whole name picks that section alone (`import`, not also "record under import").
-const chosen = sections.filter(
-  (s) => filters.length === 0 || filters.some((f) => (sections.some((x) => x.name.toLowerCase() === f) ? s.name.toLowerCase() === f : s.name.toLowerCase().includes(f))),
-);
+const chosen = chooseSections(sections, process.argv.slice(2));
 
 const machine = {
   cpu: os.cpus()[0]?.model ?? 'unknown',
