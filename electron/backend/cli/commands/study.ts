@@ -42,6 +42,14 @@ function wholeNumber(text: string, flag: string): number {
 export function readTaskIds(file: string): string[] {
   const text = readUtf8File(file);
   const ids: string[] = [];
+  const lineOf = new Map<string, number>();
+  const add = (id: string, line: number): void => {
+    // a task listed twice would be planned or checked as two tasks; a study refuses it anyway
+    const first = lineOf.get(id);
+    if (first !== undefined) throw new InputError(`${file}:${line}: task "${id}" is listed twice (first on line ${first})`);
+    lineOf.set(id, line);
+    ids.push(id);
+  };
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
@@ -56,8 +64,8 @@ export function readTaskIds(file: string): string[] {
       if (lone) throw new InputError(`${file}:${i + 1}: ${lone.path.join('.') || '(json)'}: ${loneSurrogateMessage(lone)}`);
       const id = (obj as { id?: unknown }).id;
       if (typeof id !== 'string' || id === '') throw new InputError(`${file}:${i + 1}: id: expected a task id`);
-      ids.push(id);
-    } else ids.push(line);
+      add(id, i + 1);
+    } else add(line, i + 1);
   });
   if (ids.length === 0) throw new InputError(`${file}: no task ids`);
   return ids;
