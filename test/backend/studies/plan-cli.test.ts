@@ -115,6 +115,8 @@ describe('assay study plan --tasks FILE --power P', () => {
     expect(text.code, text.err).toBe(0);
     expect(text.out).toContain('Plan: detect a 100% uplift in caught flaws per review with 90% power (95% population interval above 0).');
     expect(text.out).toContain('Assumed: 27% of flaws caught unassisted, evaluator skill SD 0.8 and task difficulty SD 0.5 (logit scale); 200 simulated studies per design.');
+    // the power is a Monte-Carlo estimate: 1.96·√(0.25/200) = 0.069
+    expect(text.out).toContain('Each power is a share of 200 simulated studies: within about ±7 points (95%).');
     const rows = p.designs.map((d) => `${d.tasks}\t${d.evaluators}\t${d.overlap}\t${Math.round(d.power * 100)}%\t${d.median_ci_width === null ? '—' : `${Math.round(d.median_ci_width * 100)} points`}`);
     expect(text.out).toContain(['tasks\tevaluators\toverlap\tpower\tmedian 95% CI width', ...rows].join('\n'));
     const r = p.recommended!;

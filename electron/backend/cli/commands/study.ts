@@ -387,6 +387,8 @@ export const studyPlanCommand: Command = {
     const lines = [
       `Plan: detect a ${Math.round(a.uplift * 100)}% uplift in caught flaws per review with ${Math.round(a.power * 100)}% power (95% population interval above 0).`,
       `Assumed: ${Math.round(a.baselineCatchRate * 100)}% of flaws caught unassisted, evaluator skill SD ${a.evaluatorSd} and task difficulty SD ${a.taskSd} (logit scale); ${a.replicates} simulated studies per design.`,
+      // a power is a share of simulated studies: say how precise it is (the widest, at 50%)
+      `Each power is a share of ${a.replicates} simulated studies: within about ±${Math.round(196 * Math.sqrt(0.25 / a.replicates))} points (95%).`,
       '',
       'tasks\tevaluators\toverlap\tpower\tmedian 95% CI width',
       ...plan.designs.map((d) => `${d.tasks}\t${d.evaluators}\t${d.overlap}\t${Math.round(d.power * 100)}%\t${d.median_ci_width === null ? '—' : `${Math.round(d.median_ci_width * 100)} points`}`),
