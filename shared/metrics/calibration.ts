@@ -143,7 +143,8 @@ type Scale = { readonly kind: 'logit'; readonly lo: number; readonly hi: number 
 const SHARE: Scale = { kind: 'logit', lo: 0, hi: 1 };
 const CONFIDENCE: Scale = { kind: 'logit', lo: 0.5, hi: 1 };
 const GAP: Scale = { kind: 'raw', lo: -0.5, hi: 1 };
-const ECE_SCALE: Scale = { kind: 'raw', lo: 0, hi: 0.5 };
+// ECE lies in [0, 1]: confidently wrong answers (gap up to 1) put it above 0.5
+const ECE_SCALE: Scale = { kind: 'raw', lo: 0, hi: 1 };
 
 function onScale(value: number, variance: number, df: number, scale: Scale, level: number): Interval {
   const q = tQuantile(level, df);
