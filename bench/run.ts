@@ -5,16 +5,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchFigure } from './section.js';
+import { chooseSections } from './select.js';
 import { sections } from './sections/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-// Names compare in lower case with punctuation as spaces: `next-item` picks "review: next item".
-const norm = (s: string): string => s.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-const filters = process.argv.slice(2).map(norm);
-// A word that is a section's whole name picks that section alone (`import`, not also "record under import").
-const chosen = sections.filter((s) => filters.length === 0 || filters.some((f) => (sections.some((x) => norm(x.name) === f) ? norm(s.name) === f : norm(s.name).includes(f))));
+const chosen = chooseSections(sections, process.argv.slice(2));
 if (chosen.length === 0) {
-  process.stderr.write(`bench: no section is named like ${process.argv.slice(2).join(', ')}; the sections: ${sections.map((s) => s.name).join('; ')}\n`);
+  // a word that names nothing (`next-item` for "review: next item") must not look like a run
+  process.stderr.write(`bench: no section matches ${process.argv.slice(2).join(', ')}; the sections: ${sections.map((s) => s.name).join('; ')}\n`);
   process.exit(2);
 }
 
@@ -26,13 +24,26 @@ const machine = {
   platform: `${os.platform()} ${os.release()}`,
 };
 
-const results: { section: string; figures: readonly BenchFigure[] }[] = [];
+const results: { section: string; figures: readonly BenchFigure[]; loadAverage: readonly number[] }[] = [];
+// A section that fails is reported and the others still run and are recorded: one broken section must
+// not throw away an hour of quiet-machine figures. The run then exits 1 and results.json keeps that
+// section's previous figures.
+const failed: { section: string; error: string }[] = [];
 for (const section of chosen) {
   process.stderr.write(`bench: ${section.name}…\n`);
   const started = Date.now();
-  const figures = await section.run();
-  process.stderr.write(`bench: ${section.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
-  results.push({ section: section.name, figures });
+  try {
+    const loadBefore = os.loadavg()[0]!;
+    const figures = await section.run();
+    // the 1-minute load average before and after: the figures of a busy machine are not a quiet one's
+    const loadAverage = [loadBefore, os.loadavg()[0]!].map((l) => Math.round(l * 100) / 100);
+    process.stderr.write(`bench: ${section.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s (load average ${loadAverage.join(' → ')})\n`);
+    results.push({ section: section.name, figures, loadAverage });
+  } catch (e) {
+    const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+    process.stderr.write(`bench: ${section.name} FAILED after ${((Date.now() - started) / 1000).toFixed(1)} s:\n${error}\n`);
+    failed.push({ section: section.name, error: error.split('\n')[0]! });
+  }
 }
 
 const format = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
@@ -50,7 +61,7 @@ for (const r of rows) console.log(line(r));
 // A partial run (`npm run bench -- NAME`) replaces only its own sections: the file stays the record
 // of every section, each with the date and machine of the run that measured it.
 const file = path.join(here, 'results.json');
-type Stored = { section: string; date?: string; machine?: typeof machine; figures: readonly BenchFigure[] };
+type Stored = { section: string; date?: string; machine?: typeof machine; loadAverage?: readonly number[]; figures: readonly BenchFigure[] };
 let previous: Stored[] = [];
 try {
   const old = JSON.parse(fs.readFileSync(file, 'utf8')) as { date?: string; machine?: typeof machine; results?: Stored[] };
@@ -60,6 +71,11 @@ try {
 }
 const now = new Date().toISOString();
 const measured = new Map<string, Stored>(previous.map((r) => [r.section, r]));
-for (const r of results) measured.set(r.section, { section: r.section, date: now, machine, figures: r.figures });
+for (const r of results) measured.set(r.section, { section: r.section, date: now, machine, loadAverage: r.loadAverage, figures: r.figures });
 const ordered = sections.flatMap((s) => measured.get(s.name) ?? []);
 fs.writeFileSync(file, `${JSON.stringify({ date: now, machine, results: ordered }, null, 2)}\n`);
+if (failed.length > 0) {
+  console.log(`\n${failed.length} section(s) failed (their earlier figures are kept in results.json):`);
+  for (const f of failed) console.log(`  ${f.section}: ${f.error}`);
+  process.exitCode = 1;
+}

@@ -2,20 +2,18 @@
 // user runs it) against the loopback emulator answering each request after a fixed 200 ms, at
 // concurrency 16. The ideal is 1,000 × 0.2 s / 16 = 12.5 s; the goal is ideal/actual ≥ 0.8. Also
 // the peak resident memory of the CLI process.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { openDatabase } from '../../electron/backend/db/open.js';
 import { importTasks } from '../../electron/backend/tasks/import.js';
 import { startCriticServer } from '../../test/helpers/critic-server.js';
+import { runCli } from '../cli-process.js';
 import type { BenchFigure, BenchSection } from '../section.js';
 
 const TASKS = Number(process.env['ASSAY_BENCH_CRITIC_TASKS'] ?? 1000);
 const LATENCY_MS = 200;
 const CONCURRENCY = 16;
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'assay.mjs');
 
 /** A summary task of about 1 KB with one anchored flaw. */
 function task(i: number): Record<string, unknown> {
@@ -33,28 +31,13 @@ export const criticSection: BenchSection = {
       const db = openDatabase(dbPath);
       importTasks(db, Array.from({ length: TASKS }, (_, i) => task(i)), 'bench.jsonl');
       db.close();
-      const started = Date.now();
-      const child = spawn(process.execPath, [bin, 'critique', '--db', dbPath, '--base-url', server.baseUrl, '--model', 'bench', '--all', '--concurrency', String(CONCURRENCY), '--json'], {
-        stdio: ['ignore', 'pipe', 'pipe'],
-        env: { ...process.env, ASSAY_DB: '' },
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-      let peak: number | null = null;
-      const poll = setInterval(() => {
-        try {
-          const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-          if (m) peak = Math.max(peak ?? 0, Number(m[1]) * 1024);
-        } catch {
-          // not Linux, or the process just ended
-        }
-      }, 25);
-      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-      clearInterval(poll);
-      const wallMs = Date.now() - started;
-      if (code !== 0) throw new Error(`assay critique exited with ${code}: ${stderr.slice(0, 2000)}`);
+      const run = await runCli(
+        ['critique', '--db', dbPath, '--base-url', server.baseUrl, '--model', 'bench', '--all', '--concurrency', String(CONCURRENCY), '--json'],
+        { ...process.env, ASSAY_DB: '' },
+      );
+      const wallMs = run.ms;
+      const peak = run.peakBytes;
+      const stdout = run.stdout;
       const summary = JSON.parse(stdout) as { done: number; requests: number; elapsedMs: number };
       if (summary.done !== TASKS) throw new Error(`assay critique stored ${summary.done} of ${TASKS} samples`);
       const idealMs = (TASKS * LATENCY_MS) / CONCURRENCY;

@@ -3,43 +3,20 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openDatabase } from '../../electron/backend/db/open.js';
 import { importFile } from '../../electron/backend/tasks/import.js';
 import { seededRng } from '../../shared/study/random.js';
+import { runCli, type CliRun } from '../cli-process.js';
 import type { BenchFigure, BenchSection } from '../section.js';
 
 const TASKS = Number(process.env['ASSAY_BENCH_IMPORT_TASKS'] ?? 100_000);
 /** Set to a size in GB (e.g. 1) to also import a package that large with the CLI and report its peak memory. */
 const BIG_GB = Number(process.env['ASSAY_BENCH_IMPORT_GB'] ?? 0);
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'assay.mjs');
 
-/**
- * Runs `assay import FILE` in a child process (the built CLI, as a user runs it) and reads its peak
- * resident memory (VmHWM) from /proc while it runs; null where /proc does not exist.
- */
-async function cliImport(file: string, db: string): Promise<{ ms: number; peakBytes: number | null; stdout: string }> {
-  const started = Date.now();
-  const child = spawn(process.execPath, [bin, 'import', file, '--json', '--db', db], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  let peak: number | null = null;
-  const poll = setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak ?? 0, Number(m[1]) * 1024);
-    } catch {
-      // not Linux, or the process just ended
-    }
-  }, 25);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearInterval(poll);
-  if (code !== 0) throw new Error(`assay import exited with ${code}: ${stderr.slice(0, 2000)}`);
-  return { ms: Date.now() - started, peakBytes: peak, stdout };
+/** `assay import FILE --json --db DB`, measured from outside. */
+function cliImport(file: string, db: string): Promise<CliRun> {
+  return runCli(['import', file, '--json', '--db', db]);
 }
 
 const words = ['the', 'council', 'bridge', 'repair', 'voted', 'engineers', 'found', 'corrosion', 'supports', 'river', 'shuttle', 'grant', 'pounds', 'months', 'résumé', '世界', 'naïve', '🎉', 'data', 'model'];

@@ -6,37 +6,13 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { runCli } from '../cli-process.js';
 import type { BenchFigure, BenchSection } from '../section.js';
 
 const ROWS = Number(process.env['ASSAY_BENCH_PARQUET_ROWS'] ?? 200_000);
 const ROW_GROUP = 10_000;
-const bin = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'assay.mjs');
 
-/** Runs the built CLI and reads its peak resident memory (VmHWM) from /proc while it runs. */
-async function cli(args: readonly string[]): Promise<{ ms: number; peakBytes: number | null; stdout: string }> {
-  const started = Date.now();
-  const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-  let peak: number | null = null;
-  const poll = setInterval(() => {
-    try {
-      const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) peak = Math.max(peak ?? 0, Number(m[1]) * 1024);
-    } catch {
-      // not Linux, or the process just ended
-    }
-  }, 25);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearInterval(poll);
-  if (code !== 0) throw new Error(`assay ${args.join(' ')} exited with ${code}: ${stderr.slice(0, 2000)}`);
-  return { ms: Date.now() - started, peakBytes: peak, stdout };
-}
 
 /** `npm run bench -- interop`. */
 export const interopSection: BenchSection = {
@@ -62,7 +38,7 @@ export const interopSection: BenchSection = {
       const groups = ((await connection.runAndReadAll(`SELECT count(DISTINCT row_group_id) FROM parquet_metadata('${file}')`)).getRows()[0] as [bigint])[0];
       connection.closeSync();
       instance.closeSync();
-      const run = await cli(['import', file, '--map', 'id=uid,output=summary,context.document=article,context.query=question', '--db', path.join(dir, 'bench.db')]);
+      const run = await runCli(['import', file, '--map', 'id=uid,output=summary,context.document=article,context.query=question', '--json', '--db', path.join(dir, 'bench.db')]);
       const tasks = (JSON.parse(run.stdout) as { tasks: number }).tasks;
       if (tasks !== ROWS) throw new Error(`bench parquet import wrote ${tasks} tasks, expected ${ROWS}`);
       const fileMb = fs.statSync(file).size / 2 ** 20;

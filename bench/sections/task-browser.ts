@@ -69,14 +69,16 @@ export const taskBrowserSection: BenchSection = {
       try {
         for (const { query } of queries) await call(server.url, 'tasks:search', query); // warm up: statements prepared, pages cached
         const all: number[] = [];
-        const perQuery: { name: string; p95: number; total: number }[] = [];
+        const perQuery: { name: string; p95: number; total: number | null }[] = [];
+        // a page past the first is not counted again (the API answers total: null there)
+        const matches = (total: number | null): string => (total === null ? '' : ` (${total} matches)`);
         for (const { name, query } of queries) {
           const times: number[] = [];
-          let total = 0;
+          let total: number | null = 0;
           for (let r = 0; r < ROUNDS; r++) {
             const { ms, value } = await call(server.url, 'tasks:search', query);
             times.push(ms);
-            total = (value as { total: number }).total;
+            total = (value as { total: number | null }).total;
           }
           all.push(...times);
           perQuery.push({ name, p95: percentile(times, 0.95), total });
@@ -92,8 +94,8 @@ export const taskBrowserSection: BenchSection = {
           { name: `corpus: ${TASKS} tasks (${(bytes / 2 ** 20).toFixed(0)} MB)`, value: TASKS, unit: 'tasks' },
           { name: `search p50 over ${queries.length} queries × ${ROUNDS} (HTTP round trip)`, value: percentile(all, 0.5), unit: 'ms' },
           { name: 'search p95', value: searchP95, unit: 'ms', goal: `≤ ${SEARCH_P95_MS} ms`, pass: searchP95 <= SEARCH_P95_MS },
-          { name: `slowest query p95: ${worst.name} (${worst.total} matches)`, value: worst.p95, unit: 'ms' },
-          ...perQuery.map((q) => ({ name: `  ${q.name} (${q.total} matches) p95`, value: q.p95, unit: 'ms' })),
+          { name: `slowest query p95: ${worst.name}${matches(worst.total)}`, value: worst.p95, unit: 'ms' },
+          ...perQuery.map((q) => ({ name: `  ${q.name}${matches(q.total)} p95`, value: q.p95, unit: 'ms' })),
           { name: 'filter choices (tasks:facets)', value: facets.ms, unit: 'ms' },
           { name: 'preview (tasks:detail) p50, 200 random tasks', value: percentile(previews, 0.5), unit: 'ms' },
           { name: 'preview p95', value: previewP95, unit: 'ms', goal: `≤ ${PREVIEW_P95_MS} ms`, pass: previewP95 <= PREVIEW_P95_MS },

@@ -143,7 +143,8 @@ type Scale = { readonly kind: 'logit'; readonly lo: number; readonly hi: number 
 const SHARE: Scale = { kind: 'logit', lo: 0, hi: 1 };
 const CONFIDENCE: Scale = { kind: 'logit', lo: 0.5, hi: 1 };
 const GAP: Scale = { kind: 'raw', lo: -0.5, hi: 1 };
-const ECE_SCALE: Scale = { kind: 'raw', lo: 0, hi: 0.5 };
+// ECE lies in [0, 1]: confidently wrong answers (gap up to 1) put it above 0.5
+const ECE_SCALE: Scale = { kind: 'raw', lo: 0, hi: 1 };
 
 function onScale(value: number, variance: number, df: number, scale: Scale, level: number): Interval {
   const q = tQuantile(level, df);
@@ -158,6 +159,51 @@ function onScale(value: number, variance: number, df: number, scale: Scale, leve
   const l = Math.log(u / (1 - u));
   const back = (x: number): number => scale.lo + width / (1 + Math.exp(-x));
   return { ci: [back(l - q * s), back(l + q * s)], reason: null, df };
+}
+
+/** The non-zero per-(condition, task) sums of the calibration statistics, as compact lists. */
+type SparseCells = {
+  readonly B: number;
+  readonly T: number;
+  readonly C: number;
+  readonly NS: number;
+  readonly seed: number;
+  /** Per cell (conditions in order, tasks ascending within each), its task. */
+  readonly cellTask: Int32Array;
+  /** Cell i's entries are k[cellStart[i] .. cellStart[i + 1]). */
+  readonly cellStart: Int32Array;
+  /** Condition c's cells end before conditionEnd[c]. */
+  readonly conditionEnd: Int32Array;
+  readonly k: Int32Array;
+  readonly v: Float64Array;
+};
+
+/**
+ * Per resample and condition, the task-weighted sums (B × C × NS numbers): the task bootstrap's
+ * whole cost. The draws are compute.ts's (same seed, T draws of a task per resample). A function
+ * of its own, over typed arrays, so that V8 optimises the loop as one unit.
+ */
+function resampledSums(s: SparseCells): Float64Array {
+  const { B, T, C, NS, cellTask, cellStart, conditionEnd, k, v } = s;
+  const rs = new Float64Array(B * C * NS);
+  const random = seededRandom(s.seed);
+  const w = new Float64Array(T);
+  for (let b = 0; b < B; b++) {
+    w.fill(0);
+    for (let i = 0; i < T; i++) w[Math.floor(random() * T)]! += 1;
+    let cell = 0;
+    for (let c = 0; c < C; c++) {
+      const out = (b * C + c) * NS;
+      const end = conditionEnd[c]!;
+      for (; cell < end; cell++) {
+        const wt = w[cellTask[cell]!]!;
+        if (wt === 0) continue;
+        const stop = cellStart[cell + 1]!;
+        for (let e = cellStart[cell]!; e < stop; e++) rs[out + k[e]!]! += wt * v[e]!;
+      }
+    }
+  }
+  return rs;
 }
 
 /**
@@ -248,24 +294,28 @@ export function computeCalibration(data: StudyData, counted: readonly MetricRevi
       sums[o + b + 1]! += a.values[i * NV + V_CORRECT]!;
       sums[o + b + 2]! += a.values[i * NV + V_GAP]!;
     }
-    // per resample and condition the weighted sums (B × C × NS numbers: small)
-    const rs = new Float64Array(effectiveB * C * NS);
-    const random = seededRandom(options.seed);
-    const w = new Float64Array(T);
-    for (let b = 0; b < effectiveB; b++) {
-      w.fill(0);
-      for (let i = 0; i < T; i++) w[Math.floor(random() * T)]! += 1;
-      for (let c = 0; c < C; c++) {
-        const out = (b * C + c) * NS;
-        for (let t = 0; t < T; t++) {
-          const wt = w[t]!;
-          if (wt === 0) continue;
-          const o = (c * T + t) * NS;
-          if (sums[o] === 0) continue;
-          for (let k = 0; k < NS; k++) rs[out + k]! += wt * sums[o + k]!;
+    // The cells' non-zero sums only, per condition: a task has a review or two per condition, so
+    // most of its bins are empty, and the resampling loop below is the whole cost of `--ci tasks`.
+    const cellTask: number[] = [];
+    const cellStart: number[] = [0];
+    const conditionEnd: number[] = [];
+    const entryK: number[] = [];
+    const entryV: number[] = [];
+    for (let c = 0; c < C; c++) {
+      for (let t = 0; t < T; t++) {
+        const o = (c * T + t) * NS;
+        if (sums[o] === 0) continue;
+        for (let k = 0; k < NS; k++) {
+          if (sums[o + k] === 0) continue;
+          entryK.push(k);
+          entryV.push(sums[o + k]!);
         }
+        cellTask.push(t);
+        cellStart.push(entryK.length);
       }
+      conditionEnd.push(cellTask.length);
     }
+    const rs = resampledSums({ B: effectiveB, T, C, NS, seed: options.seed, cellTask: Int32Array.from(cellTask), cellStart: Int32Array.from(cellStart), conditionEnd: Int32Array.from(conditionEnd), k: Int32Array.from(entryK), v: Float64Array.from(entryV) });
     samples = (c, f) => {
       const out = new Float64Array(effectiveB);
       for (let b = 0; b < effectiveB; b++) out[b] = f(rs.subarray((b * C + c) * NS, (b * C + c + 1) * NS));

@@ -836,27 +836,46 @@ function medianPopulation(p: Prepared, c: number, level: number): { value: numbe
   return { value: med, interval: { ci: [quantileSorted(sorted, clamp(0.5 - half)), quantileSorted(sorted, clamp(0.5 + half))], reason: null, df: v.df } };
 }
 
-/** Variance over reviews alone (one evaluator's reviews are of distinct tasks): leverage-adjusted, df n − 1. */
-function reviewInterval(value: number, z: Float64Array, w: Float64Array, scale: 'log' | 'log-ratio', level: number): PopulationInterval {
+/**
+ * s²/n, the variance of a mean of independent reviews, from the mean's influence values
+ * z_j = (y_j − ȳ)/n: Σz² / (1 − 1/n) (the leverage adjustment of one arm); null below 2 reviews.
+ */
+function armVariance(z: Float64Array): number | null {
+  const n = z.length;
+  if (n < 2) return null;
   let v = 0;
-  let w2 = 0;
-  let ws = 0;
-  let n = 0;
-  for (let i = 0; i < z.length; i++) {
-    if (!(w[i]! > 0)) continue;
-    v += z[i]! * z[i]!;
-    w2 += w[i]! * w[i]!;
-    ws += w[i]!;
-    n++;
-  }
-  if (n < 2 || !(v > 0)) return { ci: [null, null], reason: 'no variation between the reviews: no interval', df: null };
-  v /= 1 - Math.min(0.9, w2 / (ws * ws));
-  const df = Math.max(1, n - (scale === 'log-ratio' ? 2 : 1));
-  const q = tQuantile(level, df);
-  const se = Math.sqrt(v);
-  if (scale === 'log-ratio') return { ci: [Math.exp(value - q * se) - 1, Math.exp(value + q * se) - 1], reason: null, df };
+  for (const x of z) v += x * x;
+  return v / (1 - 1 / n);
+}
+
+const oneReview = (arm: string | null): string => `${arm ? `${arm}: ` : ''}only 1 review: no interval`;
+
+/** A mean of one evaluator's reviews (distinct tasks, so independent): t with n − 1 df on the log scale. */
+function reviewInterval(value: number, z: Float64Array, level: number): PopulationInterval {
+  const v = armVariance(z);
+  if (v === null) return { ci: [null, null], reason: oneReview(null), df: null };
+  if (!(v > 0)) return { ci: [null, null], reason: 'no variation between the reviews: no interval', df: null };
+  const df = z.length - 1;
   if (!(value > 0)) return { ci: [null, null], reason: 'the estimate is 0 (every review at zero): no interval on this scale', df };
-  return { ci: [value * Math.exp((-q * se) / value), value * Math.exp((q * se) / value)], reason: null, df };
+  const half = (tQuantile(level, df) * Math.sqrt(v)) / value;
+  return { ci: [value * Math.exp(-half), value * Math.exp(half)], reason: null, df };
+}
+
+/**
+ * The ratio of two means of one evaluator's reviews in two conditions (independent samples: each
+ * task once): the delta method on the log scale, Var = s²a/(na·ȳa²) + s²b/(nb·ȳb²), each arm with
+ * its own leverage adjustment, and Welch–Satterthwaite df. `za`, `zb` are the arms' influence
+ * values already divided by their means. The interval is of the relative change (ratio − 1).
+ */
+function ratioInterval(logRatio: number, za: Float64Array, zb: Float64Array, level: number): PopulationInterval {
+  const va = armVariance(za);
+  const vb = armVariance(zb);
+  if (va === null || vb === null) return { ci: [null, null], reason: oneReview(va === null ? null : 'baseline'), df: null };
+  const v = va + vb;
+  if (!(v > 0)) return { ci: [null, null], reason: 'no variation between the reviews: no interval', df: null };
+  const df = (v * v) / ((va * va) / (za.length - 1) + (vb * vb) / (zb.length - 1));
+  const half = tQuantile(level, df) * Math.sqrt(v);
+  return { ci: [Math.exp(logRatio - half) - 1, Math.exp(logRatio + half) - 1], reason: null, df };
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -1139,16 +1158,15 @@ function breakdowns(
   }
   const bIndex = baseline === null ? -1 : p.conditionNames.indexOf(baseline);
   // Compact arrays over the cell's own reviews (not all N): a study has evaluators × conditions cells.
-  const mean = (list: readonly number[], k: number): { value: number; z: Float64Array; w: Float64Array } => {
+  const mean = (list: readonly number[], k: number): { value: number; z: Float64Array } => {
     let y = 0;
     for (const i of list) y += p.reviewStats[i * K + k]!;
     const value = y / list.length;
     const z = new Float64Array(list.length);
-    const w = new Float64Array(list.length).fill(1 / list.length);
     list.forEach((i, j) => {
       z[j] = (p.reviewStats[i * K + k]! - value) / list.length;
     });
-    return { value, z, w };
+    return { value, z };
   };
   const scope = (list: readonly number[]): Scope => scopeOfList(p, list);
   const by_evaluator: EvaluatorRow[] = [];
@@ -1160,7 +1178,7 @@ function breakdowns(
       const reason = catches ? catchEmptyReason(s) : null;
       if (reason !== null) return { value: null, ci: [null, null], reason, basis: basisOf(s, catches, null, null) };
       const m = mean(list, k);
-      const interval: PopulationInterval = few !== null ? { ci: [null, null], reason: few, df: null } : reviewInterval(m.value, m.z, m.w, 'log', level);
+      const interval: PopulationInterval = few !== null ? { ci: [null, null], reason: few, df: null } : reviewInterval(m.value, m.z, level);
       return { value: m.value, ci: interval.ci, reason: interval.reason, basis: basisOf(s, catches, null, interval.df) };
     };
     const baseList = bIndex < 0 ? undefined : cells.get(`${e}\u0000${bIndex}`);
@@ -1179,17 +1197,12 @@ function breakdowns(
       const fewBoth = tooFew(s, minReviews) ?? tooFew(sb, minReviews, 'baseline');
       if (fewBoth !== null) return { value, ci: [null, null], reason: fewBoth, basis: basisOf(both, catches, null, null) };
       if (!(a.value > 0)) return { value, ci: [null, null], reason: 'the estimate is 0: no interval for a relative change', basis: basisOf(both, catches, null, null) };
-      const z = new Float64Array(a.z.length + b.z.length);
-      const ww = new Float64Array(z.length);
-      a.z.forEach((x, j) => {
-        z[j] = x / a.value;
-        ww[j] = a.w[j]!;
-      });
-      b.z.forEach((x, j) => {
-        z[a.z.length + j] = -x / b.value;
-        ww[a.z.length + j] = b.w[j]!;
-      });
-      const interval = reviewInterval(Math.log(a.value / b.value), z, ww, 'log-ratio', level);
+      const interval = ratioInterval(
+        Math.log(a.value / b.value),
+        a.z.map((x) => x / a.value),
+        b.z.map((x) => x / b.value),
+        level,
+      );
       return { value, ci: interval.ci, reason: interval.reason, basis: basisOf(both, catches, null, interval.df) };
     };
     by_evaluator.push({

@@ -71,7 +71,7 @@ describe('critic in the UI (Chromium)', () => {
     await page.waitForTimeout(300);
     expect(page.url()).toMatch(/#\/tasks$/);
     expect(choosers).toBe(0);
-    await expect(dialog.count()).resolves.toBe(1);
+    await expect.poll(() => dialog.count()).toBe(1);
     await dialog.getByLabel('Samples per task').fill('2');
     await dialog.getByLabel('API key').selectOption('env');
     expect(await dialog.getByLabel('Variable').inputValue()).toBe('ASSAY_CRITIC_API_KEY');
@@ -85,10 +85,10 @@ describe('critic in the UI (Chromium)', () => {
     expect(critic.requests.map((r) => r.authorization)).toEqual([`Bearer ${KEY}`, `Bearer ${KEY}`]);
     expect(await page.content()).not.toContain(KEY);
     await dialog.getByRole('button', { name: 'Close' }).click();
-    await expect(dialog.count()).resolves.toBe(0);
+    await expect.poll(() => dialog.count()).toBe(0);
 
     // the Critics tab beside the list, with the sweep plot; the task's critique count grew
-    await expect(page.getByRole('tab', { name: /Critics/ }).getAttribute('aria-selected')).resolves.toBe('true');
+    await expect.poll(() => page.getByRole('tab', { name: /Critics/ }).getAttribute('aria-selected')).toBe('true');
     await page.getByRole('tabpanel', { name: /Critics/ }).getByRole('heading', { name: 'Critics' }).waitFor();
     await expect.poll(() => page.locator('.critics-panel svg circle').count()).toBeGreaterThan(0);
     const row = page.getByRole('option', { name: 'Bridge news' });
@@ -96,7 +96,7 @@ describe('critic in the UI (Chromium)', () => {
 
     // provenance in the task's preview, under each generated critique: as text, with the claimed quote of a hallucinated anchor
     await row.click();
-    await expect(page.getByRole('tab', { name: 'Task' }).getAttribute('aria-selected')).resolves.toBe('true');
+    await expect.poll(() => page.getByRole('tab', { name: 'Task' }).getAttribute('aria-selected')).toBe('true');
     const critiques = page.getByRole('table', { name: /Critiques/ });
     await critiques.getByText('anchor not in the text').first().waitFor();
     await expect(page.getByRole('heading', { name: /Critiques \(\d+\)/ }).innerText()).resolves.toMatch(/\d+ written by (a critic|critics)/);
@@ -111,7 +111,7 @@ describe('critic in the UI (Chromium)', () => {
     await page.goto(`${server.url}#/tasks`);
     await page.reload();
     await page.locator('.critics-panel svg circle').first().waitFor();
-    await expect(page.getByRole('tab', { name: /Critics/ }).getAttribute('aria-selected')).resolves.toBe('true');
+    await expect.poll(() => page.getByRole('tab', { name: /Critics/ }).getAttribute('aria-selected')).toBe('true');
     await page.close();
   });
 
@@ -179,7 +179,7 @@ describe('critic in the UI (Chromium)', () => {
     const after = await cards.count();
     expect(after).toBeGreaterThan(before);
     // the first new critique is selected; accept it, then ask again with the button
-    await expect(cards.nth(before).getAttribute('aria-current')).resolves.toBe('true');
+    await expect.poll(() => cards.nth(before).getAttribute('aria-current')).toBe('true');
     await page.keyboard.press('a');
     await expect.poll(() => page.locator('.save-indicator').innerText()).toBe('Saved');
     await button.click();

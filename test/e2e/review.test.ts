@@ -98,7 +98,7 @@ describe('review workspace (Chromium)', () => {
     await expect.poll(() => card(page, 2).innerText()).toContain('Rejected · Incorrect');
     await page.keyboard.press('k'); // back to 2
     await page.keyboard.press('j'); // on to 3
-    await expect(card(page, 3).getAttribute('aria-current')).resolves.toBe('true');
+    await expect.poll(() => card(page, 3).getAttribute('aria-current')).toBe('true');
     await page.keyboard.press('e');
     await page.keyboard.press('Control+A');
     await page.keyboard.type('The shuttle runs only at peak hours.');

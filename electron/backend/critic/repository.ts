@@ -3,23 +3,12 @@ import { z } from 'zod';
 import { CriticNameSchema } from '../../../shared/critic/names.js';
 import { isHallucinated, type CheckedCritique } from '../../../shared/critic/resolve.js';
 import { AppError } from '../../../shared/result.js';
-import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
+import { cachedStatement as stmt } from '../db/statements.js';
 import { taskChangeRefusal } from '../tasks/guard.js';
 import { visibleTask } from '../tasks/staging.js';
 
 // Critics in the database: their identity, the samples stored, and the critiques they generated.
-
-/** Prepared statements per connection: a run stores a sample every few milliseconds. */
-const statementCache = new WeakMap<AnyDb, Map<string, Statement>>();
-
-function stmt(db: AnyDb, sql: string): Statement {
-  let cache = statementCache.get(db);
-  if (!cache) statementCache.set(db, (cache = new Map()));
-  let s = cache.get(sql);
-  if (!s) cache.set(sql, (s = db.prepare(sql)));
-  return s;
-}
 
 /** Where a critic's API key comes from. Never the key itself: that is in no table. */
 export const KeySourceSchema = z.discriminatedUnion('kind', [

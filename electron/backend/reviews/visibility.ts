@@ -8,8 +8,8 @@ import { AnchorSchema, TextAnchorSchema, type Anchor, type TextAnchor } from '..
 import { shownFile, type TaskFile } from '../../../shared/task-files.js';
 import { SeveritySchema, type Severity } from '../../../shared/task-format.js';
 import { rowFiles } from '../tasks/texts.js';
-import type { Statement } from 'better-sqlite3';
 import type { AnyDb, WritableDb } from '../db/types.js';
+import { cachedStatement as stmt } from '../db/statements.js';
 import { sha256Json } from '../studies/hash.js';
 import { visibleTask } from '../tasks/staging.js';
 
@@ -18,17 +18,6 @@ import { visibleTask } from '../tasks/staging.js';
 // packs, and the results import. It decides (1) which queue items an evaluator may open, (2) which
 // critiques an item shows and under which neutral ids (k1…kn), pinned the first time the item is
 // shown, and (3) how each task and critique looks to an evaluator.
-
-/** Prepared statements per database handle: these run for every item of a pack, a merge or a view. */
-const statementCache = new WeakMap<AnyDb, Map<string, Statement>>();
-
-function stmt(db: AnyDb, sql: string): Statement {
-  let cache = statementCache.get(db);
-  if (!cache) statementCache.set(db, (cache = new Map()));
-  let s = cache.get(sql);
-  if (!s) cache.set(sql, (s = db.prepare(sql)));
-  return s;
-}
 
 /** A queue item as the visibility rules need it. */
 export interface QueueItemRow {

@@ -18,6 +18,9 @@ interface FlawRow {
 export function loadCheckTasks(db: AnyDb, ids?: readonly string[]): CheckTask[] {
   const order = ids ? [...ids] : (db.prepare(`SELECT t.id FROM tasks t WHERE ${visibleTask('t')} ORDER BY t.seq`).all() as { id: string }[]).map((r) => r.id);
   if (ids) {
+    const seen = new Set<string>();
+    const twice = ids.find((id) => seen.size === seen.add(id).size);
+    if (twice !== undefined) throw new AppError('invalid-input', `tasks: "${twice}" is listed twice`);
     const exists = db.prepare(`SELECT 1 FROM tasks t WHERE t.id = $id AND ${visibleTask('t')}`);
     const missing = ids.filter((id) => !exists.get({ id }));
     if (missing.length > 0) throw new AppError('invalid-input', `tasks: ${missing.length} task id(s) not in this database: ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''}`);

@@ -1,4 +1,3 @@
-import type { Statement } from 'better-sqlite3';
 import { resolveAnchor, TextIndex } from '../../../shared/anchors.js';
 import type { TaskDetail, TaskFacets, TaskPage, TaskQuery, TaskRow, TaskSort } from '../../../shared/contract/tasks.js';
 import { TaskQuerySchema } from '../../../shared/contract/tasks.js';
@@ -6,6 +5,7 @@ import { AppError, assertNever } from '../../../shared/result.js';
 import { parseSearch, snippet } from '../../../shared/task-search.js';
 import { AnchorSchema, SeveritySchema, type Anchor } from '../../../shared/task-format.js';
 import type { AnyDb } from '../db/types.js';
+import { cachedStatement as stmt } from '../db/statements.js';
 import { taskChangeRefusal } from './guard.js';
 import { deletionRefusal } from './delete.js';
 import { getTaskView } from './repository.js';
@@ -15,16 +15,6 @@ import { visibleTask } from './staging.js';
 // task) and search reads the FTS5 index `task_search` (migration 10); only the page shown reads task
 // rows, whose long texts live on overflow pages. Every query keeps to visible tasks (`visibleTask`):
 // a file still being imported is not listed.
-
-const statementCache = new WeakMap<AnyDb, Map<string, Statement>>();
-
-function stmt(db: AnyDb, sql: string): Statement {
-  let cache = statementCache.get(db);
-  if (!cache) statementCache.set(db, (cache = new Map()));
-  let s = cache.get(sql);
-  if (!s) cache.set(sql, (s = db.prepare(sql)));
-  return s;
-}
 
 /** SQL true when the task `alias.task_id` is in a study: a study of this database, or one known from an opened pack. */
 export function inAnyStudySql(alias: string): string {

@@ -1,23 +1,13 @@
-import type { Statement } from 'better-sqlite3';
 import type { TaskDeleteResult } from '../../../shared/contract/tasks.js';
 import { AppError } from '../../../shared/result.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
+import { cachedStatement as stmt } from '../db/statements.js';
 import { visibleTask } from './staging.js';
 
 // Deleting tasks (issue #12 housekeeping). A task may go only when nothing refers to it that must be
 // kept: it is in no study (of this database, or known from an opened pack), it has no review
 // (practice included) and no queue item of it was ever shown (pinned). Its practice queue items,
 // which nobody opened, go with it. Everything else is refused with the reason, never deleted.
-
-const statementCache = new WeakMap<AnyDb, Map<string, Statement>>();
-
-function stmt(db: AnyDb, sql: string): Statement {
-  let cache = statementCache.get(db);
-  if (!cache) statementCache.set(db, (cache = new Map()));
-  let s = cache.get(sql);
-  if (!s) cache.set(sql, (s = db.prepare(sql)));
-  return s;
-}
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 

@@ -162,6 +162,8 @@ describe('analysis over the database', () => {
     const tasksCi = JSON.parse((await cli(['metrics', '--study', 'pilot', '--json', '--ci', 'tasks', '--bootstrap', '200', '--db', dbPath])).out) as StudyMetrics;
     expect(tasksCi.ci_method).toBe('tasks:percentile-bootstrap');
     expect(tasksCi.intervals.resamples).toBe(200);
+    // per figure: the resamples in which it was defined (every one here; bootstrap.test.ts counts the others)
+    expect(tasksCi.conditions['assisted']!.reported_per_review.basis).toMatchObject({ resamples: 200, df: null });
     expect(tasksCi.uplift['assisted']!.caught.reason).toMatch(/only 4 reviews: an interval needs at least 10/);
     expect(as.fate).toMatchObject({ kept: 4 + benAssisted, rejected: 4 - benAssisted, undecided: 0, edited: 0 });
     // rating alpha: ratings differ only between conditions, never within one → undefined (null)
@@ -169,6 +171,9 @@ describe('analysis over the database', () => {
 
     const text = await cli(['metrics', '--study', 'pilot', '--bootstrap', '50', '--db', dbPath]);
     expect(text.out).toMatch(/assisted \(all\): 4 reviews/);
+    // each condition's basis line: reviews, evaluators, the flaws in them and how they can be matched
+    expect(text.out).toContain('\nassisted (all): 4 reviews by 2 evaluators; 4 flaws in them, 4 auto-matchable, 0 adjudicated\n');
+    expect(text.out).toContain('\nunassisted (none, baseline): 4 reviews by 2 evaluators; 4 flaws in them, 4 auto-matchable, 0 adjudicated\n');
     expect(text.out).toMatch(/uplift caught\s+100\.0% \(no interval: /);
     expect(text.out).toMatch(/95% CIs: population:two-way-cluster-robust/);
     const badCi = await cli(['metrics', '--study', 'pilot', '--ci', 'evaluators', '--db', dbPath]);

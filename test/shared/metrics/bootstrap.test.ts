@@ -52,9 +52,12 @@ function ci(values: readonly number[] | undefined): readonly [number | null, num
 
 let compared = 0;
 
-function expectCi(got: Figure, expected: readonly [number | null, number | null]): void {
+/** The engine's interval and `basis.resamples` (resamples where the figure was defined) against the naive ones. */
+function expectCi(got: Figure, values: readonly number[] | undefined): void {
   if (got.value === null) return; // an undefined estimate has no interval
   compared++;
+  expect(got.basis.resamples).toBe(values?.length ?? 0);
+  const expected = ci(values);
   for (const i of [0, 1] as const) {
     if (expected[i] === null) expect(got.ci[i]).toBeNull();
     else expect(got.ci[i]!).toBeCloseTo(expected[i]!, 9);
@@ -62,22 +65,22 @@ function expectCi(got: Figure, expected: readonly [number | null, number | null]
 }
 
 describe('the bootstrap', () => {
-  it('equals resampling tasks with all their reviews and recomputing every figure (both uplift arms included)', () => {
+  it('equals resampling tasks with all their reviews and recomputing every figure (both uplift arms included), and basis.resamples counts the resamples where it was defined', () => {
     fc.assert(
       fc.property(studyArb(['none', 'assisted']), fc.integer({ min: 0, max: 1000 }), (data, seed) => {
         const B = 23; // not a multiple of the engine's four lanes
         const m: StudyMetrics = computeMetrics(data, { ci: 'tasks', bootstrap: B, seed, minReviews: 0 });
         const naive = naiveBootstrap(data, B, seed, undefined);
         for (const [name, c] of Object.entries(m.conditions)) {
-          expectCi(c.reported_per_review, ci(naive.get(`${name}.reported`)));
-          expectCi(c.catch_rate, ci(naive.get(`${name}.catch`)));
-          expectCi(c.median_active_seconds, ci(naive.get(`${name}.median`)));
-          expectCi(c.agreement.verdict_alpha, ci(naive.get(`${name}.verdict`)));
-          expectCi(c.agreement.rating_alpha, ci(naive.get(`${name}.rating`)));
+          expectCi(c.reported_per_review, naive.get(`${name}.reported`));
+          expectCi(c.catch_rate, naive.get(`${name}.catch`));
+          expectCi(c.median_active_seconds, naive.get(`${name}.median`));
+          expectCi(c.agreement.verdict_alpha, naive.get(`${name}.verdict`));
+          expectCi(c.agreement.rating_alpha, naive.get(`${name}.rating`));
         }
         for (const [name, u] of Object.entries(m.uplift)) {
-          expectCi(u.caught, ci(naive.get(`${name}.uplift`)));
-          expectCi(u.catch_rate_diff, ci(naive.get(`${name}.catch_rate_diff`)));
+          expectCi(u.caught, naive.get(`${name}.uplift`));
+          expectCi(u.catch_rate_diff, naive.get(`${name}.catch_rate_diff`));
         }
       }),
       { numRuns: 40 },

@@ -42,6 +42,14 @@ function wholeNumber(text: string, flag: string): number {
 export function readTaskIds(file: string): string[] {
   const text = readUtf8File(file);
   const ids: string[] = [];
+  const lineOf = new Map<string, number>();
+  const add = (id: string, line: number): void => {
+    // a task listed twice would be planned or checked as two tasks; a study refuses it anyway
+    const first = lineOf.get(id);
+    if (first !== undefined) throw new InputError(`${file}:${line}: task "${id}" is listed twice (first on line ${first})`);
+    lineOf.set(id, line);
+    ids.push(id);
+  };
   text.split('\n').forEach((raw, i) => {
     const line = raw.trim();
     if (line === '' || line.startsWith('#')) return;
@@ -56,8 +64,8 @@ export function readTaskIds(file: string): string[] {
       if (lone) throw new InputError(`${file}:${i + 1}: ${lone.path.join('.') || '(json)'}: ${loneSurrogateMessage(lone)}`);
       const id = (obj as { id?: unknown }).id;
       if (typeof id !== 'string' || id === '') throw new InputError(`${file}:${i + 1}: id: expected a task id`);
-      ids.push(id);
-    } else ids.push(line);
+      add(id, i + 1);
+    } else add(line, i + 1);
   });
   if (ids.length === 0) throw new InputError(`${file}: no task ids`);
   return ids;
@@ -379,6 +387,8 @@ export const studyPlanCommand: Command = {
     const lines = [
       `Plan: detect a ${Math.round(a.uplift * 100)}% uplift in caught flaws per review with ${Math.round(a.power * 100)}% power (95% population interval above 0).`,
       `Assumed: ${Math.round(a.baselineCatchRate * 100)}% of flaws caught unassisted, evaluator skill SD ${a.evaluatorSd} and task difficulty SD ${a.taskSd} (logit scale); ${a.replicates} simulated studies per design.`,
+      // a power is a share of simulated studies: say how precise it is (the widest, at 50%)
+      `Each power is a share of ${a.replicates} simulated studies: within about ±${Math.round(196 * Math.sqrt(0.25 / a.replicates))} points (95%).`,
       '',
       'tasks\tevaluators\toverlap\tpower\tmedian 95% CI width',
       ...plan.designs.map((d) => `${d.tasks}\t${d.evaluators}\t${d.overlap}\t${Math.round(d.power * 100)}%\t${d.median_ci_width === null ? '—' : `${Math.round(d.median_ci_width * 100)} points`}`),
