@@ -20,6 +20,12 @@ export interface Shot {
   readonly prepare: (page: Page, baseUrl: string) => Promise<void>;
 }
 
+/** A profile created by mistake (once: the second colour scheme finds it). */
+async function typoProfile(url: string): Promise<void> {
+  const post = async (op: string, input: unknown): Promise<{ value: { items: { id: string }[] } }> => (await fetch(`${url}api/${op}`, { method: 'POST', body: JSON.stringify(input) })).json() as Promise<{ value: { items: { id: string }[] } }>;
+  if (!(await post('evaluators:list', {})).value.items.some((p) => p.id === 'typo-profile')) await post('evaluators:create', { displayName: 'Typo Profile' });
+}
+
 const shots: Shot[] = [
   {
     // The task browser (#12): a search, the list with the words highlighted, the researcher's preview.
@@ -45,7 +51,8 @@ const shots: Shot[] = [
         evaluators: [{ id: 'ann', displayName: 'Ann Lee' }, { id: 'bob', displayName: 'Bo Brown' }, { id: 'cyd' }, { id: 'dee' }],
         overlap: 3,
         seed: 7,
-        settings: { timeLimitSeconds: 900, onTimeLimit: 'submit', decideAll: true, question: 'Does the output contain a serious flaw?' },
+        // no decide-all: the evaluator's shots show the question Submit asks with undecided critiques
+        settings: { timeLimitSeconds: 900, onTimeLimit: 'submit', question: 'Does the output contain a serious flaw?' },
       };
       const created = (await (await fetch(`${url}api/studies:create`, { method: 'POST', body: JSON.stringify(study) })).json()) as {
         ok: boolean;
@@ -76,9 +83,53 @@ const shots: Shot[] = [
     // Housekeeping (#12): the evaluator profiles with Remove, or the reason a profile stays.
     name: 'study-profiles',
     prepare: async (page, url) => {
-      await fetch(`${url}api/evaluators:create`, { method: 'POST', body: JSON.stringify({ displayName: 'Typo Profile' }) });
+      await typoProfile(url);
       await page.goto(`${url}#/studies`);
       await page.getByRole('heading', { name: 'Evaluator profiles' }).scrollIntoViewIfNeeded();
+    },
+  },
+  {
+    // Housekeeping (#12): the confirmation before a profile nobody uses is removed.
+    name: 'study-profile-remove',
+    prepare: async (page, url) => {
+      await typoProfile(url);
+      await page.goto(`${url}#/studies`);
+      const profiles = page.getByRole('region', { name: 'Evaluator profiles' });
+      await profiles.getByRole('button', { name: 'Remove profile typo-profile…' }).click();
+      await profiles.getByRole('alertdialog').waitFor();
+      await profiles.evaluate((el) => el.scrollIntoView({ block: 'start' }));
+    },
+  },
+  {
+    // Housekeeping (#12): the confirmation before deleting a study that never showed anything.
+    name: 'study-delete',
+    prepare: async (page, url) => {
+      // the second colour scheme's create is refused (the study exists) and ignored
+      const study = { name: 'draft-b', conditions: [{ name: 'assisted', policy: 'all' }], evaluators: [{ id: 'eve' }], overlap: 1, seed: 1, tasks: ['demo-footbridge'] };
+      await fetch(`${url}api/studies:create`, { method: 'POST', body: JSON.stringify(study) });
+      await page.goto(`${url}#/studies/draft-b`);
+      await page.getByRole('table', { name: 'Assignment matrix' }).waitFor();
+      await page.getByRole('button', { name: 'Delete study…' }).click();
+      await page.getByRole('alertdialog', { name: 'Delete draft-b?' }).waitFor();
+    },
+  },
+  {
+    // Housekeeping (#12): the confirmation before deleting the tasks in no study.
+    name: 'tasks-delete',
+    prepare: async (page, url) => {
+      // two tasks a researcher imported by mistake, in no study (the second scheme's import changes nothing)
+      const db = openDatabase(path.join(dir, 'demo.db'));
+      importTasks(
+        db,
+        ['Draft: council minutes, 3 May', 'Draft: council minutes, 10 May'].map((title, i) => ({ id: `draft-minutes-${i + 1}`, kind: 'summary', title, output: `${title}: a summary imported twice.` })),
+        'drafts.jsonl',
+      );
+      db.close();
+      await page.goto(`${url}#/tasks`);
+      await page.reload();
+      await page.getByRole('heading', { name: /Tasks/ }).waitFor();
+      await page.getByRole('button', { name: 'Delete tasks in no study…' }).click();
+      await page.getByRole('alertdialog', { name: 'Delete tasks in no study' }).waitFor();
     },
   },
   {
@@ -475,14 +526,22 @@ async function evaluatorDay(scheme: 'light' | 'dark', pack: string, take: (page:
     await page.getByRole('heading', { name: 'Your queue' }).waitFor();
     await take(page, 'review-queue');
     await page.keyboard.press('Enter');
+    await page.waitForURL(/#\/review\/\d+$/);
     let asked = false;
     for (;;) {
-      await page.locator('[data-review-ready]').waitFor();
+      const shown = /#\/review\/(\d+)$/.exec(page.url())?.[1];
+      await page.locator(shown ? `[data-review-item="${shown}"][data-review-ready], h1:text-matches("is done$")` : '[data-review-ready]').first().waitFor();
       if (await page.getByRole('heading', { name: /is done$/ }).count()) break;
       // a code item: let Monaco paint its diff before the shot
       if (await page.locator('.ws-code').count()) await page.locator('.cq-glyph').first().waitFor().then(() => page.waitForTimeout(800));
       await page.keyboard.press('a');
       await page.keyboard.press('5');
+      // the study's yes/no question: yes, 70 % sure
+      if (await page.locator('.question-section').count()) {
+        await page.keyboard.press('y');
+        for (let i = 0; i < 3; i++) await page.keyboard.press('+');
+      }
+      const before = page.url();
       await page.keyboard.press('Control+Enter');
       const question = page.getByRole('alertdialog');
       if (await question.waitFor({ timeout: 1500 }).then(() => true, () => false)) {
@@ -490,10 +549,15 @@ async function evaluatorDay(scheme: 'light' | 'dark', pack: string, take: (page:
         asked = true;
         await page.keyboard.press('y');
       }
-      const next = await Promise.race([
-        page.getByRole('heading', { name: /is done$/ }).waitFor().then(() => 'done'),
-        page.waitForURL(/#\/review\/\d+$/).then(() => page.waitForTimeout(400)).then(() => 'next'),
-      ]);
+      // the next item (a new address) or the study's finished screen; a refusal fails here, not in a loop
+      let next: 'done' | 'next' | null = null;
+      for (let waited = 0; next === null; waited += 200) {
+        if (await page.getByRole('heading', { name: /is done$/ }).count()) next = 'done';
+        else if (page.url() !== before && /#\/review\/\d+$/.test(page.url())) next = 'next';
+        else if (waited > 20_000) throw new Error(`no next item after ${before}: ${await page.locator('.ws-notice').innerText().catch(() => '')}`);
+        else await page.waitForTimeout(200);
+      }
+      if (next === 'next') await page.waitForTimeout(400);
       if (next === 'done') break;
     }
     const download = page.waitForEvent('download');
@@ -516,7 +580,7 @@ async function evaluatorDay(scheme: 'light' | 'dark', pack: string, take: (page:
 // reviewed here with instructions, a question, its own flaw categories, an optional reject reason,
 // no rating and a 10-minute limit. The instructions before the first item, the workspace with the
 // question and the countdown, and the flaw form with the study's categories.
-const settingsShots = ['review-instructions', 'review-settings', 'review-categories'];
+const settingsShots = ['review-instructions', 'review-settings', 'review-categories', 'review-countdown'];
 async function studySettingsDay(scheme: 'light' | 'dark', take: (page: Page, name: string) => Promise<void>): Promise<void> {
   const dbPath = path.join(dir, `settings-${scheme}.db`);
   const db = openDatabase(dbPath);
@@ -553,6 +617,17 @@ async function studySettingsDay(scheme: 'light' | 'dark', take: (page: Page, nam
       ].join('\n'),
     },
   });
+  // a short limit: the countdown is in its warning colour from the start (the last minute)
+  createStudy(db, {
+    name: 'sprint-c',
+    conditions: [{ name: 'assisted', policy: 'all' }],
+    evaluators: [{ id: 'ana', displayName: 'Ana Ruiz' }],
+    overlap: 1,
+    seed: 7,
+    tasks: ['demo-walking'],
+    reviewHere: true,
+    settings: { timeLimitSeconds: 55, onTimeLimit: 'submit' },
+  });
   db.close();
   const evaluator = await startServe(dbPath);
   const page = await browser.newPage({ viewport: { width: 1400, height: 860 }, colorScheme: scheme });
@@ -582,6 +657,13 @@ async function studySettingsDay(scheme: 'light' | 'dark', take: (page: Page, nam
     await page.getByLabel('Category (this study’s)').selectOption('wrong fact');
     await page.getByLabel('Category (this study’s)').focus();
     await take(page, 'review-categories');
+    const sprint = queue.items.find((q) => q.study === 'sprint-c')!.id;
+    await page.goto(`${evaluator.url}#/review/${sprint}`);
+    await page.locator(`[data-review-item="${sprint}"][data-review-ready]`).waitFor();
+    await page.locator('.countdown.countdown-warning').waitFor();
+    await page.keyboard.press('a');
+    await page.keyboard.press('4');
+    await take(page, 'review-countdown');
   } finally {
     await page.close();
     await evaluator.stop();

@@ -108,7 +108,7 @@ export function checkStudy(design: CheckDesign, tasks: readonly CheckTask[]): St
         severity: 'warning',
         condition: name,
         count: handOnly,
-        message: `${name}: ${handOnly} of ${plural(flawCount, 'ground-truth flaw')} have no anchor and no shown critique that describes them: they can only be matched by hand. Until adjudicated they count as missed${handOnly === flawCount ? ', and with none matchable the catch figures are null' : ''}.`,
+        message: `${name}: ${handOnly} of ${plural(flawCount, 'ground-truth flaw')} ${handOnly === 1 ? 'has' : 'have'} no anchor and no shown critique that describes ${handOnly === 1 ? 'it' : 'them'}: they can only be matched by hand. Until adjudicated they count as missed${handOnly === flawCount ? ', and with none matchable the catch figures are null' : ''}.`,
         action: 'Give the flaws anchors (quote or range) or critique links in the task package, or plan to adjudicate every review on the Matching screen.',
       });
     }

@@ -169,14 +169,15 @@ describe('analysis end to end (CLI and Chromium)', () => {
     await page.getByRole('tab', { name: 'Matching' }).click();
     await page.getByRole('listbox', { name: 'Reports' }).waitFor();
     // an accepted critique c1 is auto-matched to f1; rule it out ("no match": it is none of the flaws)
-    const report = page.getByRole('option', { name: /^Accepted critique c1 by .* on Synthetic summary 1$/ }).first();
-    const who = (await report.getAttribute('aria-label'))!.replace(/^Accepted critique c1 by /, '').replace(/ on Synthetic summary 1$/, '');
+    // a report names its task by title and id (titles need not be unique)
+    const report = page.getByRole('option', { name: /^Accepted critique c1 by .* on Synthetic summary 1 \(syn-01\)$/ }).first();
+    const who = (await report.getAttribute('aria-label'))!.replace(/^Accepted critique c1 by /, '').replace(/ on Synthetic summary 1 \(syn-01\)$/, '');
     expect(await report.textContent()).toContain('auto: f1');
     await report.click();
     await page.getByRole('region', { name: 'Report and flaws' }).getByText('✓ automatic match').waitFor();
     await page.keyboard.press('n');
     await page.getByRole('status').filter({ hasText: /^1 of \d+ reports ruled/ }).waitFor();
-    await page.getByRole('option', { name: `Accepted critique c1 by ${who} on Synthetic summary 1` }).getByText('no match').waitFor();
+    await page.getByRole('option', { name: `Accepted critique c1 by ${who} on Synthetic summary 1 (syn-01)` }).getByText('no match').waitFor();
     expect(problems).toEqual([]);
     await page.close();
 

@@ -64,7 +64,7 @@ describe('matching by keyboard (Chromium)', () => {
 
     // the first report is current; the output is shown with the chosen flaw and the report highlighted
     const first = (await current(page).getAttribute('aria-label'))!;
-    expect(first).toMatch(/ on Synthetic summary 1$/);
+    expect(first).toMatch(/ on Synthetic summary 1 \(syn-01\)$/);
     const output = page.getByRole('region', { name: 'Output', exact: true });
     await output.locator('mark.om-flaw').first().waitFor();
     expect(await output.textContent()).toContain('It says the figure was 10 percent.');
@@ -128,10 +128,110 @@ describe('matching by keyboard (Chromium)', () => {
     await expect.poll(async () => (await rows.allTextContents()).every((t) => t.includes(`${edited.evaluator} · assisted`))).toBe(true);
     await page.getByRole('combobox', { name: 'Condition' }).selectOption('');
     const title = syntheticTasks(6).find((t) => t.id === edited.task)!.title;
-    await page.getByRole('option', { name: `Accepted critique c1, edited by ${edited.evaluator} on ${title}` }).click();
+    await page.getByRole('option', { name: `Accepted critique c1, edited by ${edited.evaluator} on ${title} (${edited.task})` }).click();
     const card = page.getByRole('region', { name: 'Report and flaws' });
     await card.getByText(EDIT).waitFor();
     expect(await card.textContent()).toMatch(/The model’s original: The figure is wrong: the source says \d+ percent\./);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
+
+// Four tasks with one title (the real data has "[RF] Last Night Leftovers" four times): each report
+// names its task's id beside the title, and at the smallest supported width (1024 px) nothing on the
+// screen is cut: the id, the report's state, the flaws and the buttons all fit, and the page does not
+// scroll sideways.
+describe('matching: tasks of the same title, at the smallest width (Chromium)', () => {
+  const dir = tempDir();
+  const db = path.join(dir, 'researcher.db');
+  const TITLE = '[RF] Last Night Leftovers';
+  const ids = ['cliff-xsum-rf-0113', 'cliff-xsum-rf-0287', 'cliff-xsum-rf-0419', 'cliff-xsum-rf-0522'];
+  let browser: Browser;
+  let server: ServerProcess;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const tasks = syntheticTasks(6).map((t, i) => (i < 4 ? { ...t, id: ids[i]!, title: TITLE } : t));
+    const tasksFile = path.join(dir, 'tasks.jsonl');
+    fs.writeFileSync(tasksFile, `${tasks.map((t) => JSON.stringify(t)).join('\n')}\n`);
+    await cliOk('import', tasksFile, '--db', db);
+    await cliOk('study', 'create', '--name', 'same', '--conditions', syntheticConditions, '--evaluators', syntheticEvaluators.join(','), '--overlap', '3', '--seed', '5', '--db', db);
+    const shown = JSON.parse(await cliOk('study', 'show', 'same', '--json', '--db', db)) as { assignments: { evaluator: string; task: string; condition: string }[] };
+    const recordsFile = path.join(dir, 'records.jsonl');
+    fs.writeFileSync(recordsFile, syntheticRecords('same', shown.assignments));
+    await cliOk('results', 'import', recordsFile, '--db', db);
+    server = await startServe(db);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('tells the four apart by id, and at 1024 px cuts nothing: ids, states, flaws, buttons; no sideways scroll', async () => {
+    const page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    watchProblems(page, problems);
+    await page.goto(`${server.url}#/analysis/same/matching`);
+    const list = page.getByRole('listbox', { name: 'Reports' });
+    await list.getByRole('option').first().waitFor();
+    await page.getByRole('region', { name: 'Report and flaws' }).waitFor();
+
+    // every report of a same-titled task carries its id in its name, and all four tasks are there
+    const named = new Set<string>();
+    const seenIds = new Set<string>();
+    const measure = () =>
+      page.evaluate(() => {
+        const cut = (el: Element | null): boolean => !!el && el.scrollWidth > el.clientWidth + 0.5;
+        const inside = (el: Element | null, box: DOMRect): boolean => {
+          if (!el) return true;
+          const r = el.getBoundingClientRect();
+          return r.left >= box.left - 0.5 && r.right <= box.right + 0.5;
+        };
+        const rows = [...document.querySelectorAll('.report-row')].map((row) => {
+          const box = row.getBoundingClientRect();
+          const id = row.querySelector('.report-row-task .mono');
+          const state = row.querySelector('.report-state');
+          return {
+            label: row.getAttribute('aria-label') ?? '',
+            id: id?.textContent ?? null,
+            idCut: cut(id) || !inside(id, box),
+            stateCut: cut(state) || !inside(state, box),
+            rowCut: cut(row),
+          };
+        });
+        const side = document.querySelector('.matching-side')!;
+        const sideBox = side.getBoundingClientRect();
+        const sideCut = [...side.querySelectorAll('button, .gt-flaws li, .report-card, h3')].filter((el) => !inside(el, sideBox) || cut(el)).map((el) => el.textContent);
+        const panes = [...document.querySelectorAll('.matching-panes > *')].filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5).map((el) => el.className);
+        const scroller = document.scrollingElement!;
+        return { rows, sideCut, panes, sideways: scroller.scrollWidth > scroller.clientWidth, mainSideways: cut(document.querySelector('.app-main')), heading: document.querySelector('.matching-output h2')?.textContent ?? '' };
+      });
+    const first = await measure();
+    expect(first.sideways, 'the page scrolls sideways').toBe(false);
+    expect(first.mainSideways, 'the main area scrolls sideways').toBe(false);
+    expect(first.panes, 'a pane reaches past the window').toEqual([]);
+    expect(first.sideCut, 'cut in the report and flaws pane').toEqual([]);
+    // walk through every report by keyboard (j), checking each row as it comes into view
+    const total = Number(((await page.getByText(/^[\d,]+ shown$/).textContent()) ?? '').split(' ')[0]!.replace(/,/g, ''));
+    expect(total).toBeGreaterThan(20);
+    for (let i = 0; i < total; i++) {
+      const m = await measure();
+      for (const row of m.rows) {
+        expect({ row: row.label, idCut: row.idCut, stateCut: row.stateCut, rowCut: row.rowCut }).toEqual({ row: row.label, idCut: false, stateCut: false, rowCut: false });
+        if (row.label.includes(TITLE)) {
+          named.add(row.label.slice(row.label.lastIndexOf(' on ') + 4));
+          expect(row.id).not.toBeNull();
+          seenIds.add(row.id!);
+        }
+      }
+      if (m.heading.startsWith(TITLE)) expect(ids.some((id) => m.heading.endsWith(id))).toBe(true);
+      expect(m.sideCut, `cut in the side pane at report ${i + 1}`).toEqual([]);
+      const before = await list.getByRole('option', { selected: true }).getAttribute('id');
+      await page.keyboard.press('j');
+      if (i < total - 1) await expect.poll(() => list.getByRole('option', { selected: true }).getAttribute('id')).not.toBe(before);
+    }
+    expect([...named].sort()).toEqual(ids.map((id) => `${TITLE} (${id})`));
+    expect([...seenIds].sort()).toEqual(ids);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -38,7 +38,7 @@ describe('study settings in the review workspace (Chromium)', () => {
   beforeAll(async () => {
     dbPath = tempDbPath();
     const db = openDatabase(dbPath);
-    importTasks(db, studyTasks(6));
+    importTasks(db, studyTasks(8));
     const study = (name: string, tasks: string[], settings: StudySettingsInput): void => {
       createStudy(db, { name, conditions: [{ name: 'helped', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1, tasks, settings, reviewHere: true });
     };
@@ -46,6 +46,7 @@ describe('study settings in the review workspace (Chromium)', () => {
     study('timed', ['task-3'], { timeLimitSeconds: 6, onTimeLimit: 'submit' });
     study('timedskip', ['task-4'], { timeLimitSeconds: 3, onTimeLimit: 'skip', rating: 'optional' });
     study('gone', ['task-5'], { timeLimitSeconds: 1, onTimeLimit: 'submit' });
+    study('again', ['task-6', 'task-7', 'task-8'], { instructions: 'Read the **source** first.' });
     for (const q of getQueue(db, 'ann')) {
       (items[q.study] ??= []).push(q.id);
       titles.set(q.id, q.title!);
@@ -182,6 +183,41 @@ describe('study settings in the review workspace (Chromium)', () => {
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(problems).toEqual([]);
     await page.close();
+  });
+
+  it('instructions read are remembered in the browser profile, not the database: another profile shows them again before an item not yet begun', async () => {
+    const [one, two, three] = items['again']!;
+    const dialog = (page: Page) => page.getByRole('dialog', { name: 'Instructions for study again' });
+    // one browser profile: read before the first item, not again before the second
+    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    watchProblems(page, problems);
+    await open(page, one!);
+    await dialog(page).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator(`[data-review-item="${one}"][data-review-ready]`).waitFor();
+    expect(await page.evaluate(() => localStorage.getItem('assay.instructions-seen.ann.again'))).toBe('1');
+    await page.goto(`${server.url}#/review/${two}`);
+    await page.locator(`[data-review-item="${two}"][data-review-ready]`).waitFor();
+    expect(await dialog(page).count()).toBe(0);
+    await page.close();
+    // another profile (Playwright's new page has its own storage): the same evaluator and study, shown again
+    const other = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    watchProblems(other, problems);
+    await open(other, three!);
+    await dialog(other).waitFor();
+    expect((await view(three!)).review).toBeNull(); // shown before the item is begun, as the first time
+    await other.keyboard.press('Escape');
+    await other.locator(`[data-review-item="${three}"][data-review-ready]`).waitFor();
+    await other.close();
+    // an item begun before is never held up by them, even in a profile that has not seen them
+    const third = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    watchProblems(third, problems);
+    await open(third, one!);
+    await third.locator(`[data-review-item="${one}"][data-review-ready]`).waitFor();
+    expect(await dialog(third).count()).toBe(0);
+    expect(await third.evaluate(() => localStorage.getItem('assay.instructions-seen.ann.again'))).toBeNull();
+    expect(problems).toEqual([]);
+    await third.close();
   });
 
   it('the time limit: a countdown a reload does not reset; at zero the item is submitted as it stands, and the app moves on', async () => {

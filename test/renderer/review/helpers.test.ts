@@ -122,6 +122,32 @@ describe('workspace helpers', () => {
       { study: '', done: 0, total: 2 },
     ]);
   });
+  it('progress: a 12-item study with 2 practice items reads 8 of 12 and 1 of 2, never 9 of 14', () => {
+    const q = (id: number, status: 'new' | 'open' | 'submitted' | 'skipped', study: string) => ({ id, taskId: `t${id}`, title: null, kind: 'summary' as const, study, label: study ? 'Set A' : 'Practice', status });
+    const studyItems = Array.from({ length: 12 }, (_, i) => q(i + 1, i < 7 ? 'submitted' : i === 7 ? 'skipped' : i === 8 ? 'open' : 'new', 'pilot'));
+    // practice items interleaved with the study's, as a queue listing may return them
+    const queue = [...studyItems.slice(0, 5), q(13, 'submitted', ''), ...studyItems.slice(5), q(14, 'new', '')];
+    expect(queueProgress(queue)).toEqual([
+      { study: 'pilot', done: 8, total: 12 },
+      { study: '', done: 1, total: 2 },
+    ]);
+  });
+  it('property: progress counts each part’s own items only, finished ones as done, in the order parts first appear', () => {
+    const entry = fc.record({ study: fc.constantFrom('', 'pilot', 'b', 'c'), status: fc.constantFrom('new', 'open', 'submitted', 'skipped') });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 60 }), (raw) => {
+        const queue = raw.map((e, i) => ({ id: i + 1, taskId: `t${i}`, title: null, kind: 'summary' as const, study: e.study, label: 'L', status: e.status }));
+        const parts = queueProgress(queue);
+        expect(parts.map((p) => p.study)).toEqual([...new Set(queue.map((x) => x.study))]);
+        for (const p of parts) {
+          const own = queue.filter((x) => x.study === p.study);
+          expect(p.total).toBe(own.length);
+          expect(p.done).toBe(own.filter((x) => x.status === 'submitted' || x.status === 'skipped').length);
+        }
+        expect(parts.reduce((n, p) => n + p.total, 0)).toBe(queue.length);
+      }),
+    );
+  });
   it('property: resizing keeps the total and every pane at least its minimum, and never moves a pane further below it', () => {
     const mins = [0.15, 0.25, 0.25];
     fc.assert(

@@ -51,6 +51,11 @@ function rangeOfAnchor(anchor: MetricAnchor, detail: TaskDetail): OutputMark['ra
   return { start16: index.toUtf16(anchor.start), end16: index.toUtf16(anchor.end), lines: [anchor.lines[0], anchor.lines[1]], side: anchor.side, path: anchor.path ?? null };
 }
 
+/** A task as the screen names it: its title and id (titles need not be unique), or the id alone. */
+function taskName(task: ReportItem['task']): string {
+  return task.title ? `${task.title} (${task.id})` : task.id;
+}
+
 function ReportRow({ item, index, current, onPick }: { item: ReportItem; index: number; current: boolean; onPick: (i: number) => void }): React.JSX.Element {
   const t = reportText(item);
   const state = stateOf(item);
@@ -59,13 +64,16 @@ function ReportRow({ item, index, current, onPick }: { item: ReportItem; index: 
       role="option"
       id={`report-${index}`}
       aria-selected={current}
-      aria-label={`${t.title} by ${item.review.evaluator} on ${item.task.title || item.task.id}`}
+      aria-label={`${t.title} by ${item.review.evaluator} on ${taskName(item.task)}`}
+      title={taskName(item.task)}
       className={`report-row${current ? ' current' : ''}`}
       style={{ height: ROW }}
       onClick={() => onPick(index)}
     >
+      {/* the id is never the part cut: tasks may share a title ("[RF] Last Night Leftovers" four times) */}
       <div className="report-row-task">
-        <span className="report-row-title">{item.task.title || item.task.id}</span> {item.task.title && <span className="mono muted">{item.task.id}</span>}
+        <span className="report-row-title">{item.task.title || item.task.id}</span>
+        {item.task.title && <span className="report-row-id mono muted">{item.task.id}</span>}
       </div>
       <div className="report-row-what small">
         <span>

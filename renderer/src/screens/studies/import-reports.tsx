@@ -1,9 +1,20 @@
 import type { ResultsFileReport } from '../../../../shared/contract/studies.js';
+import { refusalParts } from './refusal.js';
 
-/** The error without its leading "FILE: " (the list shows the file name already), ending in a full stop. */
-export function withoutFileName(error: string, file: string): string {
-  const text = error.startsWith(`${file}:`) ? error.slice(file.length + 1).trimStart() : error;
-  return /[.!?]$/.test(text) ? text : `${text}.`;
+/** A refusal as the screen says it: "refused — line 2, field rating: … Nothing from this file was stored." */
+function Refused({ error, file }: { readonly error: string; readonly file: string }): React.JSX.Element {
+  const { place, field, message } = refusalParts(error, file);
+  return (
+    <span>
+      refused — {place && <span className="refusal-place">{place}, </span>}
+      {field && (
+        <span className="refusal-field">
+          field <code>{field}</code>:{' '}
+        </span>
+      )}
+      {message} Nothing from this file was stored.
+    </span>
+  );
 }
 
 /** What importing results files did, file by file: merged, unchanged, conflicts, refusals. */
@@ -22,7 +33,7 @@ export function ImportReports({ reports, onClose }: { readonly reports: readonly
           <li key={`${r.file}-${i}`} className={r.status === 'refused' || r.conflicts.length > 0 ? 'bad' : 'good'}>
             <span className="mono">{r.file}</span>:{' '}
             {r.status === 'refused' ? (
-              <span>refused — {withoutFileName(r.error ?? '', r.file)} Nothing from this file was stored.</span>
+              <Refused error={r.error ?? ''} file={r.file} />
             ) : (
               <span>
                 {r.added + r.unchanged + r.revised + r.conflicts.length === 0

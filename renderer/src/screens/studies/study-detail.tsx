@@ -253,8 +253,8 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
       <p className="study-meta small">
         <span>seed {study.seed}</span>
         <span>overlap {study.overlap}</span>
-        <span>{study.tasks.length} tasks</span>
-        <span>{study.evaluators.length} evaluators</span>
+        <span>{plural(study.tasks.length, 'task')}</span>
+        <span>{plural(study.evaluators.length, 'evaluator')}</span>
         <span>{study.reviewHere ? 'reviewed on this computer (Review place)' : `reviewed from packs${study.researcher ? ` · results go to ${study.researcher}` : ''}`}</span>
         {study.conditions.map((c, i) => (
           <span key={c.name} className={`cond-chip cond-${i % 6}`}>
@@ -276,7 +276,7 @@ export function StudyDetailView({ name }: { readonly name: string }): React.JSX.
         <section className="confirm-close" role="alertdialog" aria-labelledby="confirm-delete-title" aria-describedby="confirm-delete-text">
           <h2 id="confirm-delete-title">Delete {study.name}?</h2>
           <p id="confirm-delete-text">
-            It never showed anything: no pack was issued and no review started. Its conditions, evaluator list and {study.assignments.length} queue items are deleted; the tasks and the
+            It never showed anything: no pack was issued and no review started. Its conditions, evaluator list and {plural(study.assignments.length, 'queue item')} are deleted; the tasks and the
             evaluator profiles stay.
           </p>
           <div className="form-actions">

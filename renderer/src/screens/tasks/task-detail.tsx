@@ -242,7 +242,7 @@ export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Eleme
                       <td>
                         <span className={`validity ${v.className}`}>{v.text}</span>
                       </td>
-                      <td className="mono small">{c.model ?? '—'}</td>
+                      <td className="mono small model" title={c.model ?? undefined}>{c.model ?? '—'}</td>
                     </tr>
                   );
                 })}
