@@ -10,6 +10,11 @@ import { sections } from './sections/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const chosen = chooseSections(sections, process.argv.slice(2));
+if (chosen.length === 0) {
+  // a word that names nothing (`next-item` for "review: next item") must not look like a run
+  process.stderr.write(`bench: no section matches ${process.argv.slice(2).join(', ')}; the sections: ${sections.map((s) => s.name).join('; ')}\n`);
+  process.exit(2);
+}
 
 const machine = {
   cpu: os.cpus()[0]?.model ?? 'unknown',

@@ -19,6 +19,8 @@ export default defineConfig({
     emptyOutDir: true,
     chunkSizeWarningLimit: 8000,
     sourcemap: false,
+    // ASSAY_NO_MINIFY=1: readable function names in a CPU profile (bench/sections/next-item.ts).
+    ...(process.env['ASSAY_NO_MINIFY'] ? { minify: false } : {}),
     rolldownOptions: { checks: { pluginTimings: false } },
   },
   worker: { format: 'es' },

@@ -9,6 +9,7 @@ import { loadDemo } from '../electron/backend/demo.js';
 import { createStudy } from '../electron/backend/studies/repository.js';
 import { importTasks } from '../electron/backend/tasks/import.js';
 import { seedAnalysisStudy, seedCalibrationStudy, seedWarningStudy } from '../test/backend/analysis/study-fixture.js';
+import { reviewChangeTask } from '../test/fixtures/review-change.js';
 import { launchChromium } from '../test/helpers/chromium.js';
 import { startCriticServer } from '../test/helpers/critic-server.js';
 import { repoRoot, startServe, type ServerProcess } from '../test/helpers/server.js';
@@ -221,6 +222,64 @@ shots.push(
   },
 );
 
+// The pull-request view (issue 14): a multi-file change of our own, imported into the served
+// database once; on the second file, one critique decided and an own flaw on an old line.
+let changeSeeded = false;
+function seedChange(): void {
+  if (changeSeeded) return;
+  const db = openDatabase(path.join(dir, 'demo.db'));
+  importTasks(db, [reviewChangeTask]);
+  db.close();
+  changeSeeded = true;
+}
+shots.push({
+  name: 'review-change',
+  prepare: async (page, url) => {
+    seedChange();
+    if (await openReview(page, url, 'demo-invoice-rounding')) {
+      await page.keyboard.press('a'); // invoice.py: accepts the first critique
+      await page.keyboard.press(']'); // rounding.py
+      await page.keyboard.press('r');
+      await page.keyboard.press('n');
+      await page.keyboard.press('f');
+      await page.keyboard.type('to_cents truncated negative amounts towards zero too.');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('ArrowDown'); // minor
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('Tab'); // file: rounding.py
+      await page.keyboard.press('Tab');
+      await page.keyboard.type('5');
+      await page.keyboard.press('Tab');
+      await page.keyboard.press('ArrowDown'); // old (base)
+      await page.keyboard.press('Control+Enter');
+      await page.keyboard.press('k'); // back to the rejected critique of rounding.py
+    } else {
+      await page.keyboard.press(']'); // the same file (the review resumes on invoice.py)
+      await page.keyboard.press('k'); // and the same critique
+    }
+    await page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+    await page.locator('.code-view-editor.on-stage .cq-glyph').first().waitFor();
+    await page.waitForTimeout(700); // the diff is computed in a worker
+  },
+});
+
+// The same change in the researcher's task browser: its file list, a critique on an old line opened in its file.
+shots.push({
+  name: 'tasks-change',
+  prepare: async (page, url) => {
+    seedChange();
+    await page.goto(`${url}#/tasks/demo-invoice-rounding`);
+    await page.reload();
+    const preview = page.getByRole('region', { name: 'Task Pull request: round invoice tax half up' });
+    await preview.waitFor();
+    await preview.getByRole('button', { name: 'c4', exact: true }).click();
+    await preview.locator('.file-head').filter({ hasText: 'billing/rounding.py' }).waitFor();
+    await preview.locator('.cq-glyph').first().waitFor();
+    await preview.locator('.task-detail-head').evaluate((el) => el.scrollIntoView({ block: 'start' })); // the click scrolled to the table
+    await page.waitForTimeout(700); // the diff is computed in a worker
+  },
+});
+
 // The workspace's key sheet, the code pane widened as far as it goes on a small screen (the panel
 // keeps its width), and the researcher's Review place for a study reviewed from packs (#12).
 shots.push(
@@ -369,6 +428,20 @@ shots.push(
     },
   },
 );
+
+// An import that succeeded with a warning (#14): a planted flaw on a line the change does not touch.
+let warningImports = 0;
+shots.push({
+  name: 'tasks-import-warnings',
+  prepare: async (page, url) => {
+    const n = ++warningImports; // new tasks in each scheme: both shots show an import that wrote them
+    const base = 'def total(xs):\n    s = 0\n    for x in xs[:-1]:\n        s += x\n    return s\n';
+    const task = (id: string, line: number) =>
+      JSON.stringify({ id, kind: 'code', title: `Sum of a list (${id})`, language: 'python', base, output: base.replace('xs[:-1]', 'xs'), flaws: [{ id: 'f1', description: 'The loop skipped the last item.', anchor: { lines: [line, line] } }] });
+    await chooseFiles(page, url, 'planted-bugs.jsonl', `${task(`sum-ok-${n}`, 3)}\n${task(`sum-off-${n}`, 5)}\n`);
+    await page.getByRole('list', { name: 'Warnings in planted-bugs.jsonl' }).waitFor();
+  },
+});
 
 // Critics (#13): a run against the loopback emulator from Tasks → Generate critiques…, the sweep
 // plot in the Critics tab of the Tasks screen, a task's generated critiques with their provenance in

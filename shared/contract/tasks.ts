@@ -98,6 +98,8 @@ export const TaskRowSchema = z.object({
   title: z.string().nullable(),
   language: z.string().nullable(),
   hasBase: z.boolean(),
+  /** How many files a multi-file code task has (its snippet lists their paths); null for a single-file task. */
+  files: z.number().int().min(1).nullable(),
   critiqueCount: z.number().int().nonnegative(),
   flawCount: z.number().int().nonnegative(),
   anchoredFlawCount: z.number().int().nonnegative(),

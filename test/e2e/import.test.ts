@@ -88,4 +88,24 @@ describe('import in the UI (browser mode)', () => {
     expect(await page.getByText('Drop task packages, packs or results files').count()).toBe(0);
     await page.close();
   });
+
+  it('shows the importer\'s warnings, as the CLI prints them, beside an import that succeeded (a flaw on lines the change does not touch)', async () => {
+    const page = await env.browser.newPage();
+    await page.goto(`${env.server.url}#/tasks`);
+    await page.getByLabel('Task package files').waitFor({ state: 'attached' }); // the task list, or the welcome when run alone
+    const base = 'def total(xs):\n    s = 0\n    for x in xs[:-1]:\n        s += x\n    return s\n';
+    const output = base.replace('xs[:-1]', 'xs');
+    const line = (id: string, flawLines: [number, number]) =>
+      JSON.stringify({ id, kind: 'code', language: 'python', base, output, flaws: [{ id: 'f1', description: 'Off by one.', anchor: { lines: flawLines } }] });
+    // line 3 changed (fine); line 5 did not (warned)
+    const pkg = `${line('warn-ok', [3, 3])}\n${line('warn-off', [5, 5])}\n`;
+    await page.getByLabel('Task package files').setInputFiles({ name: 'anchors.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(pkg) });
+    await page.getByText('Imported 2 tasks, 0 critiques, 2 flaws from anchors.jsonl.').waitFor();
+    const warnings = page.getByRole('list', { name: 'Warnings in anchors.jsonl' }).getByRole('listitem');
+    expect(await warnings.allTextContents()).toEqual([
+      'anchors.jsonl:2: flaws[0].anchor: line 5 of the output touches no changed line (the change is on output lines 3 and base lines 3): is the flaw anchored on the right lines?',
+    ]);
+    expect(await page.getByText('1 warning', { exact: true }).isVisible()).toBe(true);
+    await page.close();
+  });
 });

@@ -65,9 +65,9 @@ describe('review flow (Chromium)', () => {
       ['k3', 'gamma'],
     ] as const) {
       await page.getByRole('heading', { name: `Code ${id}` }).waitFor();
-      await expect.poll(() => page.locator('.ws-code .view-line').filter({ hasText: marker }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
-      expect(await page.locator('.ws-code .view-line').filter({ hasText: /alpha|beta|gamma/ }).filter({ hasNotText: marker }).count()).toBe(0);
-      await expect.poll(() => page.locator('.ws-code .cq-glyph').count()).toBeGreaterThan(0);
+      await expect.poll(() => page.locator('.code-view-editor.on-stage .view-line').filter({ hasText: marker }).count(), { timeout: 15_000 }).toBeGreaterThan(0);
+      expect(await page.locator('.code-view-editor.on-stage .view-line').filter({ hasText: /alpha|beta|gamma/ }).filter({ hasNotText: marker }).count()).toBe(0);
+      await expect.poll(() => page.locator('.code-view-editor.on-stage .cq-glyph').count()).toBeGreaterThan(0);
       await page.getByText(`${marker} first`).waitFor();
       await page.waitForTimeout(1500); // time for the next item's prefetch and off-screen render
       await page.keyboard.press('a');
@@ -98,14 +98,14 @@ describe('review flow (Chromium)', () => {
 
     await page.goto(`${server.url}#/review/${id('m1')}`);
     await page.getByRole('heading', { name: 'Code m1' }).waitFor();
-    await expect.poll(() => page.locator('.ws-code .cq-glyph').count(), { timeout: 15_000 }).toBeGreaterThan(0);
-    await page.locator('.ws-code .cq-glyph').last().click();
+    await expect.poll(() => page.locator('.code-view-editor.on-stage .cq-glyph').count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await page.locator('.code-view-editor.on-stage .cq-glyph').last().click();
     await expect.poll(() => page.getByRole('listitem', { name: 'Critique 2' }).getAttribute('aria-current')).toBe('true');
     await page.getByRole('button', { name: 'Reject' }).click();
     await page.getByRole('button', { name: 'Duplicate' }).click();
 
     // Drag over lines 36–38 of the new side, then "Add flaw": the lines are filled in.
-    const modified = page.locator('.ws-code .editor.modified');
+    const modified = page.locator('.code-view-editor.on-stage .editor.modified');
     const lineBox = async (n: number): Promise<{ x: number; y: number }> => {
       const box = (await modified.locator('.line-numbers').filter({ hasText: new RegExp(`^${n}$`), visible: true }).first().boundingBox())!;
       return { x: box.x + box.width + 30, y: box.y + box.height / 2 }; // in the code, right of the number

@@ -176,8 +176,12 @@ function pageRows(db: AnyDb, seqs: readonly number[], terms: readonly string[]):
     (
       stmt(
         db,
-        `SELECT seq, title, language, base IS NOT NULL AS has_base, substr(output, 1, ${snippetScan}) AS head FROM tasks WHERE seq IN (SELECT value FROM json_each($list))`,
-      ).all({ list }) as { seq: number; title: string | null; language: string | null; has_base: number; head: string }[]
+        // a multi-file task has no output of its own: its row counts its files and its snippet lists their paths
+        `SELECT seq, title, language, base IS NOT NULL AS has_base, substr(output, 1, ${snippetScan}) AS head,
+                json_array_length(files_json) AS files,
+                (SELECT substr(group_concat(json_extract(f.value, '$.path'), ' · '), 1, ${snippetScan}) FROM json_each(tasks.files_json) f) AS paths
+           FROM tasks WHERE seq IN (SELECT value FROM json_each($list))`,
+      ).all({ list }) as { seq: number; title: string | null; language: string | null; has_base: number; head: string; files: number | null; paths: string | null }[]
     ).map((r) => [r.seq, r]),
   );
   const studies = new Map<string, string[]>();
@@ -207,13 +211,14 @@ function pageRows(db: AnyDb, seqs: readonly number[], terms: readonly string[]):
       title: t.title,
       language: t.language,
       hasBase: t.has_base === 1,
+      files: t.files,
       critiqueCount: f.critiques,
       flawCount: f.flaws,
       anchoredFlawCount: f.anchored_flaws,
       source: f.source,
       studies: names.slice(0, 3),
       studyCount: names.length,
-      snippet: snippet(t.head, terms),
+      snippet: snippet(t.files !== null ? (t.paths ?? '') : t.head, terms),
     });
   }
   return rows;

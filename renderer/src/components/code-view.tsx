@@ -29,7 +29,20 @@ interface Props {
   readonly reveal?: LineSelection | null;
   readonly onMarkClick?: (id: string) => void;
   readonly onSelectLines?: (selection: LineSelection | null) => void;
+  /** The code is a deleted file's old text: every line is shown as deleted. */
+  readonly deleted?: boolean;
+  /** Names the screen layout, whose last size an editor prepared off screen takes (see prepareCodeView). */
+  readonly layout?: string;
+  /**
+   * `stage`: the editor lives in the fixed stage layer and is placed over this view (the review
+   * workspace: it can show an editor prepared off screen without restyling it). `inline` (the
+   * default): inside the view, for screens that scroll.
+   */
+  readonly placement?: Placement;
 }
+
+/** Where a code view's editor lives: see {@link Props.placement}. */
+export type Placement = 'stage' | 'inline';
 
 const editorOptions: monaco.editor.IEditorOptions = {
   readOnly: true,
@@ -54,6 +67,8 @@ export function escapeMarkdown(text: string): string {
 
 interface Shown {
   readonly node: HTMLDivElement;
+  /** In the stage (placed over its host) rather than inside the host. */
+  readonly staged: boolean;
   /** Decorations per side, and a key of the marks they show (to skip re-applying the same). */
   readonly collections: Map<'output' | 'base', monaco.editor.IEditorDecorationsCollection>;
   marksKey: string;
@@ -65,6 +80,8 @@ type Editors =
   | (Shown & {
       kind: 'diff';
       diff: monaco.editor.IStandaloneDiffEditor;
+      /** Whether the diff may turn inline when narrow (not while a mark is on the old side). */
+      inlineAllowed: boolean;
       original: monaco.editor.ITextModel;
       modified: monaco.editor.ITextModel;
     });
@@ -73,19 +90,33 @@ function marksKeyOf(marks: readonly CodeMark[]): string {
   return marks.map((m) => `${m.id}|${m.side}|${m.lines[0]}-${m.lines[1]}|${m.className}|${m.hover}`).join('\n');
 }
 
-/** Shows `marks` as line decorations (glyph, highlight, hover); a no-op when they are already shown. */
-function applyMarks(e: Editors, marks: readonly CodeMark[]): void {
-  const key = marksKeyOf(marks);
+/**
+ * Shows `marks` as line decorations (glyph, highlight, hover), and every line as deleted when the
+ * code is a deleted file's old text; a no-op when they are already shown.
+ */
+function applyMarks(e: Editors, marks: readonly CodeMark[], deleted = false): void {
+  const key = `${deleted ? 'deleted\n' : ''}${marksKeyOf(marks)}`;
   if (key === e.marksKey) return;
   e.marksKey = key;
+  if (e.kind === 'diff') {
+    // A narrow diff editor turns inline, and an inline diff never shows the old side's
+    // decorations: with a mark on old lines, keep the two sides side by side.
+    const inline = !marks.some((m) => m.side === 'base');
+    if (inline !== e.inlineAllowed) {
+      e.inlineAllowed = inline;
+      e.diff.updateOptions({ useInlineViewWhenSpaceIsLimited: inline });
+    }
+  }
   for (const { side, editor } of sideEditors(e)) {
     let collection = e.collections.get(side);
     if (!collection) {
       collection = editor.createDecorationsCollection();
       e.collections.set(side, collection);
     }
+    const whole: monaco.editor.IModelDeltaDecoration[] =
+      deleted && side === 'output' ? [{ range: new monaco.Range(1, 1, editor.getModel()?.getLineCount() ?? 1, 1), options: { isWholeLine: true, className: 'code-deleted-line' } }] : [];
     collection.set(
-      marks
+      whole.concat(marks
         .filter((m) => m.side === side)
         .map((m) => ({
           range: new monaco.Range(m.lines[0], 1, m.lines[1], 1),
@@ -97,7 +128,7 @@ function applyMarks(e: Editors, marks: readonly CodeMark[]): void {
             glyphMarginHoverMessage: { value: escapeMarkdown(m.hover), isTrusted: false, supportHtml: false },
             overviewRuler: { color: 'rgba(214, 160, 0, 0.8)', position: monaco.editor.OverviewRulerLane.Left },
           },
-        })),
+        }))),
     );
   }
 }
@@ -109,77 +140,211 @@ function revealIn(e: Editors, reveal: LineSelection | null): void {
   const key = `${reveal.side}:${reveal.lines[0]}-${reveal.lines[1]}`;
   if (key === e.revealKey) return;
   e.revealKey = key;
+  if (e.kind === 'diff' && e.diff.getLineChanges() === null) {
+    // The diff is still being computed (in a worker): an inline diff then inserts the old lines
+    // above and pushes these out of view. Reveal them again once it is in.
+    const once = e.diff.onDidUpdateDiff(() => {
+      once.dispose();
+      if (e.revealKey === key) {
+        e.revealKey = '';
+        revealIn(e, reveal);
+      }
+    });
+  }
   sideEditors(e)
     .find((s) => s.side === reveal.side)
     ?.editor.revealLinesInCenterIfOutsideViewport(reveal.lines[0], reveal.lines[1], monaco.editor.ScrollType.Immediate);
 }
 
-// One idle editor of each kind, kept between items: creating a Monaco (diff) editor costs far more
-// than giving an existing one new models, and the review workspace shows item after item.
-const idle: { single: monaco.editor.IStandaloneCodeEditor | null; diff: monaco.editor.IStandaloneDiffEditor | null; nodes: Map<object, HTMLDivElement> } = {
-  single: null,
-  diff: null,
-  nodes: new Map(),
-};
+/**
+ * Where the review's editors live (`placement: 'stage'`): one fixed layer at the end of the body,
+ * never re-parented. Moving a Monaco editor's DOM into another parent throws away the computed
+ * style of its thousand-odd elements, and restyling them was most of the time between one code
+ * item and the next (a Chromium trace: 22 ms of 72). So an editor is created in the stage, off
+ * screen, and shown by placing it over its host (`position: fixed` at the host's rectangle);
+ * `aria-owns` puts it back inside the host for assistive technology.
+ */
+class EditorStage {
+  private layer: HTMLDivElement | null = null;
+  private serial = 0;
 
-// An editor already showing the next item, rendered off screen ahead of time (see prepareCodeView).
-let prepared: { key: string; editors: Editors } | null = null;
-let offscreen: HTMLDivElement | null = null;
-
-const keyOf = (base: string | null, output: string, language: string): string => `${language}\u0000${base === null ? '-' : `+${base.length}:${base}`}\u0000${output}`;
-
-/** The size of the last visible code view: where the next one will most likely appear. */
-export function lastCodeViewSize(): { width: number; height: number } | null {
-  return lastSize;
-}
-let lastSize: { width: number; height: number } | null = null;
-
-function acquire(host: HTMLDivElement, base: string | null, output: string, language: string): Editors {
-  if (host.clientWidth > 0 && host.clientHeight > 0) lastSize = { width: host.clientWidth, height: host.clientHeight };
-  if (prepared && prepared.key === keyOf(base, output, language)) {
-    const e = prepared.editors;
-    prepared = null;
-    host.appendChild(e.node);
-    return e;
-  }
-  return create(host, base, output, language);
-}
-
-function create(host: HTMLDivElement, base: string | null, output: string, language: string): Editors {
-  if (base !== null) {
-    const original = monaco.editor.createModel(base, language);
-    const modified = monaco.editor.createModel(output, language);
-    let diff = idle.diff;
-    let node = diff ? idle.nodes.get(diff) : undefined;
-    idle.diff = null;
-    if (!diff || !node) {
-      node = document.createElement('div');
-      node.className = 'code-view-editor';
-      diff = monaco.editor.createDiffEditor(node, { ...editorOptions, originalEditable: false, renderSideBySide: true, ignoreTrimWhitespace: false });
-      idle.nodes.set(diff, node);
+  /**
+   * A new slot for an editor, hidden until {@link show}, at the size it will have (an editor
+   * created at another size lays out twice, and a diff editor may start side by side, then turn inline).
+   */
+  slot(width: number, height: number): HTMLDivElement {
+    if (!this.layer) {
+      this.layer = document.createElement('div');
+      this.layer.className = 'code-stage';
+      document.body.appendChild(this.layer);
     }
-    host.appendChild(node);
-    diff.setModel({ original, modified });
-    return { kind: 'diff', diff, original, modified, node, collections: new Map(), marksKey: '', revealKey: '' };
+    const node = document.createElement('div');
+    node.className = 'code-view-editor staged';
+    node.id = `code-view-${++this.serial}`;
+    this.hide(node);
+    this.size(node, width, height);
+    this.layer.appendChild(node);
+    return node;
   }
-  const model = monaco.editor.createModel(output, language);
-  let editor = idle.single;
-  let node = editor ? idle.nodes.get(editor) : undefined;
-  idle.single = null;
-  if (!editor || !node) {
-    node = document.createElement('div');
-    node.className = 'code-view-editor';
-    editor = monaco.editor.create(node, { ...editorOptions, model: null });
-    idle.nodes.set(editor, node);
+
+  /** Sizes a hidden slot (an editor prepared ahead of time lays out at the size it will be shown at). */
+  size(node: HTMLDivElement, width: number, height: number): void {
+    node.style.width = `${Math.round(width)}px`;
+    node.style.height = `${Math.round(height)}px`;
   }
-  host.appendChild(node);
-  editor.setModel(model);
-  editor.setScrollTop(0);
-  return { kind: 'single', editor, model, node, collections: new Map(), marksKey: '', revealKey: '' };
+
+  /** Shows `node` over `host` and keeps it there while the host moves or resizes; returns the undo. */
+  show(node: HTMLDivElement, host: HTMLDivElement): () => void {
+    const place = (): void => {
+      const r = host.getBoundingClientRect();
+      node.style.left = `${r.left}px`;
+      node.style.top = `${r.top}px`;
+      node.style.width = `${r.width}px`;
+      node.style.height = `${r.height}px`;
+    };
+    place();
+    node.classList.add('on-stage');
+    node.removeAttribute('aria-hidden');
+    host.setAttribute('aria-owns', node.id);
+    const observer = new ResizeObserver(place);
+    observer.observe(host);
+    // the host moves without resizing when something above or beside it does, or a parent scrolls
+    window.addEventListener('resize', place);
+    window.addEventListener('scroll', place, true);
+    return () => {
+      observer.disconnect();
+      window.removeEventListener('resize', place);
+      window.removeEventListener('scroll', place, true);
+      if (host.getAttribute('aria-owns') === node.id) host.removeAttribute('aria-owns');
+      this.hide(node);
+    };
+  }
+
+  /**
+   * Hides a slot: moved off screen (a transform: nothing inside is restyled or laid out again,
+   * which `visibility`, `display`, `inert` or `content-visibility` would cost when shown) and out of
+   * the accessibility tree. The code view takes its editor out of the tab order.
+   */
+  hide(node: HTMLDivElement): void {
+    node.classList.remove('on-stage');
+    node.setAttribute('aria-hidden', 'true');
+  }
 }
 
 /**
- * Renders an item's code off screen, at the given size, so that showing it next is only a move of
+ * The code views' editors, with their lifecycle in one place: one idle editor of each kind kept
+ * between items (creating a Monaco (diff) editor costs far more than giving an existing one new
+ * models), and the editor prepared off screen for the next item.
+ */
+class EditorPool {
+  readonly stage = new EditorStage();
+  private idleSingle: { editor: monaco.editor.IStandaloneCodeEditor; node: HTMLDivElement; staged: boolean } | null = null;
+  private idleDiff: { diff: monaco.editor.IStandaloneDiffEditor; node: HTMLDivElement; staged: boolean } | null = null;
+  /** An editor already showing the next item, rendered off screen ahead of time (see prepareCodeView). */
+  prepared: { key: string; editors: Editors } | null = null;
+  /** The size of the last visible code view of each layout: where the next one will most likely appear. */
+  readonly lastSize = new Map<string, { width: number; height: number }>();
+
+  /** New models in an idle editor, or a new editor: in a stage slot, or in `host` itself. */
+  create(host: HTMLDivElement | { width: number; height: number }, base: string | null, output: string, language: string): Editors {
+    const staged = !(host instanceof HTMLDivElement);
+    const fresh = (): HTMLDivElement => {
+      if (!(host instanceof HTMLDivElement)) return this.stage.slot(host.width, host.height);
+      const node = document.createElement('div');
+      node.className = 'code-view-editor';
+      return node;
+    };
+    if (base !== null) {
+      const original = monaco.editor.createModel(base, language);
+      const modified = monaco.editor.createModel(output, language);
+      let idle = this.idleDiff?.staged === staged ? this.idleDiff : null;
+      if (idle) this.idleDiff = null;
+      if (!idle) {
+        const node = fresh();
+        idle = { node, staged, diff: monaco.editor.createDiffEditor(node, { ...editorOptions, originalEditable: false, renderSideBySide: true, ignoreTrimWhitespace: false }) };
+      }
+      if (host instanceof HTMLDivElement) host.appendChild(idle.node);
+      else this.stage.size(idle.node, host.width, host.height);
+      idle.diff.setModel({ original, modified });
+      idle.diff.updateOptions({ useInlineViewWhenSpaceIsLimited: true });
+      return { kind: 'diff', diff: idle.diff, inlineAllowed: true, original, modified, node: idle.node, staged, collections: new Map(), marksKey: '', revealKey: '' };
+    }
+    const model = monaco.editor.createModel(output, language);
+    let idle = this.idleSingle?.staged === staged ? this.idleSingle : null;
+    if (idle) this.idleSingle = null;
+    if (!idle) {
+      const node = fresh();
+      idle = { node, staged, editor: monaco.editor.create(node, { ...editorOptions, model: null }) };
+    }
+    if (host instanceof HTMLDivElement) host.appendChild(idle.node);
+    else this.stage.size(idle.node, host.width, host.height);
+    idle.editor.setModel(model);
+    idle.editor.setScrollTop(0);
+    return { kind: 'single', editor: idle.editor, model, node: idle.node, staged, collections: new Map(), marksKey: '', revealKey: '' };
+  }
+
+  /** Puts a staged editor in or out of the tab order (a hidden one must not take focus). */
+  focusable(e: Editors, on: boolean): void {
+    if (e.staged) for (const { editor } of sideEditors(e)) editor.updateOptions({ tabIndex: on ? 0 : -1 });
+  }
+
+  /** The editors for a visible code view: the prepared ones when they show this code, else new. */
+  acquire(host: HTMLDivElement, placement: Placement, base: string | null, output: string, language: string): Editors {
+    if (placement === 'stage' && this.prepared && this.prepared.key === keyOf(base, output, language)) {
+      const e = this.prepared.editors;
+      this.prepared = null;
+      return e;
+    }
+    if (placement === 'inline') return this.create(host, base, output, language);
+    const r = host.getBoundingClientRect();
+    return this.create({ width: r.width, height: r.height }, base, output, language);
+  }
+
+  /** Detaches the models (before disposing them: monaco-react #647), then keeps or disposes the editor. */
+  release(e: Editors): void {
+    e.revealKey = '(released)'; // a reveal waiting for this item's diff must not move the next item's
+    if (e.staged) {
+      this.stage.hide(e.node);
+      this.focusable(e, false);
+    } else e.node.remove();
+    // The rest can wait: the next item should not pay for tearing this one down.
+    const finish = (): void => {
+      for (const c of e.collections.values()) c.clear();
+      e.collections.clear();
+      if (e.kind === 'diff') {
+        e.diff.setModel(null);
+        e.original.dispose();
+        e.modified.dispose();
+        if (this.idleDiff === null) this.idleDiff = { diff: e.diff, node: e.node, staged: e.staged };
+        else this.dispose(e.node, e.diff);
+      } else {
+        e.editor.setModel(null);
+        e.model.dispose();
+        if (this.idleSingle === null) this.idleSingle = { editor: e.editor, node: e.node, staged: e.staged };
+        else this.dispose(e.node, e.editor);
+      }
+    };
+    if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(finish, { timeout: 500 });
+    else window.setTimeout(finish, 50);
+  }
+
+  private dispose(node: HTMLDivElement, editor: monaco.IDisposable): void {
+    editor.dispose();
+    node.remove();
+  }
+}
+
+const pool = new EditorPool();
+
+const keyOf = (base: string | null, output: string, language: string): string => `${language}\u0000${base === null ? '-' : `+${base.length}:${base}`}\u0000${output}`;
+
+/** The size of the last visible code view of a layout (see {@link Props.layout}): where the next one will most likely appear. */
+export function lastCodeViewSize(layout = 'default'): { width: number; height: number } | null {
+  return pool.lastSize.get(layout) ?? null;
+}
+
+/**
+ * Renders an item's code off screen, at the given size, so that showing it next only places
  * finished DOM (the prefetch of the review workspace). Replaces an earlier preparation.
  */
 export function prepareCodeView(
@@ -190,59 +355,17 @@ export function prepareCodeView(
   height: number,
   marks: readonly CodeMark[] = [],
   reveal: LineSelection | null = null,
+  deleted = false,
 ): void {
   const key = keyOf(base, output, language);
-  if (prepared?.key === key) return;
-  if (prepared) release(prepared.editors);
-  if (!offscreen) {
-    offscreen = document.createElement('div');
-    offscreen.className = 'code-view-offscreen';
-    offscreen.setAttribute('aria-hidden', 'true');
-    offscreen.inert = true;
-    document.body.appendChild(offscreen);
-  }
-  offscreen.style.width = `${Math.round(width)}px`;
-  offscreen.style.height = `${Math.round(height)}px`;
-  const host = document.createElement('div');
-  host.className = 'code-view';
-  offscreen.appendChild(host);
-  const editors = create(host, base, output, language);
-  applyMarks(editors, marks);
+  if (pool.prepared?.key === key) return;
+  if (pool.prepared) pool.release(pool.prepared.editors);
+  pool.prepared = null;
+  const editors = pool.create({ width, height }, base, output, language);
+  pool.focusable(editors, false);
+  applyMarks(editors, marks, deleted);
   revealIn(editors, reveal);
-  // Keep the editor's node but not the temporary host.
-  offscreen.appendChild(editors.node);
-  host.remove();
-  prepared = { key, editors };
-}
-
-/** Detaches the models (before disposing them: monaco-react #647), then keeps or disposes the editor. */
-function release(e: Editors): void {
-  e.node.remove();
-  // The rest can wait: the next item should not pay for tearing this one down.
-  const finish = (): void => {
-    for (const c of e.collections.values()) c.clear();
-    e.collections.clear();
-    if (e.kind === 'diff') {
-      e.diff.setModel(null);
-      e.original.dispose();
-      e.modified.dispose();
-      if (idle.diff === null) idle.diff = e.diff;
-      else {
-        idle.nodes.delete(e.diff);
-        e.diff.dispose();
-      }
-    } else {
-      e.editor.setModel(null);
-      e.model.dispose();
-      if (idle.single === null) idle.single = e.editor;
-      else {
-        idle.nodes.delete(e.editor);
-        e.editor.dispose();
-      }
-    }
-  };
-  if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(finish, { timeout: 500 });
-  else window.setTimeout(finish, 50);
+  pool.prepared = { key, editors };
 }
 
 function sideEditors(e: Editors): { side: 'output' | 'base'; editor: monaco.editor.ICodeEditor }[] {
@@ -258,7 +381,7 @@ function sideEditors(e: Editors): { side: 'output' | 'base'; editor: monaco.edit
  * Read-only code, or Monaco's diff editor from `base` to `output` when there is a base, with line
  * marks (glyph, line highlight, hover). Loaded lazily. Default export for `React.lazy`.
  */
-export default function CodeView({ output, base, language, dark, marks = [], reveal = null, onMarkClick, onSelectLines }: Props): React.JSX.Element {
+export default function CodeView({ output, base, language, dark, marks = [], reveal = null, onMarkClick, onSelectLines, deleted = false, layout = 'default', placement = 'inline' }: Props): React.JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const editors = useRef<Editors | null>(null);
   const marksRef = useRef(marks);
@@ -274,8 +397,12 @@ export default function CodeView({ output, base, language, dark, marks = [], rev
 
   useEffect(() => {
     const el = host.current!;
-    const e = acquire(el, base, output, language);
+    const e = pool.acquire(el, placement, base, output, language);
     editors.current = e;
+    const unplace = e.staged ? pool.stage.show(e.node, el) : null;
+    // Back in the tab order after the first frame: the option re-renders the editor, which the
+    // frame that first shows it should not wait for.
+    const focusable = window.setTimeout(() => pool.focusable(e, true), 100);
     const disposables: monaco.IDisposable[] = [];
     let lastSide: 'output' | 'base' | null = null;
     for (const { side, editor } of sideEditors(e)) {
@@ -307,17 +434,24 @@ export default function CodeView({ output, base, language, dark, marks = [], rev
       );
     }
     el.dataset['codeReady'] = 'true';
+    // Where the next code view will most likely appear; read after this frame's layout, not forced now.
+    const frame = requestAnimationFrame(() => {
+      if (el.clientWidth > 0 && el.clientHeight > 0) pool.lastSize.set(layout, { width: el.clientWidth, height: el.clientHeight });
+    });
     return () => {
+      cancelAnimationFrame(frame);
+      window.clearTimeout(focusable);
       delete el.dataset['codeReady'];
       for (const d of disposables) d.dispose();
       editors.current = null;
-      release(e);
+      unplace?.();
+      pool.release(e);
     };
-  }, [output, base, language]);
+  }, [output, base, language, placement, layout]);
 
   useEffect(() => {
-    if (editors.current) applyMarks(editors.current, marks);
-  }, [marks, output, base, language]);
+    if (editors.current) applyMarks(editors.current, marks, deleted);
+  }, [marks, deleted, output, base, language]);
 
   useEffect(() => {
     if (editors.current) revealIn(editors.current, reveal);

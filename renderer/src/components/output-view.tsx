@@ -30,6 +30,8 @@ interface Props {
   readonly onMarkClick?: (id: string) => void;
   /** The accessible name of the text region. */
   readonly label: string;
+  /** Code that is a deleted file's old text (given as `output`, marks on its `output` side): shown as deleted. */
+  readonly deleted?: boolean;
 }
 
 /**
@@ -37,7 +39,7 @@ interface Props {
  * code in Monaco (a diff from `base` when there is one) with line highlights. Used by the task
  * browser's preview and the matching screen. Model text is only ever text.
  */
-export function OutputView({ kind, output, base, language, marks, selected = null, onMarkClick, label }: Props): React.JSX.Element {
+export function OutputView({ kind, output, base, language, marks, selected = null, onMarkClick, label, deleted = false }: Props): React.JSX.Element {
   const dark = useDarkMode();
   const host = useRef<HTMLDivElement>(null);
   const textMarks: Mark[] = useMemo(
@@ -67,7 +69,7 @@ export function OutputView({ kind, output, base, language, marks, selected = nul
     return (
       <div className="output-view code" role="region" aria-label={label}>
         <Suspense fallback={<div className="placeholder" aria-busy="true" />}>
-          <CodeView output={output} base={base} language={language ?? 'plaintext'} dark={dark} marks={codeMarks} reveal={reveal} {...(onMarkClick ? { onMarkClick } : {})} />
+          <CodeView output={output} base={base} language={language ?? 'plaintext'} dark={dark} marks={codeMarks} reveal={reveal} deleted={deleted} {...(onMarkClick ? { onMarkClick } : {})} />
         </Suspense>
       </div>
     );

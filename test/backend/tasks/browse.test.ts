@@ -10,6 +10,7 @@ import { createStudy } from '../../../electron/backend/studies/repository.js';
 import { RANK_LIMIT, searchTasks, taskDetail, taskFacets } from '../../../electron/backend/tasks/browse.js';
 import { importTasks, runImport } from '../../../electron/backend/tasks/import.js';
 import type { TaskQuery } from '../../../shared/contract/tasks.js';
+import { reviewChangeTask } from '../../fixtures/review-change.js';
 import { startReview } from '../../helpers/review.js';
 import { tempDbPath } from '../../helpers/temp.js';
 
@@ -230,6 +231,25 @@ describe('task browser: the researcher preview', () => {
     const code = taskDetail(d, 'code-4');
     expect(code.flaws[0]!.range).toMatchObject({ lines: [3, 3], side: 'output' });
     expect(() => taskDetail(d, 'nope')).toThrow(/No task with id "nope"/);
+  });
+
+  it('a multi-file task: its row counts its files and lists their paths as its snippet; its preview has the files and ranges naming them', () => {
+    const d = db();
+    const r = importTasks(d, [reviewChangeTask], 'change.jsonl');
+    expect(r.errorCount, r.errors.join('\n')).toBe(0);
+    const row = searchTasks(d, { q: 'invoice' }).items.find((t) => t.id === 'demo-invoice-rounding')!;
+    expect(row).toMatchObject({ kind: 'code', files: 4, hasBase: false, critiqueCount: 5, flawCount: 1 });
+    expect(row.snippet).toBe('billing/invoice.py · billing/rounding.py · tests/test_invoice.py · billing/legacy.py');
+    expect(searchTasks(d, { kind: 'code' }).items.find((t) => t.id === 'code-4')).toMatchObject({ files: null });
+    const t = taskDetail(d, 'demo-invoice-rounding');
+    expect(t.files?.map((f) => [f.path, f.deleted, f.renamedFrom])).toEqual([
+      ['billing/invoice.py', false, null],
+      ['billing/rounding.py', false, 'billing/money.py'],
+      ['tests/test_invoice.py', false, null],
+      ['billing/legacy.py', true, null],
+    ]);
+    expect(t.critiques.find((c) => c.id === 'c4')!.range).toMatchObject({ path: 'billing/rounding.py', side: 'base', lines: [5, 5] });
+    expect(t.flaws[0]!.range).toMatchObject({ path: 'billing/invoice.py', side: 'output', lines: [14, 15] });
   });
 
   it('says why a task shown in a study can no longer change or be deleted', () => {

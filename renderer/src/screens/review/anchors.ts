@@ -1,5 +1,5 @@
 import { resolveAnchor, TextIndex } from '../../../../shared/anchors.js';
-import type { Anchor } from '../../../../shared/task-format.js';
+import type { Anchor } from '../../../../shared/anchors.js';
 
 /** Every UTF-16 offset where `quote` starts in `text`. */
 export function occurrencesOf(text: string, quote: string): number[] {
@@ -55,7 +55,7 @@ export function linesToAnchor(text: string, where: string, side: 'output' | 'bas
   const b = m[2] === undefined ? a : Number(m[2]);
   const count = new TextIndex(text).lineCount;
   if (a < 1 || b < a) return { error: 'The range must start at line 1 or later and not end before it starts.' };
-  if (b > count) return { error: `Line ${b} is past the end (${count} lines).` };
+  if (b > count) return { error: `Line ${b} is past the end (${count} line${count === 1 ? "" : "s"}).` };
   return { anchor: { lines: [a, b], ...(side === 'base' ? { side } : {}) } };
 }
 
@@ -66,13 +66,18 @@ export function rangeOf(anchor: Anchor | undefined, output: string, base: string
   return r.ok ? r.value : null;
 }
 
-/** How an anchor reads in a list: a short quote or a line range. */
-export function describeAnchor(anchor: Anchor | undefined, output: string): string {
+/**
+ * How an anchor reads in a list: a short quote or a line range, after its file in a multi-file
+ * task (`src/a.py, line 3`; not with `withPath: false`, under a heading naming the file). `text`
+ * is what a range anchor points into (the file's output then).
+ */
+export function describeAnchor(anchor: Anchor | undefined, text: string, options: { readonly withPath?: boolean } = {}): string {
   if (!anchor) return 'whole output';
-  if ('lines' in anchor) return `${anchor.side === 'base' ? 'old ' : ''}line${anchor.lines[0] === anchor.lines[1] ? ` ${anchor.lines[0]}` : `s ${anchor.lines[0]}–${anchor.lines[1]}`}`;
-  const text = 'quote' in anchor ? anchor.quote : (() => {
-    const index = new TextIndex(output);
-    return output.slice(index.toUtf16(anchor.start), index.toUtf16(anchor.end));
+  const where = anchor.path !== undefined && options.withPath !== false ? `${anchor.path}, ` : '';
+  if ('lines' in anchor) return `${where}${anchor.side === 'base' ? 'old ' : ''}line${anchor.lines[0] === anchor.lines[1] ? ` ${anchor.lines[0]}` : `s ${anchor.lines[0]}–${anchor.lines[1]}`}`;
+  const quoted = 'quote' in anchor ? anchor.quote : (() => {
+    const index = new TextIndex(text);
+    return text.slice(index.toUtf16(anchor.start), index.toUtf16(anchor.end));
   })();
-  return `“${text.length > 60 ? `${text.slice(0, 57)}…` : text}”`;
+  return `${where}“${quoted.length > 60 ? `${quoted.slice(0, 57)}…` : quoted}”`;
 }

@@ -9,7 +9,16 @@ import type { ReviewSession } from './use-review-session.js';
  * review's shown list never changes (the back end refuses too).
  */
 export function canAskCritic(view: ReviewView, readOnly: boolean): boolean {
-  return !readOnly && view.item.study === '' && view.critiques !== null && view.task.files === null;
+  return askCriticRefusal(view, readOnly) === null;
+}
+
+/** Why "Ask the critic" (key `c`) is not offered for this view, in words; null when it is. */
+export function askCriticRefusal(view: Pick<ReviewView, 'item' | 'critiques' | 'task'>, readOnly: boolean): string | null {
+  if (view.item.study !== '') return 'The critic can be asked in the practice queue only: a study shows everyone the critiques it planned.';
+  if (view.critiques === null) return 'This item is reviewed without critiques, so the critic is not asked.';
+  if (view.task.files !== null) return 'The critic reads tasks with one output only: it cannot be asked about a multi-file change.';
+  if (readOnly) return 'This review is finished: reopen it (o) to ask the critic.';
+  return null;
 }
 
 /** What the workspace needs from "Ask the critic": the action and what the last ask did. */

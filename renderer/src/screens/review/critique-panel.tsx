@@ -14,6 +14,8 @@ interface Props {
   /** The selected critique's index. */
   readonly selected: number;
   readonly output: string;
+  /** A multi-file change: each file's output (range anchors point into it); the list is grouped by file. */
+  readonly fileOutput?: ((path: string) => string) | undefined;
   /** The context document: evidence anchors point into it. */
   readonly document: string;
   readonly readOnly: boolean;
@@ -41,37 +43,65 @@ export function CritiquePanel(p: Props): React.JSX.Element {
         </span>
       </h2>
       {p.critiques.length === 0 && <p className="muted">The model wrote no critiques of this output.</p>}
-      <ol className="cq-list">
-        {p.critiques.map((c, i) => (
-          <CritiqueCard
-            key={c.id}
-            critique={c}
-            index={i}
-            output={p.output}
-            document={p.document}
-            decision={p.decisions[c.id]}
-            selected={i === p.selected}
-            readOnly={p.readOnly}
-            mode={i === p.selected ? p.mode : null}
-            reasonOptional={p.reasonOptional}
-            onSelect={() => p.onSelect(i)}
-            onAccept={p.onAccept}
-            onReject={p.onReject}
-            onEdit={p.onEdit}
-            onPickReason={(reason) => p.onPickReason(c.id, reason)}
-            onSaveEdit={(text) => p.onSaveEdit(c.id, text)}
-            onCancel={p.onCancel}
-          />
-        ))}
-      </ol>
+      {critiqueGroups(p.critiques, p.fileOutput !== undefined).map((g) => (
+        <div key={g.path ?? ''} className="cq-group">
+          {p.fileOutput && (
+            <h3 className="cq-file mono" title={g.path ?? undefined}>
+              {g.path ?? 'The whole change'}
+            </h3>
+          )}
+          <ol className="cq-list" start={g.from + 1}>
+            {p.critiques.slice(g.from, g.to).map((c, j) => {
+              const i = g.from + j;
+              return (
+                <CritiqueCard
+                  key={c.id}
+                  critique={c}
+                  index={i}
+                  output={c.anchor?.path !== undefined && p.fileOutput ? p.fileOutput(c.anchor.path) : p.output}
+                  wholeText={p.fileOutput ? 'whole change' : 'whole output'}
+                  document={p.document}
+                  decision={p.decisions[c.id]}
+                  selected={i === p.selected}
+                  readOnly={p.readOnly}
+                  mode={i === p.selected ? p.mode : null}
+                  reasonOptional={p.reasonOptional}
+                  onSelect={() => p.onSelect(i)}
+                  onAccept={p.onAccept}
+                  onReject={p.onReject}
+                  onEdit={p.onEdit}
+                  onPickReason={(reason) => p.onPickReason(c.id, reason)}
+                  onSaveEdit={(text) => p.onSaveEdit(c.id, text)}
+                  onCancel={p.onCancel}
+                />
+              );
+            })}
+          </ol>
+        </div>
+      ))}
     </section>
   );
+}
+
+/** Consecutive runs of critiques on one file (by `range.path`); one run when `byFile` is false. */
+function critiqueGroups(critiques: readonly ShownCritique[], byFile: boolean): { path: string | null; from: number; to: number }[] {
+  if (!byFile) return [{ path: null, from: 0, to: critiques.length }];
+  const groups: { path: string | null; from: number; to: number }[] = [];
+  critiques.forEach((c, i) => {
+    const path = c.range?.path ?? null;
+    const last = groups[groups.length - 1];
+    if (last && last.path === path) last.to = i + 1;
+    else groups.push({ path, from: i, to: i + 1 });
+  });
+  return groups;
 }
 
 interface CardProps {
   readonly critique: ShownCritique;
   readonly index: number;
   readonly output: string;
+  /** How a critique without a place reads ("whole output", or "whole change" for several files). */
+  readonly wholeText: string;
   readonly document: string;
   readonly decision: Decision | undefined;
   readonly selected: boolean;
@@ -108,7 +138,7 @@ function CritiqueCard(p: CardProps): React.JSX.Element {
         <span className="cq-num">{p.index + 1}</span>
         {c.severity && <span className={`chip sev-${c.severity}`}>{c.severity}</span>}
         {c.category && <span className="chip">{c.category}</span>}
-        <span className="muted cq-where">{c.anchor ? describeAnchor(c.anchor, p.output) : 'the whole output'}</span>
+        <span className="muted cq-where">{c.anchor ? describeAnchor(c.anchor, p.output, { withPath: false }) : `the ${p.wholeText}`}</span>
         <span className="spacer" />
         <span className={`verdict ${verdictClass(p.decision)}`}>{verdictText(p.decision)}</span>
       </div>

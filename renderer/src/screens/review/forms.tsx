@@ -140,11 +140,22 @@ export interface FlawDraft {
    */
   readonly pinned: Pinned | null;
   readonly side: 'output' | 'base';
+  /** A multi-file change: the file the lines are in (null otherwise). */
+  readonly path: string | null;
+}
+
+/** A file the flaw form offers (multi-file changes): which sides it has. */
+export interface FlawFileChoice {
+  readonly path: string;
+  readonly hasBase: boolean;
+  readonly deleted: boolean;
 }
 
 interface FlawFormProps {
   readonly kind: 'summary' | 'code';
   readonly hasBase: boolean;
+  /** The files of a multi-file change: the form asks which one the lines are in. */
+  readonly files?: readonly FlawFileChoice[] | undefined;
   readonly initial: FlawDraft;
   readonly editing: OwnFlaw | null;
   /** The categories offered: the study's, or the default list (see `offeredCategories`). */
@@ -159,7 +170,7 @@ interface FlawFormProps {
 }
 
 /** Adds or changes an own flaw: description, severity, category and where it is. */
-export function FlawForm({ kind, hasBase, initial, editing, categories, studyCategories, onSave, onCancel, whereNote }: FlawFormProps): React.JSX.Element {
+export function FlawForm({ kind, hasBase, files, initial, editing, categories, studyCategories, onSave, onCancel, whereNote }: FlawFormProps): React.JSX.Element {
   const [draft, setDraft] = useState(initial);
   const [error, setError] = useState<string | null>(null);
   const save = (): void => {
@@ -208,6 +219,8 @@ export function FlawForm({ kind, hasBase, initial, editing, categories, studyCat
           <textarea rows={2} value={draft.where} onChange={(e) => setDraft({ ...draft, where: e.target.value })} />
           {note && <span className="field-note">{note}</span>}
         </label>
+      ) : files ? (
+        <FileLinesFields files={files} draft={draft} onChange={setDraft} />
       ) : (
         <div className="field-row">
           <label className="field">
@@ -240,6 +253,51 @@ export function FlawForm({ kind, hasBase, initial, editing, categories, studyCat
         <span className="muted small">{formHint}</span>
       </div>
     </div>
+  );
+}
+
+/** Where a flaw is in a multi-file change: the file, its lines and the side (only the sides the file has). */
+function FileLinesFields({ files, draft, onChange }: { readonly files: readonly FlawFileChoice[]; readonly draft: FlawDraft; readonly onChange: (d: FlawDraft) => void }): React.JSX.Element {
+  const file = files.find((f) => f.path === draft.path) ?? files[0]!;
+  const sides: ('output' | 'base')[] = file.deleted ? ['base'] : file.hasBase ? ['output', 'base'] : ['output'];
+  // A deleted file has only old lines, a new one only new lines; coming from one of those, the
+  // side was forced, not chosen: a file with both sides starts on the new one again.
+  const fitSide = (f: FlawFileChoice, side: 'output' | 'base'): 'output' | 'base' => (f.deleted ? 'base' : !f.hasBase || file.deleted ? 'output' : side);
+  return (
+    <>
+      <label className="field">
+        <span>File</span>
+        <select
+          value={file.path}
+          onChange={(e) => {
+            const f = files.find((x) => x.path === e.target.value)!;
+            onChange({ ...draft, path: f.path, side: fitSide(f, draft.side) });
+          }}
+        >
+          {files.map((f) => (
+            <option key={f.path} value={f.path}>
+              {f.path}
+            </option>
+          ))}
+        </select>
+      </label>
+      <div className="field-row">
+        <label className="field">
+          <span>Lines, e.g. 12 or 12-14 (empty: the whole change)</span>
+          <input type="text" inputMode="numeric" value={draft.where} onChange={(e) => onChange({ ...draft, path: file.path, where: e.target.value })} />
+        </label>
+        <label className="field">
+          <span>Side</span>
+          <select value={file.deleted ? 'base' : file.hasBase ? draft.side : 'output'} onChange={(e) => onChange({ ...draft, path: file.path, side: e.target.value as 'output' | 'base' })}>
+            {sides.map((s) => (
+              <option key={s} value={s}>
+                {s === 'output' ? 'new (output)' : 'old (base)'}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+    </>
   );
 }
 

@@ -9,6 +9,8 @@ import type { RejectReason } from '../../../../shared/review/events.js';
 export type WorkspaceAction =
   | 'next-critique'
   | 'prev-critique'
+  | 'next-file'
+  | 'prev-file'
   | 'accept'
   | 'reject'
   | 'edit'
@@ -37,8 +39,10 @@ export interface KeyBinding<A extends string> {
 
 /** The workspace's keys. `rate` takes its rating from the digit pressed, `answer` its answer from the letter. */
 export const workspaceKeys: readonly KeyBinding<WorkspaceAction>[] = [
-  { action: 'next-critique', keys: ['j'], text: 'Next critique' },
+  { action: 'next-critique', keys: ['j'], text: 'Next critique (across the files of a change)' },
   { action: 'prev-critique', keys: ['k'], text: 'Previous critique' },
+  { action: 'next-file', keys: [']'], text: 'Next file of a change (selects its first open critique)' },
+  { action: 'prev-file', keys: ['['], text: 'Previous file of a change' },
   { action: 'accept', keys: ['a'], text: 'Accept the selected critique' },
   { action: 'reject', keys: ['r'], text: 'Reject it, then choose why' },
   { action: 'edit', keys: ['e'], text: 'Edit its text (accepted with your edit)' },

@@ -1,6 +1,11 @@
 import { Suspense, lazy } from 'react';
 import type { ReviewView } from '../../../../shared/contract/review.js';
+import type { TaskFileView } from '../../../../shared/contract/tasks.js';
 import type { CodeMark, LineSelection } from '../../components/code-view.js';
+import type { FileCounts } from './change-files.js';
+import { FileList, statusText } from './file-list.js';
+import { codeLayout } from './prefetch.js';
+import type { CodeLook } from './verdicts.js';
 import { useDarkMode } from '../../use-dark.js';
 import { describeAnchor } from './anchors.js';
 import { ChunkedText, type Mark } from './chunked-text.js';
@@ -19,6 +24,20 @@ interface Props {
   readonly onSelectLines: (selection: LineSelection | null) => void;
   readonly onMarkClick: (id: string) => void;
   readonly outputRef: React.RefObject<HTMLDivElement | null>;
+  /** A multi-file change (task format 1.1): the open file and how it is shown, with the file list. */
+  readonly change?: ChangeProps | undefined;
+}
+
+/** The pull-request view's part of the output pane. */
+export interface ChangeProps {
+  readonly files: readonly TaskFileView[];
+  readonly file: TaskFileView;
+  /** What the editor shows for the open file (a deleted file as its old text). */
+  readonly code: CodeLook;
+  readonly counts: ReadonlyMap<string, FileCounts>;
+  /** False in an unassisted condition: the file list counts no critiques. */
+  readonly critiques: boolean;
+  readonly onOpenFile: (path: string) => void;
 }
 
 /** The middle pane: the output, as text with marks (a summary) or in Monaco (code, or a diff from `base`). */
@@ -26,15 +45,61 @@ export function OutputPane(p: Props): React.JSX.Element {
   const dark = useDarkMode();
   const { task } = p;
   const flawKey = keyLabel(keysOf('add-flaw'));
+  const selected = p.lineSelection ? describeAnchor({ lines: [p.lineSelection.lines[0], p.lineSelection.lines[1]], side: p.lineSelection.side }, '') : null;
+  const c = p.change;
+  if (c) {
+    const f = c.file;
+    return (
+      <div className="ws-code ws-change">
+        <div className="ws-code-head">
+          <h2>
+            Change <span className="muted">{c.files.length} files</span>
+          </h2>
+          <span className="muted small">
+            {selected
+              ? `Selected ${selected}: press ${flawKey} to add a flaw there`
+              : `Select lines, then press ${flawKey} to add a flaw there · ${keyLabel(keysOf('next-file'))} ${keyLabel(keysOf('prev-file'))} next / previous file`}
+          </span>
+        </div>
+        <div className="change-body">
+          <FileList files={c.files} current={f.path} counts={c.counts} critiques={c.critiques} onOpen={c.onOpenFile} />
+          <div className="change-file">
+            <div className="file-head" aria-live="polite">
+              <span className="file-head-path mono">{f.path}</span>
+              <span className="muted small">
+                {statusText(f)} · file {c.files.indexOf(f) + 1} of {c.files.length}
+                {f.base !== null && !f.deleted ? ' · old → new' : ''}
+              </span>
+            </div>
+            <div className="code-host">
+              <Suspense fallback={<div className="placeholder" aria-busy="true" />}>
+                <CodeView
+                  output={c.code.output}
+                  base={c.code.base}
+                  language={c.code.language}
+                  deleted={c.code.deleted}
+                  dark={dark}
+                  marks={c.code.marks}
+                  reveal={c.code.reveal}
+                  onMarkClick={p.onMarkClick}
+                  onSelectLines={p.onSelectLines}
+                  layout={codeLayout(task)}
+                  placement="stage"
+                />
+              </Suspense>
+            </div>
+          </div>
+        </div>
+      </div>
+    );
+  }
   if (task.kind === 'code') {
     return (
       <div className="ws-code">
         <div className="ws-code-head">
           <h2>{task.base !== null ? 'Diff (old → new)' : 'Code'}</h2>
           <span className="muted small">
-            {p.lineSelection
-              ? `Selected ${describeAnchor({ lines: [p.lineSelection.lines[0], p.lineSelection.lines[1]], side: p.lineSelection.side }, task.output)}: press ${flawKey} to add a flaw there`
-              : `Select lines, then press ${flawKey} to add a flaw there`}
+            {selected ? `Selected ${selected}: press ${flawKey} to add a flaw there` : `Select lines, then press ${flawKey} to add a flaw there`}
           </span>
         </div>
         <div className="code-host">
@@ -48,6 +113,8 @@ export function OutputPane(p: Props): React.JSX.Element {
               reveal={p.reveal}
               onMarkClick={p.onMarkClick}
               onSelectLines={p.onSelectLines}
+              layout={codeLayout(task)}
+              placement="stage"
             />
           </Suspense>
         </div>

@@ -8,9 +8,26 @@ import type { Mode } from './modes.js';
 
 type Task = ReviewView['task'];
 
-/** The form's draft for changing an own flaw: the anchor's full text (not its shortened display) and place. */
-export function draftOf(f: OwnFlaw, task: Task): FlawDraft {
-  return { description: f.description, severity: f.severity ?? '', category: f.category ?? '', ...whereOfAnchor(f.anchor, task.output, task.base) };
+/** A file's output or base (multi-file tasks; '' when there is no such file or side). */
+function fileText(task: Task, path: string, side: 'output' | 'base'): string {
+  const f = task.files?.find((x) => x.path === path);
+  return (side === 'base' ? f?.base : f?.output) ?? '';
+}
+
+/** How a flaw's place reads in the list: its file too in a multi-file change. */
+export function describeFlawPlace(f: OwnFlaw, task: Task): string {
+  if (!f.anchor) return task.files ? 'whole change' : 'whole output';
+  return describeAnchor(f.anchor, f.anchor.path !== undefined ? fileText(task, f.anchor.path, 'output') : task.output);
+}
+
+/**
+ * The form's draft for changing an own flaw: the anchor's full text (not its shortened display) and
+ * place, and its file in a multi-file change (`shownPath`, the open file, when it has none).
+ */
+export function draftOf(f: OwnFlaw, task: Task, shownPath: string | null = null): FlawDraft {
+  const path = f.anchor?.path;
+  const where = path !== undefined ? whereOfAnchor(f.anchor, fileText(task, path, 'output'), fileText(task, path, 'base')) : whereOfAnchor(f.anchor, task.output, task.base);
+  return { description: f.description, severity: f.severity ?? '', category: f.category ?? '', ...where, path: path ?? (task.files ? shownPath : null) };
 }
 
 /**
@@ -19,8 +36,17 @@ export function draftOf(f: OwnFlaw, task: Task): FlawDraft {
  */
 export function flawEvent(task: Task, state: ReviewState, draft: FlawDraft, editing: OwnFlaw | null, initial: FlawDraft): { event: ReviewEvent } | { error: string } {
   let anchor: OwnFlaw['anchor'];
-  if (editing && draft.where === initial.where && draft.side === initial.side) {
+  if (editing && draft.where === initial.where && draft.side === initial.side && draft.path === initial.path) {
     anchor = editing.anchor; // the place was not touched: keep its anchor exactly
+  } else if (draft.where.trim() && task.files) {
+    // a multi-file change: lines of the chosen file, on a side it has
+    const file = task.files.find((f) => f.path === draft.path);
+    if (!file) return { error: 'Choose the file the lines are in.' };
+    if (draft.side === 'base' && file.base === null) return { error: `${file.path} is a new file: it has no old lines.` };
+    if (draft.side === 'output' && file.deleted) return { error: `${file.path} was deleted: choose its old lines (side old).` };
+    const r = linesToAnchor(draft.side === 'base' ? file.base! : file.output, draft.where, draft.side);
+    if ('error' in r) return { error: r.error };
+    anchor = { ...r.anchor, path: file.path };
   } else if (draft.where.trim()) {
     const r =
       task.kind === 'code'
@@ -60,13 +86,16 @@ interface Props {
   readonly mode: Mode;
   readonly setMode: (mode: Mode) => void;
   readonly onAdd: () => void;
+  /** A multi-file change: the open file (a changed flaw without a file starts there). */
+  readonly shownPath?: string | null;
   /** Records an event; false when it was refused. */
   readonly record: (event: ReviewEvent) => boolean;
 }
 
 /** The flaws the evaluator found: listed with their place, changed or deleted in place, added with `f`. */
-export function OwnFlaws({ task, state, assisted, readOnly, categories, mode, setMode, onAdd, record }: Props): React.JSX.Element {
+export function OwnFlaws({ task, state, assisted, readOnly, categories, mode, setMode, onAdd, record, shownPath = null }: Props): React.JSX.Element {
   const flaws = state.content.flaws;
+  const files = task.files?.map((f) => ({ path: f.path, hasBase: f.base !== null, deleted: f.deleted }));
   const save = (draft: FlawDraft, editing: OwnFlaw | null, initial: FlawDraft): string | null => {
     const r = flawEvent(task, state, draft, editing, initial);
     if ('error' in r) return r.error;
@@ -78,6 +107,7 @@ export function OwnFlaws({ task, state, assisted, readOnly, categories, mode, se
     <FlawForm
       kind={task.kind}
       hasBase={task.base !== null}
+      files={files}
       initial={initial}
       editing={editing}
       categories={categories ?? flawCategories}
@@ -99,11 +129,11 @@ export function OwnFlaws({ task, state, assisted, readOnly, categories, mode, se
             <li key={f.id}>{form(f, mode.initial)}</li>
           ) : (
             <li key={f.id} className="own-flaw">
-              <div className="own-meta small muted">{[f.severity, f.category, describeAnchor(f.anchor, task.output)].filter(Boolean).join(' · ')}</div>
+              <div className="own-meta small muted">{[f.severity, f.category, describeFlawPlace(f, task)].filter(Boolean).join(' · ')}</div>
               <div className="own-text">{f.description}</div>
               {!readOnly && (
                 <div className="own-actions">
-                  <button type="button" className="quiet small" aria-label={`Change flaw ${f.id}`} onClick={() => setMode({ kind: 'flaw', editing: f, initial: draftOf(f, task) })}>
+                  <button type="button" className="quiet small" aria-label={`Change flaw ${f.id}`} onClick={() => setMode({ kind: 'flaw', editing: f, initial: draftOf(f, task, shownPath) })}>
                     Change
                   </button>
                   <button type="button" className="quiet small" aria-label={`Delete flaw ${f.id}`} onClick={() => record({ type: 'flaw-deleted', id: f.id })}>

@@ -4,7 +4,7 @@ import type { ReviewEvent } from '../../../../shared/review/events.js';
 import { checkReviewEvent, initialReviewState, reduceReview, replayReview, type ReviewState } from '../../../../shared/review/state.js';
 import { ApiCallError, call } from '../../api/client.js';
 import { useActiveTime } from './active-time.js';
-import { takePrefetched } from './prefetch.js';
+import { arrivedView, peekPrefetched, takePrefetched } from './prefetch.js';
 
 /** Whether everything the evaluator did is in the database. */
 export type SaveStatus =
@@ -64,16 +64,25 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * client event id (idempotent), and a conflict (another window wrote first) reloads the log.
  */
 export function useReviewSession(evaluator: string, item: number, initialView?: Promise<ReviewView>): ReviewSession {
-  const [view, setView] = useState<ReviewView | null>(null);
-  const [state, setState] = useState<ReviewState>(initialReviewState);
+  // A view that is already in (prefetched, or the one the workspace waited for) goes on screen in
+  // the first render: no empty frame, no second render before the item appears.
+  const first = useRef<{ readonly view: ReviewView | null; readonly state: ReviewState; readonly for: string } | null>(null);
+  if (first.current === null) {
+    const v = (initialView ? arrivedView(initialView) : peekPrefetched(evaluator, item)) ?? null;
+    first.current = { view: v, state: v ? replayReview((v.review?.events ?? []).map((e) => e.event)) : initialReviewState, for: `${evaluator}\u0000${item}` };
+  }
+  const [view, setView] = useState<ReviewView | null>(first.current.view);
+  const [state, setState] = useState<ReviewState>(first.current.state);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [save, setSave] = useState<SaveStatus>({ kind: 'saved' });
   const [notice, setNotice] = useState<string | null>(null);
-  const [initialActive, setInitialActive] = useState(0);
+  const [initialActive, setInitialActive] = useState(first.current.view?.review?.activeMs ?? 0);
   const [asking, setAsking] = useState(false);
   const askingRef = useRef(false);
   const stateRef = useRef(state);
-  const viewRef = useRef<ReviewView | null>(null);
+  const viewRef = useRef<ReviewView | null>(first.current.view);
+  // Which evaluator and item viewRef's view belongs to.
+  const viewFor = useRef<string | null>(first.current.view ? first.current.for : null);
   const pending = useRef<Pending[]>([]);
   const pumping = useRef(false);
   const started = useRef<Promise<number> | null>(null);
@@ -144,8 +153,11 @@ export function useReviewSession(evaluator: string, item: number, initialView?: 
   useEffect(() => {
     alive.current = true;
     pending.current = [];
-    viewRef.current = null;
-    setView(null);
+    if (viewFor.current !== `${evaluator}\u0000${item}`) {
+      viewRef.current = null;
+      setView(null);
+    }
+    viewFor.current = `${evaluator}\u0000${item}`;
     setLoadError(null);
     setNotice(null);
     setSave({ kind: 'saved' });

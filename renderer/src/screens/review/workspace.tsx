@@ -5,7 +5,7 @@ import type { LineSelection } from '../../components/code-view.js';
 import { selectionIn } from './chunked-text.js';
 import { ConfirmDialog } from './confirm-dialog.js';
 import { ContextPane } from './context-pane.js';
-import { AskCriticRow, canAskCritic, useAskCritic } from './ask-critic.js';
+import { AskCriticRow, askCriticRefusal, useAskCritic } from './ask-critic.js';
 import { CritiquePanel } from './critique-panel.js';
 import type { FlawDraft } from './forms.js';
 import { bindingFor, workspaceKeys, type WorkspaceAction } from './keymap.js';
@@ -18,11 +18,12 @@ import { nextOpenItem } from './queue-order.js';
 import { checkSubmit, stepConfidence } from './settings.js';
 import { countdownSource, formatRemaining, remainingMs } from './countdown.js';
 import { InstructionsDialog, instructionsSeen, rememberInstructionsSeen } from './instructions.js';
-import { takePrefetched } from './prefetch.js';
+import { arrivedView, takePrefetched } from './prefetch.js';
 import { call } from '../../api/client.js';
 import { ShortcutSheet } from './shortcut-sheet.js';
 import { DoneBanner, SubmitBar, type ReopenChance } from './submit-bar.js';
-import { firstUndecided, useMarks } from './verdicts.js';
+import { fileCode, firstUndecided, taskLookup, useMarks } from './verdicts.js';
+import { fileCounts, initialFile, reviewOrder, stepFile } from './change-files.js';
 import { useReviewSession, type ReviewSession } from './use-review-session.js';
 import { WorkspaceBar } from './ws-bar.js';
 import { isTypingTarget } from './typing.js';
@@ -38,9 +39,17 @@ interface Props {
   readonly onStatus: (item: number, status: QueueEntry['status']) => void;
 }
 
+/** What the workspace shows before the review: nothing yet, the study's instructions, or the review. */
+type Stage = { readonly kind: 'waiting' } | { readonly kind: 'instructions'; readonly view: ReviewView } | { readonly kind: 'review' };
+
 /** True when the study's instructions come before this item: the first one begun, and not read before. */
 function instructionsFirst(evaluator: string, view: ReviewView): boolean {
   return view.settings.instructions !== null && view.review === null && !instructionsSeen(evaluator, view.item.study);
+}
+
+/** Where a loaded view starts: its study's instructions when they come first, else the review. */
+function stageFor(evaluator: string, v: ReviewView): Stage {
+  return instructionsFirst(evaluator, v) ? { kind: 'instructions', view: v } : { kind: 'review' };
 }
 
 /**
@@ -55,11 +64,15 @@ export function Workspace(props: Props): React.JSX.Element {
     p.catch(() => undefined); // the session reports a failed load
     return p;
   });
-  const [stage, setStage] = useState<{ readonly kind: 'waiting' } | { readonly kind: 'instructions'; readonly view: ReviewView } | { readonly kind: 'review' }>({ kind: 'waiting' });
+  // A prefetched view that is already in decides at once: the item shows in the first render.
+  const [stage, setStage] = useState<Stage>(() => {
+    const v = arrivedView(viewPromise);
+    return v ? stageFor(evaluator, v) : { kind: 'waiting' };
+  });
   useEffect(() => {
     let cancelled = false;
     viewPromise.then(
-      (v) => !cancelled && setStage(instructionsFirst(evaluator, v) ? { kind: 'instructions', view: v } : { kind: 'review' }),
+      (v) => !cancelled && setStage((s) => (s.kind === 'waiting' ? stageFor(evaluator, v) : s)),
       () => !cancelled && setStage({ kind: 'review' }),
     );
     return () => {
@@ -122,13 +135,19 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
   const { state, record, save, notice, warn } = session;
   const settings = view.settings;
   const task = view.task;
-  const critiques = useMemo(() => view.critiques ?? [], [view.critiques]);
+  const files = task.files;
+  // A multi-file change is reviewed file by file: critiques in file order, then by line.
+  const critiques = useMemo(() => reviewOrder(view.critiques ?? [], task.files), [view.critiques, task.files]);
+  const lookup = useMemo(() => taskLookup(task), [task]);
   const assisted = view.critiques !== null;
   const readOnly = state.status !== 'open';
   // Resume on the first critique still undecided.
   const [selected, setSelected] = useState(() => firstUndecided(critiques, state.content.decisions));
   const [mode, setMode] = useState<Mode>(null);
-  const [lineSel, setLineSel] = useState<LineSelection | null>(null);
+  const [lineSel, setLineSel] = useState<(LineSelection & { readonly path: string | null }) | null>(null);
+  // The file on screen (multi-file): the selected critique's, unless the evaluator chose another
+  // file while that critique was selected.
+  const [fileChoice, setFileChoice] = useState<{ readonly path: string; readonly with: string | undefined } | null>(null);
   const [finishing, setFinishing] = useState(false);
   const [lastAction, setLastAction] = useState<WorkspaceAction | null>(null);
   // the clock ended this item while it was on screen: it says so for a moment, then the next opens
@@ -137,7 +156,27 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
   const docRef = useRef<HTMLDivElement>(null);
   const current: ShownCritique | undefined = critiques[Math.min(selected, critiques.length - 1)];
   const next = nextOpenItem(queue, item);
-  const askable = canAskCritic(view, readOnly);
+  const shownPath: string | null = !files
+    ? null
+    : fileChoice && fileChoice.with === current?.id
+      ? fileChoice.path
+      : current?.range?.path && files.some((f) => f.path === current.range!.path)
+        ? current.range.path
+        : (fileChoice?.path ?? initialFile(files, current));
+  const shownFile = files && shownPath !== null ? (files.find((f) => f.path === shownPath) ?? null) : null;
+  /** Shows a file of the change, selecting critique `critique` (else keeping the selection). */
+  const openFile = (path: string, critique?: number): void => {
+    const at = critique ?? selected;
+    setSelected(at);
+    setFileChoice({ path, with: critiques[Math.min(at, critiques.length - 1)]?.id });
+  };
+  /** Selects critique `i` and shows it where it is (in a change: its file, whichever file was chosen before). */
+  const showCritique = (i: number): void => {
+    setSelected(i);
+    setFileChoice(null);
+  };
+  const askRefusal = askCriticRefusal(view, readOnly);
+  const askable = askRefusal === null;
   const critic = useAskCritic(session, setSelected);
 
   usePrefetch(evaluator, next);
@@ -200,12 +239,21 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
 
   const flawDraft = (): FlawDraft => {
     if (task.kind === 'code') {
-      const where = lineSel ? (lineSel.lines[0] === lineSel.lines[1] ? `${lineSel.lines[0]}` : `${lineSel.lines[0]}-${lineSel.lines[1]}`) : '';
-      return { description: '', severity: '', category: '', where, pinned: null, side: lineSel?.side ?? 'output' };
+      const sel = lineSel && lineSel.path === shownPath ? lineSel : null;
+      const where = sel ? (sel.lines[0] === sel.lines[1] ? `${sel.lines[0]}` : `${sel.lines[0]}-${sel.lines[1]}`) : '';
+      // a deleted file has only old lines
+      return { description: '', severity: '', category: '', where, pinned: null, side: sel?.side ?? (shownFile?.deleted ? 'base' : 'output'), path: shownPath };
     }
     // Keep where the selection starts: a phrase that occurs twice must be anchored where it was selected.
     const sel = selectionIn(outputRef.current);
-    return { description: '', severity: '', category: '', where: sel ? task.output.slice(sel.start, sel.end) : '', pinned: sel ? { start16: sel.start, end16: sel.end } : null, side: 'output' };
+    return { description: '', severity: '', category: '', where: sel ? task.output.slice(sel.start, sel.end) : '', pinned: sel ? { start16: sel.start, end16: sel.end } : null, side: 'output', path: null };
+  };
+  const decisions = state.content.decisions;
+  const flaws = state.content.flaws;
+  const stepFileBy = (step: number): void => {
+    if (!files || shownPath === null) return;
+    const to = stepFile(files, shownPath, step, critiques, decisions);
+    openFile(to.path, to.critique);
   };
 
   /** The one way to submit: the check first (rating, question, undecided critiques), then the event. */
@@ -219,7 +267,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     if (check.kind === 'refuse') {
       // say what is missing, and go there
       warn(check.message);
-      if (check.missing === 'decisions') setSelected(firstUndecided(critiques, state.content.decisions));
+      if (check.missing === 'decisions') showCritique(firstUndecided(critiques, state.content.decisions));
       else document.getElementById(check.missing === 'rating' ? 'rating-title' : 'question-title')?.scrollIntoView({ block: 'nearest' });
       return;
     }
@@ -241,6 +289,8 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
   const actions: Readonly<Record<WorkspaceAction, (key: string) => unknown>> = {
     'next-critique': () => setSelected((i) => Math.min(i + 1, Math.max(0, critiques.length - 1))),
     'prev-critique': () => setSelected((i) => Math.max(i - 1, 0)),
+    'next-file': () => stepFileBy(1),
+    'prev-file': () => stepFileBy(-1),
     accept: () => current && !readOnly && decide({ type: 'decision-recorded', critique: current.id, verdict: 'accept' }),
     reject: () => current && !readOnly && setMode({ kind: 'reject' }),
     edit: () => current && !readOnly && setMode({ kind: 'edit' }),
@@ -256,7 +306,8 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     reopen: () => readOnly && (reopen.ok ? record({ type: 'reopened' }) : warn(`This review cannot be reopened: ${reopen.why}`)),
     'next-item': () => readOnly && next && onOpen(next.id),
     queue: () => onBack(),
-    'ask-critic': () => askable && !critic.asking && critic.ask(),
+    // (not offered here: the key says why, and asks nothing)
+    'ask-critic': () => (askRefusal !== null ? warn(askRefusal) : !critic.asking && critic.ask()),
     instructions: () => (settings.instructions !== null ? setMode({ kind: 'instructions' }) : warn('This study has no instructions.')),
     help: () => setMode({ kind: 'help' }),
   };
@@ -287,10 +338,8 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     find(docRef.current, 'ev:0')?.scrollIntoView({ block: 'center' });
   }, [current, task.kind]);
 
-  const decisions = state.content.decisions;
-  const flaws = state.content.flaws;
-
-  const { outputMarks, docMarks, codeMarks } = useMarks(task, critiques, decisions, flaws, current);
+  const { outputMarks, docMarks, codeMarks } = useMarks(task, critiques, decisions, flaws, current, shownPath, lookup);
+  const counts = useMemo(() => (files ? fileCounts(files, critiques, decisions, flaws) : null), [files, critiques, decisions, flaws]);
 
   const selectCritique = useCallback(
     (id: string) => {
@@ -301,7 +350,17 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     [critiques],
   );
 
-  const reveal = useMemo((): LineSelection | null => (current?.range ? { lines: current.range.lines, side: current.range.side } : null), [current]);
+  const reveal = useMemo(
+    (): LineSelection | null => (current?.range && (current.range.path ?? null) === shownPath ? { lines: current.range.lines, side: current.range.side } : null),
+    [current, shownPath],
+  );
+  // lines selected in a deleted file (shown as its old text alone) are old lines
+  const onSelectLines = useCallback(
+    (sel: LineSelection | null) => setLineSel(sel ? { ...sel, side: shownFile?.deleted ? 'base' : sel.side, path: shownPath } : null),
+    [shownPath, shownFile],
+  );
+  const shownCode = useMemo(() => (shownFile ? fileCode(shownFile, task.language, codeMarks, reveal) : null), [shownFile, task.language, codeMarks, reveal]);
+  const fileOutput = useCallback((path: string) => files?.find((f) => f.path === path)?.output ?? '', [files]);
   const cancel = (): void => setMode(null);
 
   const panel = (
@@ -318,6 +377,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
           decisions={decisions}
           selected={Math.min(selected, critiques.length - 1)}
           output={task.output}
+          fileOutput={files ? fileOutput : undefined}
           document={task.context?.document ?? ''}
           readOnly={readOnly}
           mode={mode}
@@ -338,7 +398,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
         />
       )}
       {askable && <AskCriticRow critic={critic} />}
-      <OwnFlaws task={task} state={state} assisted={assisted} readOnly={readOnly} categories={settings.categories} mode={mode} setMode={setMode} onAdd={() => actions['add-flaw']('f')} record={record} />
+      <OwnFlaws task={task} state={state} assisted={assisted} readOnly={readOnly} categories={settings.categories} mode={mode} setMode={setMode} onAdd={() => actions['add-flaw']('f')} record={record} shownPath={shownPath} />
       <SubmitBar
         item={item}
         state={state}
@@ -395,10 +455,10 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
         </div>
       )}
       <ResizablePanes
-        layout={task.kind}
-        defaults={task.kind === 'code' ? [0.2, 0.5, 0.3] : [0.34, 0.34, 0.32]}
+        layout={files ? 'change' : task.kind}
+        defaults={files ? [0.15, 0.59, 0.26] : task.kind === 'code' ? [0.2, 0.5, 0.3] : [0.34, 0.34, 0.32]}
         minWidths={paneMinWidths}
-        labels={['Context', task.kind === 'code' ? 'Code' : 'Output', assisted ? 'Critiques' : 'Your review']}
+        labels={['Context', files ? 'Change' : task.kind === 'code' ? 'Code' : 'Output', assisted ? 'Critiques' : 'Your review']}
       >
         {[
           <ContextPane key="context" task={task} marks={docMarks} docRef={docRef} />,
@@ -408,10 +468,15 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
             marks={outputMarks}
             codeMarks={codeMarks}
             reveal={reveal}
-            lineSelection={lineSel}
-            onSelectLines={setLineSel}
+            lineSelection={lineSel && lineSel.path === shownPath ? lineSel : null}
+            onSelectLines={onSelectLines}
             onMarkClick={selectCritique}
             outputRef={outputRef}
+            change={
+              files && shownFile && shownCode && counts
+                ? { files, file: shownFile, code: shownCode, counts, critiques: assisted, onOpenFile: (path) => openFile(path, stepFile(files, path, 0, critiques, decisions).critique) }
+                : undefined
+            }
           />,
           panel,
         ]}
@@ -429,7 +494,7 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
           onConfirm={() => submit(true)}
           onCancel={() => {
             setMode(null);
-            setSelected(firstUndecided(critiques, decisions));
+            showCritique(firstUndecided(critiques, decisions));
           }}
         />
       )}

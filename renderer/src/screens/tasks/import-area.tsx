@@ -1,9 +1,10 @@
 import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { describeImported, importReducer, initialImportState, isBusy, progressOf, type FileOutcome, type ImportEvent, type ImportState } from './import-state.js';
+import { describeImported, importReducer, initialImportState, isBusy, progressOf, warningLines, type FileOutcome, type ImportEvent, type ImportState } from './import-state.js';
 import { routeFiles } from '../../files/route-files.js';
 import { navigate } from '../../router.js';
 import { useEvaluatorChoice } from '../review/profile.js';
 import { uploadPackage } from './upload.js';
+import type { ImportResult } from '../../../../shared/contract/tasks.js';
 import './tasks.css';
 
 // The import outlives the task list: the app re-mounts the list when its counts change (after an
@@ -208,7 +209,14 @@ function Outcome({ outcome }: { readonly outcome: FileOutcome }): React.JSX.Elem
     );
   }
   const r = outcome.result;
-  if (r.status === 'imported') return <div className="import-outcome imported">{describeImported(r)}</div>;
+  if (r.status === 'imported') {
+    return (
+      <div className="import-outcome imported">
+        {describeImported(r)}
+        <Warnings result={r} />
+      </div>
+    );
+  }
   const more = r.errorCount - r.errors.length;
   return (
     <div role="alert" className="import-outcome rejected">
@@ -223,6 +231,27 @@ function Outcome({ outcome }: { readonly outcome: FileOutcome }): React.JSX.Elem
           <li key={i}>{e}</li>
         ))}
         {more > 0 && <li className="muted">… and {more} more error{more === 1 ? '' : 's'}</li>}
+      </ol>
+      <Warnings result={r} />
+    </div>
+  );
+}
+
+/** The importer's warnings for a file, listed as the CLI prints them (nothing when there are none). */
+function Warnings({ result }: { readonly result: ImportResult }): React.JSX.Element | null {
+  const lines = warningLines(result);
+  if (lines.length === 0) return null;
+  const count = result.warningCount ?? lines.length;
+  return (
+    <div className="import-warnings">
+      <strong>
+        {count} warning{count === 1 ? '' : 's'}
+      </strong>{' '}
+      {result.status === 'imported' ? '(imported anyway: check these lines)' : ''}
+      <ol className="import-errors mono small" aria-label={`Warnings in ${result.file}`}>
+        {lines.map((w, i) => (
+          <li key={i}>{w}</li>
+        ))}
       </ol>
     </div>
   );

@@ -88,3 +88,13 @@ export function describeImported(r: ImportResult): string {
   const extra = [r.unchanged ? `${r.unchanged} unchanged` : '', r.replaced ? `${r.replaced} replaced` : ''].filter(Boolean);
   return `Imported ${parts.join(', ')} from ${r.file}${extra.length ? ` (${extra.join(', ')})` : ''}.`;
 }
+
+/**
+ * An import's warnings (valid, imported, but probably wrong: a flaw on lines its change does not
+ * touch) as the CLI prints them, `FILE:LINE: field: message`, then how many more were not listed.
+ */
+export function warningLines(r: Pick<ImportResult, 'warnings' | 'warningCount'>): string[] {
+  const listed = r.warnings ?? [];
+  const more = (r.warningCount ?? listed.length) - listed.length;
+  return [...listed, ...(more > 0 ? [`… and ${more} more warning${more === 1 ? '' : 's'}`] : [])];
+}

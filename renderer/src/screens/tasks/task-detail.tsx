@@ -1,21 +1,23 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { TaskDetail } from '../../../../shared/contract/tasks.js';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { TaskDetail, TaskFileView } from '../../../../shared/contract/tasks.js';
 import { call } from '../../api/client.js';
 import { OutputView, type OutputMark } from '../../components/output-view.js';
 import { ChunkedText } from '../review/chunked-text.js';
+import { FileList, statusText } from '../review/file-list.js';
 import { CritiqueProvenanceNote, useCritiqueProvenance } from './critique-provenance.js';
 import { Highlighted, kindLabel } from './task-rows.js';
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
-/** How an anchor reads: a quote of the output, or a line range. */
-function where(range: TaskDetail['flaws'][number]['range'], output: string, base: string | null): string {
-  if (!range) return 'the whole output';
-  const text = range.side === 'base' ? (base ?? '') : output;
+/** How an anchor reads: a quote of the output, or a line range (in a multi-file task, of which file). */
+function where(range: TaskDetail['flaws'][number]['range'], task: Pick<TaskDetail, 'output' | 'base' | 'files'>): string {
+  if (!range) return task.files ? 'the whole change' : 'the whole output';
+  const file = range.path !== null ? task.files?.find((f) => f.path === range.path) : undefined;
+  const text = file ? (range.side === 'base' ? (file.base ?? '') : file.output) : range.side === 'base' ? (task.base ?? '') : task.output;
   const lines = range.lines[0] === range.lines[1] ? `line ${range.lines[0]}` : `lines ${range.lines[0]}–${range.lines[1]}`;
   const quote = text.slice(range.start16, range.end16).replace(/\s+/g, ' ').trim();
   const short = quote.length > 90 ? `${quote.slice(0, 87)}…` : quote;
-  return `${range.side === 'base' ? 'old ' : ''}${lines}${short ? `: “${short}”` : ''}`;
+  return `${file ? `${file.path}, ` : ''}${range.side === 'base' ? 'old ' : ''}${lines}${short ? `: “${short}”` : ''}`;
 }
 
 function validity(v: boolean | null): { text: string; className: string } {
@@ -42,6 +44,8 @@ export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Eleme
   const [error, setError] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // a multi-file task: the file shown (null: the first)
+  const [path, setPath] = useState<string | null>(null);
   const provenance = useCritiqueProvenance(id);
 
   useEffect(() => {
@@ -50,6 +54,7 @@ export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Eleme
     setError(null);
     setSelected(null);
     setConfirmDelete(false);
+    setPath(null);
     call('tasks:detail', { id })
       .then((t) => live && setTask(t))
       .catch((e: Error) => live && setError(e.message));
@@ -65,6 +70,16 @@ export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Eleme
       ...task.flaws.filter((f) => f.range).map((f) => ({ id: `flaw:${f.id}`, kind: 'flaw' as const, range: f.range!, title: `Flaw ${f.id}: ${f.description}` })),
     ];
   }, [task]);
+
+  // A flaw or critique picked in a list opens its file too.
+  const select = useCallback(
+    (id: string | null) => {
+      setSelected(id);
+      const range = marks.find((m) => m.id === id)?.range;
+      if (range?.path) setPath(range.path);
+    },
+    [marks],
+  );
 
   if (error) {
     return (
@@ -96,7 +111,7 @@ export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Eleme
         </h2>
         <div className="task-detail-facts small">
           {task.title && <span className="mono">{task.id}</span>}
-          <span>{kindLabel({ kind: task.kind, hasBase: task.base !== null, language: task.language })}</span>
+          <span>{kindLabel({ kind: task.kind, hasBase: task.base !== null, language: task.language, files: task.files?.length ?? null })}</span>
           {task.source && <span>source: {task.source}</span>}
           <span>imported {new Date(task.importedAt).toLocaleString()}</span>
           <span>{plural(task.reviews, 'review')}</span>
@@ -138,23 +153,27 @@ export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Eleme
       <div className="task-detail-body">
         <section className="task-detail-output" aria-labelledby="detail-output-title">
           <h3 id="detail-output-title">
-            Output{' '}
+            {task.files ? `Change · ${plural(task.files.length, 'file')}` : 'Output'}{' '}
             <span className="muted small">
               <span className="om-key flaw" />
               flaws <span className="om-key critique" />
               critiques
             </span>
           </h3>
-          <OutputView
-            kind={task.kind}
-            output={task.output}
-            base={task.base}
-            language={task.language}
-            marks={marks}
-            selected={selected}
-            onMarkClick={setSelected}
-            label="Output"
-          />
+          {task.files && task.files.length > 0 ? (
+            <ChangePreview files={task.files} path={path} language={task.language} marks={marks} selected={selected} onOpen={setPath} onMarkClick={setSelected} />
+          ) : (
+            <OutputView
+              kind={task.kind}
+              output={task.output}
+              base={task.base}
+              language={task.language}
+              marks={marks}
+              selected={selected}
+              onMarkClick={setSelected}
+              label="Output"
+            />
+          )}
         </section>
 
         <section aria-labelledby="detail-flaws-title">
@@ -165,13 +184,13 @@ export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Eleme
             <ul className="detail-list">
               {task.flaws.map((f) => (
                 <li key={f.id} className={selected === `flaw:${f.id}` ? 'selected' : undefined}>
-                  <button type="button" className="link" onClick={() => setSelected(`flaw:${f.id}`)} disabled={!f.range} title={f.range ? 'Show in the output' : 'No anchor'}>
+                  <button type="button" className="link" onClick={() => select(`flaw:${f.id}`)} disabled={!f.range} title={f.range ? 'Show in the output' : 'No anchor'}>
                     <span className="mono">{f.id}</span>
                   </button>{' '}
                   {f.severity && <span className="badge">{f.severity}</span>} {f.category && <span className="badge">{f.category}</span>}{' '}
                   <span className="detail-text">{f.description}</span>
                   <div className="muted small">
-                    {f.range ? where(f.range, task.output, task.base) : f.anchor ? 'anchor does not resolve' : 'no anchor'}
+                    {f.range ? where(f.range, task) : f.anchor ? 'anchor does not resolve' : 'no anchor'}
                     {f.critiques.length > 0 && ` · pointed out by ${f.critiques.join(', ')}`}
                   </div>
                 </li>
@@ -210,13 +229,13 @@ export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Eleme
                   return (
                     <tr key={c.id} className={selected === `critique:${c.id}` ? 'selected' : undefined}>
                       <td>
-                        <button type="button" className="link" onClick={() => setSelected(`critique:${c.id}`)} disabled={!c.range} title={c.range ? 'Show in the output' : 'No anchor'}>
+                        <button type="button" className="link" onClick={() => select(`critique:${c.id}`)} disabled={!c.range} title={c.range ? 'Show in the output' : 'No anchor'}>
                           <span className="mono">{c.id}</span>
                         </button>{' '}
                         {c.severity && <span className="badge">{c.severity}</span>} {c.category && <span className="badge">{c.category}</span>}{' '}
                         <span className="detail-text">{c.text || <span className="muted">(empty)</span>}</span>
                         {/* a hallucinated anchor: the note below says what the model claimed */}
-                        {!generated?.hallucinated && <div className="muted small">{c.range ? where(c.range, task.output, task.base) : c.anchor ? 'anchor does not resolve' : 'no anchor'}</div>}
+                        {!generated?.hallucinated && <div className="muted small">{c.range ? where(c.range, task) : c.anchor ? 'anchor does not resolve' : 'no anchor'}</div>}
                         {generated && <CritiqueProvenanceNote item={generated} />}
                       </td>
                       <td className="num">{c.score === null ? '—' : c.score.toFixed(3)}</td>
@@ -261,5 +280,52 @@ export function TaskDetailPane({ id, terms, onDeleted }: Props): React.JSX.Eleme
         </section>
       </div>
     </section>
+  );
+}
+
+interface ChangeProps {
+  readonly files: readonly TaskFileView[];
+  /** The file to show; null or unknown: the first. */
+  readonly path: string | null;
+  readonly language: string | null;
+  readonly marks: readonly OutputMark[];
+  readonly selected: string | null;
+  readonly onOpen: (path: string) => void;
+  readonly onMarkClick: (id: string) => void;
+}
+
+/**
+ * A multi-file task's change in the preview: the file list (as the review shows it, without counts)
+ * beside one file — a diff, new code, or a deleted file's old text — with that file's marks.
+ */
+function ChangePreview({ files, path, language, marks, selected, onOpen, onMarkClick }: ChangeProps): React.JSX.Element {
+  const file = files.find((f) => f.path === path) ?? files[0]!;
+  const shown = useMemo(() => {
+    const here = marks.filter((m) => m.range.path === file.path);
+    // a deleted file is shown as its old text alone: its marks (on old lines) move to that one side
+    if (file.deleted && file.base !== null) return { output: file.base, base: null, marks: here.filter((m) => m.range.side === 'base').map((m) => ({ ...m, range: { ...m.range, side: 'output' as const } })) };
+    return { output: file.output, base: file.base, marks: here };
+  }, [file, marks]);
+  return (
+    <div className="preview-change">
+      <FileList files={files} current={file.path} onOpen={onOpen} />
+      <div className="change-file">
+        <div className="file-head">
+          <span className="file-head-path mono">{file.path}</span>
+          <span className="muted small">{statusText(file)}</span>
+        </div>
+        <OutputView
+          kind="code"
+          output={shown.output}
+          base={shown.base}
+          language={file.language ?? language}
+          marks={shown.marks}
+          selected={selected}
+          onMarkClick={onMarkClick}
+          label={`Output: ${file.path}`}
+          deleted={file.deleted}
+        />
+      </div>
+    </div>
   );
 }

@@ -22,8 +22,9 @@ export function Highlighted({ text, terms }: { readonly text: string; readonly t
 }
 
 /** What a task is, in a few words: `Summary`, `Code diff · python`. */
-export function kindLabel(t: Pick<TaskRow, 'kind' | 'hasBase' | 'language'>): string {
-  return t.kind === 'code' ? `Code${t.hasBase ? ' diff' : ''}${t.language ? ` · ${t.language}` : ''}` : 'Summary';
+export function kindLabel(t: Pick<TaskRow, 'kind' | 'hasBase' | 'language'> & { readonly files?: number | null }): string {
+  const files = t.files ?? null;
+  return t.kind === 'code' ? `Code${files !== null ? ` · ${files} file${files === 1 ? '' : 's'}` : t.hasBase ? ' diff' : ''}${t.language ? ` · ${t.language}` : ''}` : 'Summary';
 }
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString()} ${n === 1 ? one : many}`;
