@@ -6,6 +6,8 @@ const AnchorSchema = z.object({
   end: z.number().int().nonnegative(),
   lines: z.tuple([z.number().int(), z.number().int()]),
   side: z.enum(['output', 'base']),
+  /** The file, in a multi-file task: matching is per file, so the renderer's metrics need it. */
+  path: z.string().optional(),
 });
 const ReportRefSchema = z.object({ kind: z.enum(['critique', 'added']), id: z.string().min(1).max(200) }).strict();
 

@@ -6,6 +6,7 @@ import type { MetricAnchor, StudyData } from '../../../../shared/metrics/types.j
 import { call } from '../../api/client.js';
 import { OutputView, type OutputMark } from '../../components/output-view.js';
 import { rowWindow } from '../tasks/browse-state.js';
+import { ChangePreview } from '../tasks/change-preview.js';
 import {
   defaultFlaw,
   filterReports,
@@ -46,7 +47,9 @@ function stateOf(item: ReportItem): { text: string; className: string } {
 
 /** A resolved metric anchor (code points) as a text range (UTF-16) in the output or base. */
 function rangeOfAnchor(anchor: MetricAnchor, detail: TaskDetail): OutputMark['range'] {
-  const text = anchor.side === 'base' ? (detail.base ?? '') : detail.output;
+  // in a multi-file task the anchor's offsets are in its file's text, not in the (empty) output
+  const file = anchor.path != null ? detail.files?.find((x) => x.path === anchor.path) : undefined;
+  const text = file ? (anchor.side === 'base' ? (file.base ?? '') : file.output) : anchor.side === 'base' ? (detail.base ?? '') : detail.output;
   const index = new TextIndex(text);
   return { start16: index.toUtf16(anchor.start), end16: index.toUtf16(anchor.end), lines: [anchor.lines[0], anchor.lines[1]], side: anchor.side, path: anchor.path ?? null };
 }
@@ -235,6 +238,10 @@ export function Matching({ data, onRule }: { readonly data: StudyData; readonly 
     }
     return out;
   }, [current, detail, flaw]);
+  // a multi-file task shows one file: the report's, else the chosen flaw's, until another is opened
+  const [openedFile, setOpenedFile] = useState<{ key: string; path: string } | null>(null);
+  const markedFile = (marks.find((m) => m.kind === 'report') ?? marks[0])?.range.path ?? null;
+  const filePath = current && openedFile?.key === `${current.key}:${flaw ?? ''}` ? openedFile.path : markedFile;
 
   const w = rowWindow(shown.length, ROW, scrollTop, viewport);
   const rows: React.ReactNode[] = [];
@@ -325,7 +332,17 @@ export function Matching({ data, onRule }: { readonly data: StudyData; readonly 
                 the report
                 {marks.length === 0 && detail ? ' · neither has an anchor in the output' : ''}
               </p>
-              {detail ? (
+              {detail?.files && detail.files.length > 0 ? (
+                <ChangePreview
+                  files={detail.files}
+                  path={filePath}
+                  language={detail.language}
+                  marks={marks}
+                  selected="report"
+                  onOpen={(path) => setOpenedFile({ key: `${current.key}:${flaw ?? ''}`, path })}
+                  onMarkClick={() => undefined}
+                />
+              ) : detail ? (
                 <OutputView kind={detail.kind} output={detail.output} base={detail.base} language={detail.language} marks={marks} selected="report" label="Task output" />
               ) : (
                 <div className="placeholder" aria-busy="true" />

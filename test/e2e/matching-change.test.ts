@@ -1,0 +1,80 @@
+// The matching screen on a multi-file task (issue 14: matching works per file): the output pane is
+// the change — its file list and the file the current report is on, with the report marked there —
+// never an empty output.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reviewChangeTask } from '../fixtures/review-change.js';
+import { cliOk } from '../helpers/cli.js';
+import { launchChromium } from '../helpers/chromium.js';
+import { watchProblems } from '../helpers/page.js';
+import { startServe, type ServerProcess } from '../helpers/server.js';
+import { tempDir } from '../helpers/temp.js';
+
+describe('matching a multi-file task (Chromium)', () => {
+  const dir = tempDir();
+  const db = path.join(dir, 'researcher.db');
+  let browser: Browser;
+  let server: ServerProcess;
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    const task = { ...reviewChangeTask, flaws: [...reviewChangeTask.flaws, { id: 'f2', description: 'The test never checks a negative amount', anchor: { path: 'tests/test_invoice.py', lines: [1, 2] }, severity: 'minor' }] };
+    const tasksFile = path.join(dir, 'tasks.jsonl');
+    fs.writeFileSync(tasksFile, `${JSON.stringify(task)}\n`);
+    await cliOk('import', tasksFile, '--db', db);
+    await cliOk('study', 'create', '--name', 'pr', '--conditions', 'assisted:all', '--evaluators', 'ann', '--overlap', '1', '--seed', '1', '--db', db);
+    const record = {
+      task: task.id,
+      evaluator: 'ann',
+      study: 'pr',
+      condition: 'assisted',
+      started_at: '2026-01-05T09:00:00.000Z',
+      submitted_at: '2026-01-05T09:05:00.000Z',
+      active_seconds: 300,
+      rating: 3,
+      skipped: null,
+      decisions: task.critiques.map((c) => (c.id === 'c1' ? { critique: c.id, verdict: 'accept' } : { critique: c.id, verdict: 'reject', reason: 'unclear' })),
+      added: [{ id: 'own1', description: 'No test for a negative quantity', anchor: { path: 'tests/test_invoice.py', lines: [1, 1] } }],
+    };
+    const recordsFile = path.join(dir, 'records.jsonl');
+    fs.writeFileSync(recordsFile, `${JSON.stringify(record)}\n`);
+    await cliOk('results', 'import', recordsFile, '--db', db);
+    server = await startServe(db);
+    browser = await launchChromium();
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('shows the file each report is on, with its file list, and opens another file on request', async () => {
+    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    watchProblems(page, problems);
+    await page.goto(`${server.url}#/analysis/pr/matching`);
+    const reports = page.getByRole('listbox', { name: 'Reports' });
+    await reports.waitFor();
+    const output = page.getByRole('region', { name: 'Output', exact: true });
+    const openFile = () => output.locator('.file-head-path').textContent();
+
+    // the accepted critique c1 is on billing/invoice.py: that file is shown, with the report marked
+    await reports.getByRole('option', { name: /Accepted critique c1/ }).click();
+    await expect.poll(openFile).toBe('billing/invoice.py');
+    await expect.poll(() => output.locator('.file-list').innerText()).toMatch(/test_invoice\.py/);
+    await expect.poll(() => output.locator('.om-report').count()).toBeGreaterThan(0);
+
+    // the evaluator's own flaw is on the new test file: the pane follows the report
+    await reports.getByRole('option', { name: /Added flaw own1/ }).click();
+    await expect.poll(openFile).toBe('tests/test_invoice.py');
+    await expect.poll(() => output.locator('.om-report').count()).toBeGreaterThan(0);
+
+    // another file opens from the list, and the next report brings the pane back to its own file
+    await output.locator('.file-list').getByText('legacy.py').click();
+    await expect.poll(openFile).toBe('billing/legacy.py');
+    await reports.getByRole('option', { name: /Accepted critique c1/ }).click();
+    await expect.poll(openFile).toBe('billing/invoice.py');
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+});
