@@ -69,6 +69,13 @@ describe('matching a multi-file task (Chromium)', () => {
     await expect.poll(openFile).toBe('tests/test_invoice.py');
     await expect.poll(() => output.locator('.om-report').count()).toBeGreaterThan(0);
 
+    // the report card and each flaw say which file and lines they are on; a flaw's opens its file
+    await expect.poll(() => page.getByRole('region', { name: 'Report and flaws' }).locator('.report-card').innerText()).toContain('tests/test_invoice.py, line 1');
+    await page.getByRole('button', { name: 'billing/invoice.py, lines 14–15' }).click();
+    await expect.poll(openFile).toBe('billing/invoice.py');
+    await page.getByRole('button', { name: 'tests/test_invoice.py, lines 1–2' }).click();
+    await expect.poll(openFile).toBe('tests/test_invoice.py');
+
     // another file opens from the list, and the next report brings the pane back to its own file
     await output.locator('.file-list').getByText('legacy.py').click();
     await expect.poll(openFile).toBe('billing/legacy.py');

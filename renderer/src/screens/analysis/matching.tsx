@@ -59,6 +59,15 @@ function taskName(task: ReportItem['task']): string {
   return task.title ? `${task.title} (${task.id})` : task.id;
 }
 
+/** Where an anchor of a multi-file task is: its file, side and lines ("billing/a.py, old lines 3–4"); null elsewhere. */
+function fileWhere(anchor: { readonly path?: string | null; readonly lines: readonly [number, number] | readonly number[]; readonly side: 'output' | 'base' } | null | undefined): { path: string; text: string } | null {
+  if (!anchor?.path) return null;
+  const a = anchor.lines[0]!;
+  const b = anchor.lines[1] ?? a;
+  const lines = a === b ? `line ${a}` : `lines ${a}–${b}`;
+  return { path: anchor.path, text: `${anchor.path}, ${anchor.side === 'base' ? 'old ' : ''}${lines}` };
+}
+
 function ReportRow({ item, index, current, onPick }: { item: ReportItem; index: number; current: boolean; onPick: (i: number) => void }): React.JSX.Element {
   const t = reportText(item);
   const state = stateOf(item);
@@ -242,6 +251,7 @@ export function Matching({ data, onRule }: { readonly data: StudyData; readonly 
   const [openedFile, setOpenedFile] = useState<{ key: string; path: string } | null>(null);
   const markedFile = (marks.find((m) => m.kind === 'report') ?? marks[0])?.range.path ?? null;
   const filePath = current && openedFile?.key === `${current.key}:${flaw ?? ''}` ? openedFile.path : markedFile;
+  const reportWhere = fileWhere(marks.find((m) => m.kind === 'report')?.range);
 
   const w = rowWindow(shown.length, ROW, scrollTop, viewport);
   const rows: React.ReactNode[] = [];
@@ -361,6 +371,7 @@ export function Matching({ data, onRule }: { readonly data: StudyData; readonly 
                     {t.original}
                   </p>
                 )}
+                {reportWhere && <div className="small mono muted file-where">{reportWhere.text}</div>}
                 {t.quote && <blockquote className="quote">{t.quote}</blockquote>}
               </div>
               <h3>Ground-truth flaws ({current.task.flaws.length})</h3>
@@ -375,6 +386,11 @@ export function Matching({ data, onRule }: { readonly data: StudyData; readonly 
                         <kbd>{i + 1}</kbd> <span className="mono">{f.id}</span> {f.severity && <span className="badge">{f.severity}</span>} {f.category && <span className="badge">{f.category}</span>}{' '}
                         {f.description}
                       </button>
+                      {fileWhere(f.anchor) && (
+                        <button type="button" className="link small mono file-where" onClick={() => setOpenedFile({ key: `${current.key}:${flaw ?? ''}`, path: fileWhere(f.anchor)!.path })}>
+                          {fileWhere(f.anchor)!.text}
+                        </button>
+                      )}
                       {f.quote && <blockquote className="quote">{f.quote}</blockquote>}
                       {state && <div className={`pair-state small ${m?.counted ? 'counted' : 'rejected'}`}>{m?.counted ? '✓' : '✗'} {state}</div>}
                     </li>
