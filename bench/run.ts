@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchFigure } from './section.js';
-import { chooseSections } from './select.js';
+import { chooseSections, runSections } from './select.js';
 import { sections } from './sections/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -24,27 +24,7 @@ const machine = {
   platform: `${os.platform()} ${os.release()}`,
 };
 
-const results: { section: string; figures: readonly BenchFigure[]; loadAverage: readonly number[] }[] = [];
-// A section that fails is reported and the others still run and are recorded: one broken section must
-// not throw away an hour of quiet-machine figures. The run then exits 1 and results.json keeps that
-// section's previous figures.
-const failed: { section: string; error: string }[] = [];
-for (const section of chosen) {
-  process.stderr.write(`bench: ${section.name}…\n`);
-  const started = Date.now();
-  try {
-    const loadBefore = os.loadavg()[0]!;
-    const figures = await section.run();
-    // the 1-minute load average before and after: the figures of a busy machine are not a quiet one's
-    const loadAverage = [loadBefore, os.loadavg()[0]!].map((l) => Math.round(l * 100) / 100);
-    process.stderr.write(`bench: ${section.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s (load average ${loadAverage.join(' → ')})\n`);
-    results.push({ section: section.name, figures, loadAverage });
-  } catch (e) {
-    const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
-    process.stderr.write(`bench: ${section.name} FAILED after ${((Date.now() - started) / 1000).toFixed(1)} s:\n${error}\n`);
-    failed.push({ section: section.name, error: error.split('\n')[0]! });
-  }
-}
+const { results, failed } = await runSections(chosen, (line) => process.stderr.write(`${line}\n`));
 
 const format = (v: number): string => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : v.toFixed(2));
 const rows = results.flatMap((r) =>

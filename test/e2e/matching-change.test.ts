@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reviewChangeTask } from '../fixtures/review-change.js';
+import { reviewChangeRecord, reviewChangeStudyTask } from '../fixtures/review-change.js';
 import { cliOk } from '../helpers/cli.js';
 import { launchChromium } from '../helpers/chromium.js';
 import { watchProblems } from '../helpers/page.js';
@@ -20,24 +20,12 @@ describe('matching a multi-file task (Chromium)', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    const task = { ...reviewChangeTask, flaws: [...reviewChangeTask.flaws, { id: 'f2', description: 'The test never checks a negative amount', anchor: { path: 'tests/test_invoice.py', lines: [1, 2] }, severity: 'minor' }] };
+    const task = reviewChangeStudyTask;
     const tasksFile = path.join(dir, 'tasks.jsonl');
     fs.writeFileSync(tasksFile, `${JSON.stringify(task)}\n`);
     await cliOk('import', tasksFile, '--db', db);
     await cliOk('study', 'create', '--name', 'pr', '--conditions', 'assisted:all', '--evaluators', 'ann', '--overlap', '1', '--seed', '1', '--db', db);
-    const record = {
-      task: task.id,
-      evaluator: 'ann',
-      study: 'pr',
-      condition: 'assisted',
-      started_at: '2026-01-05T09:00:00.000Z',
-      submitted_at: '2026-01-05T09:05:00.000Z',
-      active_seconds: 300,
-      rating: 3,
-      skipped: null,
-      decisions: task.critiques.map((c) => (c.id === 'c1' ? { critique: c.id, verdict: 'accept' } : { critique: c.id, verdict: 'reject', reason: 'unclear' })),
-      added: [{ id: 'own1', description: 'No test for a negative quantity', anchor: { path: 'tests/test_invoice.py', lines: [1, 1] } }],
-    };
+    const record = reviewChangeRecord(['c1'], [{ id: 'own1', description: 'No test for a negative quantity', anchor: { path: 'tests/test_invoice.py', lines: [1, 1] } }]);
     const recordsFile = path.join(dir, 'records.jsonl');
     fs.writeFileSync(recordsFile, `${JSON.stringify(record)}\n`);
     await cliOk('results', 'import', recordsFile, '--db', db);

@@ -7,7 +7,7 @@ import { importResults } from '../../../electron/backend/studies/results.js';
 import { importTasks } from '../../../electron/backend/tasks/import.js';
 import { StudyDataSchema } from '../../../shared/contract/analysis.js';
 import { computeMetrics, matchStudy } from '../../../shared/metrics/compute.js';
-import { reviewChangeTask } from '../../fixtures/review-change.js';
+import { reviewChangeRecord, reviewChangeStudyTask } from '../../fixtures/review-change.js';
 import { tempDir } from '../../helpers/temp.js';
 
 // The renderer's dashboard and matching screen compute from `analysis:data` as the contract lets it
@@ -16,26 +16,11 @@ import { tempDir } from '../../helpers/temp.js';
 describe('analysis:data carries everything the metrics read', () => {
   it('a multi-file study matches and measures the same after the contract as before it (anchors keep their file)', () => {
     const db = openDatabase(path.join(tempDir(), 'a.db'));
-    // f2 and the evaluator's own1 are on the same lines of different files: they must not match
-    const task = {
-      ...reviewChangeTask,
-      flaws: [...reviewChangeTask.flaws, { id: 'f2', description: 'Legacy caller left behind', anchor: { path: 'tests/test_invoice.py', lines: [1, 2] as [number, number] }, severity: 'minor' }],
-    };
+    // f2 (tests/test_invoice.py lines 1–2) and the evaluator's own1 are on the same lines of different files: they must not match
+    const task = reviewChangeStudyTask;
     importTasks(db, [task]);
     createStudy(db, { name: 'pr', tasks: [task.id], conditions: [{ name: 'assisted', policy: 'all' }], evaluators: [{ id: 'ann' }], overlap: 1, seed: 1 });
-    const record = {
-      task: task.id,
-      evaluator: 'ann',
-      study: 'pr',
-      condition: 'assisted',
-      started_at: '2026-01-05T09:00:00.000Z',
-      submitted_at: '2026-01-05T09:05:00.000Z',
-      active_seconds: 300,
-      rating: 3,
-      skipped: null,
-      decisions: task.critiques.map((c) => ({ critique: c.id, verdict: 'reject', reason: 'unclear' })),
-      added: [{ id: 'own1', description: 'Lines 1–2, but of another file', anchor: { path: 'billing/invoice.py', lines: [1, 2] } }],
-    };
+    const record = reviewChangeRecord([], [{ id: 'own1', description: 'Lines 1–2, but of another file', anchor: { path: 'billing/invoice.py', lines: [1, 2] } }]);
     const [report] = importResults(db, [{ fileName: 'r.jsonl', content: JSON.stringify(record) }]);
     expect(report?.status).toBe('merged');
     const data = loadStudyData(db, 'pr').data;
