@@ -49,9 +49,21 @@ export function hashOf(route: RouteId, params: readonly string[] = [], query: Re
 
 const changed = 'assay:location';
 
+/**
+ * Goes to `hash` as a new history entry (Back returns). Through the History API rather than by
+ * setting `location.hash`: a fragment navigation makes the browser look for an element the fragment
+ * names — a walk over the whole document, which with the review's editors held ready is thousands of
+ * nodes, every time the next item opens. Back and Forward still fire `hashchange`.
+ */
+function pushHash(hash: string): void {
+  window.history.pushState(window.history.state, '', hash);
+  window.dispatchEvent(new Event(changed));
+}
+
 /** Navigates to a place (hash routing: works the same from app:// and http://). */
 export function navigate(route: RouteId, ...params: string[]): void {
-  window.location.hash = hashOf(route, params);
+  const hash = hashOf(route, params);
+  if (hash !== window.location.hash) pushHash(hash);
 }
 
 /**
@@ -64,7 +76,7 @@ export function navigateTo(route: RouteId, params: readonly string[], query: Rea
   if (options.replace) {
     window.history.replaceState(window.history.state, '', hash);
     window.dispatchEvent(new Event(changed)); // replaceState fires no hashchange
-  } else window.location.hash = hash;
+  } else pushHash(hash);
 }
 
 /** The current location, updated on navigation. */

@@ -1,4 +1,5 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useLayoutEffect, useRef } from 'react';
+import { afterNextPaint } from '../after-paint.js';
 import { monaco } from '../monaco/setup.js';
 import './code-view.css';
 
@@ -156,23 +157,36 @@ function revealIn(e: Editors, reveal: LineSelection | null): void {
     ?.editor.revealLinesInCenterIfOutsideViewport(reveal.lines[0], reveal.lines[1], monaco.editor.ScrollType.Immediate);
 }
 
+/** Where an editor is, or will be, on screen (CSS pixels, relative to the viewport). */
+export interface Rect {
+  readonly left: number;
+  readonly top: number;
+  readonly width: number;
+  readonly height: number;
+}
+
 /**
- * Where the review's editors live (`placement: 'stage'`): one fixed layer at the end of the body,
- * never re-parented. Moving a Monaco editor's DOM into another parent throws away the computed
- * style of its thousand-odd elements, and restyling them was most of the time between one code
- * item and the next (a Chromium trace: 22 ms of 72). So an editor is created in the stage, off
- * screen, and shown by placing it over its host (`position: fixed` at the host's rectangle);
- * `aria-owns` puts it back inside the host for assistive technology.
+ * Where the review's editors live (`placement: 'stage'`): fixed slots at the end of the body, never
+ * re-parented. Moving a Monaco editor's DOM into another parent throws away the computed style of
+ * its thousand-odd elements, and restyling them was most of the time between one code item and the
+ * next (a Chromium trace: 22 ms of 72). So an editor is created in a slot and shown by raising the
+ * slot over its host (`position: fixed` at the host's rectangle); `aria-owns` puts it back inside the
+ * host for assistive technology.
+ *
+ * A hidden slot lies beneath the app (a negative z-index; the app's background covers it), where
+ * the next item's editor will most likely appear: the editor prepared for it is then painted in idle
+ * time, and showing it changes one property of one element — painting a freshly shown editor was
+ * the largest part of the next item's frame (a trace: 13 of 20 ms of paint).
  */
 class EditorStage {
   private layer: HTMLDivElement | null = null;
   private serial = 0;
 
   /**
-   * A new slot for an editor, hidden until {@link show}, at the size it will have (an editor
+   * A new slot for an editor, hidden until {@link show}, at the place it will have (an editor
    * created at another size lays out twice, and a diff editor may start side by side, then turn inline).
    */
-  slot(width: number, height: number): HTMLDivElement {
+  slot(rect: Rect): HTMLDivElement {
     if (!this.layer) {
       this.layer = document.createElement('div');
       this.layer.className = 'code-stage';
@@ -182,26 +196,22 @@ class EditorStage {
     node.className = 'code-view-editor staged';
     node.id = `code-view-${++this.serial}`;
     this.hide(node);
-    this.size(node, width, height);
+    this.place(node, rect);
     this.layer.appendChild(node);
     return node;
   }
 
-  /** Sizes a hidden slot (an editor prepared ahead of time lays out at the size it will be shown at). */
-  size(node: HTMLDivElement, width: number, height: number): void {
-    node.style.width = `${Math.round(width)}px`;
-    node.style.height = `${Math.round(height)}px`;
+  /** Places a slot (a hidden one where it will be shown: it is painted there ahead of time). */
+  place(node: HTMLDivElement, r: Rect): void {
+    node.style.left = `${r.left}px`;
+    node.style.top = `${r.top}px`;
+    node.style.width = `${r.width}px`;
+    node.style.height = `${r.height}px`;
   }
 
   /** Shows `node` over `host` and keeps it there while the host moves or resizes; returns the undo. */
   show(node: HTMLDivElement, host: HTMLDivElement): () => void {
-    const place = (): void => {
-      const r = host.getBoundingClientRect();
-      node.style.left = `${r.left}px`;
-      node.style.top = `${r.top}px`;
-      node.style.width = `${r.width}px`;
-      node.style.height = `${r.height}px`;
-    };
+    const place = (): void => this.place(node, host.getBoundingClientRect());
     place();
     node.classList.add('on-stage');
     node.removeAttribute('aria-hidden');
@@ -221,9 +231,9 @@ class EditorStage {
   }
 
   /**
-   * Hides a slot: moved off screen (a transform: nothing inside is restyled or laid out again,
-   * which `visibility`, `display`, `inert` or `content-visibility` would cost when shown) and out of
-   * the accessibility tree. The code view takes its editor out of the tab order.
+   * Hides a slot: beneath the app (only its z-index changes: nothing inside is restyled, laid out or
+   * painted again, which `visibility`, `display`, `inert` or `content-visibility` would cost when
+   * shown) and out of the accessibility tree. The code view takes its editor out of the tab order.
    */
   hide(node: HTMLDivElement): void {
     node.classList.remove('on-stage');
@@ -242,14 +252,14 @@ class EditorPool {
   private idleDiff: { diff: monaco.editor.IStandaloneDiffEditor; node: HTMLDivElement; staged: boolean } | null = null;
   /** An editor already showing the next item, rendered off screen ahead of time (see prepareCodeView). */
   prepared: { key: string; editors: Editors } | null = null;
-  /** The size of the last visible code view of each layout: where the next one will most likely appear. */
-  readonly lastSize = new Map<string, { width: number; height: number }>();
+  /** The place of the last visible code view of each layout: where the next one will most likely appear. */
+  readonly lastRect = new Map<string, Rect>();
 
-  /** New models in an idle editor, or a new editor: in a stage slot, or in `host` itself. */
-  create(host: HTMLDivElement | { width: number; height: number }, base: string | null, output: string, language: string): Editors {
+  /** New models in an idle editor, or a new editor: in a stage slot at a place, or in `host` itself. */
+  create(host: HTMLDivElement | Rect, base: string | null, output: string, language: string): Editors {
     const staged = !(host instanceof HTMLDivElement);
     const fresh = (): HTMLDivElement => {
-      if (!(host instanceof HTMLDivElement)) return this.stage.slot(host.width, host.height);
+      if (!(host instanceof HTMLDivElement)) return this.stage.slot(host);
       const node = document.createElement('div');
       node.className = 'code-view-editor';
       return node;
@@ -264,7 +274,7 @@ class EditorPool {
         idle = { node, staged, diff: monaco.editor.createDiffEditor(node, { ...editorOptions, originalEditable: false, renderSideBySide: true, ignoreTrimWhitespace: false }) };
       }
       if (host instanceof HTMLDivElement) host.appendChild(idle.node);
-      else this.stage.size(idle.node, host.width, host.height);
+      else this.stage.place(idle.node, host);
       idle.diff.setModel({ original, modified });
       idle.diff.updateOptions({ useInlineViewWhenSpaceIsLimited: true });
       return { kind: 'diff', diff: idle.diff, inlineAllowed: true, original, modified, node: idle.node, staged, collections: new Map(), marksKey: '', revealKey: '' };
@@ -277,7 +287,7 @@ class EditorPool {
       idle = { node, staged, editor: monaco.editor.create(node, { ...editorOptions, model: null }) };
     }
     if (host instanceof HTMLDivElement) host.appendChild(idle.node);
-    else this.stage.size(idle.node, host.width, host.height);
+    else this.stage.place(idle.node, host);
     idle.editor.setModel(model);
     idle.editor.setScrollTop(0);
     return { kind: 'single', editor: idle.editor, model, node: idle.node, staged, collections: new Map(), marksKey: '', revealKey: '' };
@@ -296,8 +306,7 @@ class EditorPool {
       return e;
     }
     if (placement === 'inline') return this.create(host, base, output, language);
-    const r = host.getBoundingClientRect();
-    return this.create({ width: r.width, height: r.height }, base, output, language);
+    return this.create(host.getBoundingClientRect(), base, output, language);
   }
 
   /** Detaches the models (before disposing them: monaco-react #647), then keeps or disposes the editor. */
@@ -305,7 +314,12 @@ class EditorPool {
     e.revealKey = '(released)'; // a reveal waiting for this item's diff must not move the next item's
     if (e.staged) {
       this.stage.hide(e.node);
-      this.focusable(e, false);
+      // Out of the tab order once the next item is painted: the option re-renders the editor (a few
+      // milliseconds the next item's first frame should not wait for). Meanwhile it cannot keep the focus.
+      if (e.node.contains(document.activeElement)) (document.activeElement as HTMLElement).blur();
+      afterNextPaint(() => {
+        if (!e.node.classList.contains('on-stage')) this.focusable(e, false);
+      });
     } else e.node.remove();
     // The rest can wait: the next item should not pay for tearing this one down.
     const finish = (): void => {
@@ -338,21 +352,20 @@ const pool = new EditorPool();
 
 const keyOf = (base: string | null, output: string, language: string): string => `${language}\u0000${base === null ? '-' : `+${base.length}:${base}`}\u0000${output}`;
 
-/** The size of the last visible code view of a layout (see {@link Props.layout}): where the next one will most likely appear. */
-export function lastCodeViewSize(layout = 'default'): { width: number; height: number } | null {
-  return pool.lastSize.get(layout) ?? null;
+/** The place of the last visible code view of a layout (see {@link Props.layout}): where the next one will most likely appear. */
+export function lastCodeViewRect(layout = 'default'): Rect | null {
+  return pool.lastRect.get(layout) ?? null;
 }
 
 /**
- * Renders an item's code off screen, at the given size, so that showing it next only places
- * finished DOM (the prefetch of the review workspace). Replaces an earlier preparation.
+ * Renders an item's code ahead of time, hidden at the given place, so that showing it next only
+ * raises finished, painted DOM (the prefetch of the review workspace). Replaces an earlier preparation.
  */
 export function prepareCodeView(
   output: string,
   base: string | null,
   language: string,
-  width: number,
-  height: number,
+  rect: Rect,
   marks: readonly CodeMark[] = [],
   reveal: LineSelection | null = null,
   deleted = false,
@@ -361,7 +374,7 @@ export function prepareCodeView(
   if (pool.prepared?.key === key) return;
   if (pool.prepared) pool.release(pool.prepared.editors);
   pool.prepared = null;
-  const editors = pool.create({ width, height }, base, output, language);
+  const editors = pool.create(rect, base, output, language);
   pool.focusable(editors, false);
   applyMarks(editors, marks, deleted);
   revealIn(editors, reveal);
@@ -395,7 +408,10 @@ export default function CodeView({ output, base, language, dark, marks = [], rev
     monaco.editor.setTheme(dark ? 'vs-dark' : 'vs');
   }, [dark]);
 
-  useEffect(() => {
+  // Layout effects, not passive ones: the editor is placed, marked and scrolled in the commit that
+  // shows its pane, so the frame that paints the pane paints the code too (a passive effect runs
+  // after that frame, and a second frame then paints the editor).
+  useLayoutEffect(() => {
     const el = host.current!;
     const e = pool.acquire(el, placement, base, output, language);
     editors.current = e;
@@ -434,12 +450,13 @@ export default function CodeView({ output, base, language, dark, marks = [], rev
       );
     }
     el.dataset['codeReady'] = 'true';
-    // Where the next code view will most likely appear; read after this frame's layout, not forced now.
-    const frame = requestAnimationFrame(() => {
-      if (el.clientWidth > 0 && el.clientHeight > 0) pool.lastSize.set(layout, { width: el.clientWidth, height: el.clientHeight });
+    // Where the next code view will most likely appear; read after this frame, not forced now.
+    const cancelRect = afterNextPaint(() => {
+      const r = el.getBoundingClientRect();
+      if (r.width > 0 && r.height > 0) pool.lastRect.set(layout, { left: r.left, top: r.top, width: r.width, height: r.height });
     });
     return () => {
-      cancelAnimationFrame(frame);
+      cancelRect();
       window.clearTimeout(focusable);
       delete el.dataset['codeReady'];
       for (const d of disposables) d.dispose();
@@ -449,11 +466,11 @@ export default function CodeView({ output, base, language, dark, marks = [], rev
     };
   }, [output, base, language, placement, layout]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (editors.current) applyMarks(editors.current, marks, deleted);
   }, [marks, deleted, output, base, language]);
 
-  useEffect(() => {
+  useLayoutEffect(() => {
     if (editors.current) revealIn(editors.current, reveal);
   }, [reveal, output, base, language]);
 

@@ -4,6 +4,7 @@ import type { QueueEntry } from '../../../../shared/contract/review.js';
 import { call } from '../../api/client.js';
 import { navigate, type Location } from '../../router.js';
 import { FinishedScreen } from './finished.js';
+import { afterNextPaint } from '../../after-paint.js';
 import { useEvaluatorChoice } from './profile.js';
 import { ProfilePicker } from './profile-picker.js';
 import { QueueList } from './queue-list.js';
@@ -50,8 +51,9 @@ export function ReviewScreen({ location }: { readonly location: Location }): Rea
 
   const onStatus = useCallback((id: number, status: QueueEntry['status']) => {
     setQueue((q) => (q && q.items.some((e) => e.id === id && e.status !== status) ? { ...q, items: q.items.map((e) => (e.id === id ? { ...e, status } : e)) } : q));
-    // a finished (or reopened) review changes what is left to export
-    if (status !== 'new') void refreshPacks().catch(() => undefined);
+    // a finished (or reopened) review changes what is left to export (asked after the item's
+    // first frame, which should not wait for the request)
+    if (status !== 'new') afterNextPaint(() => void refreshPacks().catch(() => undefined));
   }, []);
 
   const onFinished = useCallback((study: string) => (study === '' ? navigate('review', 'done') : navigate('review', 'done', study)), []);

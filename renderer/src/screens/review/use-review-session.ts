@@ -4,6 +4,7 @@ import type { ReviewEvent } from '../../../../shared/review/events.js';
 import { checkReviewEvent, initialReviewState, reduceReview, replayReview, type ReviewState } from '../../../../shared/review/state.js';
 import { ApiCallError, call } from '../../api/client.js';
 import { useActiveTime } from './active-time.js';
+import { afterNextPaint } from '../../after-paint.js';
 import { arrivedView, peekPrefetched, takePrefetched } from './prefetch.js';
 
 /** Whether everything the evaluator did is in the database. */
@@ -218,7 +219,8 @@ export function useReviewSession(evaluator: string, item: number, initialView?: 
     document.addEventListener('visibilitychange', onHide);
     window.addEventListener('pagehide', beat);
     return () => {
-      beat();
+      // leaving the item: saved after the next item's first frame, which should not wait for it
+      afterNextPaint(beat);
       window.clearInterval(timer);
       document.removeEventListener('visibilitychange', onHide);
       window.removeEventListener('pagehide', beat);
