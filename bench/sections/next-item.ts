@@ -293,7 +293,7 @@ export const nextItemSection: BenchSection = {
         { name: `next item p50 (${label})`, value: percentile(times[kind], 0.5), unit: 'ms' },
         { name: `next item p95 (${label})`, value: p95, unit: 'ms', goal: `≤ ${goal} ms`, pass: p95 <= goal },
         { name: `next item p95 / goal (${label})`, value: p95 / goal, unit: '×' },
-        { name: `next item, main thread idle again, p95 (${label})`, value: percentile(idleTimes[kind], 0.95), unit: 'ms' },
+        { name: `next item, page idle again (server replies included), p95 (${label})`, value: percentile(idleTimes[kind], 0.95), unit: 'ms' },
       ];
     });
     if (kinds.has('multi') && kinds.has('code')) {

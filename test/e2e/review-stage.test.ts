@@ -84,7 +84,7 @@ describe('the code editors held ready (Chromium)', () => {
         code(`${s}-k2`, `${s}_beta`),
         { id: `${s}-s1`, kind: 'summary', title: `Summary ${s}`, output: 'The vote passed.', context: { document: 'Doc.' } },
         code(`${s}-k3`, `${s}_gamma`),
-      ]),
+      ]).concat([{ ...code('long', 'many'), title: 'Many critiques', critiques: Array.from({ length: 40 }, (_, i) => ({ id: `c${i + 1}`, text: `Critique number ${i + 1}.`, anchor: { lines: [i + 1, i + 1] } })) }]),
     );
     createEvaluator(db, 'Sam');
     ensurePracticeQueue(db, 'sam');
@@ -166,4 +166,25 @@ describe('the code editors held ready (Chromium)', () => {
       await page.close();
     });
   }
+
+  it('critique cards below the fold are skipped (not laid out or painted) until scrolled to', async () => {
+    const page = await browser.newPage({ viewport: { width: 1300, height: 850 } });
+    await page.goto(server.url);
+    await page.evaluate("localStorage.setItem('assay.evaluator', 'sam')");
+    await page.goto(`${server.url}#/review/${ids['long']}`);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Many critiques' }).waitFor();
+    const rendered = (n: number): Promise<boolean> =>
+      page.evaluate(`document.querySelector('[aria-label="Critique ${n}"] .cq-text').checkVisibility({ contentVisibilityAuto: true })`);
+    await page.getByText('Critique number 1.', { exact: true }).waitFor();
+    expect(await rendered(1)).toBe(true);
+    expect(await rendered(40)).toBe(false);
+    // its text is still there for find-in-page and assistive technology
+    expect(await page.getByRole('listitem', { name: 'Critique 40' }).textContent()).toContain('Critique number 40.');
+    // selecting it by keyboard (j, 39 times) brings it into view, rendered
+    for (let i = 0; i < 39; i++) await page.keyboard.press('j');
+    await expect.poll(() => page.getByRole('listitem', { name: 'Critique 40' }).getAttribute('aria-current')).toBe('true');
+    await expect.poll(() => rendered(40)).toBe(true);
+    await page.close();
+  });
 });
