@@ -209,14 +209,10 @@ class EditorStage {
     node.style.height = `${r.height}px`;
   }
 
-  /**
-   * Shows `node` over `host` and keeps it there while the host moves or resizes; returns the undo.
-   * It is placed by the resize observer's first report, which comes in the frame, after layout and
-   * before paint: reading the host's place now would force a layout of the page the frame then does
-   * again (and a prepared editor is already where the host most likely is).
-   */
+  /** Shows `node` over `host` and keeps it there while the host moves or resizes; returns the undo. */
   show(node: HTMLDivElement, host: HTMLDivElement): () => void {
     const place = (): void => this.place(node, host.getBoundingClientRect());
+    place();
     node.classList.add('on-stage');
     node.removeAttribute('aria-hidden');
     host.setAttribute('aria-owns', node.id);

@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { OpOutput } from '../../../../shared/contract/index.js';
 import type { QueueEntry } from '../../../../shared/contract/review.js';
+import { afterNextPaint } from '../../after-paint.js';
 import { call } from '../../api/client.js';
 import { navigate, type Location } from '../../router.js';
 import { FinishedScreen } from './finished.js';
-import { afterNextPaint } from '../../after-paint.js';
 import { useEvaluatorChoice } from './profile.js';
 import { ProfilePicker } from './profile-picker.js';
 import { QueueList } from './queue-list.js';
