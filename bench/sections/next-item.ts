@@ -194,6 +194,7 @@ export const nextItemSection: BenchSection = {
     type Kind = 'code' | 'summary' | 'multi';
     const times: Record<Kind, number[]> = { code: [], summary: [], multi: [] };
     const idleTimes: Record<Kind, number[]> = { code: [], summary: [], multi: [] };
+    const fileTimes: number[] = [];
     const kindOf = (q: (typeof queue)[number]): Kind => (q.taskId.startsWith('multi-') ? 'multi' : q.kind);
     // ASSAY_BENCH_PROFILE=code (or summary, or both, comma-separated): a CPU profile of those
     // transitions in Chromium, summed, with the functions that took the most time printed.
@@ -273,6 +274,29 @@ export const nextItemSection: BenchSection = {
         }
         if (process.env["ASSAY_BENCH_VERBOSE"]) process.stderr.write(`${kind} ${ms.toFixed(1)} idle ${idle.toFixed(1)} prepared=${prep}\n`);
       }
+      // Within the last 50-file change: the next file (key ]), from the key to the end of the first
+      // frame that shows that file's code — its editor is made when asked, not prepared ahead.
+      if (kinds.has('multi') && kindOf(queue[queue.length - 1]!) === 'multi') {
+        await page.locator('body').click({ position: { x: 5, y: 5 } });
+        for (let i = 0; i < 20; i++) {
+          await page.waitForTimeout(400);
+          const before = await page.locator('.file-head-path').textContent();
+          // the promise is kept in the page (not returned: evaluate would wait for it before the key)
+          await page.evaluate(`window.__benchFile = new Promise((resolve) => {
+            let started = 0;
+            const frame = () => {
+              const shown = document.querySelector('.file-head-path')?.textContent;
+              const host = document.querySelector('.ws-change [data-code-ready]');
+              const editor = host && document.getElementById(host.getAttribute('aria-owns') ?? '');
+              if (shown === ${JSON.stringify(before)} || !editor || !editor.classList.contains('on-stage') || !editor.querySelector('.view-line')) return requestAnimationFrame(frame);
+              scheduler.postTask(() => resolve(performance.now() - started), { priority: 'user-blocking' });
+            };
+            addEventListener('keydown', () => { started = performance.now(); requestAnimationFrame(frame); }, { once: true, capture: true });
+          }); undefined`);
+          await page.keyboard.press(']');
+          fileTimes.push((await page.evaluate('window.__benchFile')) as number);
+        }
+      }
       if (profiles.length > 0) process.stderr.write(profileSummary(profiles));
       if (traces.length > 0) process.stderr.write(traceSummary(traces));
     } finally {
@@ -296,6 +320,12 @@ export const nextItemSection: BenchSection = {
         { name: `next item, page idle again (server replies included), p95 (${label})`, value: percentile(idleTimes[kind], 0.95), unit: 'ms' },
       ];
     });
+    if (fileTimes.length > 0) {
+      figures.push(
+        { name: 'next file (]) in the 50-file change p50', value: percentile(fileTimes, 0.5), unit: 'ms' },
+        { name: 'next file (]) in the 50-file change p95', value: percentile(fileTimes, 0.95), unit: 'ms' },
+      );
+    }
     if (kinds.has('multi') && kinds.has('code')) {
       figures.push({ name: 'next item p95 ratio: 50-file change / single-file diff', value: percentile(times.multi, 0.95) / percentile(times.code, 0.95), unit: '×' });
     }
