@@ -163,8 +163,9 @@ function traceSummary(traces: readonly Trace[]): string {
  * In Chromium: the time from asking for the next queue item to the end of the first frame that
  * shows its workspace whole (content rendered, code decorations set; the frame's style, layout and
  * paint included), with the app's prefetch working as it does for an evaluator who spends a moment
- * on each item; and, as a second figure without a goal, the time until the page's main thread is
- * next idle (the item's effects and the start of the following item's prefetch, after the frame).
+ * on each item. Without a goal: the time until the page's main thread is next idle (the item's
+ * effects and the start of the following item's prefetch, after the frame), and the next file (key
+ * `]`) within the last 50-file change.
  */
 export const nextItemSection: BenchSection = {
   name: 'review: next item',
@@ -252,7 +253,7 @@ export const nextItemSection: BenchSection = {
               const shown = performance.now() - started;
               // and when the main thread is next idle: the work the item's effects and the prefetch
               // of the one after it leave behind the frame (not part of the time to show it)
-              requestIdleCallback(() => resolve([shown, performance.now() - started]));
+              requestIdleCallback(() => resolve([shown, performance.now() - started]), { timeout: 5000 });
             };
             if (window.scheduler && window.scheduler.postTask) return void window.scheduler.postTask(done, { priority: 'user-blocking' });
             const channel = new MessageChannel();
