@@ -3,23 +3,17 @@
 // never an empty output.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { reviewChangeRecord, reviewChangeStudyTask } from '../fixtures/review-change.js';
 import { cliOk } from '../helpers/cli.js';
-import { launchChromium } from '../helpers/chromium.js';
+import { useBrowserMode } from '../helpers/browser-mode.js';
 import { watchProblems } from '../helpers/page.js';
-import { startServe, type ServerProcess } from '../helpers/server.js';
 import { tempDir } from '../helpers/temp.js';
 
 describe('matching a multi-file task (Chromium)', () => {
   const dir = tempDir();
-  const db = path.join(dir, 'researcher.db');
-  let browser: Browser;
-  let server: ServerProcess;
   const problems: string[] = [];
-
-  beforeAll(async () => {
+  const env = useBrowserMode(async (db) => {
     const task = reviewChangeStudyTask;
     const tasksFile = path.join(dir, 'tasks.jsonl');
     fs.writeFileSync(tasksFile, `${JSON.stringify(task)}\n`);
@@ -29,18 +23,12 @@ describe('matching a multi-file task (Chromium)', () => {
     const recordsFile = path.join(dir, 'records.jsonl');
     fs.writeFileSync(recordsFile, `${JSON.stringify(record)}\n`);
     await cliOk('results', 'import', recordsFile, '--db', db);
-    server = await startServe(db);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   it('shows the file each report is on, with its file list, and opens another file on request', async () => {
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    const page = await env.browser.newPage({ viewport: { width: 1400, height: 900 } });
     watchProblems(page, problems);
-    await page.goto(`${server.url}#/analysis/pr/matching`);
+    await page.goto(`${env.server.url}#/analysis/pr/matching`);
     const reports = page.getByRole('listbox', { name: 'Reports' });
     await reports.waitFor();
     const output = page.getByRole('region', { name: 'Output', exact: true });

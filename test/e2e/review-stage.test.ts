@@ -1,11 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { openDatabase } from '../../electron/backend/db/open.js';
 import { createEvaluator, ensurePracticeQueue, getQueue } from '../../electron/backend/reviews/repository.js';
 import { importTasks } from '../../electron/backend/tasks/import.js';
-import { launchChromium } from '../helpers/chromium.js';
-import { startServe, type ServerProcess } from '../helpers/server.js';
-import { tempDbPath } from '../helpers/temp.js';
+import { useBrowserMode } from '../helpers/browser-mode.js';
 
 // The next code item's editor is prepared while the evaluator works on the current one, hidden
 // beneath the page where it will appear (code-view.tsx, the stage): it must be out of sight, out of
@@ -68,13 +66,9 @@ async function shownEditor(page: Page): Promise<Box> {
 }
 
 describe('the code editors held ready (Chromium)', () => {
-  let browser: Browser;
-  let server: ServerProcess;
-  let ids: Record<string, number>;
+  let ids: Record<string, number> = {};
   const problems: string[] = [];
-
-  beforeAll(async () => {
-    const dbPath = tempDbPath();
+  const env = useBrowserMode((dbPath) => {
     const db = openDatabase(dbPath);
     // one run of four items for each colour scheme
     importTasks(
@@ -90,21 +84,15 @@ describe('the code editors held ready (Chromium)', () => {
     ensurePracticeQueue(db, 'sam');
     ids = Object.fromEntries(getQueue(db, 'sam').map((q) => [q.taskId, q.id]));
     db.close();
-    server = await startServe(dbPath);
-    browser = await launchChromium();
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
   });
 
   for (const scheme of ['light', 'dark'] as const) {
     it(`${scheme}: the next item's editor waits unseen and unreachable where it will appear, and is shown there; Back returns to the item before`, async () => {
-      const page = await browser.newPage({ viewport: { width: 1300, height: 850 }, colorScheme: scheme });
+      const page = await env.browser.newPage({ viewport: { width: 1300, height: 850 }, colorScheme: scheme });
       page.on('pageerror', (e) => problems.push(e.message));
-      await page.goto(server.url);
+      await page.goto(env.server.url);
       await page.evaluate("localStorage.setItem('assay.evaluator', 'sam')");
-      await page.goto(`${server.url}#/review/${ids[`${scheme}-k1`]}`);
+      await page.goto(`${env.server.url}#/review/${ids[`${scheme}-k1`]}`);
       await page.reload();
       await page.getByRole('heading', { name: `Code ${scheme}-k1` }).waitFor();
       await expect.poll(() => page.locator('.code-view-editor.on-stage .cq-glyph').count(), { timeout: 15_000 }).toBeGreaterThan(0);
@@ -152,7 +140,7 @@ describe('the code editors held ready (Chromium)', () => {
       await page.getByRole('heading', { name: `Code ${scheme}-k2` }).waitFor();
 
       // on a summary and on the queue, the editors held ready stay unseen: nothing of them on screen
-      await page.goto(`${server.url}#/review/${ids[`${scheme}-s1`]}`);
+      await page.goto(`${env.server.url}#/review/${ids[`${scheme}-s1`]}`);
       await page.getByRole('heading', { name: `Summary ${scheme}` }).waitFor();
       await expect.poll(async () => (await hiddenEditors(page)).some((e) => e.text.includes(`${scheme}_gamma`)), { timeout: 15_000 }).toBe(true);
       for (const e of await hiddenEditors(page)) expect(e.hit, `${e.id} is reached by the mouse on a summary`).toBe(false);
@@ -168,10 +156,10 @@ describe('the code editors held ready (Chromium)', () => {
   }
 
   it('critique cards below the fold are skipped (not laid out or painted) until scrolled to', async () => {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 850 } });
-    await page.goto(server.url);
+    const page = await env.browser.newPage({ viewport: { width: 1300, height: 850 } });
+    await page.goto(env.server.url);
     await page.evaluate("localStorage.setItem('assay.evaluator', 'sam')");
-    await page.goto(`${server.url}#/review/${ids['long']}`);
+    await page.goto(`${env.server.url}#/review/${ids['long']}`);
     await page.reload();
     await page.getByRole('heading', { name: 'Many critiques' }).waitFor();
     const rendered = (n: number): Promise<boolean> =>

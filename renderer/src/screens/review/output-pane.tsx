@@ -46,6 +46,14 @@ export function OutputPane(p: Props): React.JSX.Element {
   const { task } = p;
   const flawKey = keyLabel(keysOf('add-flaw'));
   const selected = p.lineSelection ? describeAnchor({ lines: [p.lineSelection.lines[0], p.lineSelection.lines[1]], side: p.lineSelection.side }, '') : null;
+  // The code pane's editor (one file of a change, or the task's code), in the review's stage.
+  const codeHost = (code: Pick<React.ComponentProps<typeof CodeView>, 'output' | 'base' | 'language' | 'deleted' | 'marks' | 'reveal'>): React.JSX.Element => (
+    <div className="code-host">
+      <Suspense fallback={<div className="placeholder" aria-busy="true" />}>
+        <CodeView {...code} dark={dark} onMarkClick={p.onMarkClick} onSelectLines={p.onSelectLines} layout={codeLayout(task)} placement="stage" />
+      </Suspense>
+    </div>
+  );
   const c = p.change;
   if (c) {
     const f = c.file;
@@ -71,23 +79,7 @@ export function OutputPane(p: Props): React.JSX.Element {
                 {f.base !== null && !f.deleted ? ' · old → new' : ''}
               </span>
             </div>
-            <div className="code-host">
-              <Suspense fallback={<div className="placeholder" aria-busy="true" />}>
-                <CodeView
-                  output={c.code.output}
-                  base={c.code.base}
-                  language={c.code.language}
-                  deleted={c.code.deleted}
-                  dark={dark}
-                  marks={c.code.marks}
-                  reveal={c.code.reveal}
-                  onMarkClick={p.onMarkClick}
-                  onSelectLines={p.onSelectLines}
-                  layout={codeLayout(task)}
-                  placement="stage"
-                />
-              </Suspense>
-            </div>
+            {codeHost({ output: c.code.output, base: c.code.base, language: c.code.language, deleted: c.code.deleted, marks: c.code.marks, reveal: c.code.reveal })}
           </div>
         </div>
       </div>
@@ -102,22 +94,7 @@ export function OutputPane(p: Props): React.JSX.Element {
             {selected ? `Selected ${selected}: press ${flawKey} to add a flaw there` : `Select lines, then press ${flawKey} to add a flaw there`}
           </span>
         </div>
-        <div className="code-host">
-          <Suspense fallback={<div className="placeholder" aria-busy="true" />}>
-            <CodeView
-              output={task.output}
-              base={task.base}
-              language={task.language ?? 'plaintext'}
-              dark={dark}
-              marks={p.codeMarks}
-              reveal={p.reveal}
-              onMarkClick={p.onMarkClick}
-              onSelectLines={p.onSelectLines}
-              layout={codeLayout(task)}
-              placement="stage"
-            />
-          </Suspense>
-        </div>
+        {codeHost({ output: task.output, base: task.base, language: task.language ?? 'plaintext', marks: p.codeMarks, reveal: p.reveal })}
       </div>
     );
   }
