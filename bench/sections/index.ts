@@ -9,6 +9,7 @@ import { interopSection } from './interop.js';
 import { metricsSection } from './metrics.js';
 import { nextItemSection } from './next-item.js';
 import { recordUnderLoadSection } from './record-under-load.js';
+import { replaySection } from './replay.js';
 import { studiesSection } from './studies.js';
 import { taskBrowserSection } from './task-browser.js';
 
@@ -20,6 +21,7 @@ export const sections: readonly BenchSection[] = [
   metricsSection,
   importSection,
   recordUnderLoadSection,
+  replaySection,
   interopSection,
   nextItemSection,
   studiesSection,
