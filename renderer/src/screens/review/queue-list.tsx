@@ -96,7 +96,15 @@ export function QueueList({ evaluator, queue, elsewhere, onSwitch }: Props): Rea
           return (
             <div key={part.study} className="queue-group">
               <div className="queue-group-head">
-                <h2>{part.study === '' ? 'Practice · not part of any study' : `Study ${part.study}`}</h2>
+                <h2>
+                  {part.study === '' ? (
+                    'Practice · not part of any study'
+                  ) : (
+                    <>
+                      Study <span className="verbatim">{part.study}</span>
+                    </>
+                  )}
+                </h2>
                 <div role="progressbar" aria-label={`Progress of ${name}`} aria-valuemin={0} aria-valuemax={part.total} aria-valuenow={part.done} className="progress">
                   <div className="progress-fill" style={{ width: `${part.total ? (100 * part.done) / part.total : 0}%` }} />
                 </div>
