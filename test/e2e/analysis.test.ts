@@ -99,6 +99,15 @@ describe('analysis end to end (CLI and Chromium)', () => {
     for (const title of ['Flaws reported and caught per review', 'Over-reliance', 'Catch rate by severity', 'Critique fate', 'Active time per review', 'Per-evaluator uplift', 'Detection by queue position']) {
       await page.getByRole('figure', { name: title }).locator('svg').first().waitFor();
     }
+    // each evaluator's own uplift rests on 4 reviews per condition: no interval, so hollow dots that say why
+    const uplift = page.getByRole('figure', { name: 'Per-evaluator uplift' });
+    expect(await uplift.locator('g[aria-description="estimate without an interval"] circle').count()).toBe(12); // 6 evaluators × 2 conditions
+    expect(await uplift.locator('g[aria-description="estimate without an interval"] circle title').first().textContent()).toMatch(/^ann · assisted: [+-]?\d+\.\d% — no interval: only 4 reviews: an interval needs at least \d+$/);
+    // every estimate of the conditions has its interval: filled dots with their bars, none hollow
+    const perReview = page.getByRole('figure', { name: 'Flaws reported and caught per review' });
+    expect(await perReview.locator('g[aria-description="estimate with a 95% interval"] circle').count()).toBe(6); // 3 conditions × 2 measures
+    expect(await perReview.locator('g[aria-description="estimate without an interval"] circle').count()).toBe(0);
+    expect(await perReview.locator('g[aria-description="estimate with a 95% interval"] circle title').first().textContent()).toMatch(/^unassisted · flaws reported: \d+\.\d\d \[95% CI \d+\.\d\d, \d+\.\d\d\]$/);
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export Flaws reported and caught per review as SVG' }).click();
     const file = await (await download).path();
@@ -125,6 +134,29 @@ describe('analysis end to end (CLI and Chromium)', () => {
     expect(await card.textContent()).toMatch(/can be matched automatically \(no anchor, and no shown critique describes it\)/);
     expect(await card.getByRole('note').textContent()).toMatch(/No interval: reviews by 2 evaluators: an interval for evaluators in general needs at least 3/);
     expect(await card.textContent()).not.toMatch(/(^|[^\d])0\.0%/); // no silent 0% anywhere
+    // the plots draw an estimate without an interval as a hollow dot, its tooltip saying why; never
+    // as a filled dot that reads like a precise figure
+    const perReview = page.getByRole('figure', { name: 'Flaws reported and caught per review' });
+    const hollow = perReview.locator('g[aria-description="estimate without an interval"] circle');
+    await hollow.first().waitFor();
+    expect(await perReview.locator('g[aria-description="estimate with a 95% interval"] circle').count()).toBe(0);
+    expect(await perReview.locator('g[aria-description="estimate without an interval"] g[fill="var(--bg)"] circle').count()).toBe(await hollow.count()); // drawn in the background colour
+    expect(await hollow.first().locator('title').textContent()).toMatch(/: \d+\.\d\d — no interval: reviews by 2 evaluators: an interval for evaluators in general needs at least 3/);
+    expect(await perReview.getByText('a hollow dot has no interval').count()).toBe(1);
+    // and stay hollow in the exported SVG, opened outside the app (no stylesheet, no variables)
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export Flaws reported and caught per review as SVG' }).click();
+    const svg = fs.readFileSync((await (await download).path())!, 'utf8');
+    const outside = await browser.newPage();
+    await outside.setContent(svg);
+    const fills = await outside.evaluate(() => {
+      const circles = [...document.querySelectorAll('g[aria-description="estimate without an interval"] circle')];
+      return { fills: [...new Set(circles.map((c) => getComputedStyle(c).fill))], page: getComputedStyle(document.querySelector('svg')!).getPropertyValue('--bg').trim() };
+    });
+    await outside.close();
+    expect(fills.page).toMatch(/^(#|rgb)/);
+    expect(fills.fills).toHaveLength(1);
+    expect(fills.fills[0]).not.toBe('rgb(0, 0, 0)');
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -196,8 +196,8 @@ export function Dashboard({ metrics }: { readonly metrics: StudyMetrics }): Reac
   const names = Object.keys(m.conditions);
   const ciNote =
     m.intervals.resamples === null
-      ? `Dots: estimates; bars: 95% CIs for evaluators and tasks in general (${m.ci_method}).`
-      : `Dots: estimates; bars: 95% CIs for these evaluators (${m.ci_method}, B = ${m.intervals.resamples}, seed ${m.intervals.seed}).`;
+      ? `Dots: estimates; bars: 95% CIs for evaluators and tasks in general (${m.ci_method}); a hollow dot has no interval (hover it for why).`
+      : `Dots: estimates; bars: 95% CIs for these evaluators (${m.ci_method}, B = ${m.intervals.resamples}, seed ${m.intervals.seed}); a hollow dot has no interval (hover it for why).`;
   return (
     <div className="dashboard">
       {m.warnings.length > 0 && (
@@ -242,7 +242,7 @@ export function Dashboard({ metrics }: { readonly metrics: StudyMetrics }): Reac
           height={140}
           deps={[m]}
           render={(w) => overReliancePlot(m, w)}
-          note="Decoys (valid: false) accepted, and valid critiques not accepted, among the critiques shown."
+          note="Decoys (valid: false) accepted, and valid critiques not accepted, among the critiques shown; bars: 95% CIs; a hollow dot has no interval (hover it for why)."
           empty="No condition showed critiques."
         />
         <PlotFigure title="Catch rate by severity" name={`${m.study}-catch-severity`} height={140} deps={[m]} render={(w) => catchByPlot(m, 'by_severity', w)} empty="No ground-truth flaws in the reviewed tasks." />
@@ -255,7 +255,7 @@ export function Dashboard({ metrics }: { readonly metrics: StudyMetrics }): Reac
           height={140}
           deps={[m]}
           render={(w) => evaluatorUpliftPlot(m, w)}
-          note="Each evaluator's own uplift over their baseline reviews, with a 95% interval over tasks (that evaluator fixed)."
+          note="Each evaluator's own uplift over their baseline reviews, with a 95% interval over tasks (that evaluator fixed); a hollow dot has no interval — too few reviews, or an estimate of 0 (hover it for why)."
           empty={m.baseline ? 'No evaluator has reviews in both the baseline and another condition.' : 'No baseline condition (policy none).'}
         />
         <PlotFigure title="Detection by queue position" name={`${m.study}-position`} height={220} deps={[m]} render={(w) => positionPlot(m, w)} note="Learning or fatigue: flaws caught per review at each position of the evaluators' queues (dots); lines: moving mean over five positions." />

@@ -1,12 +1,18 @@
 import { useEffect, useRef } from 'react';
 
-/** Turns an SVG element into standalone SVG text with the colours it inherits made explicit. */
+/**
+ * Turns an SVG element into standalone SVG text with the colours it inherits made explicit: the
+ * text colour, the font, and every CSS variable the plot's marks use (`var(--bg)` for a hollow dot
+ * would otherwise fill it black in a file opened outside the app).
+ */
 function svgText(svg: SVGSVGElement): string {
   const clone = svg.cloneNode(true) as SVGSVGElement;
   const style = getComputedStyle(svg);
   clone.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   clone.style.color = style.color;
   clone.style.fontFamily = style.fontFamily;
+  const used = new Set([...clone.outerHTML.matchAll(/var\((--[\w-]+)\)/g)].map((m) => m[1]!));
+  for (const name of used) clone.style.setProperty(name, style.getPropertyValue(name).trim());
   return new XMLSerializer().serializeToString(clone);
 }
 

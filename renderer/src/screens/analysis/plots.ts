@@ -55,6 +55,28 @@ interface Interval {
   readonly value: number;
   readonly lo: number | null;
   readonly hi: number | null;
+  /** Why there is no interval, when there is none. */
+  readonly reason: string | null;
+}
+
+/** A figure as a tooltip: the estimate with its interval, or why it has none. */
+function estimateTitle(label: string, value: number, lo: number | null, hi: number | null, reason: string | null, percent: boolean): string {
+  const f = (v: number): string => (percent ? `${(100 * v).toFixed(1)}%` : v.toFixed(2));
+  return lo !== null && hi !== null ? `${label}: ${f(value)} [95% CI ${f(lo)}, ${f(hi)}]` : `${label}: ${f(value)} — no interval: ${reason ?? 'not computed'}`;
+}
+
+/**
+ * The dots of an interval plot: filled where the estimate has an interval, hollow where it has none
+ * (too few reviews, an estimate of 0, …) so that a lone dot never reads as a precise figure; each
+ * with a tooltip that gives the interval or the reason.
+ */
+function estimateDots<T extends { lo: number | null; hi: number | null }>(rows: readonly T[], options: Record<string, unknown> & { r: number }, title: (d: T) => string): Plot.Markish[] {
+  const withCi = rows.filter((d) => d.lo !== null && d.hi !== null);
+  const without = rows.filter((d) => d.lo === null || d.hi === null);
+  return [
+    Plot.dot(withCi, { ...options, fill: 'condition', stroke: 'var(--bg)', strokeWidth: 1, title, ariaDescription: 'estimate with a 95% interval' }),
+    Plot.dot(without, { ...options, fill: 'var(--bg)', stroke: 'condition', strokeWidth: 1.75, title, ariaDescription: 'estimate without an interval' }),
+  ];
 }
 
 function intervalPlot(width: number, rows: readonly Interval[], conditions: readonly string[], xLabel: string, percent: boolean): Element | null {
@@ -75,7 +97,7 @@ function intervalPlot(width: number, rows: readonly Interval[], conditions: read
       Plot.ruleY(withCi, { y: 'condition', fy: 'measure', x1: 'lo', x2: 'hi', stroke: 'condition', strokeWidth: 2.5 }),
       Plot.tickX(withCi, { y: 'condition', fy: 'measure', x: 'lo', stroke: 'condition' }),
       Plot.tickX(withCi, { y: 'condition', fy: 'measure', x: 'hi', stroke: 'condition' }),
-      Plot.dot(rows, { x: 'value', y: 'condition', fy: 'measure', fill: 'condition', r: 4.5, stroke: 'var(--bg)', strokeWidth: 1 }),
+      ...estimateDots(rows, { x: 'value', y: 'condition', fy: 'measure', r: 4.5 }, (d) => estimateTitle(`${d.condition} · ${d.measure}`, d.value, d.lo, d.hi, d.reason, percent)),
     ],
   });
 }
@@ -89,7 +111,7 @@ export function perReviewPlot(m: StudyMetrics, width: number): Element | null {
       ['flaws reported', c.reported_per_review],
       ['ground-truth flaws caught', c.caught_per_review],
     ] as const) {
-      if (f.value !== null) rows.push({ condition, measure, value: f.value, lo: f.ci[0], hi: f.ci[1] });
+      if (f.value !== null) rows.push({ condition, measure, value: f.value, lo: f.ci[0], hi: f.ci[1], reason: f.reason });
     }
   }
   return intervalPlot(width, rows, conditions, 'flaws per review →', false);
@@ -105,7 +127,7 @@ export function overReliancePlot(m: StudyMetrics, width: number): Element | null
       ['decoys accepted', c.invalid_accept_rate],
       ['valid critiques rejected', c.valid_reject_rate],
     ] as const) {
-      if (f.value !== null) rows.push({ condition, measure, value: f.value, lo: f.ci[0], hi: f.ci[1] });
+      if (f.value !== null) rows.push({ condition, measure, value: f.value, lo: f.ci[0], hi: f.ci[1], reason: f.reason });
     }
   }
   return intervalPlot(width, rows, conditions, 'share of shown critiques (%) →', true);
@@ -176,7 +198,7 @@ export function activeTimePlot(m: StudyMetrics, width: number): Element | null {
 export function evaluatorUpliftPlot(m: StudyMetrics, width: number): Element | null {
   const rows = m.breakdowns.by_evaluator
     .filter((r) => r.condition !== m.baseline && r.uplift_reported.value !== null)
-    .map((r) => ({ evaluator: r.evaluator, condition: r.condition, uplift: r.uplift_reported.value!, lo: r.uplift_reported.ci[0], hi: r.uplift_reported.ci[1] }));
+    .map((r) => ({ evaluator: r.evaluator, condition: r.condition, uplift: r.uplift_reported.value!, lo: r.uplift_reported.ci[0], hi: r.uplift_reported.ci[1], reason: r.uplift_reported.reason }));
   if (rows.length === 0) return null;
   const withCi = rows.filter((r) => r.lo !== null && r.hi !== null);
   const conditions = Object.keys(m.conditions);
@@ -194,7 +216,7 @@ export function evaluatorUpliftPlot(m: StudyMetrics, width: number): Element | n
       facetGridX(),
       Plot.ruleX([0], { stroke: 'currentColor', strokeOpacity: 0.4, insetTop: HEADER_PX }),
       Plot.ruleY(withCi, { y: 'evaluator', fy: 'condition', x1: 'lo', x2: 'hi', stroke: 'condition', strokeOpacity: 0.6, strokeWidth: 2 }),
-      Plot.dot(rows, { x: 'uplift', y: 'evaluator', fy: 'condition', fill: 'condition', r: 4 }),
+      ...estimateDots(rows, { x: 'uplift', y: 'evaluator', fy: 'condition', r: 4 }, (d) => estimateTitle(`${d.evaluator} · ${d.condition}`, d.uplift, d.lo, d.hi, d.reason, true)),
     ],
   });
 }
