@@ -6,6 +6,7 @@ import { MIN_REVIEWS, tQuantile, twoWayVariance } from './population.js';
 import { seededRandom } from './prng.js';
 import { quantileSorted } from './stats.js';
 import type { MetricReview, StudyData } from './types.js';
+import { plural } from '../plural.js';
 
 /** The reliability bins, in confidence points: fixed and equal-width (docs/metrics.md says why). */
 export const CALIBRATION_BINS: readonly { readonly label: string; readonly lo: number; readonly hi: number }[] = [
@@ -120,7 +121,6 @@ const NB = CALIBRATION_BINS.length;
 /** Per condition × task sums for the task bootstrap: n, the NV values, then per bin n, correct, gap. */
 const NS = 1 + NV + 3 * NB;
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 interface Answered {
   readonly condition: Int32Array;

@@ -5,6 +5,7 @@ import { MIN_REVIEWS, POPULATION_METHOD, tQuantile, twoWayVariance, type Lineari
 import { seededRandom } from './prng.js';
 import { quantileSorted, ratio } from './stats.js';
 import type { Adjudication, MetricReview, MetricTask, StudyData } from './types.js';
+import { plural } from '../plural.js';
 
 /** How the intervals are made: for evaluators and tasks in general, or for these evaluators. */
 export type CiMethod = 'population' | 'tasks';
@@ -878,7 +879,6 @@ function ratioInterval(logRatio: number, za: Float64Array, zb: Float64Array, lev
   return { ci: [Math.exp(logRatio - half) - 1, Math.exp(logRatio + half) - 1], reason: null, df };
 }
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 /** Why the catch figures of a scope rest on nothing, or null when they rest on something. */
 function catchEmptyReason(s: Scope): string | null {

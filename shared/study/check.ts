@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { defaultPlanAssumptions, MAX_PLAN_REVIEWS, simulateDesign } from '../metrics/plan.js';
 import { seededRandom } from '../metrics/prng.js';
 import { parsePolicy, selectShownCritiques, type CritiquePolicy, type PolicyCritique, type SelectOptions } from '../policy.js';
+import { plural } from '../plural.js';
 
 /**
  * What the check needs of a task: its critiques' scores and labels (and, for critic policies, their
@@ -68,7 +69,6 @@ export const StudyCheckSchema = z.object({
 /** The result of a check. */
 export type StudyCheck = z.infer<typeof StudyCheckSchema>;
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /**
  * Checks a design over its tasks. Hazards: flaws only matchable by hand, figures the design cannot

@@ -100,7 +100,7 @@ describe('names are shown as written (Chromium)', () => {
   }
 
   const study = encodeURIComponent(names.study);
-  it.each([
+  const screens: readonly (readonly [string, 'evaluator' | 'researcher', () => string, (p: Page) => Promise<void>])[] = [
     ["the evaluator's queue", 'evaluator', () => '#/review', (p: Page) => p.getByRole('heading', { name: 'Your queue' }).waitFor()],
     ['an item of the study', 'evaluator', () => `#/review/${item}`, (p: Page) => p.getByRole('heading', { name: new RegExp(names.task) }).first().waitFor()],
     ["the evaluator's studies (packs opened)", 'evaluator', () => '#/studies', (p: Page) => p.getByText(names.study).first().waitFor()],
@@ -109,7 +109,8 @@ describe('names are shown as written (Chromium)', () => {
     ['the analysis', 'researcher', () => `#/analysis/${study}`, (p: Page) => p.getByRole('region', { name: `Condition ${names.condition}` }).waitFor()],
     ['the matching of reports to flaws', 'researcher', () => `#/analysis/${study}/matching`, (p: Page) => p.getByRole('listbox', { name: 'Reports' }).waitFor()],
     ['the task browser', 'researcher', () => '#/tasks', (p: Page) => p.getByText(`${names.task} 1`).first().waitFor()],
-  ] as const)('%s', async (_, who, hash, ready) => {
+  ];
+  it.each(screens)('%s', async (_, who, hash, ready) => {
     const seen = await visit(who === 'evaluator' ? evaluatorServer!.url : env.server.url, hash(), ready);
     expect(seen.shown).toBeGreaterThan(0);
     expect(seen.transformed).toEqual([]);

@@ -1,4 +1,5 @@
 import type { CliIo } from './command.js';
+export { plural } from '../../../shared/plural.js';
 
 // How every CLI command prints (issue #12). By default: sentences and aligned tables for people on
 // stdout, progress bars for long work on stderr (only when stderr is a terminal). With `--json`: one
@@ -41,10 +42,6 @@ export function formatBytes(n: number): string {
   return `${(n / 1024 ** 3).toFixed(2)} GB`;
 }
 
-/** `1 task`, `2,048 tasks`. */
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
-}
 
 /** Cells of a text table: strings, or numbers (right-aligned). */
 export type Cell = string | number;

@@ -1,11 +1,11 @@
 import type { Profile } from '../../../shared/contract/studies.js';
 import { AppError } from '../../../shared/result.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
+import { plural } from '../../../shared/plural.js';
 
 // Evaluator profiles as the researcher's housekeeping sees them (issue #12): who has reviews, who is
 // in a study, and removing a profile nothing refers to (one created by mistake on the Review screen).
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 interface ProfileFacts {
   readonly reviews: number;

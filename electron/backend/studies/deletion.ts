@@ -1,9 +1,9 @@
 import type { AnyDb } from '../db/types.js';
+import { plural } from '../../../shared/plural.js';
 
 // What may delete a study (docs/studies.md, "Housekeeping"): only a study that never showed
 // anything. Kept apart from housekeeping.ts so that the study view (repository.ts) can say it too.
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** Why study `study` may not be deleted, or null when it may (it never showed anything). */
 export function studyDeletionRefusal(db: AnyDb, study: { readonly id: string; readonly name: string; readonly frozen_at: number | null }): string | null {

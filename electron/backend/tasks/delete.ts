@@ -3,13 +3,13 @@ import { AppError } from '../../../shared/result.js';
 import type { AnyDb, WritableDb } from '../db/types.js';
 import { cachedStatement as stmt } from '../db/statements.js';
 import { visibleTask } from './staging.js';
+import { plural } from '../../../shared/plural.js';
 
 // Deleting tasks (issue #12 housekeeping). A task may go only when nothing refers to it that must be
 // kept: it is in no study (of this database, or known from an opened pack), it has no review
 // (practice included) and no queue item of it was ever shown (pinned). Its practice queue items,
 // which nobody opened, go with it. Everything else is refused with the reason, never deleted.
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /** Why the task `taskId` may not be deleted, or null when it may. Assumes the task exists. */
 export function deletionRefusal(db: AnyDb, taskId: string): string | null {

@@ -1,6 +1,7 @@
 import * as Plot from '@observablehq/plot';
 import type { StudyMetrics } from '../../../../shared/metrics/compute.js';
 import { emsFor, FONT_PX, labelMargin, spreadLabels, textWidth } from './plot-layout.js';
+import { plural } from '../../../../shared/plural.js';
 
 // The dashboard's plots. Every plot fits its labels at every card width (plot-layout.ts): the left
 // margin grows with the longest label up to a share of the width, beyond which labels are cut with
@@ -70,7 +71,7 @@ function estimateTitle(label: string, value: number, lo: number | null, hi: numb
  * (too few reviews, an estimate of 0, …) so that a lone dot never reads as a precise figure; each
  * with a tooltip that gives the interval or the reason.
  */
-function estimateDots<T extends { lo: number | null; hi: number | null }>(rows: readonly T[], options: Record<string, unknown> & { r: number }, title: (d: T) => string): Plot.Markish[] {
+function estimateDots<T extends { lo: number | null; hi: number | null }>(rows: readonly T[], options: Record<string, unknown> & { r: number | string }, title: (d: T) => string): Plot.Markish[] {
   const withCi = rows.filter((d) => d.lo !== null && d.hi !== null);
   const without = rows.filter((d) => d.lo === null || d.hi === null);
   return [
@@ -301,7 +302,7 @@ export function reliabilityPlot(m: StudyMetrics, width: number): Element | null 
   const rows = conditions.flatMap((condition) =>
     (m.conditions[condition]!.calibration?.reliability ?? [])
       .filter((b) => b.mean_confidence !== null && b.accuracy.value !== null)
-      .map((b) => ({ condition, bin: b.bin, reviews: b.reviews, confidence: b.mean_confidence!, accuracy: b.accuracy.value!, lo: b.accuracy.ci[0], hi: b.accuracy.ci[1] })),
+      .map((b) => ({ condition, bin: b.bin, reviews: b.reviews, confidence: b.mean_confidence!, accuracy: b.accuracy.value!, lo: b.accuracy.ci[0], hi: b.accuracy.ci[1], reason: b.accuracy.reason })),
   );
   if (rows.length === 0) return null;
   const facets = conditions.filter((c) => rows.some((r) => r.condition === c));
@@ -329,7 +330,9 @@ export function reliabilityPlot(m: StudyMetrics, width: number): Element | null 
       Plot.link(facets, { fx: (d: string) => d, x1: 0.5, y1: 0.5, x2: 1, y2: 1, stroke: 'currentColor', strokeOpacity: 0.45, strokeDasharray: '4,3' }),
       Plot.ruleX(withCi, { fx: 'condition', x: 'confidence', y1: 'lo', y2: 'hi', stroke: 'condition', strokeWidth: 2, strokeOpacity: 0.7 }),
       Plot.line(rows, { fx: 'condition', x: 'confidence', y: 'accuracy', stroke: 'condition', strokeOpacity: 0.5 }),
-      Plot.dot(rows, { fx: 'condition', x: 'confidence', y: 'accuracy', r: 'reviews', fill: 'condition', stroke: 'var(--bg)', strokeWidth: 1 }),
+      ...estimateDots(rows, { fx: 'condition', x: 'confidence', y: 'accuracy', r: 'reviews' }, (d) =>
+        estimateTitle(`${d.condition} · answers at ${(100 * d.confidence).toFixed(0)}% mean confidence (${plural(d.reviews, 'answer')}), accuracy`, d.accuracy, d.lo, d.hi, d.reason, true),
+      ),
       // the counts in a row along the bottom, at the bins' middles (labels never collide)
       Plot.text(counts, { fx: 'condition', x: 'middle', y: -0.05, text: (d: (typeof counts)[number]) => (narrow ? `${d.reviews}` : `n ${d.reviews}`), fontSize: 10, fillOpacity: 0.8 }),
     ],

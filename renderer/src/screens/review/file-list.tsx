@@ -3,6 +3,7 @@ import type { TaskFileView } from '../../../../shared/contract/tasks.js';
 import { fileStatus, type FileCounts, type FileStatus } from './change-files.js';
 import { keysOf } from './keymap.js';
 import './file-list.css';
+import { plural } from '../../../../shared/plural.js';
 
 const statusLetter: Readonly<Record<FileStatus, string>> = { added: 'A', deleted: 'D', renamed: 'R', modified: 'M' };
 const statusWord: Readonly<Record<FileStatus, string>> = { added: 'new file', deleted: 'deleted', renamed: 'renamed', modified: 'modified' };
@@ -15,7 +16,6 @@ export function statusText(f: Pick<TaskFileView, 'base' | 'deleted' | 'renamedFr
 
 const listKeys = `${keysOf('next-file')} ${keysOf('prev-file')}`;
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 interface Props {
   readonly files: readonly TaskFileView[];

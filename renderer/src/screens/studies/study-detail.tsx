@@ -9,11 +9,11 @@ import { estimateText, HazardList } from './hazards.js';
 import { ImportReports } from './import-reports.js';
 import { Progress } from './progress.js';
 import { useKeys } from './use-keys.js';
+import { plural } from '../../../../shared/plural.js';
 
 const statusGlyph = { new: '', open: '◐', submitted: '✓', skipped: '–' } as const;
 const matrixPage = 300;
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
 /**
  * The study check stored at creation: hazards with counts and what to do, the power estimate, and

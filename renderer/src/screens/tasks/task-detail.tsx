@@ -6,8 +6,8 @@ import { ChunkedText } from '../review/chunked-text.js';
 import { ChangePreview } from './change-preview.js';
 import { CritiqueProvenanceNote, useCritiqueProvenance } from './critique-provenance.js';
 import { Highlighted, kindLabel } from './task-rows.js';
+import { plural } from '../../../../shared/plural.js';
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 /** How an anchor reads: a quote of the output, or a line range (in a multi-file task, of which file). */
 function where(range: TaskDetail['flaws'][number]['range'], task: Pick<TaskDetail, 'output' | 'base' | 'files'>): string {

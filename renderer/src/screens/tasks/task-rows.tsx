@@ -2,6 +2,7 @@ import { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { TaskRow } from '../../../../shared/contract/tasks.js';
 import { findTerms } from '../../../../shared/task-search.js';
 import { rowWindow, scrollToRow } from './browse-state.js';
+import { plural } from '../../../../shared/plural.js';
 
 /** Height of one row of the list, in pixels (three lines: title, facts, snippet). */
 export const ROW_HEIGHT = 70;
@@ -27,7 +28,6 @@ export function kindLabel(t: Pick<TaskRow, 'kind' | 'hasBase' | 'language'> & { 
   return t.kind === 'code' ? `Code${files !== null ? ` · ${files} file${files === 1 ? '' : 's'}` : t.hasBase ? ' diff' : ''}${t.language ? ` · ${t.language}` : ''}` : 'Summary';
 }
 
-const plural = (n: number, one: string, many = `${one}s`): string => `${n.toLocaleString()} ${n === 1 ? one : many}`;
 
 const Row = memo(function Row({ row, index, selected, terms, onSelect }: { row: TaskRow; index: number; selected: boolean; terms: readonly string[]; onSelect: (row: TaskRow, index: number) => void }): React.JSX.Element {
   const facts = [
