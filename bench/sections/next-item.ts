@@ -276,7 +276,7 @@ export const nextItemSection: BenchSection = {
         if (process.env["ASSAY_BENCH_VERBOSE"]) process.stderr.write(`${kind} ${ms.toFixed(1)} idle ${idle.toFixed(1)} prepared=${prep}\n`);
       }
       // Within the last 50-file change: the next file (key ]), from the key to the end of the first
-      // frame that shows that file's code (its editor prepared beneath the app after the file before was painted).
+      // frame that shows that file's code — its editor is made when asked, not prepared ahead.
       if (kinds.has('multi') && kindOf(queue[queue.length - 1]!) === 'multi') {
         await page.locator('body').click({ position: { x: 5, y: 5 } });
         for (let i = 0; i < 20; i++) {

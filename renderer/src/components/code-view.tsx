@@ -157,9 +157,6 @@ function revealIn(e: Editors, reveal: LineSelection | null): void {
     ?.editor.revealLinesInCenterIfOutsideViewport(reveal.lines[0], reveal.lines[1], monaco.editor.ScrollType.Immediate);
 }
 
-/** What an editor prepared off screen is for: the next item of the queue, or the next file of the change on screen. */
-export type PreparedFor = 'next-item' | 'next-file';
-
 /** Where an editor is, or will be, on screen (CSS pixels, relative to the viewport). */
 export interface Rect {
   readonly left: number;
@@ -253,11 +250,8 @@ class EditorPool {
   readonly stage = new EditorStage();
   private idleSingle: { editor: monaco.editor.IStandaloneCodeEditor; node: HTMLDivElement; staged: boolean } | null = null;
   private idleDiff: { diff: monaco.editor.IStandaloneDiffEditor; node: HTMLDivElement; staged: boolean } | null = null;
-  /**
-   * Editors already showing what may come next, rendered off screen ahead of time (see
-   * prepareCodeView): one for each purpose (the next item, the next file of a change).
-   */
-  readonly prepared = new Map<PreparedFor, { key: string; editors: Editors }>();
+  /** An editor already showing the next item, rendered off screen ahead of time (see prepareCodeView). */
+  prepared: { key: string; editors: Editors } | null = null;
   /** The place of the last visible code view of each layout: where the next one will most likely appear. */
   readonly lastRect = new Map<string, Rect>();
 
@@ -306,11 +300,10 @@ class EditorPool {
 
   /** The editors for a visible code view: the prepared ones when they show this code, else new. */
   acquire(host: HTMLDivElement, placement: Placement, base: string | null, output: string, language: string): Editors {
-    const key = keyOf(base, output, language);
-    for (const [purpose, p] of placement === 'stage' ? this.prepared : []) {
-      if (p.key !== key) continue;
-      this.prepared.delete(purpose);
-      return p.editors;
+    if (placement === 'stage' && this.prepared && this.prepared.key === keyOf(base, output, language)) {
+      const e = this.prepared.editors;
+      this.prepared = null;
+      return e;
     }
     if (placement === 'inline') return this.create(host, base, output, language);
     return this.create(host.getBoundingClientRect(), base, output, language);
@@ -365,9 +358,8 @@ export function lastCodeViewRect(layout = 'default'): Rect | null {
 }
 
 /**
- * Renders code ahead of time, hidden at the given place, so that showing it next only raises
- * finished, painted DOM (the prefetch of the review workspace: the next item, the next file of a
- * change). Replaces the earlier preparation for the same purpose.
+ * Renders an item's code ahead of time, hidden at the given place, so that showing it next only
+ * raises finished, painted DOM (the prefetch of the review workspace). Replaces an earlier preparation.
  */
 export function prepareCodeView(
   output: string,
@@ -377,20 +369,16 @@ export function prepareCodeView(
   marks: readonly CodeMark[] = [],
   reveal: LineSelection | null = null,
   deleted = false,
-  purpose: PreparedFor = 'next-item',
 ): void {
   const key = keyOf(base, output, language);
-  const earlier = pool.prepared.get(purpose);
-  if (earlier?.key === key) return;
-  if (earlier) pool.release(earlier.editors);
-  pool.prepared.delete(purpose);
-  // the same code already prepared for the other purpose serves both
-  if ([...pool.prepared.values()].some((p) => p.key === key)) return;
+  if (pool.prepared?.key === key) return;
+  if (pool.prepared) pool.release(pool.prepared.editors);
+  pool.prepared = null;
   const editors = pool.create(rect, base, output, language);
   pool.focusable(editors, false);
   applyMarks(editors, marks, deleted);
   revealIn(editors, reveal);
-  pool.prepared.set(purpose, { key, editors });
+  pool.prepared = { key, editors };
 }
 
 function sideEditors(e: Editors): { side: 'output' | 'base'; editor: monaco.editor.ICodeEditor }[] {

@@ -2,8 +2,8 @@ import { useEffect } from 'react';
 import type { QueueEntry, ReviewView } from '../../../../shared/contract/review.js';
 import { call } from '../../api/client.js';
 import { afterNextPaint } from '../../after-paint.js';
-import type { PreparedFor, Rect } from '../../components/code-view.js';
-import { initialCodeLook, type CodeLook } from './verdicts.js';
+import type { Rect } from '../../components/code-view.js';
+import { initialCodeLook } from './verdicts.js';
 
 // Views fetched ahead of time (read-only `review:view`), keyed by evaluator and item, with the
 // view itself once it is in (the workspace then shows it in its first render).
@@ -31,25 +31,14 @@ export function prefetchView(evaluator: string, item: number): Promise<ReviewVie
  * raises finished DOM. `place` guesses where it will appear when no code view of its layout was shown yet.
  */
 export function prepareCode(view: Promise<ReviewView>, place: (layout: CodeLayout) => Rect): () => void {
-  return prepareLook(
-    view.then((v) => (v.task.kind === 'code' ? { look: initialCodeLook(v), layout: codeLayout(v.task) } : null)),
-    place,
-    'next-item',
-  );
-}
-
-/**
- * Renders `what` (code and its layout; null: nothing) hidden in idle time at the place the last code
- * view of its layout had, else at `place`'s guess, for `purpose`; returns the cancel.
- */
-function prepareLook(what: Promise<{ look: CodeLook; layout: CodeLayout } | null>, place: (layout: CodeLayout) => Rect, purpose: PreparedFor): () => void {
   let cancelled = false;
-  void Promise.all([what, codeViewModule()]).then(([w, m]) => {
-    if (cancelled || !w) return;
+  void Promise.all([view, codeViewModule()]).then(([v, m]) => {
+    if (cancelled || v.task.kind !== 'code') return;
     const run = (): void => {
       if (cancelled) return;
-      const { look, layout } = w;
-      m.prepareCodeView(look.output, look.base, look.language, m.lastCodeViewRect(layout) ?? place(layout), look.marks, look.reveal, look.deleted, purpose);
+      const layout = codeLayout(v.task);
+      const look = initialCodeLook(v);
+      m.prepareCodeView(look.output, look.base, look.language, m.lastCodeViewRect(layout) ?? place(layout), look.marks, look.reveal, look.deleted);
     };
     if (typeof window.requestIdleCallback === 'function') window.requestIdleCallback(run, { timeout: 1000 });
     else window.setTimeout(run, 200);
@@ -57,26 +46,6 @@ function prepareLook(what: Promise<{ look: CodeLook; layout: CodeLayout } | null
   return () => {
     cancelled = true;
   };
-}
-
-/**
- * In a multi-file change: once the file `at` is on screen (after its first frame), renders the file
- * `]` would open — `ahead()` says what it shows, read then — hidden in idle time, so that the key
- * raises finished DOM as the next item does.
- */
-export function usePrepareNextFile(at: string | null, ahead: React.RefObject<() => CodeLook | null>): void {
-  useEffect(() => {
-    if (at === null) return;
-    let cancelPrepare = (): void => undefined;
-    const cancelStart = afterNextPaint(() => {
-      const look = ahead.current();
-      if (look) cancelPrepare = prepareLook(Promise.resolve({ look, layout: 'change' }), placeFor, 'next-file');
-    });
-    return () => {
-      cancelStart();
-      cancelPrepare();
-    };
-  }, [at, ahead]);
 }
 
 /** A prefetched view, once (it is dropped so a later visit sees fresh data). */

@@ -13,7 +13,7 @@ import type { Mode } from './modes.js';
 import { OutputPane } from './output-pane.js';
 import { OwnFlaws } from './own-flaws.js';
 import { paneMinWidths, ResizablePanes } from './panes.js';
-import { usePrefetch, usePrepareNextFile } from './prefetch.js';
+import { usePrefetch } from './prefetch.js';
 import { nextOpenItem } from './queue-order.js';
 import { checkSubmit, stepConfidence } from './settings.js';
 import { countdownSource, formatRemaining, remainingMs } from './countdown.js';
@@ -22,7 +22,7 @@ import { arrivedView, takePrefetched } from './prefetch.js';
 import { call } from '../../api/client.js';
 import { ShortcutSheet } from './shortcut-sheet.js';
 import { DoneBanner, SubmitBar, type ReopenChance } from './submit-bar.js';
-import { codeMarksFor, fileCode, firstUndecided, taskLookup, useMarks, type CodeLook } from './verdicts.js';
+import { fileCode, firstUndecided, taskLookup, useMarks } from './verdicts.js';
 import { fileCounts, initialFile, reviewOrder, stepFile } from './change-files.js';
 import { useReviewSession, type ReviewSession } from './use-review-session.js';
 import { WorkspaceBar } from './ws-bar.js';
@@ -360,18 +360,6 @@ function LoadedWorkspace({ evaluator, item, queue, onBack, onOpen, onFinished, o
     [shownPath, shownFile],
   );
   const shownCode = useMemo(() => (shownFile ? fileCode(shownFile, task.language, codeMarks, reveal) : null), [shownFile, task.language, codeMarks, reveal]);
-  // What the next file (the ] key) will show, read when it is prepared off screen after this file is painted.
-  const nextFileLook = useRef<() => CodeLook | null>(() => null);
-  nextFileLook.current = () => {
-    if (!files || shownPath === null) return null;
-    const to = stepFile(files, shownPath, 1, critiques, decisions);
-    const file = files.find((f) => f.path === to.path);
-    if (!file || to.path === shownPath) return null;
-    const c = critiques[Math.min(to.critique ?? selected, critiques.length - 1)];
-    const onFile = c?.range && (c.range.path ?? null) === to.path ? { lines: c.range.lines, side: c.range.side } : null;
-    return fileCode(file, task.language, codeMarksFor(task, critiques, decisions, flaws, c?.id, to.path, lookup), onFile);
-  };
-  usePrepareNextFile(shownPath, nextFileLook);
   const fileOutput = useCallback((path: string) => files?.find((f) => f.path === path)?.output ?? '', [files]);
   const cancel = (): void => setMode(null);
 
